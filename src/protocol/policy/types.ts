@@ -1,0 +1,212 @@
+/**
+ * The contract between the reference server, the playground's predictions and the tests:
+ * every push decision is a pure function of these snapshots (design push-semantics.md §0).
+ * Nothing here touches sockets, clocks or randomness.
+ */
+
+export const POLICY_NAMES = ["spec", "tigase", "prosody", "ejabberd"] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+export type Show = "chat" | "away" | "xa" | "dnd";
+export const SHOW_VALUES: readonly Show[] = ["chat", "away", "xa", "dnd"];
+
+/** Options a server operator can set per virtual host. */
+export interface PolicyOptions {
+  /** `<show>` values that count as away (§0.1): away and xa by default; dnd can be added. */
+  awayShows: readonly Show[];
+  /** spec: include `last-message-body` in the summary form (default true). */
+  includeBody: boolean;
+}
+
+export const DEFAULT_POLICY_OPTIONS: PolicyOptions = { awayShows: ["away", "xa"], includeBody: true };
+
+/** The last available presence a session sent; null when it sent none yet or went unavailable. */
+export interface PresenceState {
+  show: Show | null;
+  priority: number;
+  status?: string;
+}
+
+/** One session (bound resource) of the account, as the server (or the playground) knows it. */
+export interface SessionSnapshot {
+  /** Server-side session id: stable for the life of one stream, new on every login. */
+  sessionId: string;
+  resource: string;
+  /**
+   * `connected`: the stream is open. `hibernated`: the socket dropped and XEP-0198 keeps the
+   * session resumable (issue 5). Closed sessions are simply absent from the snapshot.
+   */
+  state: "connected" | "hibernated";
+  presence: PresenceState | null;
+  /** How many available presences this session has sent (0 = none yet). Tigase's "retrieved" ping uses it. */
+  presenceCount: number;
+}
+
+/** A data form as plain data (publish-options of an `enable`, the summary of a notification). */
+export interface DataForm {
+  type?: string;
+  fields: { var: string; values: string[] }[];
+}
+
+export interface RegistrationKey {
+  /** Push service JID (the App Server sink, a full JID in the playground). */
+  jid: string;
+  /** Node; "" when the `enable` carried none (only Prosody and Tigase accept that). */
+  node: string;
+}
+
+/** One `enable` in force (§0.1 "registration"). */
+export interface RegistrationSnapshot extends RegistrationKey {
+  away: boolean;
+  /** Session that sent the `enable` (Prosody and ejabberd bind the registration to it). */
+  enabledBySessionId: string;
+  enabledByResource: string;
+  publishOptions: DataForm | null;
+  /** Non-`wait` App Server errors counted so far (Prosody removes at 16). */
+  errorCount: number;
+}
+
+export type MessageType = "chat" | "normal" | "groupchat" | "headline" | "error";
+
+export interface MessageSnapshot {
+  type: MessageType;
+  hasBody: boolean;
+  body?: string;
+  /** Full JID of the sender as received. */
+  from: string;
+  /** The resource part of `to`, or null for a message to the bare JID. */
+  toResource: string | null;
+  /** Carries a `<delay>` stamped by the account's own domain (already stored offline once). */
+  delayedByOwnDomain?: boolean;
+}
+
+/** RFC 6121 §8.5 delivery of one message, computed by `routeMessage` (routing.ts). */
+export interface Delivery {
+  /** Resources the message is delivered to now. */
+  deliveredTo: string[];
+  /** Stored offline (no receiving session) for later delivery with a XEP-0203 delay. */
+  storedOffline: boolean;
+}
+
+export interface DecisionInput {
+  /** Bare JID of the account. */
+  account: string;
+  sessions: SessionSnapshot[];
+  registrations: RegistrationSnapshot[];
+  message: MessageSnapshot;
+  delivery: Delivery;
+  options: PolicyOptions;
+  /** Messages pushed since the account last had an online session (spec's message-count), before this one. */
+  pushedSinceOnline: number;
+  /** Messages in offline storage including this one if it was stored (Tigase's message-count). */
+  offlineCount: number;
+}
+
+export interface RegistrationVerdict {
+  key: RegistrationKey;
+  push: boolean;
+  /** One sentence: why this registration is (not) pushed. */
+  why: string;
+}
+
+/** Summary form fields to publish; absent fields are left out of the form. */
+export interface SummaryFields {
+  messageCount?: number;
+  lastMessageSender?: string;
+  lastMessageBody?: string;
+  /** `type` attribute of the summary `<x>` (absent, `form` or `submit` depending on the server). */
+  formType?: "form" | "submit";
+}
+
+export interface PushDecision {
+  policy: PolicyName;
+  /** Stable identifier of the rule that decided, e.g. `spec/all-away`, `prosody/session-not-alive`. */
+  rule: string;
+  /** One human sentence, e.g. "all 2 receiving resources are away and registration n-3f9 has away=true". */
+  reason: string;
+  /** Whether the message is pushable at all under this policy (type/body rules). */
+  pushable: boolean;
+  verdicts: RegistrationVerdict[];
+  /** Summary to send with each push (the same for every pushed registration of one message). */
+  summary: SummaryFields;
+  /** Delay before the publish is sent, in ms (Prosody batches hibernation pushes with a 1 s timer; 0 otherwise). */
+  delayMs: number;
+}
+
+export type IqType = "get" | "set";
+
+export interface StanzaErrorSpec {
+  type: "cancel" | "modify" | "auth" | "wait" | "continue";
+  condition: string;
+  text?: string;
+}
+
+export interface EnableRequest {
+  iqType: IqType;
+  /** Raw attribute values; undefined when absent. */
+  jid?: string;
+  node?: string;
+  away?: string;
+  /** Full JID of the session that sent it. */
+  senderFullJid: string;
+}
+
+export interface DisableRequest {
+  iqType: IqType;
+  jid?: string;
+  node?: string;
+  /** Registrations that the request would remove (already matched by jid and optional node). */
+  matched: number;
+}
+
+/** What the App Server answered to one publish. */
+export type AppServerOutcome =
+  | { kind: "result" }
+  | { kind: "error"; type: StanzaErrorSpec["type"]; condition: string }
+  | { kind: "timeout" };
+
+export interface AppServerReaction {
+  action: "keep" | "remove";
+  /** New error count of the registration. */
+  errorCount: number;
+  why: string;
+}
+
+/** Notifications a presence change triggers (Tigase's "messages retrieved" ping, §B.3). */
+export interface PresencePushInput {
+  account: string;
+  sessions: SessionSnapshot[];
+  registrations: RegistrationSnapshot[];
+  /** The session that just sent available presence (its snapshot already updated). */
+  sessionId: string;
+  options: PolicyOptions;
+}
+
+export interface PresencePushDecision {
+  rule: string;
+  reason: string;
+  push: RegistrationKey[];
+  summary: SummaryFields;
+}
+
+export interface PushPolicy {
+  name: PolicyName;
+  /** One line for the UI: what this policy models. */
+  description: string;
+  /** Features to list on the account's bare-JID disco#info (owner only). */
+  accountFeatures(): string[];
+  /** Features to list on the domain's disco#info. */
+  domainFeatures(): string[];
+  /** null = accept; otherwise the stanza error to answer. `away` is parsed by `parseAwayFlag`. */
+  validateEnable(req: EnableRequest): StanzaErrorSpec | null;
+  /** Stored away flag for an accepted enable (Prosody/ejabberd ignore it: false). */
+  parseAwayFlag(raw: string | undefined): boolean;
+  validateDisable(req: DisableRequest): StanzaErrorSpec | null;
+  /** Most registrations kept per account (Prosody's LRU holds 5); oldest evicted first. */
+  maxRegistrations: number;
+  decide(input: DecisionInput): PushDecision;
+  onAppServerOutcome(reg: RegistrationSnapshot, outcome: AppServerOutcome): AppServerReaction;
+  /** Whether the XEP-0357 §9 remote-disable message from the App Server removes the registration. */
+  honoursRemoteDisable: boolean;
+  onAvailablePresence(input: PresencePushInput): PresencePushDecision | null;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+import { referenceServerPlugin } from "./src/server/vite-plugin";
+
+// The reference XMPP server rides on the dev and preview servers' HTTP upgrade at /xmpp-websocket,
+// so `npm start` is one process and the app's default profile needs no configuration.
+export default defineConfig({
+  plugins: [react(), referenceServerPlugin()],
+  server: { host: "127.0.0.1", port: 5173, strictPort: false },
+  preview: { host: "127.0.0.1", port: 4173 },
+});
