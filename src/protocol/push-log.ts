@@ -81,3 +81,11 @@ export type PushLogEntry =
   | PublishEntry
   | PublishOutcomeEntry
   | RegistrationEntry;
+
+/**
+ * Body of `GET /xmpp-push/log?account=&after=&limit=` (src/server/http-log.ts), oldest first.
+ * Added by the stream/shell helper so the app and the server share the HTTP shape.
+ */
+export interface PushLogResponse {
+  entries: PushLogEntry[];
+}

@@ -78,6 +78,12 @@ export interface MessageSnapshot {
   toResource: string | null;
   /** Carries a `<delay>` stamped by the account's own domain (already stored offline once). */
   delayedByOwnDomain?: boolean;
+  /**
+   * Carries a XEP-0353 `<propose xmlns='urn:xmpp:jingle-message:0'>` (a call offer, B.2 row 15).
+   * Added because the servers treat it apart from body-less messages: Prosody pushes it to every
+   * registration as urgent, Tigase only to registrations enabled with `<jingle/>` (design A.1, A.4).
+   */
+  callPropose?: boolean;
 }
 
 /** RFC 6121 §8.5 delivery of one message, computed by `routeMessage` (routing.ts). */
@@ -86,6 +92,11 @@ export interface Delivery {
   deliveredTo: string[];
   /** Stored offline (no receiving session) for later delivery with a XEP-0203 delay. */
   storedOffline: boolean;
+  /**
+   * Error the sender must get instead of a delivery. Added because RFC 6121 §8.5.2.1.1 makes it a
+   * MUST for a groupchat message to a bare JID that has available resources (service-unavailable).
+   */
+  bounce?: StanzaErrorSpec;
 }
 
 export interface DecisionInput {
@@ -107,6 +118,12 @@ export interface RegistrationVerdict {
   push: boolean;
   /** One sentence: why this registration is (not) pushed. */
   why: string;
+  /**
+   * Delay for this registration when it differs from `PushDecision.delayMs`. Added because one
+   * Prosody message can push a registration of a closed session at once (MAM path) and one of a
+   * hibernated session through its 1 s smacks batch timer. Effective delay: `verdict.delayMs ?? decision.delayMs`.
+   */
+  delayMs?: number;
 }
 
 /** Summary form fields to publish; absent fields are left out of the form. */
@@ -116,6 +133,12 @@ export interface SummaryFields {
   lastMessageBody?: string;
   /** `type` attribute of the summary `<x>` (absent, `form` or `submit` depending on the server). */
   formType?: "form" | "submit";
+  /**
+   * Publish `<notification/>` with no summary form at all. Added because ejabberd does exactly that
+   * for a stanza without a body (`make_summary` returns undefined), which is not the same as a form
+   * holding only FORM_TYPE.
+   */
+  omitForm?: boolean;
 }
 
 export interface PushDecision {

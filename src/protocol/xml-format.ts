@@ -1,0 +1,390 @@
+/**
+ * Text helpers for the XML console and the timeline: pretty-printing, tokens for syntax
+ * highlighting (rendered by the UI as plain text spans, never as HTML), masking of SASL
+ * credentials in raw frames, and a coarse stanza classification for filters. Isomorphic and pure.
+ */
+import { SaxesParser } from "saxes";
+import type { Element } from "@xmpp/xml";
+import { NS } from "./ns";
+
+// ---------------------------------------------------------------------------------------------
+// pretty printing
+
+export type PrettyXmlResult = { ok: true; text: string } | { ok: false; error: string; text: string };
+
+export interface PrettyXmlOptions {
+  /** Indent unit; two spaces by default. */
+  indent?: string;
+  /** Nesting deeper than this is not indented further, so hostile input cannot blow up the output. */
+  maxIndentDepth?: number;
+}
+
+type PNode =
+  | { kind: "element"; name: string; attrs: [string, string][]; children: PNode[] }
+  | { kind: "text"; text: string }
+  | { kind: "comment"; text: string }
+  | { kind: "pi"; target: string; body: string }
+  | { kind: "doctype"; text: string };
+
+/**
+ * Indents well-formed XML (one or more top-level elements, e.g. one WebSocket frame) with two
+ * spaces. Attributes stay in their order; text is re-escaped; elements holding only text stay on
+ * one line with the text verbatim; whitespace-only text between elements is dropped. Malformed input
+ * comes back unchanged with the parser's error.
+ */
+export function prettyXml(xmlString: string, options: PrettyXmlOptions = {}): PrettyXmlResult {
+  if (typeof xmlString !== "string") return { ok: false, error: "input is not a string", text: "" };
+  const parsed = parseForPretty(xmlString);
+  if (!parsed.ok) return { ok: false, error: parsed.error, text: xmlString };
+  return { ok: true, text: serialize(parsed.nodes, options.indent ?? "  ", options.maxIndentDepth ?? 32) };
+}
+
+const STOP = Symbol("stop parsing");
+
+function parseForPretty(input: string): { ok: true; nodes: PNode[] } | { ok: false; error: string } {
+  // A prolog (XML declaration, DOCTYPE) needs document mode; bare frames may hold several elements.
+  const document = /^\s*<(\?xml[\s?]|!DOCTYPE)/i.test(input);
+  const parser = new SaxesParser({ fragment: !document });
+  const top: PNode[] = [];
+  const stack: Extract<PNode, { kind: "element" }>[] = [];
+  let error: string | null = null;
+  const append = (node: PNode) => {
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(node);
+    else top.push(node);
+  };
+  parser.on("error", (e) => {
+    error ??= e.message;
+    // saxes would carry on after an error; stop at the first one (hostile input stays cheap).
+    throw STOP;
+  });
+  parser.on("opentag", (tag) => {
+    const node: PNode = { kind: "element", name: tag.name, attrs: Object.entries(tag.attributes), children: [] };
+    append(node);
+    stack.push(node);
+  });
+  parser.on("closetag", () => {
+    stack.pop();
+  });
+  parser.on("text", (text) => append({ kind: "text", text }));
+  parser.on("cdata", (text) => append({ kind: "text", text }));
+  parser.on("comment", (text) => append({ kind: "comment", text }));
+  parser.on("processinginstruction", ({ target, body }) => append({ kind: "pi", target, body }));
+  parser.on("doctype", (text) => append({ kind: "doctype", text }));
+  parser.on("xmldecl", ({ version, encoding, standalone }) => {
+    const attrs = [["version", version], ["encoding", encoding], ["standalone", standalone]]
+      .filter((pair): pair is [string, string] => pair[1] !== undefined)
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(" ");
+    append({ kind: "pi", target: "xml", body: attrs });
+  });
+  try {
+    parser.write(input).close();
+  } catch (e) {
+    if (e !== STOP) error ??= e instanceof Error ? e.message : String(e);
+  }
+  if (error !== null) return { ok: false, error };
+  if (!top.some((n) => n.kind === "element")) return { ok: false, error: "no element" };
+  return { ok: true, nodes: top };
+}
+
+function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
+}
+
+function escapeAttr(value: string): string {
+  return value.replace(/[&<"\t\n\r]/g, (c) => {
+    switch (c) {
+      case "&":
+        return "&amp;";
+      case "<":
+        return "&lt;";
+      case '"':
+        return "&quot;";
+      case "\t":
+        return "&#9;";
+      case "\n":
+        return "&#10;";
+      default:
+        return "&#13;";
+    }
+  });
+}
+
+function openTag(node: Extract<PNode, { kind: "element" }>, selfClose: boolean): string {
+  const attrs = node.attrs.map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join("");
+  return `<${node.name}${attrs}${selfClose ? "/>" : ">"}`;
+}
+
+function isBlank(node: PNode): boolean {
+  return node.kind === "text" && node.text.trim() === "";
+}
+
+/** Iterative so that deep nesting cannot overflow the stack. */
+function serialize(nodes: PNode[], unit: string, maxDepth: number): string {
+  const lines: string[] = [];
+  const pad = (depth: number) => unit.repeat(Math.min(depth, maxDepth));
+  type Work = { node: PNode; depth: number } | { close: string; depth: number };
+  const work: Work[] = nodes
+    .filter((n) => !isBlank(n))
+    .map((node) => ({ node, depth: 0 }))
+    .reverse();
+  for (let item = work.pop(); item; item = work.pop()) {
+    if ("close" in item) {
+      lines.push(`${pad(item.depth)}</${item.close}>`);
+      continue;
+    }
+    const { node, depth } = item;
+    switch (node.kind) {
+      case "text":
+        lines.push(pad(depth) + escapeText(node.text.trim()));
+        break;
+      case "comment":
+        lines.push(`${pad(depth)}<!--${node.text}-->`);
+        break;
+      case "pi":
+        lines.push(`${pad(depth)}<?${node.target}${node.body ? ` ${node.body}` : ""}?>`);
+        break;
+      case "doctype":
+        lines.push(`${pad(depth)}<!DOCTYPE${node.text}>`);
+        break;
+      case "element": {
+        if (node.children.length === 0) {
+          lines.push(pad(depth) + openTag(node, true));
+        } else if (node.children.every((c) => c.kind === "text")) {
+          const text = node.children.map((c) => (c.kind === "text" ? c.text : "")).join("");
+          lines.push(`${pad(depth)}${openTag(node, false)}${escapeText(text)}</${node.name}>`);
+        } else {
+          lines.push(pad(depth) + openTag(node, false));
+          work.push({ close: node.name, depth });
+          const children = node.children.filter((c) => !isBlank(c));
+          for (let i = children.length - 1; i >= 0; i -= 1) {
+            const child = children[i];
+            if (child) work.push({ node: child, depth: depth + 1 });
+          }
+        }
+        break;
+      }
+    }
+  }
+  return lines.join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// syntax highlighting tokens
+
+export type XmlTokenKind = "tag" | "attr-name" | "attr-value" | "text" | "punct" | "comment";
+
+export interface XmlToken {
+  kind: XmlTokenKind;
+  text: string;
+}
+
+const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
+const SPACE = /\s/;
+
+/**
+ * Splits any text (well-formed or not) into tokens for highlighting. Concatenating the tokens'
+ * text gives back the input exactly. Whitespace inside a tag is a `text` token; XML declarations,
+ * processing instructions and DOCTYPEs are `comment`s; CDATA content is `text` between `punct`.
+ */
+export function tokenizeXml(text: string): XmlToken[] {
+  const tokens: XmlToken[] = [];
+  if (typeof text !== "string") return tokens;
+  const n = text.length;
+  const push = (kind: XmlTokenKind, value: string) => {
+    if (value === "") return;
+    const last = tokens[tokens.length - 1];
+    if (last && last.kind === kind && (kind === "text" || kind === "comment")) last.text += value;
+    else tokens.push({ kind, text: value });
+  };
+  const until = (from: number, marker: string): number => {
+    const found = text.indexOf(marker, from);
+    return found < 0 ? n : found + marker.length;
+  };
+
+  let i = 0;
+  while (i < n) {
+    if (text.startsWith("<!--", i)) {
+      const end = until(i + 4, "-->");
+      push("comment", text.slice(i, end));
+      i = end;
+    } else if (text.startsWith("<![CDATA[", i)) {
+      push("punct", "<![CDATA[");
+      const close = text.indexOf("]]>", i + 9);
+      const contentEnd = close < 0 ? n : close;
+      push("text", text.slice(i + 9, contentEnd));
+      if (close >= 0) push("punct", "]]>");
+      i = close < 0 ? n : close + 3;
+    } else if (text.startsWith("<?", i) || text.startsWith("<!", i)) {
+      const end = until(i + 2, ">");
+      push("comment", text.slice(i, end));
+      i = end;
+    } else if (text[i] === "<" && (text[i + 1] === "/" || NAME_START.test(text[i + 1] ?? ""))) {
+      i = tokenizeTag(text, i, push);
+    } else {
+      const next = text.indexOf("<", i + 1);
+      const end = next < 0 ? n : next;
+      push("text", text.slice(i, end));
+      i = end;
+    }
+  }
+  return tokens;
+}
+
+/** Tokenizes one tag starting at `<`; returns the index after it (or where it broke off). */
+function tokenizeTag(text: string, start: number, push: (kind: XmlTokenKind, value: string) => void): number {
+  const n = text.length;
+  let i = start;
+  const opener = text[i + 1] === "/" ? "</" : "<";
+  push("punct", opener);
+  i += opener.length;
+  const nameEnd = scan(text, i, (c) => !SPACE.test(c) && c !== "/" && c !== ">" && c !== "<" && c !== "=");
+  push("tag", text.slice(i, nameEnd));
+  i = nameEnd;
+  let afterEquals = false;
+  while (i < n) {
+    const c = text[i] ?? "";
+    if (SPACE.test(c)) {
+      const end = scan(text, i, (ch) => SPACE.test(ch));
+      push("text", text.slice(i, end));
+      i = end;
+    } else if (c === ">") {
+      push("punct", ">");
+      return i + 1;
+    } else if (c === "/" && text[i + 1] === ">") {
+      push("punct", "/>");
+      return i + 2;
+    } else if (c === "<") {
+      return i; // broken tag: let the caller start over at the next `<`
+    } else if (c === "=") {
+      push("punct", "=");
+      afterEquals = true;
+      i += 1;
+    } else if (c === '"' || c === "'") {
+      const close = text.indexOf(c, i + 1);
+      const end = close < 0 ? n : close + 1;
+      push("attr-value", text.slice(i, end));
+      afterEquals = false;
+      i = end;
+    } else {
+      let end = i + 1;
+      while (end < n) {
+        const ch = text[end] ?? "";
+        if (SPACE.test(ch) || ch === "=" || ch === ">" || ch === "<" || ch === '"' || ch === "'") break;
+        if (ch === "/" && text[end + 1] === ">") break;
+        end += 1;
+      }
+      push(afterEquals ? "attr-value" : "attr-name", text.slice(i, end));
+      afterEquals = false;
+      i = end;
+    }
+  }
+  return i;
+}
+
+function scan(text: string, from: number, accept: (c: string) => boolean): number {
+  let i = from;
+  while (i < text.length && accept(text[i] ?? "")) i += 1;
+  return i;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SASL masking
+
+export const MASK = "•••";
+
+const NS_SASL2 = "urn:xmpp:sasl:2";
+const NS_FAST = "urn:xmpp:fast:0";
+const SASL_NAMESPACES = new Set<string>([NS.sasl, NS_SASL2]);
+/** Elements whose text is SASL data: RFC 6120 §6.4 and XEP-0388 (SASL2). */
+const SASL_PAYLOAD_ELEMENTS = "auth|response|challenge|success|initial-response|additional-data";
+const ATTRS = `(?:\\s+[^\\s=/>]+\\s*=\\s*(?:"[^"]*"|'[^']*'))*`;
+const SASL_OPEN_TAG = new RegExp(`<(?:([A-Za-z_][\\w.-]*):)?(${SASL_PAYLOAD_ELEMENTS})(${ATTRS})\\s*(/?)>`, "g");
+const FAST_TOKEN_TAG = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?token(${ATTRS})\\s*/?>`, "g");
+
+function declaredNs(attrs: string, prefix: string | undefined): string | undefined {
+  const name = prefix ? `xmlns:${prefix}` : "xmlns";
+  const match = new RegExp(`\\s${name.replace(/[.]/g, "\\.")}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs);
+  return match ? (match[1] ?? match[2]) : undefined;
+}
+
+/**
+ * Replaces SASL payloads in a raw frame with `•••` (credentials: PLAIN's base64 carries the
+ * password). Works on text, so partial and malformed frames are masked too: an element is masked
+ * when it declares a SASL namespace, or declares none and the frame mentions a SASL namespace or
+ * starts with it. Attributes (the mechanism) stay; empty payloads and `=` stay visible. FAST
+ * tokens (`<token xmlns='urn:xmpp:fast:0' token>`) are masked as well.
+ */
+export function maskSaslFrame(frame: string): string {
+  if (typeof frame !== "string" || frame === "") return typeof frame === "string" ? frame : "";
+  const mentionsSasl = [...SASL_NAMESPACES].some((ns) => frame.includes(ns));
+  const start = frame.search(/\S/);
+  let result = "";
+  let last = 0;
+  SASL_OPEN_TAG.lastIndex = 0;
+  for (let match = SASL_OPEN_TAG.exec(frame); match; match = SASL_OPEN_TAG.exec(frame)) {
+    const [whole, prefix, , attrs = "", selfClosing] = match;
+    const openEnd = match.index + whole.length;
+    if (selfClosing) continue;
+    const ns = declaredNs(attrs, prefix);
+    const sasl = ns !== undefined ? SASL_NAMESPACES.has(ns) : mentionsSasl || match.index === start;
+    if (!sasl) continue;
+    const nextTag = frame.indexOf("<", openEnd);
+    const payloadEnd = nextTag < 0 ? frame.length : nextTag;
+    const payload = frame.slice(openEnd, payloadEnd).trim();
+    if (payload === "" || payload === "=") continue;
+    result += frame.slice(last, openEnd) + MASK;
+    last = payloadEnd;
+    SASL_OPEN_TAG.lastIndex = payloadEnd;
+  }
+  result += frame.slice(last);
+  if (!result.includes(NS_FAST)) return result;
+  return result.replace(FAST_TOKEN_TAG, (tag: string) =>
+    tag.replace(/(\stoken\s*=\s*)("[^"]*"|'[^']*')/, (_m, lead: string, quoted: string) => `${lead}${quoted[0]}${MASK}${quoted[0]}`),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// classification
+
+export type StanzaKind = "message" | "presence" | "iq" | "sm" | "sasl" | "stream" | "other";
+
+const STREAM_NAMESPACES = new Set<string>([NS.framing, NS.streams, "urn:ietf:params:xml:ns:xmpp-tls"]);
+
+function classify(name: string, ns: string | undefined, prefix: string | undefined): StanzaKind {
+  if ((name === "message" || name === "presence" || name === "iq") && (ns === undefined || ns === NS.client || ns === "jabber:server")) {
+    return name;
+  }
+  if (ns === NS.sm) return "sm";
+  if (ns !== undefined && SASL_NAMESPACES.has(ns)) return "sasl";
+  if ((ns !== undefined && STREAM_NAMESPACES.has(ns)) || prefix === "stream") return "stream";
+  return "other";
+}
+
+/** Coarse kind of a frame or element for console filters (stream management and SASL apart). */
+export function stanzaKind(frameOrElement: string | Element): StanzaKind {
+  if (typeof frameOrElement === "string") return classifyFrame(frameOrElement);
+  if (typeof frameOrElement !== "object" || frameOrElement === null || typeof frameOrElement.name !== "string") return "other";
+  const el = frameOrElement;
+  const idx = el.name.indexOf(":");
+  const prefix = idx >= 0 ? el.name.slice(0, idx) : undefined;
+  let ns: string | undefined;
+  try {
+    const found: unknown = el.getNS();
+    ns = typeof found === "string" ? found : undefined;
+  } catch {
+    ns = undefined;
+  }
+  return classify(idx >= 0 ? el.name.slice(idx + 1) : el.name, ns, prefix);
+}
+
+const FIRST_TAG = new RegExp(`^\\s*(?:<\\?xml[^>]*>\\s*)?<(/?)(?:([A-Za-z_][\\w.-]*):)?([A-Za-z_][\\w.-]*)(${ATTRS})`);
+
+function classifyFrame(frame: string): StanzaKind {
+  const match = FIRST_TAG.exec(frame);
+  if (!match) return "other";
+  const [, closing, prefix, name = "", attrs = ""] = match;
+  if (closing) return prefix === "stream" || name === "close" ? "stream" : "other";
+  return classify(name, declaredNs(attrs, prefix), prefix);
+}
