@@ -1,0 +1,172 @@
+/**
+ * `ejabberd`: mod_push with mod_mam (design §0.2, A.2, A.3, B.2, B.4, E). A registration is bound
+ * to the session that enabled it; mod_push's MAM hook pushes one-to-one messages to registrations
+ * whose session ejabberd no longer holds, and a hibernated (pending) session gets a push for any
+ * stanza queued for it. `away` is ignored.
+ */
+import { NS } from "../ns";
+import {
+  type EnablerState,
+  decision,
+  enablerState,
+  enablersAre,
+  errorText,
+  everyReg,
+  groupByPath,
+  isAre,
+  isBlank,
+  isChatOrNormal,
+  isValidJid,
+  nextErrorCount,
+  noRegistrations,
+  regsPhrase,
+  stanzaError,
+  verdict,
+} from "./common";
+import type {
+  AppServerOutcome,
+  AppServerReaction,
+  DecisionInput,
+  DisableRequest,
+  EnableRequest,
+  MessageSnapshot,
+  PushDecision,
+  PushPolicy,
+  RegistrationSnapshot,
+  StanzaErrorSpec,
+  SummaryFields,
+} from "./types";
+
+/** include_body's default: a fixed placeholder instead of the real body. */
+export const EJABBERD_BODY_PLACEHOLDER = "New message";
+
+type Path = "not-alive" | "pending" | "alive" | "no-body";
+
+const PUSH_PATHS: readonly Path[] = ["not-alive", "pending"];
+/** Order of the reason's clauses; the first path present names the rule (a pushing one if any). */
+const PATH_ORDER: readonly Path[] = [...PUSH_PATHS, "no-body", "alive"];
+
+const RULES: Record<Path, string> = {
+  "not-alive": "ejabberd/session-not-alive",
+  pending: "ejabberd/session-pending",
+  alive: "ejabberd/session-alive",
+  "no-body": "ejabberd/no-body",
+};
+
+function pathOf(state: EnablerState, archived: boolean): Path {
+  if (state === "hibernated") return "pending";
+  if (state === "connected") return "alive";
+  return archived ? "not-alive" : "no-body";
+}
+
+const WHY: Record<Path, (reg: RegistrationSnapshot) => string> = {
+  "not-alive": (r) => `pushed: ${enablersAre([r])} gone, so mod_push's MAM hook pushes it`,
+  pending: (r) => `pushed: ${enablersAre([r])} hibernated, and mod_push pushes every stanza queued for a pending session`,
+  alive: (r) => `not pushed: ${enablersAre([r])} still connected, and mod_push's MAM hook skips sessions ejabberd still holds`,
+  "no-body": (r) => `not pushed: the message has no <body>, so mod_mam does not archive it, and ${enablersAre([r])} gone rather than hibernated`,
+};
+
+const CLAUSE: Record<Path, (group: RegistrationSnapshot[]) => string> = {
+  "not-alive": (g) => `${regsPhrase(g)} ${isAre(g.length)} pushed by mod_push's MAM hook because ${enablersAre(g)} gone`,
+  pending: (g) => `${regsPhrase(g)} ${isAre(g.length)} pushed because ${enablersAre(g)} hibernated (stream management pending)`,
+  alive: (g) => `${regsPhrase(g)} ${isAre(g.length)} not pushed because ${enablersAre(g)} still connected`,
+  "no-body": (g) => `${regsPhrase(g)} ${isAre(g.length)} not pushed: without a <body> mod_mam does not archive the message, and only a hibernated enabling session gets a push for it`,
+};
+
+/** make_summary with include_sender=false and the default include_body placeholder; no body, no form. */
+function summaryFor(message: MessageSnapshot): SummaryFields {
+  return message.hasBody ? { formType: "submit", lastMessageBody: EJABBERD_BODY_PLACEHOLDER } : { omitForm: true };
+}
+
+function notPushableBecause(message: MessageSnapshot): string {
+  return message.type === "groupchat"
+    ? "mod_push's MAM hook pushes only one-to-one chat messages, so a groupchat message is not pushed (only a pending session's queue or MucSub would be)"
+    : `mod_mam does not archive ${message.type} messages, so mod_push does not push them`;
+}
+
+function decide(input: DecisionInput): PushDecision {
+  const { sessions, registrations, message, delivery } = input;
+  const pushable = isChatOrNormal(message);
+  if (registrations.length === 0) return noRegistrations("ejabberd", input, pushable);
+  if (!pushable) {
+    const reason = notPushableBecause(message);
+    return decision("ejabberd", { rule: "ejabberd/not-pushable", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });
+  }
+
+  // With mod_mam, a message stored offline is archived first, so mod_push's offline hook stands
+  // aside and the MAM hook decides: registrations of sessions ejabberd still holds (even without
+  // presence) are dropped (drop_online_sessions). A call proposal has no body: nothing special.
+  const archived = message.hasBody;
+  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived);
+  const groups = groupByPath(registrations, pathFor);
+  const present = PATH_ORDER.filter((p) => groups.has(p));
+  const clauses = present.map((p) => CLAUSE[p](groups.get(p) ?? []));
+  if (delivery.storedOffline && archived) clauses.unshift("the message is stored offline and archived by mod_mam");
+  return decision("ejabberd", {
+    rule: RULES[present[0] ?? "no-body"],
+    reason: clauses.join("; "),
+    pushable,
+    verdicts: registrations.map((r) => {
+      const path = pathFor(r);
+      return verdict(r, PUSH_PATHS.includes(path), WHY[path](r));
+    }),
+    summary: summaryFor(message),
+  });
+}
+
+/** The xmpp codec decodes <enable/> and <disable/> before mod_push sees the iq: a bad jid fails first. */
+function decodeJid(jid: string | undefined, element: "enable" | "disable"): StanzaErrorSpec | null {
+  if (isBlank(jid)) return stanzaError("modify", "bad-request", `Missing attribute 'jid' in <${element}/>`);
+  if (!isValidJid(jid ?? "")) return stanzaError("modify", "bad-request", `Malformed attribute 'jid' in <${element}/>`);
+  return null;
+}
+
+const GET_NOT_ALLOWED = "Value 'get' of 'type' attribute is not allowed";
+
+function validateEnable(req: EnableRequest): StanzaErrorSpec | null {
+  const jidError = decodeJid(req.jid, "enable");
+  if (jidError) return jidError;
+  if (req.iqType !== "set") return stanzaError("cancel", "not-allowed", GET_NOT_ALLOWED);
+  if (isBlank(req.node)) return stanzaError("cancel", "feature-not-implemented", "Enabling push without 'node' attribute is not supported");
+  return null;
+}
+
+function validateDisable(req: DisableRequest): StanzaErrorSpec | null {
+  const jidError = decodeJid(req.jid, "disable");
+  if (jidError) return jidError;
+  if (req.iqType !== "set") return stanzaError("cancel", "not-allowed", GET_NOT_ALLOWED);
+  if (req.matched === 0) return stanzaError("cancel", "item-not-found", "Push record not found");
+  return null;
+}
+
+function onAppServerOutcome(reg: RegistrationSnapshot, outcome: AppServerOutcome): AppServerReaction {
+  const errorCount = nextErrorCount(reg, outcome);
+  switch (outcome.kind) {
+    case "result":
+      return { action: "keep", errorCount, why: "the App Server accepted the notification" };
+    case "timeout":
+      return { action: "keep", errorCount, why: "the App Server did not answer; ejabberd logs the timeout and keeps the registration" };
+    case "error":
+      return outcome.type === "wait"
+        ? { action: "keep", errorCount, why: `the App Server answered ${errorText(outcome)}; ejabberd logs it as a temporary rejection and keeps the registration` }
+        : { action: "remove", errorCount, why: `the App Server answered ${errorText(outcome)}; ejabberd deletes the registration at the first non-wait error` };
+  }
+}
+
+export const ejabberdPolicy: PushPolicy = {
+  name: "ejabberd",
+  description:
+    "ejabberd mod_push with mod_mam: each registration is pushed while the session that enabled it is gone or hibernated; node is required and any non-wait App Server error removes the registration",
+  accountFeatures: () => [NS.push],
+  domainFeatures: () => [],
+  validateEnable,
+  parseAwayFlag: () => false,
+  validateDisable,
+  // mod_push has no per-account limit; the cap only bounds the playground's memory.
+  maxRegistrations: 64,
+  decide,
+  onAppServerOutcome,
+  // mod_push ignores the XEP-0357 §9 affiliation message.
+  honoursRemoteDisable: false,
+  onAvailablePresence: () => null,
+};

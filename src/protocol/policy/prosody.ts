@@ -1,0 +1,208 @@
+/**
+ * `prosody`: mod_cloud_notify with mod_mam, as in Debian's prosody-modules and Prosody 13 core
+ * (design §0.2, B.2, B.4, E). A registration is bound to the session that enabled it and is pushed
+ * whenever that session is not alive, whatever the other resources' presence; `away` is ignored.
+ */
+import { NS } from "../ns";
+import {
+  type EnablerState,
+  decision,
+  enablerState,
+  enablersAre,
+  errorText,
+  everyReg,
+  groupByPath,
+  isAre,
+  isBareGroupchat,
+  isBlank,
+  isChatOrNormal,
+  nextErrorCount,
+  noRegistrations,
+  pushedPhrase,
+  regsPhrase,
+  regsTarget,
+  stanzaError,
+  verdict,
+} from "./common";
+import type {
+  AppServerOutcome,
+  AppServerReaction,
+  DecisionInput,
+  DisableRequest,
+  EnableRequest,
+  MessageSnapshot,
+  PushDecision,
+  PushPolicy,
+  RegistrationSnapshot,
+  RegistrationVerdict,
+  StanzaErrorSpec,
+  SummaryFields,
+} from "./types";
+
+/** push_max_errors. */
+export const PROSODY_MAX_ERRORS = 16;
+/** mod_cloud_notify collects stanzas queued for a hibernated session with a 1 s timer (design E). */
+export const PROSODY_HIBERNATION_BATCH_MS = 1000;
+/** push_notification_important_body: the body placeholder when push_notification_with_body is off. */
+export const PROSODY_IMPORTANT_BODY = "New Message!";
+
+type Path = "offline" | "not-alive" | "hibernated" | "alive" | "no-body";
+
+const PUSH_PATHS: readonly Path[] = ["offline", "not-alive", "hibernated"];
+/** Order of the reason's clauses; the first path present names the rule (a pushing one if any). */
+const PATH_ORDER: readonly Path[] = [...PUSH_PATHS, "no-body", "alive"];
+
+const RULES: Record<Path, string> = {
+  offline: "prosody/offline",
+  "not-alive": "prosody/session-not-alive",
+  hibernated: "prosody/hibernated",
+  alive: "prosody/session-alive",
+  "no-body": "prosody/no-body",
+};
+
+function pathOf(state: EnablerState, storedOffline: boolean, archived: boolean): Path {
+  // A hibernated session still holds its registration: the smacks queue path pushes, for any stanza.
+  if (state === "hibernated") return "hibernated";
+  if (storedOffline && archived) return "offline";
+  if (state === "gone") return archived ? "not-alive" : "no-body";
+  return "alive";
+}
+
+const WHY: Record<Path, (reg: RegistrationSnapshot) => string> = {
+  offline: () => "pushed: the message is stored offline and mod_cloud_notify's offline hook pushes every registration",
+  "not-alive": (r) => `pushed: ${enablersAre([r])} gone, so the MAM hook pushes it`,
+  hibernated: (r) => `pushed after 1 s: ${enablersAre([r])} hibernated, so the smacks queue path pushes it`,
+  alive: (r) => `not pushed: ${enablersAre([r])} still connected`,
+  "no-body": (r) => `not pushed: the message has no <body>, so mod_mam does not archive it, and ${enablersAre([r])} gone rather than hibernated`,
+};
+
+const CLAUSE: Record<Path, (group: RegistrationSnapshot[], total: number) => string> = {
+  offline: (g, total) => `the message is stored offline (no resource is receiving), so mod_cloud_notify's offline hook pushes ${regsTarget(g, total)}`,
+  "not-alive": (g) => `${regsPhrase(g)} ${isAre(g.length)} pushed by the MAM hook because ${enablersAre(g)} gone`,
+  hibernated: (g) => `${regsPhrase(g)} ${isAre(g.length)} pushed after Prosody's 1 s batch timer because ${enablersAre(g)} hibernated`,
+  alive: (g) => `${regsPhrase(g)} ${isAre(g.length)} not pushed because ${enablersAre(g)} still connected`,
+  "no-body": (g) => `${regsPhrase(g)} ${isAre(g.length)} not pushed: without a <body> mod_mam does not archive the message, and only a hibernated enabling session gets a push for it`,
+};
+
+/** is_important: a non-empty body or a call proposal; the placeholder body marks it. */
+function summaryFor(message: MessageSnapshot): SummaryFields {
+  const important = (message.hasBody && message.body !== "") || message.callPropose === true;
+  return { formType: "form", messageCount: 1, ...(important ? { lastMessageBody: PROSODY_IMPORTANT_BODY } : {}) };
+}
+
+function notPushableBecause(message: MessageSnapshot): string {
+  switch (message.type) {
+    case "groupchat":
+      return "a groupchat message to a full JID is neither archived by mod_mam nor caught by the bare-groupchat hook, so mod_cloud_notify does not push it";
+    case "headline":
+      return "headline messages are neither archived nor stored offline, so mod_cloud_notify does not push them";
+    default:
+      return "error messages are not pushed by mod_cloud_notify";
+  }
+}
+
+function decide(input: DecisionInput): PushDecision {
+  const { sessions, registrations, message, delivery } = input;
+  const chat = isChatOrNormal(message);
+  const bareGroupchat = isBareGroupchat(message);
+  const pushable = chat || bareGroupchat;
+  if (registrations.length === 0) return noRegistrations("prosody", input, pushable);
+  const summary = summaryFor(message);
+  const total = registrations.length;
+
+  if (chat && message.callPropose) {
+    return decision("prosody", {
+      rule: "prosody/urgent",
+      reason: `a call proposal (XEP-0353) is urgent for mod_cloud_notify, so ${pushedPhrase(registrations, total)} whatever the state of their sessions`,
+      pushable,
+      verdicts: everyReg(registrations, true, "pushed: a call proposal is urgent and goes to every registration, live sessions included"),
+      summary,
+    });
+  }
+  if (bareGroupchat) {
+    return decision("prosody", {
+      rule: "prosody/bare-groupchat",
+      reason: `a groupchat message to the bare JID fires mod_cloud_notify's message/bare/groupchat hook, so ${pushedPhrase(registrations, total)}`,
+      pushable,
+      verdicts: everyReg(registrations, true, "pushed: the bare-groupchat hook pushes every registration"),
+      summary,
+    });
+  }
+  if (!chat) {
+    const reason = notPushableBecause(message);
+    return decision("prosody", { rule: "prosody/not-pushable", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });
+  }
+
+  // mod_mam archives chat and normal messages with a body (should_store); only those reach the
+  // MAM and offline hooks. Body-less ones are pushed only from a hibernated session's queue.
+  const archived = message.hasBody;
+  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), delivery.storedOffline, archived);
+  const groups = groupByPath(registrations, pathFor);
+  const present = PATH_ORDER.filter((p) => groups.has(p));
+  const pushedPaths = present.filter((p) => PUSH_PATHS.includes(p));
+  const onlyHibernation = pushedPaths.length === 1 && pushedPaths[0] === "hibernated";
+
+  const verdicts: RegistrationVerdict[] = registrations.map((r) => {
+    const path = pathFor(r);
+    const push = PUSH_PATHS.includes(path);
+    return verdict(r, push, WHY[path](r), path === "hibernated" ? PROSODY_HIBERNATION_BATCH_MS : undefined);
+  });
+  return decision("prosody", {
+    rule: RULES[present[0] ?? "no-body"],
+    reason: present.map((p) => CLAUSE[p](groups.get(p) ?? [], total)).join("; "),
+    pushable,
+    verdicts,
+    summary,
+    delayMs: onlyHibernation ? PROSODY_HIBERNATION_BATCH_MS : 0,
+  });
+}
+
+function validateEnable(req: EnableRequest): StanzaErrorSpec | null {
+  // Only iq-set/self/urn:xmpp:push:0:enable is hooked; a get falls through to service-unavailable.
+  if (req.iqType !== "set") return stanzaError("cancel", "service-unavailable");
+  // Lua accepts jid="" (a truthy string); we treat it as missing: nothing could be published to it.
+  if (isBlank(req.jid)) return stanzaError("modify", "bad-request", "Missing jid");
+  if (req.jid === req.senderFullJid) return stanzaError("modify", "bad-request", "JID must be different from ours");
+  return null; // A missing node is accepted: the registration key becomes "jid<".
+}
+
+function validateDisable(req: DisableRequest): StanzaErrorSpec | null {
+  if (req.iqType !== "set") return stanzaError("cancel", "service-unavailable");
+  if (isBlank(req.jid)) return stanzaError("modify", "bad-request", "Missing jid");
+  return null; // Always a result, even when nothing matched.
+}
+
+function onAppServerOutcome(reg: RegistrationSnapshot, outcome: AppServerOutcome): AppServerReaction {
+  const errorCount = nextErrorCount(reg, outcome);
+  switch (outcome.kind) {
+    case "result":
+      return { action: "keep", errorCount, why: `the App Server accepted the notification; Prosody resets the error counter to 0 (was ${reg.errorCount})` };
+    case "timeout":
+      return { action: "keep", errorCount, why: "the App Server did not answer; Prosody only counts error replies, so the registration is kept" };
+    case "error":
+      if (outcome.type === "wait") {
+        return { action: "keep", errorCount, why: `the App Server answered ${errorText(outcome)}; Prosody does not count type=wait errors` };
+      }
+      return errorCount >= PROSODY_MAX_ERRORS
+        ? { action: "remove", errorCount, why: `the App Server answered ${errorText(outcome)}, error ${errorCount} of ${PROSODY_MAX_ERRORS}, so Prosody disables the registration` }
+        : { action: "keep", errorCount, why: `the App Server answered ${errorText(outcome)}, error ${errorCount} of ${PROSODY_MAX_ERRORS}; Prosody removes the registration at ${PROSODY_MAX_ERRORS}` };
+  }
+}
+
+export const prosodyPolicy: PushPolicy = {
+  name: "prosody",
+  description:
+    "Prosody mod_cloud_notify with mod_mam: each registration is pushed while the session that enabled it is gone or hibernated, whatever the other resources' presence; away is ignored",
+  accountFeatures: () => [NS.push],
+  domainFeatures: () => [],
+  validateEnable,
+  parseAwayFlag: () => false,
+  validateDisable,
+  // push_max_devices: an LRU of 5 registrations per account.
+  maxRegistrations: 5,
+  decide,
+  onAppServerOutcome,
+  // Prosody ignores the XEP-0357 §9 affiliation message.
+  honoursRemoteDisable: false,
+  onAvailablePresence: () => null,
+};

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { available, chat, hibernated, noPresence } from "./policy/fixtures";
+import { DEFAULT_POLICY_OPTIONS, type Delivery, type MessageSnapshot, type MessageType, type SessionSnapshot } from "./policy/types";
+import { isAway, isOnline, isReceiving, routeMessage } from "./routing";
+
+const withDnd = { awayShows: ["away", "xa", "dnd"] as const };
+
+describe("session vocabulary (design §0.1)", () => {
+  it.each([
+    { label: "available, no <show>", session: available("a"), receiving: true, away: false, online: true },
+    { label: "chat", session: available("a", "chat"), receiving: true, away: false, online: true },
+    { label: "away", session: available("a", "away"), receiving: true, away: true, online: false },
+    { label: "xa", session: available("a", "xa"), receiving: true, away: true, online: false },
+    { label: "dnd (not away by default)", session: available("a", "dnd"), receiving: true, away: false, online: true },
+    { label: "available at priority -1", session: available("a", null, -1), receiving: false, away: false, online: false },
+    { label: "away at priority -5", session: available("a", "away", -5), receiving: false, away: false, online: false },
+    { label: "connected without presence", session: noPresence("a"), receiving: false, away: false, online: false },
+    { label: "hibernated, last presence available", session: hibernated("a"), receiving: false, away: false, online: false },
+    { label: "hibernated, last presence away", session: hibernated("a", "away"), receiving: false, away: false, online: false },
+  ])("$label → receiving=$receiving away=$away online=$online", ({ session, receiving, away, online }) => {
+    expect(isReceiving(session)).toBe(receiving);
+    expect(isAway(session, DEFAULT_POLICY_OPTIONS)).toBe(away);
+    expect(isOnline(session, DEFAULT_POLICY_OPTIONS)).toBe(online);
+  });
+
+  it("counts dnd as away once the server option adds it", () => {
+    expect(isAway(available("a", "dnd"), withDnd)).toBe(true);
+    expect(isOnline(available("a", "dnd"), withDnd)).toBe(false);
+  });
+});
+
+const MIXED: SessionSnapshot[] = [
+  available("laptop"),
+  available("phone", "away", 5),
+  available("tablet", null, -1),
+  noPresence("watch"),
+  hibernated("car", "away"),
+];
+const NOBODY_RECEIVING: SessionSnapshot[] = [available("tablet", null, -1), noPresence("watch"), hibernated("car")];
+
+const delivered = (...resources: string[]): Delivery => ({ deliveredTo: resources, storedOffline: false });
+const OFFLINE: Delivery = { deliveredTo: [], storedOffline: true };
+const DROPPED: Delivery = { deliveredTo: [], storedOffline: false };
+const BOUNCED: Delivery = { deliveredTo: [], storedOffline: false, bounce: { type: "cancel", condition: "service-unavailable" } };
+
+const msg = (type: MessageType, toResource: string | null = null): MessageSnapshot => chat({ type, toResource });
+
+describe("routeMessage (RFC 6121 §8.5)", () => {
+  it.each<{ name: string; sessions: SessionSnapshot[]; message: MessageSnapshot; expected: Delivery }>([
+    // §8.5.2.1.1 / §8.5.2.2.1: bare JID
+    { name: "bare chat goes to every receiving session, not only the highest priority", sessions: MIXED, message: msg("chat"), expected: delivered("laptop", "phone") },
+    { name: "bare normal goes to every receiving session", sessions: MIXED, message: msg("normal"), expected: delivered("laptop", "phone") },
+    { name: "bare chat with nobody receiving is stored offline", sessions: NOBODY_RECEIVING, message: msg("chat"), expected: OFFLINE },
+    { name: "bare normal with no session is stored offline", sessions: [], message: msg("normal"), expected: OFFLINE },
+    { name: "bare headline goes to every receiving session", sessions: MIXED, message: msg("headline"), expected: delivered("laptop", "phone") },
+    { name: "bare headline with nobody receiving is dropped, not stored", sessions: NOBODY_RECEIVING, message: msg("headline"), expected: DROPPED },
+    { name: "bare groupchat with receiving sessions is bounced, never delivered", sessions: MIXED, message: msg("groupchat"), expected: BOUNCED },
+    { name: "bare groupchat with nobody receiving is silently dropped", sessions: NOBODY_RECEIVING, message: msg("groupchat"), expected: DROPPED },
+    { name: "bare error is silently dropped", sessions: MIXED, message: msg("error"), expected: DROPPED },
+    // §8.5.3.1: full JID of a connected resource, whatever its presence
+    { name: "full JID of a connected resource without presence gets it alone", sessions: MIXED, message: msg("chat", "watch"), expected: delivered("watch") },
+    { name: "full JID of a negative-priority resource gets it", sessions: MIXED, message: msg("normal", "tablet"), expected: delivered("tablet") },
+    { name: "groupchat to a connected full JID is delivered", sessions: MIXED, message: msg("groupchat", "phone"), expected: delivered("phone") },
+    { name: "headline to a connected full JID is delivered", sessions: MIXED, message: msg("headline", "watch"), expected: delivered("watch") },
+    { name: "error to a connected full JID is delivered", sessions: MIXED, message: msg("error", "laptop"), expected: delivered("laptop") },
+    // §8.5.3.2.1: no such connected resource
+    { name: "chat to an unknown resource is routed as to the bare JID", sessions: MIXED, message: msg("chat", "gone"), expected: delivered("laptop", "phone") },
+    { name: "normal to an unknown resource is routed as to the bare JID", sessions: MIXED, message: msg("normal", "gone"), expected: delivered("laptop", "phone") },
+    { name: "chat to an unknown resource with nobody receiving is stored offline", sessions: NOBODY_RECEIVING, message: msg("chat", "gone"), expected: OFFLINE },
+    { name: "chat to a hibernated resource is routed as to the bare JID (issue 5 will queue it)", sessions: MIXED, message: msg("chat", "car"), expected: delivered("laptop", "phone") },
+    { name: "groupchat to an unknown resource is dropped, not stored", sessions: NOBODY_RECEIVING, message: msg("groupchat", "gone"), expected: DROPPED },
+    { name: "headline to an unknown resource is dropped, not stored", sessions: MIXED, message: msg("headline", "gone"), expected: DROPPED },
+    { name: "error to an unknown resource is dropped", sessions: [], message: msg("error", "gone"), expected: DROPPED },
+  ])("$name", ({ sessions, message, expected }) => {
+    expect(routeMessage(sessions, message)).toEqual(expected);
+  });
+
+  it("returns a fresh delivery each time", () => {
+    const a = routeMessage([], msg("error"));
+    a.deliveredTo.push("x");
+    expect(routeMessage([], msg("error")).deliveredTo).toEqual([]);
+  });
+});

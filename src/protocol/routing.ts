@@ -1,0 +1,63 @@
+/**
+ * RFC 6121 §8.5 delivery of a message to a local account, and the session vocabulary of design
+ * §0.1 (receiving, away, online) that the push policies share.
+ */
+import type { Delivery, MessageSnapshot, PolicyOptions, SessionSnapshot } from "./policy/types";
+
+/**
+ * Whether a session gets messages sent to the bare JID: connected, with available presence at
+ * priority >= 0 (RFC 6121 §8.5.2.1.1). Hibernated (XEP-0198) sessions do not count until the server
+ * queues stanzas for them (issue 5); they still exist for the policies that look at them.
+ */
+export function isReceiving(session: SessionSnapshot): boolean {
+  return session.state === "connected" && session.presence !== null && session.presence.priority >= 0;
+}
+
+/** A receiving session whose `<show>` is in the configured away set (away and xa by default). */
+export function isAway(session: SessionSnapshot, options: Pick<PolicyOptions, "awayShows">): boolean {
+  const show = session.presence?.show ?? null;
+  return isReceiving(session) && show !== null && options.awayShows.includes(show);
+}
+
+/** A receiving session that is not away: no `<show>`, `chat`, or `dnd` unless dnd is configured as away. */
+export function isOnline(session: SessionSnapshot, options: Pick<PolicyOptions, "awayShows">): boolean {
+  return isReceiving(session) && !isAway(session, options);
+}
+
+/** Neither delivered nor stored (a fresh object: callers may keep and extend it). */
+function dropped(): Delivery {
+  return { deliveredTo: [], storedOffline: false };
+}
+
+export function routeMessage(sessions: readonly SessionSnapshot[], message: MessageSnapshot): Delivery {
+  if (message.toResource !== null) {
+    const target = sessions.find((s) => s.resource === message.toResource && s.state === "connected");
+    // A connected resource gets what is addressed to it, whatever its presence (§8.5.3.1).
+    if (target) return { deliveredTo: [target.resource], storedOffline: false };
+    // §8.5.3.2.1: a chat message to an unknown resource is handled as if sent to the bare JID.
+    // The RFC lets a server drop `normal` instead; like Prosody, we route it to the bare JID too.
+    if (message.type !== "chat" && message.type !== "normal") return dropped();
+  }
+  return routeToBareJid(sessions, message);
+}
+
+function routeToBareJid(sessions: readonly SessionSnapshot[], message: MessageSnapshot): Delivery {
+  // Every receiving resource gets it (the reference server does not pick the highest priority only).
+  const receiving = sessions.filter(isReceiving).map((s) => s.resource);
+  switch (message.type) {
+    case "chat":
+    case "normal":
+      return receiving.length > 0 ? { deliveredTo: receiving, storedOffline: false } : { deliveredTo: [], storedOffline: true };
+    case "headline":
+      // Delivered to whoever receives; never stored (§8.5.2.1.1, §8.5.2.2.1).
+      return { deliveredTo: receiving, storedOffline: false };
+    case "groupchat":
+      // §8.5.2.1.1: MUST NOT deliver to the available resources, MUST bounce. With nobody
+      // available (§8.5.2.2.1) the message is silently dropped.
+      return receiving.length > 0
+        ? { deliveredTo: [], storedOffline: false, bounce: { type: "cancel", condition: "service-unavailable" } }
+        : dropped();
+    case "error":
+      return dropped();
+  }
+}
