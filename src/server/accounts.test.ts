@@ -1,0 +1,123 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AccountStore, AccountsFileError } from "./accounts";
+import { deriveScramCredentials } from "./stream/scram";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "xpp-accounts-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function file(name: string, content: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+const hosts = ["localhost", "tigase.localhost"];
+
+describe("AccountStore", () => {
+  it("registers on first PLAIN login in dev mode; later logins must match", async () => {
+    const store = new AccountStore({ hosts, iterations: 64 });
+    expect(await store.checkPlain("localhost", "Alice", "pw")).toEqual({ ok: true, username: "alice", registered: true });
+    expect(await store.checkPlain("localhost", "alice", "pw")).toEqual({ ok: true, username: "alice", registered: false });
+    expect(await store.checkPlain("localhost", "alice", "nope")).toMatchObject({ ok: false, reason: "bad-password" });
+    // Accounts are per virtual host.
+    expect(await store.checkPlain("tigase.localhost", "alice", "nope")).toMatchObject({ ok: true, registered: true });
+  });
+
+  it("lets only one of two racing first logins define the password", async () => {
+    const store = new AccountStore({ hosts, iterations: 64 });
+    const [a, b] = await Promise.all([
+      store.checkPlain("localhost", "race", "first"),
+      store.checkPlain("localhost", "race", "second"),
+    ]);
+    expect(a).toMatchObject({ ok: true, registered: true });
+    expect(b).toMatchObject({ ok: false, reason: "bad-password" });
+  });
+
+  it("refuses unknown users when dev registration is off", async () => {
+    const store = new AccountStore({ hosts, devRegistration: false, iterations: 64 });
+    expect(await store.checkPlain("localhost", "bob", "pw")).toMatchObject({ ok: false, reason: "unknown-user" });
+    await store.register("localhost", "bob", "pw");
+    expect(await store.checkPlain("localhost", "bob", "pw")).toMatchObject({ ok: true });
+  });
+
+  it.each(["", "a b", "a@b", "a/b", "x".repeat(1024), "tab\there", "quote'"])("rejects the username %j", async (name) => {
+    const store = new AccountStore({ hosts, iterations: 64 });
+    expect(await store.checkPlain("localhost", name, "pw")).toMatchObject({ ok: false, reason: "invalid-username" });
+  });
+
+  it("never keeps the password", async () => {
+    const store = new AccountStore({ hosts, iterations: 64 });
+    await store.register("localhost", "carol", "hunter2-unique");
+    const creds = store.get("localhost", "carol");
+    expect(creds).toBeDefined();
+    expect(JSON.stringify(creds)).not.toContain("hunter2");
+    expect(Object.values(creds ?? {}).some((v) => Buffer.isBuffer(v) && v.toString("utf8").includes("hunter2"))).toBe(false);
+  });
+});
+
+describe("accounts file", () => {
+  it("loads passwords and precomputed SCRAM credentials", async () => {
+    const creds = await deriveScramCredentials("scram-pw", { iterations: 100 });
+    const path = await file(
+      "ok.json",
+      JSON.stringify({
+        localhost: {
+          alice: "pass",
+          bob: {
+            "scram-sha-1": {
+              salt: creds.salt.toString("base64"),
+              iterations: 100,
+              storedKey: creds.storedKey.toString("base64"),
+              serverKey: creds.serverKey.toString("base64"),
+            },
+          },
+        },
+        "tigase.localhost": { carol: "c" },
+      }),
+    );
+    const store = new AccountStore({ hosts, devRegistration: false, iterations: 64 });
+    expect(await store.loadFile(path)).toBe(3);
+    expect(await store.checkPlain("localhost", "alice", "pass")).toMatchObject({ ok: true });
+    expect(await store.checkPlain("localhost", "bob", "scram-pw")).toMatchObject({ ok: true });
+    expect(await store.checkPlain("localhost", "bob", "pass")).toMatchObject({ ok: false, reason: "bad-password" });
+    expect(store.list("tigase.localhost")).toEqual(["carol"]);
+  });
+
+  it("makes logins wait for the file, so the file wins over dev registration", async () => {
+    const path = await file("race.json", JSON.stringify({ localhost: { dave: "from-file" } }));
+    const store = new AccountStore({ hosts, iterations: 64 });
+    const loading = store.loadFile(path);
+    const login = store.checkPlain("localhost", "dave", "guessed");
+    await loading;
+    expect(await login).toMatchObject({ ok: false, reason: "bad-password" });
+  });
+
+  it.each([
+    ["not JSON", "{", /not valid JSON/],
+    ["an array", "[]", /expected an object/],
+    ["an unknown host", JSON.stringify({ "example.org": { a: "b" } }), /not a configured virtual host/],
+    ["users not an object", JSON.stringify({ localhost: "alice" }), /must map usernames/],
+    ["a bad username", JSON.stringify({ localhost: { "a b": "x" } }), /invalid username/],
+    ["a number as password", JSON.stringify({ localhost: { a: 5 } }), /password string or/],
+    ["bad scram base64", JSON.stringify({ localhost: { a: { "scram-sha-1": { salt: "!!", iterations: 1, storedKey: "x", serverKey: "x" } } } }), /base64/],
+    ["bad iterations", JSON.stringify({ localhost: { a: { "scram-sha-1": { salt: "AAAA", iterations: 0, storedKey: "AAAA", serverKey: "AAAA" } } } }), /iterations/],
+  ])("rejects a file with %s", async (_what, content, message) => {
+    const path = await file(`bad-${Math.random()}.json`, content);
+    const store = new AccountStore({ hosts, iterations: 64 });
+    await expect(store.loadFile(path)).rejects.toThrow(AccountsFileError);
+    await expect(store.loadFile(path)).rejects.toThrow(message);
+  });
+
+  it("reports a missing file by path", async () => {
+    const store = new AccountStore({ hosts });
+    await expect(store.loadFile(join(dir, "missing.json"))).rejects.toThrow(/cannot read accounts file .*missing\.json/);
+  });
+});

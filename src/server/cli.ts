@@ -1,0 +1,50 @@
+/** `npm run server -- [options]`: the reference XMPP server, standalone. See `--help`. */
+import { parseCliArgs, USAGE } from "./cli-args";
+import { ReferenceServer } from "./index";
+
+async function main(): Promise<number> {
+  const parsed = parseCliArgs(process.argv.slice(2));
+  if (parsed.kind === "help") {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (parsed.kind === "error") {
+    process.stderr.write(`error: ${parsed.message}\n\n${USAGE}`);
+    return 2;
+  }
+  let server: ReferenceServer;
+  try {
+    server = new ReferenceServer(parsed.options);
+    const address = await server.listen({ port: parsed.port, host: parsed.host });
+    process.stdout.write(
+      `XMPP over WebSocket: ${address.url}\n` +
+        `Push decision log:   ${address.httpUrl}/xmpp-push/log\n` +
+        `Virtual hosts:       ${server.hosts.map((h) => `${h.domain} (${h.policy})`).join(", ")}\n`,
+    );
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      process.exit(130);
+    }
+    stopping = true;
+    process.stdout.write(`\n${signal}: closing streams…\n`);
+    void server.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  return -1;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    process.stderr.write(`fatal: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,259 @@
+/**
+ * The reference XMPP server: XMPP over WebSocket (RFC 7395) in front of the session manager that
+ * makes the push decisions. Embeddable (Vite plugin: `handleUpgrade` + `handleHttp`) or standalone
+ * (`listen`, used by `npm run server`).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { AccountStore } from "./accounts";
+import { handlePushLogRequest, PUSH_LOG_PATH } from "./http-log";
+import { createLogger } from "./logger";
+import { PushLog } from "./sm/push-log-store";
+import { SessionManager } from "./sm/session-manager";
+import { DEFAULT_FRAME_LIMITS } from "./stream/frame-parser";
+import { DEFAULT_SASL_MECHANISMS, type SaslMechanismName } from "./stream/sasl";
+import { XmppWebSocketEndpoint } from "./stream/websocket-endpoint";
+import type { LogLevel, Logger, StanzaSink, VirtualHostConfig } from "./types";
+
+export const DEFAULT_WEBSOCKET_PATH = "/xmpp-websocket";
+
+export const DEFAULT_HOSTS: readonly VirtualHostConfig[] = [
+  { domain: "localhost", policy: "spec" },
+  { domain: "tigase.localhost", policy: "tigase" },
+  { domain: "prosody.localhost", policy: "prosody" },
+  { domain: "ejabberd.localhost", policy: "ejabberd" },
+];
+
+export interface ReferenceServerOptions {
+  /** Virtual hosts and their push policies (default: DEFAULT_HOSTS). */
+  hosts?: VirtualHostConfig[];
+  /** WebSocket path (default `/xmpp-websocket`). */
+  path?: string;
+  /** JSON accounts file (format: src/server/accounts.ts). */
+  accountsFile?: string;
+  /** Register unknown usernames on their first PLAIN login (default true). */
+  devRegistration?: boolean;
+  /** Offered SASL mechanisms, in this order (default SCRAM-SHA-1, PLAIN). */
+  saslMechanisms?: SaslMechanismName[];
+  /** How long the session manager waits for an App Server's answer to a publish (default 30000). */
+  appServerTimeoutMs?: number;
+  /** Largest accepted frame in bytes (default 256 KiB); larger → `policy-violation`. */
+  maxStanzaBytes?: number;
+  /** Time from WebSocket connect until a resource must be bound (default 30000) → `connection-timeout`. */
+  handshakeTimeoutMs?: number;
+  /** Failed SASL attempts per stream before `policy-violation` (default 5). */
+  maxAuthFailures?: number;
+  logLevel?: LogLevel;
+  /** Use this logger instead of one built from `logLevel`. */
+  logger?: Logger;
+  /** Log every WebSocket frame at debug level (SASL payloads masked). */
+  logFrames?: boolean;
+  /** Push log ring buffer size (default 10000). */
+  pushLogCapacity?: number;
+  /**
+   * Replace the session manager (stream-layer tests only). The push log then stays empty unless
+   * the sink writes to `server.pushLog` itself.
+   */
+  sink?: StanzaSink;
+}
+
+export interface ListenOptions {
+  port: number;
+  /** Default 127.0.0.1: the server has dev registration on and must not face a network by default. */
+  host?: string;
+}
+
+export interface ListeningAddress {
+  host: string;
+  port: number;
+  /** `ws://host:port/xmpp-websocket` */
+  url: string;
+  /** `http://host:port` */
+  httpUrl: string;
+}
+
+function urlHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+export class ReferenceServer {
+  readonly hosts: readonly VirtualHostConfig[];
+  readonly path: string;
+  readonly logger: Logger;
+  readonly accounts: AccountStore;
+  readonly pushLog: PushLog;
+  /** The session manager (or the `sink` given in the options). */
+  readonly sink: StanzaSink;
+  readonly sessionManager: SessionManager | null;
+  private readonly endpoint: XmppWebSocketEndpoint;
+  private readonly accountsLoaded: Promise<unknown>;
+  private httpServer: Server | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: ReferenceServerOptions = {}) {
+    this.hosts = (options.hosts ?? DEFAULT_HOSTS).map((h) => ({ ...h, domain: h.domain.toLowerCase() }));
+    if (this.hosts.length === 0) throw new Error("ReferenceServer needs at least one virtual host");
+    const domains = this.hosts.map((h) => h.domain);
+    if (new Set(domains).size !== domains.length) throw new Error(`duplicate virtual host in ${domains.join(", ")}`);
+    this.path = options.path ?? DEFAULT_WEBSOCKET_PATH;
+    if (!this.path.startsWith("/")) throw new Error(`path must start with "/": ${this.path}`);
+    this.logger = options.logger ?? createLogger({ level: options.logLevel ?? "info" });
+    const mechanisms = options.saslMechanisms ?? [...DEFAULT_SASL_MECHANISMS];
+    if (mechanisms.length === 0) throw new Error("at least one SASL mechanism must be offered");
+
+    this.accounts = new AccountStore({ hosts: domains, devRegistration: options.devRegistration ?? true });
+    this.accountsLoaded = options.accountsFile ? this.accounts.loadFile(options.accountsFile) : Promise.resolve(0);
+    // Surfaced by ready()/listen(); logins meanwhile wait for the load and fail if it failed.
+    this.accountsLoaded.then(
+      (n) => options.accountsFile && this.logger.info("accounts loaded", { file: options.accountsFile, accounts: n }),
+      (err: unknown) => this.logger.error("accounts file not loaded", { error: err }),
+    );
+
+    this.pushLog = new PushLog(options.pushLogCapacity ?? 10_000, (err) =>
+      this.logger.error("push log subscriber failed", { error: err }),
+    );
+    if (options.sink) {
+      this.sink = options.sink;
+      this.sessionManager = null;
+    } else {
+      this.sessionManager = new SessionManager({
+        hosts: [...this.hosts],
+        logger: this.logger,
+        appServerTimeoutMs: options.appServerTimeoutMs ?? 30_000,
+        pushLog: this.pushLog,
+      });
+      this.sink = this.sessionManager;
+    }
+    this.endpoint = new XmppWebSocketEndpoint({
+      path: this.path,
+      hosts: domains,
+      accounts: this.accounts,
+      sink: this.sink,
+      logger: this.logger,
+      saslMechanisms: mechanisms,
+      limits: { ...DEFAULT_FRAME_LIMITS, maxBytes: options.maxStanzaBytes ?? DEFAULT_FRAME_LIMITS.maxBytes },
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 30_000,
+      maxAuthFailures: options.maxAuthFailures ?? 5,
+      logFrames: options.logFrames ?? false,
+    });
+  }
+
+  /** Resolves when the accounts file (if any) is loaded; rejects with its error. */
+  async ready(): Promise<void> {
+    await this.accountsLoaded;
+  }
+
+  /** Open WebSocket connections (bound or still negotiating). */
+  get connectionCount(): number {
+    return this.endpoint.connectionCount;
+  }
+
+  /** For an HTTP server's `upgrade` event. Returns false, touching nothing, for other paths. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    return this.endpoint.handleUpgrade(req, socket, head);
+  }
+
+  /** Serves `GET /xmpp-push/log`; returns false for any other request. */
+  handleHttp(req: IncomingMessage, res: ServerResponse): boolean {
+    return handlePushLogRequest(this.pushLog, req, res);
+  }
+
+  /** Standalone mode: an HTTP server with the WebSocket endpoint, the push log and a short index page. */
+  async listen(options: ListenOptions): Promise<ListeningAddress> {
+    if (this.httpServer) throw new Error("ReferenceServer is already listening");
+    if (this.closing) throw new Error("ReferenceServer is closed");
+    await this.ready();
+    const server = createServer((req, res) => this.serveStandalone(req, res));
+    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!this.handleUpgrade(req, socket, head)) {
+        socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      }
+    });
+    server.on("clientError", (_err, socket) => socket.destroy());
+    this.httpServer = server;
+    const host = options.host ?? "127.0.0.1";
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    server.on("error", (err) => this.logger.error("http server error", { error: err }));
+    const address = this.address();
+    if (!address) throw new Error("server is not listening");
+    this.logger.info("reference XMPP server listening", { url: address.url, log: `${address.httpUrl}${PUSH_LOG_PATH}` });
+    return address;
+  }
+
+  /** Where `listen` bound, or null when not listening (embedded in Vite). */
+  address(): ListeningAddress | null {
+    const info = this.httpServer?.address();
+    if (!info || typeof info === "string") return null;
+    const { address, port } = info as AddressInfo;
+    const host = urlHost(address);
+    return { host: address, port, url: `ws://${host}:${port}${this.path}`, httpUrl: `http://${host}:${port}` };
+  }
+
+  private serveStandalone(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      if (this.handleHttp(req, res)) return;
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (path === "/" && (req.method === "GET" || req.method === "HEAD")) {
+        res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" });
+        res.end(this.indexText(req));
+        return;
+      }
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+      res.end(`not found: try ${PUSH_LOG_PATH} or connect a WebSocket to ${this.path}\n`);
+    } catch (err) {
+      this.logger.error("http request failed", { error: err, url: req.url });
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end("internal error\n");
+    }
+  }
+
+  private indexText(req: IncomingMessage): string {
+    const address = this.address();
+    const authority = address ? `${urlHost(address.host)}:${address.port}` : (req.headers.host ?? "127.0.0.1");
+    const hostLines = this.hosts.map((h) => `  ${h.domain.padEnd(22)} policy ${h.policy}`);
+    return [
+      "XMPP Push Playground: reference XMPP server",
+      "",
+      `XMPP over WebSocket (RFC 7395): ws://${authority}${this.path}`,
+      `Push decision log (JSON):       http://${authority}${PUSH_LOG_PATH}?account=&after=&limit=`,
+      "",
+      "Virtual hosts:",
+      ...hostLines,
+      "",
+      this.accounts.devRegistration
+        ? "Dev registration is on: the first PLAIN login of a new username creates the account."
+        : "Dev registration is off: only accounts from the accounts file can log in.",
+      "",
+    ].join("\n");
+  }
+
+  /** Ends all streams (system-shutdown), stops the session manager's timers and the HTTP server. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.endpoint.close();
+      try {
+        this.sessionManager?.close();
+      } catch (err) {
+        this.logger.error("session manager close failed", { error: err });
+      }
+      const server = this.httpServer;
+      if (server) {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      }
+    })();
+    return this.closing;
+  }
+}
+
+export type { LogLevel, Logger, StanzaSink, VirtualHostConfig } from "./types";
+export type { SaslMechanismName } from "./stream/sasl";

@@ -1,0 +1,144 @@
+/**
+ * SCRAM-SHA-1 (RFC 5802) primitives, server side, on node:crypto.
+ * The message grammar is parsed strictly: a malformed message is a SASL `malformed-request`.
+ */
+import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
+
+const pbkdf2Async = promisify(pbkdf2);
+
+export const DEFAULT_SCRAM_ITERATIONS = 4096;
+
+/** What the server keeps per account: never the password (RFC 5802 §3). */
+export interface ScramCredentials {
+  salt: Buffer;
+  iterations: number;
+  storedKey: Buffer;
+  serverKey: Buffer;
+}
+
+function hmac(key: Buffer, data: string | Buffer): Buffer {
+  return createHmac("sha1", key).update(data).digest();
+}
+
+function sha1(data: Buffer): Buffer {
+  return createHash("sha1").update(data).digest();
+}
+
+export async function saltedPassword(password: string, salt: Buffer, iterations: number): Promise<Buffer> {
+  return pbkdf2Async(Buffer.from(password, "utf8"), salt, iterations, 20, "sha1");
+}
+
+export async function deriveScramCredentials(
+  password: string,
+  options: { salt?: Buffer; iterations?: number } = {},
+): Promise<ScramCredentials> {
+  const salt = options.salt ?? randomBytes(16);
+  const iterations = options.iterations ?? DEFAULT_SCRAM_ITERATIONS;
+  const salted = await saltedPassword(password, salt, iterations);
+  const clientKey = hmac(salted, "Client Key");
+  return { salt, iterations, storedKey: sha1(clientKey), serverKey: hmac(salted, "Server Key") };
+}
+
+/** PLAIN against stored SCRAM credentials: recompute StoredKey from the offered password. */
+export async function verifyPassword(password: string, creds: ScramCredentials): Promise<boolean> {
+  const salted = await saltedPassword(password, creds.salt, creds.iterations);
+  const storedKey = sha1(hmac(salted, "Client Key"));
+  return timingSafeEqual(storedKey, creds.storedKey);
+}
+
+export class ScramSyntaxError extends Error {}
+
+/** RFC 5802 §5.1 saslname: `=2C` → `,`, `=3D` → `=`, any other `=` is an error. */
+export function decodeSaslname(value: string): string {
+  if (/=(?!2C|3D)/.test(value)) throw new ScramSyntaxError("bad '=' escape in saslname");
+  return value.replace(/=2C/g, ",").replace(/=3D/g, "=");
+}
+
+// printable = %x21-2B / %x2D-7E (no comma)
+const NONCE = /^[\x21-\x2b\x2d-\x7e]+$/;
+
+export interface ClientFirst {
+  /** `n,,` / `y,,` / `n,a=…,` exactly as sent: needed to check `c=` later. */
+  gs2Header: string;
+  cbindFlag: "n" | "y" | "p";
+  authzid: string | null;
+  username: string;
+  clientNonce: string;
+  bare: string;
+}
+
+export function parseClientFirst(message: string): ClientFirst {
+  const m = /^(n|y|p=[A-Za-z0-9.-]+),(a=[^,]*)?,(.*)$/s.exec(message);
+  if (!m) throw new ScramSyntaxError("client-first-message: bad GS2 header");
+  const flag = m[1] ?? "";
+  const authzAttr = m[2];
+  const bare = m[3] ?? "";
+  const gs2Header = message.slice(0, message.length - bare.length);
+  const parts = bare.split(",");
+  if (parts[0]?.startsWith("m=")) throw new ScramSyntaxError("client-first-message: mandatory extension not supported");
+  const userAttr = parts[0];
+  const nonceAttr = parts[1];
+  if (!userAttr?.startsWith("n=")) throw new ScramSyntaxError("client-first-message: missing n=username");
+  if (!nonceAttr?.startsWith("r=")) throw new ScramSyntaxError("client-first-message: missing r=nonce");
+  const clientNonce = nonceAttr.slice(2);
+  if (!NONCE.test(clientNonce)) throw new ScramSyntaxError("client-first-message: bad nonce");
+  const username = decodeSaslname(userAttr.slice(2));
+  if (username.length === 0) throw new ScramSyntaxError("client-first-message: empty username");
+  return {
+    gs2Header,
+    cbindFlag: flag.startsWith("p=") ? "p" : (flag as "n" | "y"),
+    authzid: authzAttr ? decodeSaslname(authzAttr.slice(2)) : null,
+    username,
+    clientNonce,
+    bare,
+  };
+}
+
+export interface ClientFinal {
+  channelBinding: string;
+  nonce: string;
+  proof: Buffer;
+  withoutProof: string;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export function isStrictBase64(s: string): boolean {
+  return BASE64.test(s);
+}
+
+export function parseClientFinal(message: string): ClientFinal {
+  const proofAt = message.lastIndexOf(",p=");
+  if (proofAt === -1) throw new ScramSyntaxError("client-final-message: missing p=proof");
+  const withoutProof = message.slice(0, proofAt);
+  const proofB64 = message.slice(proofAt + 3);
+  const parts = withoutProof.split(",");
+  const c = parts[0];
+  const r = parts[1];
+  if (!c?.startsWith("c=")) throw new ScramSyntaxError("client-final-message: missing c=channel-binding");
+  if (!r?.startsWith("r=")) throw new ScramSyntaxError("client-final-message: missing r=nonce");
+  if (!isStrictBase64(c.slice(2)) || !isStrictBase64(proofB64)) {
+    throw new ScramSyntaxError("client-final-message: bad base64");
+  }
+  const proof = Buffer.from(proofB64, "base64");
+  if (proof.length !== 20) throw new ScramSyntaxError("client-final-message: proof is not 20 bytes");
+  return { channelBinding: c.slice(2), nonce: r.slice(2), proof, withoutProof };
+}
+
+export function serverFirstMessage(combinedNonce: string, creds: ScramCredentials): string {
+  return `r=${combinedNonce},s=${creds.salt.toString("base64")},i=${creds.iterations}`;
+}
+
+export function newServerNonce(): string {
+  return randomBytes(18).toString("base64");
+}
+
+/** Returns the server signature (for `v=`) when the proof is right, else null. */
+export function verifyClientProof(creds: ScramCredentials, authMessage: string, proof: Buffer): Buffer | null {
+  const clientSignature = hmac(creds.storedKey, authMessage);
+  const clientKey = Buffer.alloc(clientSignature.length);
+  for (let i = 0; i < clientKey.length; i++) clientKey[i] = (proof[i] ?? 0) ^ (clientSignature[i] ?? 0);
+  if (!timingSafeEqual(sha1(clientKey), creds.storedKey)) return null;
+  return hmac(creds.serverKey, authMessage);
+}

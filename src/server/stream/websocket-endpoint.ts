@@ -1,0 +1,142 @@
+/**
+ * The XMPP-over-WebSocket endpoint (RFC 7395): takes HTTP upgrade requests for one path and turns
+ * each accepted WebSocket into a StreamConnection. It owns no HTTP server, so the same endpoint
+ * rides on the standalone server, Vite's dev server and Vite's preview server.
+ *
+ * Subprotocol (RFC 7395 §3.1): `handleProtocols` selects `xmpp` when offered. A client that offers
+ * no subprotocol at all gets the upgrade, then an immediate WebSocket close with code 1002 and a
+ * reason naming the problem: browsers hide HTTP statuses of failed handshakes, but a close code
+ * and reason reach the page's `close` event. A client that offers only other subprotocols gets a
+ * response without `Sec-WebSocket-Protocol`, so it fails the handshake itself (as RFC 7395 §3.1
+ * and RFC 6455 require; ws: "Server sent no subprotocol"), and we close our side with 1002 too.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { AccountStore } from "../accounts";
+import type { Logger, StanzaSink } from "../types";
+import type { FrameLimits } from "./frame-parser";
+import type { SaslMechanismName } from "./sasl";
+import { StreamConnection } from "./stream-connection";
+
+export const XMPP_SUBPROTOCOL = "xmpp";
+/** WebSocket close code for a missing `xmpp` subprotocol (RFC 6455 §7.4.1: protocol error). */
+export const CLOSE_NO_SUBPROTOCOL = 1002;
+
+export interface XmppWebSocketEndpointOptions {
+  path: string;
+  hosts: readonly string[];
+  accounts: AccountStore;
+  sink: StanzaSink;
+  logger: Logger;
+  saslMechanisms: readonly SaslMechanismName[];
+  limits: FrameLimits;
+  handshakeTimeoutMs: number;
+  maxAuthFailures?: number;
+  maxQueuedFrames?: number;
+  logFrames?: boolean;
+  closeGraceMs?: number;
+}
+
+/** Path of an upgrade request without its query string. */
+export function requestPath(req: IncomingMessage): string {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  return q === -1 ? url : url.slice(0, q);
+}
+
+export class XmppWebSocketEndpoint {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<StreamConnection>();
+  private closed = false;
+
+  constructor(private readonly opts: XmppWebSocketEndpointOptions) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      // Frames larger than our own limit still arrive, so the client gets a policy-violation
+      // stream error rather than a bare 1009 close; beyond this, ws itself closes with 1009.
+      maxPayload: Math.max(opts.limits.maxBytes * 4, 1024 * 1024),
+      // We validate UTF-8 ourselves so that bad bytes become an `unsupported-encoding` stream error.
+      skipUTF8Validation: true,
+      perMessageDeflate: false,
+      handleProtocols: (protocols) => (protocols.has(XMPP_SUBPROTOCOL) ? XMPP_SUBPROTOCOL : false),
+    });
+    this.wss.on("error", (err) => opts.logger.error("websocket server error", { error: err }));
+  }
+
+  get path(): string {
+    return this.opts.path;
+  }
+
+  /** Bound sessions and handshakes in progress. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * For an HTTP server's `upgrade` event: handles requests for our path and returns true; returns
+   * false (touching nothing) for any other path, e.g. Vite's HMR socket on the same server.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (requestPath(req) !== this.opts.path) return false;
+    if (this.closed) {
+      socket.destroy();
+      return true;
+    }
+    socket.on("error", (err) => this.opts.logger.debug("upgrade socket error", { error: err.message }));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
+    return true;
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage): void {
+    const remoteAddress = req.socket.remoteAddress;
+    if (this.closed) {
+      ws.terminate();
+      return;
+    }
+    if (ws.protocol !== XMPP_SUBPROTOCOL) {
+      this.opts.logger.info("refused websocket without the xmpp subprotocol", {
+        remote: remoteAddress,
+        offered: req.headers["sec-websocket-protocol"] ?? null,
+      });
+      ws.close(CLOSE_NO_SUBPROTOCOL, "offer the 'xmpp' WebSocket subprotocol (RFC 7395 §3.1)");
+      const kill = setTimeout(() => ws.terminate(), this.opts.closeGraceMs ?? 2000);
+      kill.unref?.();
+      ws.on("close", () => clearTimeout(kill));
+      return;
+    }
+    const conn = new StreamConnection(ws, {
+      hosts: this.opts.hosts,
+      accounts: this.opts.accounts,
+      sink: this.opts.sink,
+      logger: this.opts.logger,
+      saslMechanisms: this.opts.saslMechanisms,
+      limits: this.opts.limits,
+      handshakeTimeoutMs: this.opts.handshakeTimeoutMs,
+      maxAuthFailures: this.opts.maxAuthFailures ?? 5,
+      maxQueuedFrames: this.opts.maxQueuedFrames ?? 1000,
+      logFrames: this.opts.logFrames ?? false,
+      closeGraceMs: this.opts.closeGraceMs ?? 2000,
+      remoteAddress,
+      onClosed: (c) => this.connections.delete(c),
+    });
+    this.connections.add(conn);
+  }
+
+  /**
+   * Ends every stream with `system-shutdown`, waits briefly for the closing handshakes, then drops
+   * whatever is left. Resolves once no connection remains.
+   */
+  async close(graceMs = 500): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const conn of this.connections) conn.shutdown();
+    const deadline = Date.now() + graceMs;
+    while (this.connections.size > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    for (const client of this.wss.clients) client.terminate();
+    for (const conn of this.connections) conn.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}

@@ -1,0 +1,4 @@
+/** Test helpers for the reference server: an in-process server, real clients and a raw socket. */
+export { startTestServer, type TestServer } from "./test-server";
+export { connectClient, errorsOf, stopQuietly, type ConnectClientOptions, type TestMechanism } from "./client";
+export { rawSocket, rawSession, parseElement, streamErrorOf, type RawSocket, type StreamErrorInfo } from "./raw-socket";
