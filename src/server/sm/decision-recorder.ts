@@ -1,0 +1,104 @@
+/**
+ * Writes the push decision record (push-log.ts) and the matching one-line server log messages.
+ * Entries carry the host and policy so a reader of the record alone can tell which rules applied.
+ */
+import type {
+  AppServerOutcome,
+  AppServerReaction,
+  Delivery,
+  PresencePushDecision,
+  PushDecision,
+  RegistrationKey,
+  RegistrationSnapshot,
+  SessionSnapshot,
+  StanzaErrorSpec,
+} from "../../protocol/policy/types";
+import type { PushLogEntry } from "../../protocol/push-log";
+import type { Logger } from "../types";
+import type { Host } from "./hosts";
+import type { PushLog } from "./push-log-store";
+
+export function keyLabel(key: RegistrationKey): string {
+  return `${key.jid}#${key.node}`;
+}
+
+export class DecisionRecorder {
+  constructor(
+    private readonly log: PushLog,
+    private readonly logger: Logger,
+  ) {}
+
+  messageDecision(
+    host: Host,
+    account: string,
+    details: {
+      messageId: string | null;
+      from: string;
+      to: string;
+      sessions: SessionSnapshot[];
+      registrations: RegistrationSnapshot[];
+      delivery: Delivery;
+      decision: PushDecision;
+    },
+  ): PushLogEntry {
+    const entry = this.log.append({ kind: "message-decision", ...this.base(host, account), ...details });
+    const { decision } = details;
+    const pushed = decision.verdicts.filter((v) => v.push).map((v) => keyLabel(v.key));
+    this.logger.debug(
+      `push decision for ${account} message ${details.messageId ?? "(no id)"}: ${decision.rule}: ${decision.reason}; ` +
+        `pushed: ${pushed.length ? pushed.join(", ") : "none"}`,
+      { seq: entry.seq },
+    );
+    return entry;
+  }
+
+  presenceDecision(
+    host: Host,
+    account: string,
+    details: { resource: string; sessions: SessionSnapshot[]; registrations: RegistrationSnapshot[]; decision: PresencePushDecision },
+  ): PushLogEntry {
+    const entry = this.log.append({ kind: "presence-decision", ...this.base(host, account), ...details });
+    this.logger.debug(
+      `presence push for ${account}/${details.resource}: ${details.decision.rule}: ${details.decision.reason}; ` +
+        `pushed: ${details.decision.push.map(keyLabel).join(", ") || "none"}`,
+      { seq: entry.seq },
+    );
+    return entry;
+  }
+
+  publish(host: Host, account: string, key: RegistrationKey, iqId: string, causeSeq: number): PushLogEntry {
+    const entry = this.log.append({ kind: "publish", ...this.base(host, account), key, iqId, causeSeq });
+    this.logger.debug(`publish ${iqId} for ${account} to ${keyLabel(key)}`, { seq: entry.seq, causeSeq });
+    return entry;
+  }
+
+  publishOutcome(
+    host: Host,
+    account: string,
+    key: RegistrationKey,
+    iqId: string,
+    outcome: AppServerOutcome,
+    reaction: AppServerReaction,
+  ): PushLogEntry {
+    const entry = this.log.append({ kind: "publish-outcome", ...this.base(host, account), key, iqId, outcome, reaction });
+    const what = outcome.kind === "error" ? `error ${outcome.type}/${outcome.condition}` : outcome.kind;
+    this.logger.debug(`publish ${iqId} to ${keyLabel(key)}: ${what} → ${reaction.action} (${reaction.why})`, { seq: entry.seq });
+    return entry;
+  }
+
+  registration(
+    host: Host,
+    account: string,
+    kind: "enable" | "disable" | "registration-removed",
+    details: { resource: string | null; key: RegistrationKey | null; registration?: RegistrationSnapshot; error?: StanzaErrorSpec; why: string },
+  ): PushLogEntry {
+    const entry = this.log.append({ kind, ...this.base(host, account), ...details });
+    const level = kind === "registration-removed" ? "info" : "debug";
+    this.logger[level](`${kind} ${details.key ? keyLabel(details.key) : "(no key)"} for ${account}: ${details.why}`, { seq: entry.seq });
+    return entry;
+  }
+
+  private base(host: Host, account: string) {
+    return { host: host.domain, policy: host.policy.name, account };
+  }
+}

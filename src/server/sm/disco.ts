@@ -1,0 +1,29 @@
+/**
+ * XEP-0030 answers the server gives itself: the domain (server/im) and the account's bare JID
+ * for its owner (account/registered, design A.1). Push features come from the host's policy.
+ */
+import { NS } from "../../protocol/ns";
+import type { DiscoInfo } from "../../protocol/stanzas/disco";
+import type { Host } from "./hosts";
+
+export function domainDiscoInfo(host: Host): DiscoInfo {
+  return {
+    identities: [{ category: "server", type: "im", name: "XMPP Push Playground reference server" }],
+    features: unique([NS.discoInfo, NS.discoItems, NS.ping, ...host.policy.domainFeatures()]),
+  };
+}
+
+/**
+ * The account's own view. Besides the policy's push features it lists the decision-log namespace,
+ * so the playground can tell it talks to this reference server and fetch the log (log-iq.ts).
+ */
+export function accountDiscoInfo(host: Host): DiscoInfo {
+  return {
+    identities: [{ category: "account", type: "registered" }],
+    features: unique([NS.discoInfo, ...host.policy.accountFeatures(), NS.decisions]),
+  };
+}
+
+function unique(features: string[]): string[] {
+  return [...new Set(features)];
+}

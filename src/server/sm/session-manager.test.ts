@@ -1,0 +1,226 @@
+/**
+ * SessionManager against fake sessions: the paths real clients cannot easily provoke (a handler
+ * that throws, the order of conflict callbacks, delayed publishes and close()).
+ */
+import xml, { type Element } from "@xmpp/xml";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { NS } from "../../protocol/ns";
+import { specPolicy } from "../../protocol/policy";
+import { buildEnable } from "../../protocol/stanzas/push";
+import { attrOf } from "../../protocol/stanzas/xml-util";
+import { silentLogger } from "../logger";
+import type { ClientSession } from "../types";
+import { PushLog } from "./push-log-store";
+import { SessionManager } from "./session-manager";
+import { errorOf, sleep } from "./sm-test-kit";
+
+let ids = 0;
+
+class FakeSession implements ClientSession {
+  readonly id = `fake-${++ids}`;
+  readonly jid: string;
+  readonly account: string;
+  readonly local: string;
+  readonly domain: string;
+  readonly sent: Element[] = [];
+  closedWith: { condition: string; text?: string } | null = null;
+  failSend = false;
+  /** Called from closeWithStreamError, as a stream layer that reports the close at once would. */
+  onClose: (() => void) | null = null;
+
+  constructor(
+    jid: string,
+    readonly resource = jid.split("/")[1] ?? "",
+  ) {
+    this.jid = jid;
+    this.account = jid.split("/")[0] ?? "";
+    this.local = this.account.split("@")[0] ?? "";
+    this.domain = this.account.split("@")[1] ?? "";
+  }
+
+  send(stanza: Element): void {
+    if (this.failSend) throw new Error("socket exploded");
+    this.sent.push(stanza);
+  }
+
+  closeWithStreamError(condition: string, text?: string): void {
+    this.closedWith = text === undefined ? { condition } : { condition, text };
+    this.onClose?.();
+  }
+}
+
+const managers: SessionManager[] = [];
+function manager(appServerTimeoutMs = 5000): { sm: SessionManager; log: PushLog } {
+  const log = new PushLog();
+  const sm = new SessionManager({
+    hosts: [
+      { domain: "localhost", policy: "spec" },
+      { domain: "prosody.localhost", policy: "prosody" },
+    ],
+    logger: silentLogger,
+    appServerTimeoutMs,
+    pushLog: log,
+    offlineCap: 3,
+  });
+  managers.push(sm);
+  return { sm, log };
+}
+
+function bind(sm: SessionManager, jid: string): FakeSession {
+  const session = new FakeSession(jid);
+  sm.sessionBound(session);
+  return session;
+}
+
+/** What the stream layer does before handing a stanza over: stamp `from`. */
+function from(session: FakeSession, stanza: Element): Element {
+  stanza.attrs.from = session.jid;
+  return stanza;
+}
+
+afterEach(() => {
+  managers.splice(0).forEach((m) => m.close());
+  vi.restoreAllMocks();
+});
+
+describe("SessionManager with fake sessions", () => {
+  it("answers internal-server-error when handling a stanza throws, and keeps serving", () => {
+    vi.spyOn(specPolicy, "validateEnable").mockImplementationOnce(() => {
+      throw new Error("policy bug");
+    });
+    const { sm } = manager();
+    const alice = bind(sm, "alice@localhost/a");
+    sm.stanza(alice, from(alice, buildEnable({ jid: "pushsvc@localhost/sink", node: "n", id: "e1" })));
+    expect(alice.sent.map((s) => [attrOf(s, "id"), errorOf(s)?.condition])).toEqual([["e1", "internal-server-error"]]);
+    sm.stanza(alice, from(alice, buildEnable({ jid: "pushsvc@localhost/sink", node: "n", id: "e2" })));
+    expect(alice.sent.map((s) => [attrOf(s, "id"), attrOf(s, "type")])).toEqual([["e1", "error"], ["e2", "result"]]);
+  });
+
+  it("isolates a recipient whose send fails and a push decision that throws: the others still get the message", () => {
+    const { sm, log } = manager();
+    const bob = bind(sm, "bob@localhost/b");
+    const broken = bind(sm, "alice@localhost/broken");
+    const fine = bind(sm, "alice@localhost/fine");
+    for (const s of [broken, fine]) sm.stanza(s, from(s, xml("presence")));
+    broken.failSend = true;
+    vi.spyOn(specPolicy, "decide").mockImplementationOnce(() => {
+      throw new Error("policy bug");
+    });
+    sm.stanza(bob, from(bob, xml("message", { to: "alice@localhost", id: "m1", type: "chat" }, xml("body", {}, "hi"))));
+    expect(fine.sent.filter((s) => s.name === "message").map((s) => attrOf(s, "id"))).toEqual(["m1"]);
+    // Delivered, so the sender gets no error; the failed decision is logged, not recorded.
+    expect(bob.sent).toEqual([]);
+    expect(log.list({ account: "alice@localhost" })).toEqual([]);
+  });
+
+  it("replaces a session on conflict whether the stream layer reports the close at once or later", () => {
+    const { sm } = manager();
+    const first = bind(sm, "alice@localhost/phone");
+    const watcher = bind(sm, "alice@localhost/watch");
+    sm.stanza(watcher, from(watcher, xml("presence")));
+    sm.stanza(first, from(first, xml("presence")));
+    first.onClose = () => sm.sessionClosed(first, "replaced");
+
+    const second = bind(sm, "alice@localhost/phone");
+    expect(first.closedWith).toEqual({ condition: "conflict", text: "Replaced by new connection" });
+    expect(sm.sessionsOf("alice@localhost").map((s) => s.sessionId)).toEqual([watcher.id, second.id]);
+    const unavailable = watcher.sent.filter((s) => s.name === "presence" && attrOf(s, "type") === "unavailable");
+    expect(unavailable.map((s) => attrOf(s, "from"))).toEqual(["alice@localhost/phone"]);
+
+    // A late close of the replaced stream, and its stanzas, change nothing.
+    const third = bind(sm, "alice@localhost/phone");
+    sm.sessionClosed(second, "replaced");
+    sm.stanza(second, from(second, xml("presence")));
+    expect(sm.sessionsOf("alice@localhost").map((s) => [s.sessionId, s.presence])).toEqual([
+      [watcher.id, { show: null, priority: 0 }],
+      [third.id, null],
+    ]);
+  });
+
+  it("refuses a session on a domain it does not serve", () => {
+    const { sm } = manager();
+    const stray = bind(sm, "eve@elsewhere.example/x");
+    expect(stray.closedWith?.condition).toBe("host-unknown");
+    expect(sm.sessionsOf("eve@elsewhere.example")).toEqual([]);
+  });
+
+  it("keeps at most the configured number of offline messages, dropping the oldest", () => {
+    const { sm } = manager();
+    const bob = bind(sm, "bob@localhost/b");
+    for (const body of ["1", "2", "3", "4", "5"]) {
+      sm.stanza(bob, from(bob, xml("message", { to: "alice@localhost", type: "chat" }, xml("body", {}, body))));
+    }
+    expect(sm.offlineCount("alice@localhost")).toBe(3);
+    const alice = bind(sm, "alice@localhost/a");
+    sm.stanza(alice, from(alice, xml("presence")));
+    const bodies = alice.sent.filter((s) => s.name === "message").map((s) => s.getChildText("body"));
+    expect(bodies).toEqual(["3", "4", "5"]);
+    expect(alice.sent.filter((s) => s.name === "message").every((s) => s.getChild("delay", NS.delay)?.attrs.from === "localhost")).toBe(true);
+  });
+
+  it("sends a publish after the decision's delay, and close() cancels what is still waiting", async () => {
+    const original = specPolicy.decide;
+    vi.spyOn(specPolicy, "decide").mockImplementation((input) => ({ ...original(input), delayMs: 60 }));
+    const { sm, log } = manager();
+    const sink = bind(sm, "pushsvc@localhost/sink");
+    const phone = bind(sm, "alice@localhost/phone");
+    sm.stanza(phone, from(phone, buildEnable({ jid: sink.jid, node: "n", id: "e1" })));
+    expect(phone.sent.map((s) => attrOf(s, "type"))).toEqual(["result"]);
+    sm.sessionClosed(phone, "closed");
+
+    const bob = bind(sm, "bob@localhost/b");
+    sm.stanza(bob, from(bob, xml("message", { to: "alice@localhost", type: "chat" }, xml("body", {}, "later"))));
+    expect(sink.sent).toEqual([]);
+    await sleep(200);
+    expect(sink.sent.map((s) => s.name)).toEqual(["iq"]);
+    expect(log.list({ account: "alice@localhost" }).map((e) => e.kind)).toEqual(["enable", "message-decision", "publish"]);
+
+    // Answer it so it settles, then a second delayed publish is cut short by close().
+    const publish = sink.sent[0]!;
+    sm.stanza(sink, from(sink, xml("iq", { type: "result", id: attrOf(publish, "id"), to: "localhost" })));
+    expect(log.list({ account: "alice@localhost" }).at(-1)).toMatchObject({ kind: "publish-outcome", outcome: { kind: "result" } });
+    sm.stanza(bob, from(bob, xml("message", { to: "alice@localhost", type: "chat" }, xml("body", {}, "never"))));
+    sm.close();
+    await sleep(150);
+    expect(sink.sent).toHaveLength(1);
+  });
+
+  it("settles a publish only with an answer from the push JID to the publishing domain", () => {
+    const { sm, log } = manager();
+    const sink = bind(sm, "pushsvc@localhost/sink");
+    const phone = bind(sm, "carol@prosody.localhost/phone");
+    sm.stanza(phone, from(phone, buildEnable({ jid: sink.jid, node: "n", id: "e1" })));
+    sm.sessionClosed(phone, "closed");
+    const bob = bind(sm, "bob@localhost/b");
+    sm.stanza(bob, from(bob, xml("message", { to: "carol@prosody.localhost", type: "chat" }, xml("body", {}, "hi"))));
+    const publish = sink.sent[0]!;
+    expect(attrOf(publish, "from")).toBe("prosody.localhost");
+    const id = attrOf(publish, "id");
+
+    // Right id, wrong sender or wrong domain: not the answer.
+    sm.stanza(bob, from(bob, xml("iq", { type: "result", id, to: "prosody.localhost" })));
+    sm.stanza(sink, from(sink, xml("iq", { type: "result", id, to: "localhost" })));
+    expect(sm.pendingPublishes).toBe(1);
+    sm.stanza(
+      sink,
+      from(sink, xml("iq", { type: "error", id, to: "prosody.localhost" }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: NS.stanzaErrors })))),
+    );
+    expect(sm.pendingPublishes).toBe(0);
+    expect(log.list({ account: "carol@prosody.localhost" }).at(-1)).toMatchObject({
+      kind: "publish-outcome",
+      outcome: { kind: "error", type: "auth", condition: "forbidden" },
+      reaction: { action: "keep", errorCount: 1 },
+    });
+    expect(sm.registrationsOf("carol@prosody.localhost")[0]?.errorCount).toBe(1);
+  });
+
+  it("exposes each host's policy and rejects unknown ones", () => {
+    const { sm } = manager();
+    expect(sm.policyOf("LOCALHOST").name).toBe("spec");
+    expect(sm.policyOf("prosody.localhost").name).toBe("prosody");
+    expect(() => sm.policyOf("nowhere.example")).toThrow(/not a virtual host/);
+    expect(
+      () => new SessionManager({ hosts: [{ domain: "x", policy: "nope" as "spec" }], logger: silentLogger, appServerTimeoutMs: 1, pushLog: new PushLog() }),
+    ).toThrow(/unknown push policy/);
+  });
+});
