@@ -29,6 +29,8 @@ Options:
   --handshake-timeout <ms>      connect-to-bind limit (default 30000)
   --max-stanza-bytes <n>        largest accepted frame (default 262144)
   --log-level <level>           ${LOG_LEVELS.join(", ")} (default info; debug shows push decisions)
+  --allow-origin <origin|*>     let browser pages from this origin connect (repeatable;
+                                default: only http(s)://localhost, 127.0.0.1, [::1])
   --log-frames                  with --log-level debug, log every frame (SASL masked)
   -h, --help                    show this help
 `;
@@ -52,8 +54,10 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
   const hosts: VirtualHostConfig[] = [];
   const withValue = new Set([
     "--port", "--host", "--host-policy", "--path", "--accounts", "--sasl-mechanisms",
-    "--app-server-timeout", "--handshake-timeout", "--max-stanza-bytes", "--log-level",
+    "--app-server-timeout", "--handshake-timeout", "--max-stanza-bytes", "--log-level", "--allow-origin",
   ]);
+  const origins: string[] = [];
+  let anyOrigin = false;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -130,10 +134,17 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
       case "--log-frames":
         options.logFrames = true;
         break;
+      case "--allow-origin":
+        if (value === "*") anyOrigin = true;
+        else if (/^https?:\/\/[^/\s]+$/.test(value as string)) origins.push(value as string);
+        else return { kind: "error", message: `--allow-origin expects an origin like http://host:port or *, got ${JSON.stringify(value)}` };
+        break;
       default:
         return { kind: "error", message: `unknown option ${JSON.stringify(arg)} (see --help)` };
     }
   }
   if (hosts.length > 0) options.hosts = hosts;
+  if (anyOrigin) options.allowedOrigins = "any";
+  else if (origins.length > 0) options.allowedOrigins = origins;
   return { kind: "run", port, host, options };
 }

@@ -13,7 +13,7 @@ import { PushLog } from "./sm/push-log-store";
 import { SessionManager } from "./sm/session-manager";
 import { DEFAULT_FRAME_LIMITS } from "./stream/frame-parser";
 import { DEFAULT_SASL_MECHANISMS, type SaslMechanismName } from "./stream/sasl";
-import { XmppWebSocketEndpoint } from "./stream/websocket-endpoint";
+import { XmppWebSocketEndpoint, type OriginPolicy } from "./stream/websocket-endpoint";
 import type { LogLevel, Logger, StanzaSink, VirtualHostConfig } from "./types";
 
 export const DEFAULT_WEBSOCKET_PATH = "/xmpp-websocket";
@@ -44,6 +44,8 @@ export interface ReferenceServerOptions {
   handshakeTimeoutMs?: number;
   /** Failed SASL attempts per stream before `policy-violation` (default 5). */
   maxAuthFailures?: number;
+  /** Browser origins allowed to open streams (default `local`: http(s)://localhost, 127.0.0.1, [::1]). */
+  allowedOrigins?: OriginPolicy;
   logLevel?: LogLevel;
   /** Use this logger instead of one built from `logLevel`. */
   logger?: Logger;
@@ -135,6 +137,7 @@ export class ReferenceServer {
       limits: { ...DEFAULT_FRAME_LIMITS, maxBytes: options.maxStanzaBytes ?? DEFAULT_FRAME_LIMITS.maxBytes },
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 30_000,
       maxAuthFailures: options.maxAuthFailures ?? 5,
+      allowedOrigins: options.allowedOrigins ?? "local",
       logFrames: options.logFrames ?? false,
     });
   }

@@ -18,8 +18,22 @@ import type { Logger, StanzaSink } from "../types";
 import type { FrameLimits } from "./frame-parser";
 import type { SaslMechanismName } from "./sasl";
 import { StreamConnection } from "./stream-connection";
+import { isLocalOrigin } from "../http-log";
 
 export const XMPP_SUBPROTOCOL = "xmpp";
+
+/**
+ * Which browser pages may open a stream. Requests without an `Origin` header (Node clients,
+ * command-line tools) are always allowed; a browser always sends one, so a page on some other site
+ * cannot drive a developer's local server (cross-site WebSocket hijacking).
+ */
+export type OriginPolicy = "local" | "any" | readonly string[];
+
+export function isOriginAllowed(origin: string | undefined, policy: OriginPolicy = "local"): boolean {
+  if (origin === undefined || policy === "any") return true;
+  if (policy === "local") return isLocalOrigin(origin);
+  return policy.includes(origin) || isLocalOrigin(origin);
+}
 /** WebSocket close code for a missing `xmpp` subprotocol (RFC 6455 §7.4.1: protocol error). */
 export const CLOSE_NO_SUBPROTOCOL = 1002;
 
@@ -33,6 +47,8 @@ export interface XmppWebSocketEndpointOptions {
   limits: FrameLimits;
   handshakeTimeoutMs: number;
   maxAuthFailures?: number;
+  /** Browser origins allowed to connect: `local` (default), `any`, or an explicit list. */
+  allowedOrigins?: OriginPolicy;
   maxQueuedFrames?: number;
   logFrames?: boolean;
   closeGraceMs?: number;
@@ -84,6 +100,13 @@ export class XmppWebSocketEndpoint {
       return true;
     }
     socket.on("error", (err) => this.opts.logger.debug("upgrade socket error", { error: err.message }));
+    const origin = req.headers.origin;
+    if (!isOriginAllowed(origin, this.opts.allowedOrigins)) {
+      this.opts.logger.warn("refused websocket from a non-allowed origin (see --allow-origin)", { origin });
+      const body = `Origin ${origin} may not open XMPP streams here; start the server with --allow-origin ${origin}\n`;
+      socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return true;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
     return true;
   }
