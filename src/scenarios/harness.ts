@@ -82,6 +82,18 @@ export interface PushHarnessOptions {
   waits?: Partial<HarnessWaits>;
   /** Live events (the UI feeds its store from here). */
   onEvent?: (event: HarnessEvent) => void;
+  /**
+   * Appended to every account resource when it binds (`A1` binds as `A1<suffix>`; records keep
+   * the label). Real servers share one account between runs, so each scenario needs resources
+   * nobody else holds. Default: none.
+   */
+  resourceSuffix?: string;
+  /**
+   * Negotiate XEP-0198 when the server offers it (default false). xmpp.js 0.14 leaves iq replies
+   * out of its ack count, so on a clean close Prosody and ejabberd re-queue the last stanza and
+   * push for it (design E); the catalogue's "gone" means a plain clean close anyway.
+   */
+  streamManagement?: boolean;
 }
 
 export interface EnableStepOptions {
@@ -345,6 +357,7 @@ export class PushHarness implements PromiseLike<void> {
         if ("error" in info) this.recordError(`disco#info of ${to}: ${info.error}`);
         else {
           outcome.features = info.features;
+          outcome.identities = info.identities.map((i) => ({ ...i }));
           if (to === this.account) this.features = [...info.features];
         }
       } catch (error) {
@@ -432,15 +445,28 @@ export class PushHarness implements PromiseLike<void> {
       const sender = await this.ensureSender();
       const seq = this.sent.length + 1;
       const body = options.body === null ? undefined : (options.body ?? `message ${seq} (${randomHex(3)})`);
-      const address = to === "bare" ? this.account : `${this.account}/${to}`;
+      const address = to === "bare" ? this.account : `${this.account}/${this.boundResource(to)}`;
       const id = options.id ?? `m${seq}-${randomHex(4)}`;
       await sender.xmpp.send(buildChatMessage({ to: address, type, body, chatState: options.chatState, id }));
       const record: SentMessage = { seq, at: Date.now(), from: sender.info.jid ?? "", to: address, type, id };
       if (body !== undefined) record.body = body;
       if (options.chatState) record.chatState = options.chatState;
       this.sent.push(record);
+      await this.settleAfterSend(sender);
       return id;
     });
+  }
+
+  /**
+   * Ping round trips on the sender's stream, then on every online party's: each stream is ordered,
+   * so once they return, whatever the server did with the message at once (deliveries, publishes
+   * without a batching delay) has reached our sockets. Probes then never depend on how busy the
+   * machine is; the quiet window of `collect` still catches late or delayed pushes.
+   */
+  private async settleAfterSend(sender: Party): Promise<void> {
+    await this.barrier(sender);
+    const others = [...this.accountParties.values(), ...(this.sinkParty ? [this.sinkParty] : [])];
+    await Promise.all(others.filter((p) => p.info.state === "online").map((p) => this.barrier(p)));
   }
 
   /** How the sink answers publishes from now on. */
@@ -600,13 +626,14 @@ export class PushHarness implements PromiseLike<void> {
     const xmpp = client({
       service: this.options.service,
       domain,
-      resource,
+      resource: role === "account" ? this.boundResource(resource) : resource,
       ...(this.options.mechanism
         ? { credentials: forcedMechanism(this.options.mechanism, creds) }
         : { username: creds.username, password: creds.password }),
     });
     // Tests and scenarios want a session to stay gone once it is gone.
     xmpp.reconnect.stop();
+    if (!this.options.streamManagement) hideStreamManagement(xmpp);
     const party: Party = {
       role,
       resource,
@@ -653,6 +680,11 @@ export class PushHarness implements PromiseLike<void> {
     if (this.sinkParty?.info.state === "online") return this.sinkParty;
     this.sinkParty = await this.open("sink", this.options.sink, this.options.sink.resource);
     return this.sinkParty;
+  }
+
+  /** The XMPP resource an account label binds as. */
+  private boundResource(label: string): string {
+    return `${label}${this.options.resourceSuffix ?? ""}`;
   }
 
   private onlineAccount(resource: string): Party {
@@ -865,6 +897,18 @@ function forcedMechanism(mechanism: Mechanism, creds: Credentials) {
     }
     await authenticate({ username: creds.username, password: creds.password }, mechanism, xml("user-agent", { id: randomHex(8) }));
   };
+}
+
+/**
+ * Removes the XEP-0198 feature from `<stream:features>` before xmpp.js's stream-management
+ * middleware sees it (it listens to the same `element` event, registered earlier), so the stream
+ * is never enabled for stream management.
+ */
+function hideStreamManagement(xmpp: Client): void {
+  xmpp.prependListener("element", (element: Element) => {
+    if (!element.is("features", NS.streams)) return;
+    element.children = element.children.filter((child) => typeof child === "string" || !child.is("sm", NS.sm));
+  });
 }
 
 function toSinkMode(mode: SinkAnswer): SinkMode {
