@@ -1,0 +1,76 @@
+/**
+ * What the UI can ask the Playground service to do. Every action reports failures as values and
+ * as timeline `error` events; none throws into the UI.
+ */
+import type {
+  DisableRequestForm,
+  DiscoResult,
+  DiscoTarget,
+  EnableRequestForm,
+  LaneId,
+  OperationResult,
+  PlaygroundError,
+  PresenceChoice,
+  PresenceRequest,
+  SendRequest,
+  SinkMode,
+} from "./model";
+import type { Stores } from "./stores";
+
+export type ActionResult<T = void> = { ok: true; value: T } | { ok: false; error: PlaygroundError };
+
+export interface Playground {
+  readonly stores: Stores;
+
+  /** Connect every resource, the sender and the sink (in parallel). */
+  connectAll(): Promise<void>;
+  disconnectAll(): Promise<void>;
+
+  /** Add a resource session (not connected). Default name: the first free `rN`. Returns its id. */
+  addResource(name?: string): ActionResult<LaneId>;
+  /** Disconnect (if needed) and forget a resource session. */
+  removeResource(id: LaneId): Promise<void>;
+  /** Rename a resource while it is offline. */
+  renameResource(id: LaneId, name: string): ActionResult;
+  /** Presence a resource sends right after connecting (default available; null = none, so not receiving). */
+  setPresenceOnConnect(id: LaneId, choice: PresenceChoice | null): void;
+  /** Connect a resource, then send its presenceOnConnect. */
+  connectResource(id: LaneId): Promise<ActionResult>;
+  disconnectResource(id: LaneId): Promise<void>;
+  /** Send presence (available/chat/away/xa/dnd/unavailable) with priority and status text. */
+  setPresence(id: LaneId, request: PresenceRequest): Promise<ActionResult>;
+
+  connectSender(): Promise<ActionResult>;
+  disconnectSender(): Promise<void>;
+  connectSink(): Promise<ActionResult>;
+  disconnectSink(): Promise<void>;
+
+  /** disco#info on the account's bare JID or the domain, from a resource (default: the first online). */
+  disco(target: DiscoTarget, fromResourceId?: LaneId): Promise<ActionResult<DiscoResult>>;
+  enable(request: EnableRequestForm): Promise<OperationResult>;
+  disable(request: DisableRequestForm): Promise<OperationResult>;
+
+  setSinkMode(mode: SinkMode): void;
+  /** XEP-0357 §9: the sink tells the account's server to drop `node`. */
+  sinkRemoteDisable(node: string): Promise<ActionResult>;
+
+  /** bob sends to alice (bare or a resource). Returns the sent message ids. */
+  send(request: SendRequest): Promise<ActionResult<string[]>>;
+  /** Send one raw element from a session (validated: exactly one well-formed element). */
+  sendRaw(sessionId: LaneId, xmlText: string): Promise<ActionResult>;
+
+  /** Full JID of the sink (the default `jid` for enable). */
+  sinkJid(): string;
+  /** A fresh random node name. */
+  freshNode(): string;
+  /** The WebSocket URL the profile resolves to, or why it is invalid. */
+  resolvedService(): ActionResult<string>;
+
+  /** Apply queued timeline/console events to the stores now (they are otherwise batched every ~50 ms). */
+  flush(): void;
+  /** Read the reference server's push log now and apply what it says (links, decisions). */
+  syncServerLog(): Promise<void>;
+
+  /** Close every session and stop timers (tests, hot reload). */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,121 @@
+/**
+ * The XML console: raw frames per session, in and out, SASL credentials already masked. Appended
+ * in batches by the Playground's event queue. Stream-management nonzas are hidden by default
+ * (Gajim, Psi). The send box history lives here so it survives panel switches.
+ */
+import { createStore, type StoreApi } from "zustand/vanilla";
+import type { ConsoleFrame, FrameKind, LaneId } from "../model";
+import { FRAME_KINDS } from "../model";
+import { appendCapped, DEFAULT_CAP } from "./ring";
+
+export interface ConsoleFilters {
+  /** Directions shown. */
+  directions: { in: boolean; out: boolean };
+  /** null = all kinds. */
+  kinds: FrameKind[] | null;
+  /** null = all lanes. */
+  lanes: LaneId[] | null;
+  /** Hide XEP-0198 `<r/>`/`<a/>`/`<enable/>`… (kind `sm`). */
+  hideSm: boolean;
+  /** Case-insensitive substring of the raw text. */
+  search: string;
+}
+
+export const MAX_SEND_HISTORY = 50;
+
+export interface ConsoleState {
+  frames: ConsoleFrame[];
+  /** Frames dropped from the front by the cap (since the last clear). */
+  dropped: number;
+  cap: number;
+  paused: boolean;
+  buffered: ConsoleFrame[];
+  filters: ConsoleFilters;
+  /** Raw-send history, newest last. */
+  sendHistory: string[];
+
+  /** Playground only: one state update per flush. */
+  appendFrames(frames: ConsoleFrame[]): void;
+  setDirection(direction: "in" | "out", shown: boolean): void;
+  setKindFilter(kinds: FrameKind[] | null): void;
+  toggleKind(kind: FrameKind): void;
+  setLaneFilter(lanes: LaneId[] | null): void;
+  toggleLane(lane: LaneId, allLanes: readonly LaneId[]): void;
+  setHideSm(hide: boolean): void;
+  setSearch(search: string): void;
+  pause(): void;
+  resume(): void;
+  clear(): void;
+  rememberSent(text: string): void;
+}
+
+export interface ConsoleStoreOptions {
+  cap?: number;
+}
+
+export function createConsoleStore(options: ConsoleStoreOptions = {}): StoreApi<ConsoleState> {
+  const cap = options.cap ?? DEFAULT_CAP;
+  return createStore<ConsoleState>()((set, get) => ({
+    frames: [],
+    dropped: 0,
+    cap,
+    paused: false,
+    buffered: [],
+    filters: { directions: { in: true, out: true }, kinds: null, lanes: null, hideSm: true, search: "" },
+    sendHistory: [],
+
+    appendFrames: (added) => {
+      if (added.length === 0) return;
+      const s = get();
+      if (s.paused) {
+        const b = appendCapped(s.buffered, added, cap);
+        set({ buffered: b.items, dropped: s.dropped + b.dropped });
+        return;
+      }
+      const r = appendCapped(s.frames, added, cap);
+      set({ frames: r.items, dropped: s.dropped + r.dropped });
+    },
+    setDirection: (direction, shown) =>
+      set({ filters: { ...get().filters, directions: { ...get().filters.directions, [direction]: shown } } }),
+    setKindFilter: (kinds) => set({ filters: { ...get().filters, kinds } }),
+    toggleKind: (kind) => {
+      const current = get().filters.kinds ?? [...FRAME_KINDS];
+      const next = current.includes(kind) ? current.filter((k) => k !== kind) : [...current, kind];
+      set({ filters: { ...get().filters, kinds: next.length === FRAME_KINDS.length ? null : next } });
+    },
+    setLaneFilter: (lanes) => set({ filters: { ...get().filters, lanes } }),
+    toggleLane: (lane, allLanes) => {
+      const current = get().filters.lanes ?? [...allLanes];
+      const next = current.includes(lane) ? current.filter((l) => l !== lane) : [...current, lane];
+      set({ filters: { ...get().filters, lanes: allLanes.every((l) => next.includes(l)) ? null : next } });
+    },
+    setHideSm: (hideSm) => set({ filters: { ...get().filters, hideSm } }),
+    setSearch: (search) => set({ filters: { ...get().filters, search } }),
+    pause: () => set({ paused: true }),
+    resume: () => {
+      const s = get();
+      const r = appendCapped(s.frames, s.buffered, cap);
+      set({ paused: false, buffered: [], frames: r.items, dropped: s.dropped + r.dropped });
+    },
+    clear: () => set({ frames: [], buffered: [], dropped: 0 }),
+    rememberSent: (text) => {
+      const history = get().sendHistory.filter((t) => t !== text);
+      history.push(text);
+      set({ sendHistory: history.slice(-MAX_SEND_HISTORY) });
+    },
+  }));
+}
+
+export function frameMatches(f: ConsoleFrame, filters: ConsoleFilters, needle: string): boolean {
+  if (!filters.directions[f.direction]) return false;
+  if (filters.hideSm && f.kind === "sm") return false;
+  if (filters.kinds && !filters.kinds.includes(f.kind)) return false;
+  if (filters.lanes && !filters.lanes.includes(f.lane)) return false;
+  if (needle && !f.text.toLowerCase().includes(needle)) return false;
+  return true;
+}
+
+export function filterFrames(frames: readonly ConsoleFrame[], filters: ConsoleFilters): ConsoleFrame[] {
+  const needle = filters.search.trim().toLowerCase();
+  return frames.filter((f) => frameMatches(f, filters, needle));
+}

@@ -1,0 +1,61 @@
+/**
+ * React hooks over the stores. They read the stores given by <StoresContext.Provider> (tests,
+ * stories) and fall back to the app's singletons. Selectors returning new objects must be wrapped
+ * in `useShallow` (zustand 5 compares by identity).
+ */
+import { createContext, useContext, useMemo } from "react";
+import { useStore } from "zustand";
+import { defaultStores, type Stores } from "./index";
+import type { ConsoleState } from "./console";
+import type { DiscoState } from "./disco";
+import type { ProfileState } from "./profile";
+import type { RegistrationsState } from "./registrations";
+import type { SessionsState } from "./sessions";
+import type { SinkState } from "./sink";
+import { filterEvents, selectViewEvents, type TimelineState } from "./timeline";
+import { filterFrames } from "./console";
+import type { ConsoleFrame, TimelineEvent } from "../model";
+
+export const StoresContext = createContext<Stores | null>(null);
+
+export function useStores(): Stores {
+  return useContext(StoresContext) ?? defaultStores();
+}
+
+export function useProfileStore<T>(selector: (s: ProfileState) => T): T {
+  return useStore(useStores().profile, selector);
+}
+export function useSessionsStore<T>(selector: (s: SessionsState) => T): T {
+  return useStore(useStores().sessions, selector);
+}
+export function useDiscoStore<T>(selector: (s: DiscoState) => T): T {
+  return useStore(useStores().disco, selector);
+}
+export function useRegistrationsStore<T>(selector: (s: RegistrationsState) => T): T {
+  return useStore(useStores().registrations, selector);
+}
+export function useSinkStore<T>(selector: (s: SinkState) => T): T {
+  return useStore(useStores().sink, selector);
+}
+export function useTimelineStore<T>(selector: (s: TimelineState) => T): T {
+  return useStore(useStores().timeline, selector);
+}
+export function useConsoleStore<T>(selector: (s: ConsoleState) => T): T {
+  return useStore(useStores().console, selector);
+}
+
+/** Events of the current view after lane/kind/search filters (memoised on its inputs). */
+export function useVisibleTimeline(): TimelineEvent[] {
+  const view = useTimelineStore((s) => s.view);
+  const live = useTimelineStore((s) => s.events);
+  const imported = useTimelineStore((s) => s.imported);
+  const filters = useTimelineStore((s) => s.filters);
+  return useMemo(() => filterEvents(selectViewEvents({ view, events: live, imported }), filters), [view, live, imported, filters]);
+}
+
+/** Console frames after direction/kind/lane/SM/search filters (memoised). */
+export function useVisibleFrames(): ConsoleFrame[] {
+  const frames = useConsoleStore((s) => s.frames);
+  const filters = useConsoleStore((s) => s.filters);
+  return useMemo(() => filterFrames(frames, filters), [frames, filters]);
+}

@@ -1,0 +1,57 @@
+/**
+ * All stores of the playground, one per concern (AsyncAPI Studio style): each is a vanilla zustand
+ * store (for the Playground service and tests) with a React hook in ./hooks.ts.
+ */
+import type { StoreApi } from "zustand/vanilla";
+import { createConsoleStore, type ConsoleState } from "./console";
+import { createDiscoStore, type DiscoState } from "./disco";
+import { createProfileStore, type ProfileStoreOptions, type ProfileState } from "./profile";
+import { createRegistrationsStore, type RegistrationsState } from "./registrations";
+import { createSessionsStore, selectLaneInfo, type SessionsState } from "./sessions";
+import { createSinkStore, type SinkState } from "./sink";
+import { createTimelineStore, type TimelineState } from "./timeline";
+
+export interface Stores {
+  profile: StoreApi<ProfileState>;
+  sessions: StoreApi<SessionsState>;
+  disco: StoreApi<DiscoState>;
+  registrations: StoreApi<RegistrationsState>;
+  sink: StoreApi<SinkState>;
+  timeline: StoreApi<TimelineState>;
+  console: StoreApi<ConsoleState>;
+}
+
+export interface CreateStoresOptions {
+  profile?: ProfileStoreOptions;
+  /** Ring-buffer cap for timeline and console (default 200,000 each). */
+  cap?: number;
+}
+
+export function createStores(options: CreateStoresOptions = {}): Stores {
+  const profile = createProfileStore(options.profile);
+  const sessions = createSessionsStore();
+  return {
+    profile,
+    sessions,
+    disco: createDiscoStore(),
+    registrations: createRegistrationsStore(),
+    sink: createSinkStore(),
+    timeline: createTimelineStore({
+      cap: options.cap,
+      getProfile: () => profile.getState().profile,
+      getLanes: () => selectLaneInfo(sessions.getState()),
+    }),
+    console: createConsoleStore({ cap: options.cap }),
+  };
+}
+
+let defaults: Stores | null = null;
+
+/** The app's singleton stores (created on first use, with window.localStorage). */
+export function defaultStores(): Stores {
+  defaults ??= createStores();
+  return defaults;
+}
+
+export type { ConsoleState, DiscoState, ProfileState, RegistrationsState, SessionsState, SinkState, TimelineState };
+export { DEFAULT_CAP } from "./ring";

@@ -1,0 +1,100 @@
+/**
+ * Live state of every session the playground owns: the account's simulated resources, the sender
+ * and the App Server sink. Written only by the Playground service.
+ */
+import { createStore, type StoreApi } from "zustand/vanilla";
+import type { ConnectionStatus, LaneId, LaneInfo, PlaygroundError, PresenceChoice, PresenceState, SessionRole } from "../model";
+import { FIXED_LANES } from "../model";
+import { PLAYGROUND_COLOUR, SERVER_COLOUR } from "./palette";
+
+export interface SessionView {
+  /** Also the session's timeline/console lane. */
+  id: LaneId;
+  role: SessionRole;
+  /** Short label for lanes: `alice/r1`, `bob`, `pushsvc/sink`. */
+  label: string;
+  /** Bare JID of the account the session logs into. */
+  account: string;
+  resource: string;
+  colour: string;
+  status: ConnectionStatus;
+  /** Full JID once bound. */
+  jid: string | null;
+  lastError: PlaygroundError | null;
+  /** The last presence the session sent, as chosen in the UI; null = none sent yet. */
+  presenceChoice: PresenceChoice | null;
+  /** Last available presence sent (null: none yet, or unavailable): what routing looks at. */
+  presence: PresenceState | null;
+  /** Resources only: presence sent right after connecting (null = none; the session then is not receiving). */
+  presenceOnConnect: PresenceChoice | null;
+  /** Form values for the next presence. */
+  priority: number;
+  statusText: string;
+  /** §0.1, from src/protocol/routing.ts: receives bare-JID messages (available, priority >= 0). */
+  receiving: boolean;
+  /** §0.1: receiving and its show is not in the away set. */
+  online: boolean;
+  /** §0.1: receiving and its show is in the away set. */
+  away: boolean;
+  /** Messages this session has received since it connected. */
+  received: number;
+  connectedAt: number | null;
+}
+
+export interface SessionsState {
+  sessions: Record<LaneId, SessionView>;
+  /** Display order: resources in creation order, then sender, then sink. */
+  order: LaneId[];
+  /** Sessions removed during this run: their timeline lanes keep a label and colour. */
+  retired: Record<LaneId, LaneInfo>;
+  upsert(view: SessionView): void;
+  patch(id: LaneId, patch: Partial<Omit<SessionView, "id" | "role">>): void;
+  remove(id: LaneId): void;
+}
+
+const ROLE_RANK: Record<string, number> = { resource: 0, sender: 1, sink: 2 };
+
+function ordered(sessions: Record<LaneId, SessionView>, previous: LaneId[]): LaneId[] {
+  const ids = previous.filter((id) => id in sessions);
+  for (const id of Object.keys(sessions)) if (!ids.includes(id)) ids.push(id);
+  // Stable sort keeps creation order within a role.
+  return ids.sort((a, b) => (ROLE_RANK[sessions[a]!.role] ?? 9) - (ROLE_RANK[sessions[b]!.role] ?? 9));
+}
+
+export function createSessionsStore(): StoreApi<SessionsState> {
+  return createStore<SessionsState>()((set, get) => ({
+    sessions: {},
+    order: [],
+    retired: {},
+    upsert: (view) => {
+      const sessions = { ...get().sessions, [view.id]: view };
+      set({ sessions, order: ordered(sessions, get().order) });
+    },
+    patch: (id, patch) => {
+      const current = get().sessions[id];
+      if (!current) return;
+      set({ sessions: { ...get().sessions, [id]: { ...current, ...patch } } });
+    },
+    remove: (id) => {
+      if (!(id in get().sessions)) return;
+      const { [id]: gone, ...sessions } = get().sessions;
+      const retired = gone ? { ...get().retired, [id]: { label: `${gone.label} (removed)`, colour: gone.colour, role: gone.role } } : get().retired;
+      set({ sessions, order: get().order.filter((x) => x !== id), retired });
+    },
+  }));
+}
+
+/** Resource sessions in display order. */
+export function selectResources(s: Pick<SessionsState, "sessions" | "order">): SessionView[] {
+  return s.order.map((id) => s.sessions[id]).filter((v): v is SessionView => v?.role === "resource");
+}
+
+/** Label, colour and role of every lane known in this run: sessions, removed sessions, server log. */
+export function selectLaneInfo(s: Pick<SessionsState, "sessions" | "retired">): Record<LaneId, LaneInfo> {
+  const lanes: Record<LaneId, LaneInfo> = { ...s.retired };
+  for (const [id, label] of Object.entries(FIXED_LANES)) {
+    lanes[id] = { label, colour: id === "server" ? SERVER_COLOUR : PLAYGROUND_COLOUR, role: id === "server" ? "server" : "playground" };
+  }
+  for (const v of Object.values(s.sessions)) lanes[v.id] = { label: v.label, colour: v.colour, role: v.role };
+  return lanes;
+}

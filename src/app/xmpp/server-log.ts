@@ -1,0 +1,99 @@
+/**
+ * Reads the reference server's push decision log (src/protocol/push-log.ts): over HTTP
+ * (`GET /xmpp-push/log` on the WebSocket's origin) or, when that is not reachable (another
+ * origin without CORS, a proxy that only forwards the WebSocket), with the XMPP iq in
+ * NS.decisions to the account's own bare JID. Other servers have neither: callers then fall back
+ * to heuristics. The answer is untrusted input and is checked before use.
+ */
+import { NS } from "../../protocol/ns";
+import type { PushLogEntry } from "../../protocol/push-log";
+import { buildIq } from "../../protocol/stanzas/iq";
+import { el, findChild, textOf } from "../../protocol/stanzas/xml-util";
+import type { XmppSession } from "./session";
+
+export const PUSH_LOG_HTTP_PATH = "/xmpp-push/log";
+
+export type LogFetchResult =
+  | { ok: true; entries: PushLogEntry[]; via: "http" | "xmpp" }
+  | { ok: false; error: string };
+
+/** `ws://host:port/xmpp-websocket` → `http://host:port/xmpp-push/log`. */
+export function pushLogHttpUrl(wsUrl: string, account: string, after: number): string {
+  const url = new URL(wsUrl);
+  url.protocol = url.protocol === "wss:" ? "https:" : "http:";
+  url.pathname = PUSH_LOG_HTTP_PATH;
+  url.search = "";
+  url.searchParams.set("account", account);
+  url.searchParams.set("after", String(after));
+  return url.toString();
+}
+
+const KINDS = new Set(["message-decision", "presence-decision", "publish", "publish-outcome", "enable", "disable", "registration-removed"]);
+
+/** Keep entries that have the fields we read; drop the rest (and say how many). */
+export function sanitizeEntries(raw: unknown): { entries: PushLogEntry[]; rejected: number } | null {
+  if (!Array.isArray(raw)) return null;
+  const entries: PushLogEntry[] = [];
+  let rejected = 0;
+  for (const e of raw) {
+    if (
+      typeof e === "object" && e !== null &&
+      typeof (e as { seq?: unknown }).seq === "number" &&
+      typeof (e as { kind?: unknown }).kind === "string" &&
+      KINDS.has((e as { kind: string }).kind) &&
+      typeof (e as { account?: unknown }).account === "string"
+    ) {
+      entries.push(e as PushLogEntry);
+    } else {
+      rejected += 1;
+    }
+  }
+  return { entries, rejected };
+}
+
+export async function fetchLogHttp(
+  wsUrl: string,
+  account: string,
+  after: number,
+  fetchImpl: typeof fetch | undefined = globalThis.fetch,
+  timeoutMs = 3000,
+): Promise<LogFetchResult> {
+  if (!fetchImpl) return { ok: false, error: "fetch is not available" };
+  let url: string;
+  try {
+    url = pushLogHttpUrl(wsUrl, account, after);
+  } catch {
+    return { ok: false, error: `cannot derive the log URL from ${wsUrl}` };
+  }
+  const controller = typeof AbortController === "function" ? new AbortController() : null;
+  const timer = setTimeout(() => controller?.abort(), timeoutMs);
+  try {
+    const res = await fetchImpl(url, { headers: { accept: "application/json" }, ...(controller ? { signal: controller.signal } : {}) });
+    if (!res.ok) return { ok: false, error: `GET ${url} answered HTTP ${res.status}` };
+    const body: unknown = await res.json();
+    const entries = sanitizeEntries((body as { entries?: unknown } | null)?.entries);
+    if (!entries) return { ok: false, error: `GET ${url} did not return { entries: [...] }` };
+    return { ok: true, entries: entries.entries, via: "http" };
+  } catch (err) {
+    return { ok: false, error: `GET ${url} failed: ${err instanceof Error ? err.message : String(err)}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function fetchLogXmpp(session: XmppSession, account: string, after: number): Promise<LogFetchResult> {
+  const iq = buildIq({ type: "get", to: account }, el("log", { xmlns: NS.decisions, after }));
+  const res = await session.request(iq, 3000);
+  if (res.outcome !== "result") return { ok: false, error: `log iq: ${res.error.message}` };
+  const log = findChild(res.reply, "log", NS.decisions);
+  if (!log) return { ok: false, error: "log iq: the result carries no <log/>" };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(textOf(log));
+  } catch {
+    return { ok: false, error: "log iq: the <log/> text is not JSON" };
+  }
+  const entries = sanitizeEntries(parsed);
+  if (!entries) return { ok: false, error: "log iq: the <log/> text is not a JSON array" };
+  return { ok: true, entries: entries.entries, via: "xmpp" };
+}

@@ -1,0 +1,498 @@
+/**
+ * One XMPP session (a simulated resource, the sender or the App Server sink) around an xmpp.js
+ * client. Framework-free: it emits typed, timestamped events and knows nothing of stores or React.
+ *
+ * - Never reconnects by itself (a devtool must not hide a dropped session).
+ * - Chooses SASL PLAIN when offered (xmpp.js in the browser has nothing else; in Node it would pick
+ *   SCRAM) but, like xmpp.js, refuses to send it over an insecure non-loopback ws:// unless allowed.
+ * - Captures raw frames by wrapping the socket (xmpp.js 0.14 has no raw-frame events), masked.
+ * - Turns every failure into a specific PlaygroundError.
+ * - A fresh xmpp.js client is built for every connection attempt, so a failed attempt leaves
+ *   nothing half-configured behind.
+ */
+import { client, type Client } from "@xmpp/client";
+import xml, { type Element } from "@xmpp/xml";
+import { maskSaslFrame } from "../../protocol/xml-format";
+import { parseStanzaError } from "../../protocol/stanzas/errors";
+import type { ConnectionStatus, PlaygroundError } from "../model";
+import { describeClose, mapStartError, mapStreamError, socketFailure, type CloseInfo, type FailureContext } from "./errors";
+import { isSecureService } from "./validate";
+
+export interface XmppSessionOptions {
+  /** Absolute ws:// or wss:// URL (validated by the caller with resolveServiceUrl). */
+  service: string;
+  domain: string;
+  username: string;
+  password: string;
+  resource: string;
+  /** Whole login (socket, stream, SASL, bind); default 15 s. */
+  connectTimeoutMs?: number;
+  /** Default wait for an iq answer; default 10 s. */
+  iqTimeoutMs?: number;
+  /** Send PLAIN over ws:// to a non-loopback host. Off by default (xmpp.js refuses too). */
+  allowInsecurePlain?: boolean;
+  now?: () => number;
+}
+
+export type SessionEvent =
+  | { type: "status"; at: number; status: ConnectionStatus; xmppStatus: string; jid?: string; error?: PlaygroundError }
+  | { type: "frame"; at: number; direction: "in" | "out"; text: string }
+  | { type: "element"; at: number; direction: "in" | "out"; element: Element }
+  /** A problem that does not (by itself) end the session, e.g. an unparsable frame. */
+  | { type: "error"; at: number; error: PlaygroundError };
+
+export type SessionListener = (event: SessionEvent) => void;
+
+export type IqResponse =
+  | { outcome: "result"; request: Element; reply: Element }
+  | { outcome: "error"; request: Element; reply: Element | null; error: PlaygroundError }
+  | { outcome: "timeout"; request: Element; error: PlaygroundError };
+
+export type StartResult = { ok: true; jid: string } | { ok: false; error: PlaygroundError };
+
+/** Reply for an incoming iq: an element (result payload or `<error/>`), true (empty result), or a promise. */
+export type IqHandlerResult = Element | true | Promise<Element | true>;
+export type IqHandler = (stanza: Element, child: Element) => IqHandlerResult;
+
+type PendingAnswer = Element | { disconnected: PlaygroundError } | "timeout";
+
+interface PendingIq {
+  resolve(answer: PendingAnswer): void;
+}
+
+class InsecurePlainRefused extends Error {
+  override name = "InsecurePlainRefused";
+}
+
+let idCounter = 0;
+/** Unique-enough ids for stanzas: a random run prefix plus a counter. */
+export function newStanzaId(prefix: string): string {
+  idCounter += 1;
+  const random = globalThis.crypto?.randomUUID?.().slice(0, 8) ?? Math.random().toString(36).slice(2, 10);
+  return `${prefix}-${random}-${idCounter}`;
+}
+
+function toText(data: unknown): string {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
+  if (ArrayBuffer.isView(data)) return new TextDecoder().decode(data);
+  return String(data);
+}
+
+export class XmppSession {
+  readonly id: string;
+  private options: XmppSessionOptions;
+  private xmpp: Client | null = null;
+  private listeners = new Set<SessionListener>();
+  private pending = new Map<string, PendingIq>();
+  private iqHandlers: { type: "get" | "set"; ns: string; name: string; handler: IqHandler }[] = [];
+  private _status: ConnectionStatus = "offline";
+  private _jid: string | null = null;
+  private lastXmppStatus = "offline";
+  private socketOpened = false;
+  /** Set while we close on purpose, so the closing events are not reported as failures. */
+  private stopping = false;
+  /** First error of the current attempt or live stream (stream error, SASL failure…). */
+  private fatal: PlaygroundError | null = null;
+  private serverClosedStream = false;
+  private lastClose: CloseInfo | undefined;
+  private _lastError: PlaygroundError | null = null;
+  /** Bumped by stop(): a start() still in flight then knows it was cancelled. */
+  private generation = 0;
+  /** Stable per session (SASL2 servers key FAST tokens and bind2 on it). */
+  private readonly userAgentId = newStanzaId("ua");
+
+  constructor(id: string, options: XmppSessionOptions) {
+    this.id = id;
+    this.options = options;
+  }
+
+  get status(): ConnectionStatus {
+    return this._status;
+  }
+
+  get online(): boolean {
+    return this._status === "online";
+  }
+
+  /** Full JID once bound. */
+  get jid(): string | null {
+    return this._jid;
+  }
+
+  get bareJid(): string {
+    return `${this.options.username.toLowerCase()}@${this.options.domain}`;
+  }
+
+  get resource(): string {
+    return this.options.resource;
+  }
+
+  get lastError(): PlaygroundError | null {
+    return this._lastError;
+  }
+
+  /** Change connection options; takes effect on the next start(). */
+  configure(patch: Partial<XmppSessionOptions>): void {
+    this.options = { ...this.options, ...patch };
+  }
+
+  on(listener: SessionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Answer incoming iqs of this type with `<name xmlns=ns>` (applied to every future client). */
+  handleIq(type: "get" | "set", ns: string, name: string, handler: IqHandler): void {
+    this.iqHandlers.push({ type, ns, name, handler });
+    if (this.xmpp) this.installIqHandler(this.xmpp, { type, ns, name, handler });
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private emit(event: SessionEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        // A broken listener must not break the session; report it as an event to the others.
+        if (event.type !== "error") {
+          const message = err instanceof Error ? err.message : String(err);
+          this.emit({ type: "error", at: this.now(), error: { code: "internal", message: `event listener failed: ${message}` } });
+        }
+      }
+    }
+  }
+
+  private setStatus(status: ConnectionStatus, extra: { jid?: string; error?: PlaygroundError } = {}): void {
+    if (status === this._status && !extra.error) return;
+    this._status = status;
+    if (extra.error) this._lastError = extra.error;
+    this.emit({ type: "status", at: this.now(), status, xmppStatus: this.lastXmppStatus, ...extra });
+  }
+
+  private failureContext(): FailureContext {
+    return { account: this.bareJid, service: this.options.service, lastStatus: this.lastXmppStatus, socketOpened: this.socketOpened };
+  }
+
+  private installIqHandler(xmpp: Client, h: { type: "get" | "set"; ns: string; name: string; handler: IqHandler }): void {
+    // The callee puts the iq's single child on ctx.element (@xmpp/iq/callee.js); the typings omit it.
+    const middleware = ((ctx: { stanza: Element; element?: Element }) => h.handler(ctx.stanza, ctx.element ?? ctx.stanza)) as unknown as Parameters<Client["iqCallee"]["set"]>[2];
+    if (h.type === "get") xmpp.iqCallee.get(h.ns, h.name, middleware);
+    else xmpp.iqCallee.set(h.ns, h.name, middleware);
+  }
+
+  /** Connect, authenticate and bind. Resolves with the bound JID or a specific error; never throws. */
+  async start(): Promise<StartResult> {
+    if (this.xmpp) {
+      return { ok: false, error: { code: "internal", message: `${this.bareJid}/${this.options.resource} is already ${this._status}` } };
+    }
+    const { service, domain, resource, username, password } = this.options;
+    this.stopping = false;
+    this.fatal = null;
+    this.serverClosedStream = false;
+    this.lastClose = undefined;
+    this.socketOpened = false;
+    this.lastXmppStatus = "offline";
+    this._jid = null;
+
+    const userAgent = xml("user-agent", { id: this.userAgentId }, xml("software", {}, "XMPP Push Playground"), xml("device", {}, resource));
+    let xmpp: Client;
+    try {
+      xmpp = client({
+        service,
+        domain,
+        resource,
+        credentials: async (authenticate, mechanisms, _fast, entity) => {
+          const usable = mechanisms.filter((m) => m !== "ANONYMOUS");
+          let mechanism = usable.includes("PLAIN") ? "PLAIN" : usable[0];
+          const secure = entity.isSecure() || isSecureService(service);
+          if (mechanism === "PLAIN" && !secure && !this.options.allowInsecurePlain) {
+            const other = usable.find((m) => m !== "PLAIN");
+            if (!other) {
+              throw new InsecurePlainRefused(
+                `refusing to send ${this.bareJid}'s password with SASL PLAIN over unencrypted ${new URL(service).protocol}// to a non-local host; use wss://`,
+              );
+            }
+            mechanism = other;
+          }
+          if (!mechanism) throw new Error(`SASL: the server offers no mechanism this client supports (offered: ${mechanisms.join(", ") || "none"})`);
+          await authenticate({ username, password }, mechanism, userAgent);
+        },
+        // Explicit: the default builds one with crypto.randomUUID, which throws outside secure contexts.
+        userAgent,
+      } as Parameters<typeof client>[0]);
+    } catch (err) {
+      const error: PlaygroundError = { code: "internal", message: `could not create the XMPP client: ${err instanceof Error ? err.message : String(err)}` };
+      this.setStatus("failed", { error });
+      return { ok: false, error };
+    }
+    // A devtool must never reconnect behind the user's back.
+    xmpp.reconnect.stop();
+    this.xmpp = xmpp;
+    for (const h of this.iqHandlers) this.installIqHandler(xmpp, h);
+    this.attach(xmpp);
+    this.setStatus("connecting");
+    const generation = this.generation;
+
+    const timeoutMs = this.options.connectTimeoutMs ?? 15_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([xmpp.start().then(() => "online" as const), timedOut]);
+      if (generation !== this.generation) return this.cancelled();
+      if (outcome === "timeout") {
+        throw Object.assign(new Error("timeout"), { name: "TimeoutError" });
+      }
+      const jid = xmpp.jid?.toString() ?? `${this.bareJid}/${resource}`;
+      this._jid = jid;
+      this.setStatus("online", { jid });
+      return { ok: true, jid };
+    } catch (err) {
+      if (generation !== this.generation) return this.cancelled();
+      const error = this.fatal ?? this.mapFailure(err);
+      await this.teardown(xmpp);
+      this.setStatus("failed", { error });
+      return { ok: false, error };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private cancelled(): StartResult {
+    return { ok: false, error: { code: "not-connected", message: `connecting ${this.bareJid}/${this.options.resource} was cancelled` } };
+  }
+
+  private mapFailure(err: unknown): PlaygroundError {
+    if (err instanceof InsecurePlainRefused) return { code: "sasl-failure", message: err.message };
+    const name = (err as { name?: unknown })?.name;
+    if (name === "TimeoutError") {
+      const error = mapStartError(err, this.failureContext(), this.lastClose);
+      return { ...error, message: `${error.message} (waited ${Math.round((this.options.connectTimeoutMs ?? 15_000) / 1000)} s)` };
+    }
+    // The socket closed before the stream came up: xmpp.js rejects with whatever it had.
+    if (this.lastXmppStatus === "disconnect" && !this.fatal) {
+      if (this.serverClosedStream) return this.streamClosedError();
+      return socketFailure(this.failureContext(), err as object, this.lastClose);
+    }
+    return mapStartError(err, this.failureContext(), this.lastClose);
+  }
+
+  private streamClosedError(): PlaygroundError {
+    const close = describeClose(this.lastClose);
+    return {
+      code: "stream-closed",
+      message: `the server closed ${this._jid ?? this.bareJid}'s stream (no stream error given)`,
+      ...(close ? { detail: close } : {}),
+    };
+  }
+
+  private attach(xmpp: Client): void {
+    xmpp.on("error", (err: unknown) => {
+      if (this.xmpp !== xmpp) return;
+      const e = err as { name?: unknown; condition?: unknown; text?: unknown };
+      if (e?.name === "StreamError") {
+        this.fatal ??= mapStreamError(
+          typeof e.condition === "string" ? e.condition : undefined,
+          typeof e.text === "string" && e.text !== "" ? e.text : undefined,
+          { account: this._jid ?? this.bareJid },
+        );
+        return;
+      }
+      if (e?.name === "SASLError") {
+        this.fatal ??= mapStartError(err, this.failureContext());
+        return;
+      }
+      if (err instanceof InsecurePlainRefused) {
+        this.fatal ??= { code: "sasl-failure", message: err.message };
+        return;
+      }
+      if (this._status === "online") {
+        // Not fatal by itself (e.g. a stanza handler threw); the disconnect, if any, is reported separately.
+        const mapped = mapStartError(err, this.failureContext(), this.lastClose);
+        this.emit({ type: "error", at: this.now(), error: mapped });
+      }
+    });
+
+    xmpp.on("status", (status: string, arg: unknown) => {
+      if (this.xmpp !== xmpp) return;
+      this.lastXmppStatus = status;
+      if (status === "connect") {
+        this.socketOpened = true;
+        this.wrapSocket(xmpp);
+      } else if (status === "close") {
+        if (!this.stopping) this.serverClosedStream = true;
+      } else if (status === "disconnect") {
+        const reason = (arg as { reason?: { code?: unknown; reason?: unknown } } | undefined)?.reason;
+        if (reason && typeof reason === "object") {
+          this.lastClose = {
+            ...(typeof reason.code === "number" ? { code: reason.code } : {}),
+            ...(typeof reason.reason === "string" && reason.reason !== "" ? { reason: reason.reason } : {}),
+          };
+        }
+        this.onDisconnected(xmpp);
+      } else if ((status === "closing" || status === "disconnecting") && this.stopping) {
+        this.setStatus("disconnecting");
+      }
+    });
+
+    xmpp.on("element", (element: Element) => {
+      if (this.xmpp !== xmpp) return;
+      this.emit({ type: "element", at: this.now(), direction: "in", element });
+      this.routeReply(element);
+    });
+    xmpp.on("send", (element: Element) => {
+      if (this.xmpp !== xmpp) return;
+      this.emit({ type: "element", at: this.now(), direction: "out", element });
+    });
+  }
+
+  private wrapSocket(xmpp: Client): void {
+    const socket = xmpp.socket as unknown as {
+      write(data: string, fn?: (err?: unknown) => void): void;
+      on(event: "data", listener: (data: unknown) => void): void;
+    } | null;
+    if (!socket) return;
+    const write = socket.write.bind(socket);
+    socket.write = (data: string, fn?: (err?: unknown) => void) => {
+      if (this.xmpp === xmpp) this.emit({ type: "frame", at: this.now(), direction: "out", text: maskSaslFrame(toText(data)) });
+      write(data, fn);
+    };
+    socket.on("data", (data: unknown) => {
+      if (this.xmpp === xmpp) this.emit({ type: "frame", at: this.now(), direction: "in", text: maskSaslFrame(toText(data)) });
+    });
+  }
+
+  private routeReply(element: Element): void {
+    if (element.name !== "iq") return;
+    const type = element.attrs.type;
+    if (type !== "result" && type !== "error") return;
+    const id = typeof element.attrs.id === "string" ? element.attrs.id : undefined;
+    if (!id) return;
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    pending.resolve(element);
+  }
+
+  /** The socket closed. During start() the start promise reports it; afterwards, this does. */
+  private onDisconnected(xmpp: Client): void {
+    if (this.stopping || this._status !== "online") return;
+    const error = this.fatal ?? (this.serverClosedStream ? this.streamClosedError() : socketFailure(this.failureContext(), {}, this.lastClose));
+    this.failPending(error);
+    this.detach(xmpp);
+    this._jid = null;
+    this.setStatus("failed", { error });
+  }
+
+  private failPending(error: PlaygroundError): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.resolve({ disconnected: error });
+  }
+
+  private detach(xmpp: Client): void {
+    if (this.xmpp === xmpp) this.xmpp = null;
+    xmpp.removeAllListeners();
+    // Keep an error listener: a late socket error must not become an uncaught exception.
+    xmpp.on("error", () => {});
+  }
+
+  private async teardown(xmpp: Client): Promise<void> {
+    this.stopping = true;
+    try {
+      if (xmpp.status !== "offline" && xmpp.status !== "disconnect") await xmpp.stop();
+    } catch {
+      // Already closed or half-open: the socket is gone either way.
+      try {
+        (xmpp.socket as unknown as { end?: () => void } | null)?.end?.();
+      } catch {
+        // nothing left to close
+      }
+    } finally {
+      this.detach(xmpp);
+      this.stopping = false;
+    }
+  }
+
+  /** Close the stream and the socket gracefully (unavailable presence is implied by the server). */
+  async stop(): Promise<void> {
+    const xmpp = this.xmpp;
+    if (!xmpp) {
+      if (this._status !== "offline") this.setStatus("offline");
+      return;
+    }
+    this.generation += 1;
+    this.stopping = true;
+    this.setStatus("disconnecting");
+    this.failPending({ code: "not-connected", message: `${this._jid ?? this.bareJid} disconnected before the answer arrived` });
+    await this.teardown(xmpp);
+    this._jid = null;
+    this.setStatus("offline");
+  }
+
+  private requireOnline(): { ok: true; client: Client } | { ok: false; error: PlaygroundError } {
+    if (!this.xmpp || this._status !== "online") {
+      return { ok: false, error: { code: "not-connected", message: `${this.bareJid}/${this.options.resource} is not connected (${this._status})` } };
+    }
+    return { ok: true, client: this.xmpp };
+  }
+
+  /** Send one stanza. Resolves with an error instead of throwing. */
+  async send(element: Element): Promise<PlaygroundError | null> {
+    const xmpp = this.requireOnline();
+    if (!xmpp.ok) return xmpp.error;
+    try {
+      await xmpp.client.send(element);
+      return null;
+    } catch (err) {
+      return { code: "socket-closed", message: `could not send from ${this._jid ?? this.bareJid}: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+
+  /** Send an iq get/set and wait for its answer (matched by id). Never throws. */
+  async request(iq: Element, timeoutMs = this.options.iqTimeoutMs ?? 10_000): Promise<IqResponse> {
+    if (typeof iq.attrs.id !== "string" || iq.attrs.id === "") iq.attrs.id = newStanzaId("iq");
+    const id = iq.attrs.id as string;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const answer = new Promise<PendingAnswer>((resolve) => {
+      this.pending.set(id, { resolve });
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    const sendError = await this.send(iq);
+    if (sendError) {
+      this.pending.delete(id);
+      clearTimeout(timer);
+      return { outcome: "error", request: iq, reply: null, error: sendError };
+    }
+    const reply = await answer;
+    clearTimeout(timer);
+    this.pending.delete(id);
+    if (reply === "timeout") {
+      const to = typeof iq.attrs.to === "string" ? iq.attrs.to : this.options.domain;
+      return {
+        outcome: "timeout",
+        request: iq,
+        error: { code: "timeout", message: `no answer from ${to} within ${Math.round(timeoutMs / 100) / 10} s` },
+      };
+    }
+    if ("disconnected" in reply) return { outcome: "error", request: iq, reply: null, error: reply.disconnected };
+    if (reply.attrs.type === "error") {
+      const spec = parseStanzaError(reply);
+      const condition = spec?.condition ?? "undefined-condition";
+      const error: PlaygroundError = {
+        code: "stanza-error",
+        message: `${spec?.type ?? "cancel"}/${condition}${spec?.text ? `: ${spec.text}` : ""}`,
+        condition,
+        type: spec?.type ?? "cancel",
+        ...(spec?.text ? { text: spec.text } : {}),
+      };
+      return { outcome: "error", request: iq, reply, error };
+    }
+    return { outcome: "result", request: iq, reply };
+  }
+}
