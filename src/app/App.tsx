@@ -1,0 +1,104 @@
+import { useState, type ReactNode } from "react";
+import { ConsolePanel } from "./components/console/ConsolePanel";
+import { DiscoPanel } from "./components/disco/DiscoPanel";
+import { Header } from "./components/layout/Header";
+import { ProfilePanel } from "./components/profile/ProfilePanel";
+import { PushPanel } from "./components/push/PushPanel";
+import { ResourcesPanel } from "./components/resources/ResourcesPanel";
+import { SenderPanel } from "./components/sender/SenderPanel";
+import { ErrorBoundary } from "./components/shared/ErrorBoundary";
+import { Splitter } from "./components/shared/Splitter";
+import { Tabs } from "./components/shared/Tabs";
+import { useTheme } from "./components/shared/theme";
+import { SinkPanel } from "./components/sink/SinkPanel";
+import { EventDetail } from "./components/timeline/EventDetail";
+import { TimelinePanel } from "./components/timeline/TimelinePanel";
+import { useConsoleStore, useRegistrationsStore, useStores, useTimelineStore } from "./stores/hooks";
+
+function wrap(what: string, node: ReactNode) {
+  return <ErrorBoundary what={what}>{node}</ErrorBoundary>;
+}
+
+type ToolTab = "connection" | "disco" | "push" | "sink" | "sender";
+type CentreTab = "timeline" | "console";
+
+/**
+ * The shell: resources on the left, the timeline (or the XML console) in the centre, tools and the
+ * selected event's detail on the right. Panels only read stores and call the Playground service.
+ */
+export function App() {
+  const stores = useStores();
+  const [theme, setTheme] = useTheme();
+  const [tool, setTool] = useState<ToolTab>("connection");
+  const [centre, setCentre] = useState<CentreTab>("timeline");
+  const [leftWidth, setLeftWidth] = useState(320);
+  const [rightWidth, setRightWidth] = useState(460);
+  const eventCount = useTimelineStore((s) => s.events.length);
+  const frameCount = useConsoleStore((s) => s.frames.length);
+  const active = useRegistrationsStore((s) => s.registrations.filter((r) => r.state === "active").length);
+  const selectedId = useTimelineStore((s) => s.selectedId);
+  const timelineView = useTimelineStore((s) => s.view);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#centre">
+        Skip to timeline
+      </a>
+      <Header theme={theme} onTheme={setTheme} />
+      <main className="app-main" style={{ ["--left-w" as string]: `${leftWidth}px`, ["--right-w" as string]: `${rightWidth}px` }}>
+        <aside className="column column-left scroll" aria-label="Simulated resources">
+          <ErrorBoundary what="the resources">
+            <ResourcesPanel />
+          </ErrorBoundary>
+        </aside>
+        <Splitter label="Resize resources column" value={leftWidth} min={220} max={560} onChange={setLeftWidth} direction={1} />
+        <div className="column" id="centre">
+          <Tabs<CentreTab>
+            label="Views"
+            active={centre}
+            onChange={setCentre}
+            tabs={[
+              {
+                id: "timeline",
+                label: "Timeline",
+                badge: eventCount || undefined,
+                content: (
+                  <ErrorBoundary
+                    what="the timeline"
+                    resetKey={timelineView}
+                    escape={timelineView === "imported" ? { label: "Back to live", onClick: () => stores.timeline.getState().closeImport() } : undefined}
+                  >
+                    <TimelinePanel />
+                  </ErrorBoundary>
+                ),
+              },
+              { id: "console", label: "XML console", badge: frameCount || undefined, content: wrap("the XML console", <ConsolePanel />) },
+            ]}
+          />
+        </div>
+        <Splitter label="Resize tools column" value={rightWidth} min={320} max={820} onChange={setRightWidth} direction={-1} />
+        <aside className="column column-right" aria-label="Tools and detail">
+          <div className="right-tools">
+            <Tabs<ToolTab>
+              label="Tools"
+              active={tool}
+              onChange={setTool}
+              tabs={[
+                { id: "connection", label: "Connection", content: wrap("the connection panel", <ProfilePanel />) },
+                { id: "disco", label: "Disco", content: wrap("the disco panel", <DiscoPanel />) },
+                { id: "push", label: "Push", badge: active || undefined, content: wrap("the push panel", <PushPanel />) },
+                { id: "sink", label: "Sink", content: wrap("the sink panel", <SinkPanel />) },
+                { id: "sender", label: "Sender", content: wrap("the sender panel", <SenderPanel />) },
+              ]}
+            />
+          </div>
+          <div className={`right-detail scroll${selectedId !== null ? "" : " is-empty"}`}>
+            <ErrorBoundary what="the event detail" resetKey={selectedId}>
+              <EventDetail />
+            </ErrorBoundary>
+          </div>
+        </aside>
+      </main>
+    </div>
+  );
+}

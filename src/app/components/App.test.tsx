@@ -1,0 +1,95 @@
+// @vitest-environment jsdom
+import "@testing-library/jest-dom/vitest";
+import "../../test-setup/dom";
+import { act, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { App } from "../App";
+import { addEvents, createFakePlayground, makeStores, renderWith, session } from "./test-utils";
+
+function setup() {
+  const stores = makeStores();
+  stores.sessions.getState().upsert(session({ id: "res-1", resource: "r1" }));
+  stores.sessions.getState().upsert(session({ id: "sink", role: "sink", resource: "sink", label: "pushsvc/sink", account: "pushsvc@localhost", status: "offline" }));
+  const user = userEvent.setup();
+  return { ...renderWith(<App />, createFakePlayground(stores)), user, stores };
+}
+
+describe("App shell", () => {
+  it("lays out resources, the timeline and the tools, with named landmarks", () => {
+    setup();
+    expect(screen.getByRole("banner")).toHaveTextContent("XMPP Push Playground");
+    expect(screen.getByRole("complementary", { name: "Simulated resources" })).toBeInTheDocument();
+    expect(screen.getByRole("complementary", { name: "Tools and detail" })).toBeInTheDocument();
+    expect(screen.getByRole("tab", { name: "Timeline" })).toHaveAttribute("aria-selected", "true");
+    expect(screen.getByRole("tab", { name: "Connection" })).toHaveAttribute("aria-selected", "true");
+    expect(screen.getByRole("list", { name: "Session status" })).toHaveTextContent("alice/r1");
+    expect(screen.getByRole("list", { name: "Session status" })).toHaveTextContent("offline");
+  });
+
+  it("moves between tool tabs with the arrow keys", async () => {
+    const { user } = setup();
+    screen.getByRole("tab", { name: "Connection" }).focus();
+    await user.keyboard("{ArrowRight}");
+    expect(screen.getByRole("tab", { name: "Disco" })).toHaveFocus();
+    expect(screen.getByRole("tabpanel", { name: "Disco" })).toHaveTextContent("Discovery");
+    await user.keyboard("{End}");
+    expect(screen.getByRole("tab", { name: "Sender" })).toHaveAttribute("aria-selected", "true");
+    await user.keyboard("{ArrowRight}");
+    expect(screen.getByRole("tab", { name: "Connection" })).toHaveAttribute("aria-selected", "true");
+    await user.click(screen.getByRole("tab", { name: "Push" }));
+    expect(screen.getByRole("tabpanel", { name: "Push" })).toHaveTextContent("Enable / disable push");
+    await user.click(screen.getByRole("tab", { name: "Sink" }));
+    expect(screen.getByRole("button", { name: "Connect sink" })).toBeInTheDocument();
+  });
+
+  it("switches the centre between the timeline and the XML console", async () => {
+    const { user } = setup();
+    await user.click(screen.getByRole("tab", { name: "XML console" }));
+    expect(screen.getByRole("region", { name: "XML console" })).toBeInTheDocument();
+    expect(screen.getByLabelText("Raw XML to send")).toBeInTheDocument();
+  });
+
+  it("cycles the theme system → light → dark and remembers it", async () => {
+    const { user } = setup();
+    const button = screen.getByRole("button", { name: /^Theme: system/ });
+    await user.click(button);
+    expect(document.documentElement.dataset.theme).toBe("light");
+    await user.click(screen.getByRole("button", { name: /^Theme: light/ }));
+    expect(document.documentElement.dataset.theme).toBe("dark");
+    expect(localStorage.getItem("xpp.theme")).toBe("dark");
+    await user.click(screen.getByRole("button", { name: /^Theme: dark/ }));
+    expect(document.documentElement.dataset.theme).toBeUndefined();
+  });
+
+  it("resizes the side columns from the keyboard", async () => {
+    const { user } = setup();
+    const splitter = screen.getByRole("separator", { name: "Resize resources column" });
+    splitter.focus();
+    await user.keyboard("{ArrowRight}");
+    expect(splitter).toHaveAttribute("aria-valuenow", "336");
+    await user.keyboard("{Home}");
+    expect(splitter).toHaveAttribute("aria-valuenow", "220");
+  });
+
+  it("focuses the timeline search with /", async () => {
+    const { user } = setup();
+    document.body.focus();
+    await user.keyboard("/");
+    expect(screen.getByRole("searchbox", { name: "Search timeline" })).toHaveFocus();
+  });
+
+  it("shows the selected event in the detail pane", async () => {
+    const { user, stores } = setup();
+    act(() => addEvents(stores, [{ id: "x1", at: 1, lane: "res-1", kind: "raw-send", summary: "raw <presence/>", element: "presence", xml: "<presence/>" }]));
+    await user.click(within(screen.getByRole("listbox", { name: "Timeline events" })).getByRole("option"));
+    expect(within(screen.getByRole("region", { name: "Event detail" })).getByLabelText("Stanza XML")).toHaveTextContent("<presence/>");
+  });
+
+  it("gives every button, field and tab an accessible name", () => {
+    setup();
+    for (const role of ["button", "textbox", "checkbox", "combobox", "tab", "searchbox", "spinbutton", "radio"] as const) {
+      for (const el of screen.queryAllByRole(role)) expect(el).toHaveAccessibleName();
+    }
+  });
+});

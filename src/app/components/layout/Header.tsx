@@ -1,0 +1,55 @@
+import { useShallow } from "zustand/react/shallow";
+import { useProfileStore, useRegistrationsStore, useSessionsStore, useSinkStore } from "../../stores/hooks";
+import { STATUS_LABELS, STATUS_TONES } from "../shared/format";
+import { LaneChip } from "../shared/LaneChip";
+import { StatusDot } from "../shared/StatusDot";
+import { nextTheme, type ThemeChoice } from "../shared/theme";
+
+const THEME_LABELS: Record<ThemeChoice, string> = { system: "system", light: "light", dark: "dark" };
+
+/** Profile, every session's connection state at a glance, push counts, theme. */
+export function Header({ theme, onTheme }: { theme: ThemeChoice; onTheme: (t: ThemeChoice) => void }) {
+  const profileName = useProfileStore((s) => s.profile.name);
+  const domain = useProfileStore((s) => s.profile.domain);
+  const sessions = useSessionsStore(useShallow((s) => s.order.map((id) => s.sessions[id]).filter((v) => v !== undefined)));
+  const active = useRegistrationsStore((s) => s.registrations.filter((r) => r.state === "active").length);
+  const pushes = useSinkStore((s) => s.counters.received);
+
+  return (
+    <header className="app-header">
+      <h1 className="app-title">
+        <img src="/favicon.svg" alt="" />
+        XMPP Push Playground
+      </h1>
+      <span className="badge" title="Connection profile and domain">
+        {profileName} · {domain}
+      </span>
+      <ul className="header-status" aria-label="Session status">
+        {sessions.length === 0 ? <li className="small muted">No sessions: add a resource or connect.</li> : null}
+        {sessions.map((s) => (
+          <li key={s.id} className="status" style={{ listStyle: "none" }}>
+            <LaneChip label={s.label} colour={s.colour} />
+            <StatusDot tone={STATUS_TONES[s.status]} label={STATUS_LABELS[s.status]} title={s.lastError?.message ?? s.jid ?? undefined} />
+          </li>
+        ))}
+      </ul>
+      <div className="header-actions">
+        <span className="badge badge-ok" title="Registrations in force, as the playground knows them">
+          {active} {active === 1 ? "registration" : "registrations"}
+        </span>
+        <span className="badge badge-push" title="Publishes the App Server sink received">
+          {pushes} {pushes === 1 ? "push" : "pushes"}
+        </span>
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-label={`Theme: ${THEME_LABELS[theme]}. Switch to ${THEME_LABELS[nextTheme(theme)]}`}
+          title="Theme: system follows your OS setting"
+          onClick={() => onTheme(nextTheme(theme))}
+        >
+          {theme === "dark" ? "☾" : theme === "light" ? "☀" : "◐"} {THEME_LABELS[theme]}
+        </button>
+      </div>
+    </header>
+  );
+}

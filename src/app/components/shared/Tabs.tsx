@@ -1,0 +1,85 @@
+import { useId, useRef, type KeyboardEvent, type ReactNode } from "react";
+
+export interface TabDef<T extends string> {
+  id: T;
+  label: string;
+  /** Short text after the label (a count, a warning). */
+  badge?: ReactNode;
+  content: ReactNode;
+}
+
+interface TabsProps<T extends string> {
+  label: string;
+  tabs: readonly TabDef<T>[];
+  active: T;
+  onChange: (id: T) => void;
+  className?: string;
+}
+
+/**
+ * WAI-ARIA tabs with automatic activation: arrow keys, Home and End move between tabs. Only the
+ * active panel is mounted; panels only read stores, so nothing is lost when one is hidden.
+ */
+export function Tabs<T extends string>({ label, tabs, active, onChange, className }: TabsProps<T>) {
+  const base = useId();
+  const refs = useRef(new Map<T, HTMLButtonElement>());
+  const current = tabs.find((t) => t.id === active) ?? tabs[0];
+
+  const focusAt = (index: number) => {
+    const tab = tabs[(index + tabs.length) % tabs.length];
+    if (!tab) return;
+    onChange(tab.id);
+    refs.current.get(tab.id)?.focus();
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const index = tabs.findIndex((t) => t.id === current?.id);
+    if (e.key === "ArrowRight") focusAt(index + 1);
+    else if (e.key === "ArrowLeft") focusAt(index - 1);
+    else if (e.key === "Home") focusAt(0);
+    else if (e.key === "End") focusAt(tabs.length - 1);
+    else return;
+    e.preventDefault();
+  };
+
+  return (
+    <div className={`tabs${className ? ` ${className}` : ""}`}>
+      <div role="tablist" aria-label={label} className="tablist" onKeyDown={onKeyDown}>
+        {tabs.map((t) => {
+          const selected = t.id === current?.id;
+          return (
+            <button
+              key={t.id}
+              ref={(el) => {
+                if (el) refs.current.set(t.id, el);
+                else refs.current.delete(t.id);
+              }}
+              type="button"
+              role="tab"
+              id={`${base}-tab-${t.id}`}
+              aria-selected={selected}
+              aria-controls={`${base}-panel-${t.id}`}
+              tabIndex={selected ? 0 : -1}
+              className="tab"
+              onClick={() => onChange(t.id)}
+            >
+              {t.label}
+              {t.badge !== undefined && t.badge !== null ? <span className="tab-badge" aria-hidden="true">{t.badge}</span> : null}
+            </button>
+          );
+        })}
+      </div>
+      {current ? (
+        <div
+          role="tabpanel"
+          id={`${base}-panel-${current.id}`}
+          aria-labelledby={`${base}-tab-${current.id}`}
+          className="tabpanel"
+          tabIndex={0}
+        >
+          {current.content}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useImperativeHandle, useRef, type HTMLAttributes, type Key, type ReactNode, type Ref } from "react";
+
+export interface VirtualListHandle {
+  scrollToIndex(index: number, align?: "start" | "center" | "end" | "auto"): void;
+  scrollToEnd(): void;
+  /** Whether the view shows the last row (used to offer "jump to latest"). */
+  isAtEnd(): boolean;
+}
+
+export interface VirtualListProps {
+  count: number;
+  /** Fixed row height in px (rows are single-line; details open elsewhere). */
+  rowHeight: number;
+  getKey?: (index: number) => Key;
+  renderRow: (index: number) => ReactNode;
+  /** Accessible name of the list. */
+  label: string;
+  role?: "list" | "listbox" | "log" | "grid";
+  /** Row role; defaults to listitem (list/log) or option (listbox). */
+  rowRole?: "listitem" | "option" | "row";
+  /** Keep the newest row in view while the user is at the end (chat-like follow). */
+  follow?: boolean;
+  overscan?: number;
+  className?: string;
+  rowClassName?: (index: number) => string;
+  rowProps?: (index: number) => HTMLAttributes<HTMLDivElement> & { [data: `data-${string}`]: string | undefined };
+  containerProps?: HTMLAttributes<HTMLDivElement>;
+  ref?: Ref<VirtualListHandle>;
+  onScrollChange?: (atEnd: boolean) => void;
+}
+
+/**
+ * A windowed list over @tanstack/react-virtual: only the visible rows (plus overscan) are in the
+ * DOM, so 100,000 events cost the same to render as 30. Rows carry aria-posinset/setsize so
+ * assistive tech still knows where they are in the whole list.
+ */
+export function VirtualList(props: VirtualListProps) {
+  const { count, rowHeight, renderRow, label, role = "list", follow = false, ref } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const rowRole = props.rowRole ?? (role === "listbox" ? "option" : role === "grid" ? "row" : "listitem");
+
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: props.overscan ?? 8,
+    getItemKey: props.getKey,
+    anchorTo: follow ? "end" : "start",
+    followOnAppend: follow,
+    // React 19 warns when flushSync runs inside an effect; plain state updates are smooth enough.
+    useFlushSync: false,
+  });
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      scrollToIndex(index, align = "auto") {
+        if (index >= 0 && index < count) virtualizer.scrollToIndex(index, { align });
+      },
+      scrollToEnd() {
+        if (count > 0) virtualizer.scrollToIndex(count - 1, { align: "end" });
+      },
+      isAtEnd() {
+        const el = scrollRef.current;
+        return !el || el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight;
+      },
+    }),
+    [virtualizer, count, rowHeight],
+  );
+
+  const items = virtualizer.getVirtualItems();
+  const onScroll = props.onScrollChange
+    ? () => {
+        const el = scrollRef.current;
+        if (el) props.onScrollChange?.(el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight);
+      }
+    : undefined;
+
+  return (
+    <div
+      ref={scrollRef}
+      className={`vlist${props.className ? ` ${props.className}` : ""}`}
+      role={role}
+      aria-label={label}
+      onScroll={onScroll}
+      {...props.containerProps}
+    >
+      <div className="vlist-spacer" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const extra = props.rowProps?.(item.index) ?? {};
+          return (
+            <div
+              key={item.key}
+              role={rowRole}
+              aria-posinset={item.index + 1}
+              aria-setsize={count}
+              data-index={item.index}
+              className={`vlist-row${props.rowClassName ? ` ${props.rowClassName(item.index)}` : ""}`}
+              style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+              {...extra}
+            >
+              {renderRow(item.index)}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+// @vitest-environment jsdom
+import "@testing-library/jest-dom/vitest";
+import "../../../test-setup/dom";
+import { act, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import type { SinkMode } from "../../model";
+import { createFakePlayground, makeStores, renderWith, session } from "../test-utils";
+import { SinkPanel } from "./SinkPanel";
+
+function setup(status: "online" | "offline" = "online") {
+  const stores = makeStores();
+  stores.sessions.getState().upsert(session({ id: "sink", role: "sink", resource: "sink", label: "pushsvc/sink", account: "pushsvc@localhost", status }));
+  const playground = createFakePlayground(stores);
+  // The real service stores the mode; the fake mirrors that so the panel re-renders.
+  playground.setSinkMode.mockImplementation((mode: SinkMode) => stores.sink.getState().setMode(mode));
+  const user = userEvent.setup();
+  return { ...renderWith(<SinkPanel />, playground), user };
+}
+
+describe("SinkPanel", () => {
+  it("connects and disconnects the sink", async () => {
+    const { user, playground } = setup("offline");
+    await user.click(screen.getByRole("button", { name: "Connect sink" }));
+    expect(playground.connectSink).toHaveBeenCalled();
+    const online = setup("online");
+    await online.user.click(within(online.container).getByRole("button", { name: "Disconnect sink" }));
+    expect(online.playground.disconnectSink).toHaveBeenCalled();
+  });
+
+  it("switches between result, error and timeout answers", async () => {
+    const { user, playground } = setup();
+    const modes = within(screen.getByRole("radiogroup", { name: "Answer mode" }));
+    expect(modes.getByRole("radio", { name: "result" })).toBeChecked();
+    await user.click(modes.getByRole("radio", { name: "no answer (timeout)" }));
+    expect(playground.setSinkMode).toHaveBeenLastCalledWith({ kind: "timeout" });
+    expect(screen.getByText(/never answer/)).toBeInTheDocument();
+    await user.click(modes.getByRole("radio", { name: "error" }));
+    expect(playground.setSinkMode).toHaveBeenLastCalledWith({ kind: "error", type: "cancel", condition: "item-not-found" });
+    await user.click(modes.getByRole("radio", { name: "result" }));
+    expect(playground.setSinkMode).toHaveBeenLastCalledWith({ kind: "result" });
+  });
+
+  it("picks the error type and condition, or a preset, and warns about removal", async () => {
+    const { user, playground } = setup();
+    await user.click(screen.getByRole("radio", { name: "error" }));
+    await user.selectOptions(screen.getByLabelText("Error type"), "wait");
+    expect(playground.setSinkMode).toHaveBeenLastCalledWith({ kind: "error", type: "wait", condition: "item-not-found" });
+    await user.selectOptions(screen.getByLabelText("Error condition"), "resource-constraint");
+    expect(playground.setSinkMode).toHaveBeenLastCalledWith({ kind: "error", type: "wait", condition: "resource-constraint" });
+    expect(screen.getByRole("button", { name: "wait/resource-constraint" })).toHaveAttribute("aria-pressed", "true");
+    await user.click(screen.getByRole("button", { name: "auth/forbidden" }));
+    expect(playground.setSinkMode).toHaveBeenLastCalledWith({ kind: "error", type: "auth", condition: "forbidden" });
+    expect(screen.getByText(/can make the server drop the registration/)).toBeInTheDocument();
+  });
+
+  it("shows the counters and resets them", async () => {
+    const { user, stores } = setup();
+    act(() => {
+      stores.sink.getState().count({ received: 5, answeredResult: 3, answeredError: 1, unanswered: 1 });
+      stores.sink.getState().setLastPushAt(Date.now());
+    });
+    const counters = within(screen.getByRole("region", { name: "Sink counters" }));
+    expect(counters.getByText("publishes").nextSibling).toHaveTextContent("5");
+    expect(counters.getByText("answered result").nextSibling).toHaveTextContent("3");
+    expect(counters.getByText("answered error").nextSibling).toHaveTextContent("1");
+    expect(counters.getByText(/Last publish at/)).toBeInTheDocument();
+    await user.click(counters.getByRole("button", { name: "Reset counters" }));
+    expect(counters.getByText("publishes").nextSibling).toHaveTextContent("0");
+  });
+
+  it("remote-disables a registered node or any typed node", async () => {
+    const { user, playground, stores } = setup();
+    act(() =>
+      stores.registrations.getState().upsert({
+        jid: "pushsvc@localhost/sink",
+        node: "node-a",
+        away: false,
+        publishOptions: null,
+        enabledBySessionId: "res-1",
+        enabledByResource: "r1",
+        enabledAt: 0,
+        state: "active",
+        pushCount: 0,
+      }),
+    );
+    await user.click(screen.getByRole("button", { name: "Remote-disable node node-a" }));
+    expect(playground.sinkRemoteDisable).toHaveBeenLastCalledWith("node-a");
+    await user.type(screen.getByLabelText("Other node"), "ghost");
+    await user.click(screen.getByRole("button", { name: "Remote-disable node" }));
+    expect(playground.sinkRemoteDisable).toHaveBeenLastCalledWith("ghost");
+  });
+
+  it("shows a remote-disable failure", async () => {
+    const { user, playground } = setup();
+    playground.sinkRemoteDisable.mockResolvedValueOnce({ ok: false, error: { code: "not-connected", message: "the sink is not connected" } });
+    await user.type(screen.getByLabelText("Other node"), "x");
+    await user.click(screen.getByRole("button", { name: "Remote-disable node" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("the sink is not connected");
+  });
+});

@@ -1,0 +1,206 @@
+// @vitest-environment jsdom
+import "@testing-library/jest-dom/vitest";
+import "../../../test-setup/dom";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { TimelineEvent } from "../../model";
+import { addEvents, makeStores, messageSent, nextAt, pushEvent, renderWith, createFakePlayground, session } from "../test-utils";
+import { EventDetail } from "./EventDetail";
+import { TimelinePanel } from "./TimelinePanel";
+
+function setup(events: TimelineEvent[] = []) {
+  const stores = makeStores();
+  stores.sessions.getState().upsert(session({ id: "res-1", resource: "r1", colour: "#0072B2" }));
+  stores.sessions.getState().upsert(session({ id: "sender", role: "sender", label: "bob", resource: "sender", colour: "#4B5563" }));
+  addEvents(stores, events);
+  const user = userEvent.setup();
+  const view = renderWith(
+    <>
+      <TimelinePanel />
+      <EventDetail />
+    </>,
+    createFakePlayground(stores),
+  );
+  return { ...view, user, stores };
+}
+
+const options = () => within(screen.getByRole("listbox", { name: "Timeline events" })).queryAllByRole("option");
+
+function presence(lane: string, summary: string): TimelineEvent {
+  return { id: `p-${summary}`, at: nextAt(), lane, kind: "presence", summary, direction: "out", available: true, show: "away", priority: 0 };
+}
+
+describe("TimelinePanel", () => {
+  it("tells what to do when nothing was captured", () => {
+    setup();
+    expect(screen.getByText("Nothing captured yet")).toBeInTheDocument();
+    expect(screen.getByText(/Connect the sink, then enable push from a resource/)).toBeInTheDocument();
+  });
+
+  it("renders only a window of 100,000 events, and knows the whole size", () => {
+    const events: TimelineEvent[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      events.push({ id: `c${i}`, at: 1_700_000_000_000 + i, lane: "res-1", kind: "presence", summary: `presence ${i}`, direction: "out", available: true, show: null, priority: 0 });
+    }
+    setup(events);
+    const rows = options();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(100);
+    expect(rows[0]).toHaveAttribute("aria-setsize", "100000");
+    expect(screen.getByText("100000 events")).toBeInTheDocument();
+  });
+
+  it("shows untrusted summaries and XML as text, never as elements (XSS)", async () => {
+    const evil = `<img src=x onerror=alert(1)><script>alert(2)</script>`;
+    const { container, user } = setup([
+      messageSent({ summary: `bob → alice: ${evil}`, body: evil, xml: `<message><body>${evil.replace(/</g, "&lt;")}</body></message>` }),
+    ]);
+    expect(container.querySelector("img")).toBeNull();
+    expect(container.querySelector("script")).toBeNull();
+    expect(options()[0]).toHaveTextContent(evil);
+    await user.click(options()[0]!);
+    expect(screen.getByRole("region", { name: "Event detail" })).toHaveTextContent(evil);
+    expect(container.querySelector("img")).toBeNull();
+    expect(container.querySelector("script")).toBeNull();
+  });
+
+  it("filters by session and by kind, and resets", async () => {
+    const { user } = setup([presence("res-1", "r1 away"), messageSent({ summary: "bob says hi" })]);
+    expect(options()).toHaveLength(2);
+
+    await user.click(screen.getByRole("button", { name: /Sessions/ }));
+    await user.click(within(screen.getByRole("group", { name: "Filter by session" })).getByRole("checkbox", { name: "bob" }));
+    expect(options()).toHaveLength(1);
+    expect(options()[0]).toHaveTextContent("r1 away");
+    expect(screen.getByText("1 of 2 events shown")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Show all" }));
+    expect(options()).toHaveLength(2);
+    await user.keyboard("{Escape}");
+
+    await user.click(screen.getByRole("button", { name: /Kinds/ }));
+    await user.click(within(screen.getByRole("group", { name: "Filter by kind" })).getByRole("checkbox", { name: "presence" }));
+    expect(options()).toHaveLength(1);
+    expect(options()[0]).toHaveTextContent("bob says hi");
+  });
+
+  it("searches summaries and XML, also for events that arrive later", async () => {
+    const { user, stores } = setup([presence("res-1", "r1 away"), messageSent({ summary: "bob says hi", xml: "<message><body>needle</body></message>" })]);
+    await user.type(screen.getByRole("searchbox", { name: "Search timeline" }), "needle");
+    expect(options()).toHaveLength(1);
+    expect(options()[0]).toHaveTextContent("bob says hi");
+    act(() => addEvents(stores, [presence("res-1", "another needle here")]));
+    expect(options()).toHaveLength(2);
+    expect(within(options()[1]!).getByText("needle")).toContainHTML("mark");
+  });
+
+  it("offers to clear filters when nothing matches", async () => {
+    const { user } = setup([presence("res-1", "r1 away")]);
+    await user.type(screen.getByRole("searchbox", { name: "Search timeline" }), "zzz");
+    expect(screen.getByText("No event matches the filters")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Clear filters" }));
+    expect(options()).toHaveLength(1);
+  });
+
+  it("pauses the view while capture continues, then shows the buffered events on resume", async () => {
+    const { user, stores } = setup([presence("res-1", "first")]);
+    await user.click(screen.getByRole("button", { name: "Pause" }));
+    act(() => addEvents(stores, [presence("res-1", "second"), presence("res-1", "third")]));
+    expect(options()).toHaveLength(1);
+    expect(screen.getByText(/Paused: 2 new events waiting/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Resume" }));
+    expect(options()).toHaveLength(3);
+  });
+
+  it("clears the live view", async () => {
+    const { user } = setup([presence("res-1", "first")]);
+    await user.click(screen.getByRole("button", { name: "Clear" }));
+    expect(screen.getByText("Nothing captured yet")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Export JSON" })).toBeDisabled();
+  });
+
+  describe("export", () => {
+    let blobs: Blob[];
+    beforeEach(() => {
+      blobs = [];
+      URL.createObjectURL = vi.fn((b: Blob) => {
+        blobs.push(b);
+        return "blob:fake";
+      });
+      URL.revokeObjectURL = vi.fn();
+    });
+    afterEach(() => vi.restoreAllMocks());
+
+    it("downloads the live session as a versioned JSON document without passwords", async () => {
+      const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => {});
+      const { user } = setup([presence("res-1", "first"), messageSent({ summary: "second" })]);
+      await user.click(screen.getByRole("button", { name: "Export JSON" }));
+      expect(click).toHaveBeenCalledTimes(1);
+      expect(blobs).toHaveLength(1);
+      const doc = JSON.parse(await blobs[0]!.text()) as { format: string; events: TimelineEvent[]; profile: { account: { password: string } } };
+      expect(doc.format).toBe("xmpp-push-playground/timeline");
+      expect(doc.events.map((e) => e.summary)).toEqual(["first", "second"]);
+      expect(doc.profile.account.password).toBe("");
+    });
+  });
+
+  it("imports a file into a read-only view, and goes back to live", async () => {
+    const { user, stores } = setup([presence("res-1", "live event")]);
+    const exported = makeStores();
+    addEvents(exported, [presence("res-9", "imported event"), messageSent({ summary: "imported message" })]);
+    const file = new File([exported.timeline.getState().exportJson()], "session.json", { type: "application/json" });
+    await user.upload(screen.getByLabelText("Timeline file to import"), file);
+    await waitFor(() => expect(screen.getByText(/Viewing imported timeline “session.json”/)).toBeInTheDocument());
+    expect(options().map((o) => o.textContent)).toEqual([expect.stringContaining("imported event"), expect.stringContaining("imported message")]);
+    expect(stores.timeline.getState().events).toHaveLength(1);
+    await user.click(screen.getByRole("button", { name: "Back to live" }));
+    expect(options()).toHaveLength(1);
+    expect(options()[0]).toHaveTextContent("live event");
+  });
+
+  it("reports an invalid import file", async () => {
+    const { user } = setup();
+    const file = new File(['{"format":"something else"}'], "bad.json", { type: "application/json" });
+    await user.upload(screen.getByLabelText("Timeline file to import"), file);
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent(/Import failed: Not a timeline export/));
+  });
+
+  it("selects with the keyboard and jumps from a push to the message that caused it", async () => {
+    const msg = messageSent({ summary: "the cause" });
+    const between = presence("res-1", "in between");
+    const push = pushEvent({ summary: "the push", causeEventId: msg.id, causeMessageId: "m-x", linkMethod: "server log" });
+    const patchedMsg = { ...msg, pushEventIds: [push.id] } as TimelineEvent;
+    const { user, stores } = setup([patchedMsg, between, push]);
+    const list = screen.getByRole("listbox", { name: "Timeline events" });
+    list.focus();
+    await user.keyboard("{End}");
+    expect(stores.timeline.getState().selectedId).toBe(push.id);
+    expect(list).toHaveAttribute("aria-activedescendant", expect.stringContaining(push.id));
+    expect(options()[0]).toHaveClass("tl-linked");
+    await user.keyboard("{Enter}");
+    expect(stores.timeline.getState().selectedId).toBe(msg.id);
+    await user.keyboard("{ArrowDown}");
+    expect(stores.timeline.getState().selectedId).toBe("p-in between");
+  });
+
+  it("jumps from the detail pane and by double click", async () => {
+    const msg = messageSent({ summary: "the cause" });
+    const push = pushEvent({ summary: "the push", causeEventId: msg.id });
+    const { user, stores } = setup([{ ...msg, pushEventIds: [push.id] } as TimelineEvent, push]);
+    await user.click(options()[1]!);
+    const detail = screen.getByRole("region", { name: "Event detail" });
+    expect(detail).toHaveTextContent("last-message-body");
+    await user.click(within(detail).getByRole("button", { name: /Caused by: the cause/ }));
+    expect(stores.timeline.getState().selectedId).toBe(msg.id);
+    await user.click(within(screen.getByRole("region", { name: "Event detail" })).getByRole("button", { name: /Push 1: the push/ }));
+    expect(stores.timeline.getState().selectedId).toBe(push.id);
+    fireEvent.doubleClick(options()[1]!);
+    expect(stores.timeline.getState().selectedId).toBe(msg.id);
+  });
+
+  it("marks pushes so they stand out", () => {
+    setup([pushEvent({ summary: "a push" })]);
+    expect(options()[0]).toHaveClass("tl-push");
+    expect(options()[0]).toHaveTextContent("no cause");
+  });
+});

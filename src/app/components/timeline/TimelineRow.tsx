@@ -1,0 +1,79 @@
+import type { LaneId, TimelineEvent } from "../../model";
+import { formatTime, KIND_LABELS, KIND_TONES } from "../shared/format";
+import { Highlight } from "../shared/Highlight";
+import { LaneChip } from "../shared/LaneChip";
+import type { LaneInfo } from "../shared/lanes";
+
+interface TimelineRowProps {
+  event: TimelineEvent;
+  lane: LaneInfo;
+  laneOf: (id: LaneId) => LaneInfo;
+  needle: string;
+}
+
+/** One single-line row: time, lane, kind, summary, and the links that matter for pushes. */
+export function TimelineRow({ event, lane, laneOf, needle }: TimelineRowProps) {
+  return (
+    <>
+      <span className="tl-time">{formatTime(event.at)}</span>
+      <span className="tl-lane">
+        <LaneChip label={lane.label} colour={lane.colour} />
+      </span>
+      <span className={`badge badge-${KIND_TONES[event.kind]} tl-kind`}>{KIND_LABELS[event.kind]}</span>
+      <span className="tl-summary">
+        <Highlight text={event.summary} needle={needle} />
+      </span>
+      <RowLinks event={event} laneOf={laneOf} />
+    </>
+  );
+}
+
+function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId) => LaneInfo }) {
+  switch (event.kind) {
+    case "message-sent": {
+      const receivers = (event.receivedBy ?? []).map((l) => laneOf(l).label);
+      // Imported files may omit the arrays the live service always fills.
+      const pushIds = event.pushEventIds ?? [];
+      return (
+        <>
+          <span className="tl-link small muted" title="Sessions that received this message">
+            {receivers.length ? `→ ${receivers.join(", ")}` : "→ no session"}
+          </span>
+          {pushIds.length ? (
+            <span className="tl-link badge badge-push" title="Pushes this message caused (Enter to jump)">
+              {pushIds.length} {pushIds.length === 1 ? "push" : "pushes"}
+            </span>
+          ) : null}
+        </>
+      );
+    }
+    case "push":
+      return event.causeEventId ? (
+        <span className="tl-link small muted" title={`Linked to its message by ${event.linkMethod ?? "id"} (Enter to jump)`}>
+          ↩ cause
+        </span>
+      ) : (
+        <span className="tl-link small muted" title="No sent message could be linked to this push">
+          no cause
+        </span>
+      );
+    case "error":
+      return event.error.condition ? <span className="tl-link badge badge-err">{event.error.condition}</span> : null;
+    case "enable":
+    case "disable":
+    case "disco":
+      return event.outcome !== "result" ? <span className="tl-link badge badge-err">{event.outcome}</span> : null;
+    default:
+      return null;
+  }
+}
+
+/** Events related to the selected one (its cause, its pushes, its answer), outlined in the list. */
+export function linkedIds(e: TimelineEvent): Set<string> {
+  const ids = new Set<string>();
+  if (e.kind === "push" && e.causeEventId) ids.add(e.causeEventId);
+  if (e.kind === "message-sent") for (const id of e.pushEventIds ?? []) ids.add(id);
+  if (e.kind === "message-received" && e.causeEventId) ids.add(e.causeEventId);
+  if (e.kind === "sink-answer") ids.add(e.pushEventId);
+  return ids;
+}
