@@ -83,6 +83,7 @@ export function App() {
               label="Tools"
               active={tool}
               onChange={setTool}
+              keepMounted
               tabs={[
                 { id: "connection", label: "Connection", content: wrap("the connection panel", <ProfilePanel />) },
                 { id: "disco", label: "Disco", content: wrap("the disco panel", <DiscoPanel />) },

@@ -43,6 +43,20 @@ describe("App shell", () => {
     expect(screen.getByRole("button", { name: "Connect sink" })).toBeInTheDocument();
   });
 
+  it("keeps a half-filled push form across a look at another tool tab", async () => {
+    const { user } = setup();
+    await user.click(screen.getByRole("tab", { name: "Push" }));
+    const node = screen.getByRole("textbox", { name: /^Node/ });
+    await user.clear(node);
+    await user.type(node, "my-node");
+    await user.click(screen.getByRole("checkbox", { name: /Push while away/ }));
+    await user.click(screen.getByRole("tab", { name: "Disco" }));
+    expect(screen.queryByRole("textbox", { name: /^Node/ })).not.toBeInTheDocument();
+    await user.click(screen.getByRole("tab", { name: "Push" }));
+    expect(screen.getByRole("textbox", { name: /^Node/ })).toHaveValue("my-node");
+    expect(screen.getByRole("checkbox", { name: /Push while away/ })).toBeChecked();
+  });
+
   it("switches the centre between the timeline and the XML console", async () => {
     const { user } = setup();
     await user.click(screen.getByRole("tab", { name: "XML console" }));

@@ -14,13 +14,19 @@ interface TabsProps<T extends string> {
   active: T;
   onChange: (id: T) => void;
   className?: string;
+  /**
+   * Keep inactive panels mounted (hidden), so half-filled forms (a node, the away toggle, publish
+   * options) survive a look at another tab.
+   */
+  keepMounted?: boolean;
 }
 
 /**
- * WAI-ARIA tabs with automatic activation: arrow keys, Home and End move between tabs. Only the
- * active panel is mounted; panels only read stores, so nothing is lost when one is hidden.
+ * WAI-ARIA tabs with automatic activation: arrow keys, Home and End move between tabs. By default
+ * only the active panel is mounted (captured data lives in stores, so nothing is lost);
+ * `keepMounted` also keeps the panels' local form state.
  */
-export function Tabs<T extends string>({ label, tabs, active, onChange, className }: TabsProps<T>) {
+export function Tabs<T extends string>({ label, tabs, active, onChange, className, keepMounted = false }: TabsProps<T>) {
   const base = useId();
   const refs = useRef(new Map<T, HTMLButtonElement>());
   const current = tabs.find((t) => t.id === active) ?? tabs[0];
@@ -69,17 +75,21 @@ export function Tabs<T extends string>({ label, tabs, active, onChange, classNam
           );
         })}
       </div>
-      {current ? (
-        <div
-          role="tabpanel"
-          id={`${base}-panel-${current.id}`}
-          aria-labelledby={`${base}-tab-${current.id}`}
-          className="tabpanel"
-          tabIndex={0}
-        >
-          {current.content}
-        </div>
-      ) : null}
+      {tabs
+        .filter((t) => keepMounted || t.id === current?.id)
+        .map((t) => (
+          <div
+            key={t.id}
+            role="tabpanel"
+            id={`${base}-panel-${t.id}`}
+            aria-labelledby={`${base}-tab-${t.id}`}
+            className="tabpanel"
+            tabIndex={0}
+            hidden={t.id !== current?.id}
+          >
+            {t.content}
+          </div>
+        ))}
     </div>
   );
 }
