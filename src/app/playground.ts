@@ -19,6 +19,7 @@ import { buildPresence, parsePresence } from "../protocol/stanzas/presence";
 import { buildDisable, buildEnable, buildRemoteDisable, isParseFailure, parsePushPublish, type ParsedPushPublish } from "../protocol/stanzas/push";
 import { attrOf, childElements, findClientChild, localName, textOf } from "../protocol/stanzas/xml-util";
 import { stanzaKind } from "../protocol/xml-format";
+import { createExpectationEngine } from "./expectations/engine";
 import type { ActionResult, Playground } from "./playground-api";
 import {
   MAX_BURST,
@@ -187,6 +188,16 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     return `${p.sink.username.trim().toLowerCase()}@${p.domain.trim().toLowerCase()}/${p.sink.resource.trim()}`;
   };
 
+  // Push expectations: predicted at each send, judged when the wait window closes (src/app/expectations).
+  const expectations = createExpectationEngine({
+    stores,
+    account: accountBare,
+    sinkJid,
+    policyOptions: { ...DEFAULT_POLICY_OPTIONS, ...awayOptions },
+    presenceCountOf: (lane) => managed.get(lane)?.presenceCount ?? 0,
+    now,
+  });
+
   // ------------------------------------------------------------------------------------------
   // recording
 
@@ -319,6 +330,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     const m = managed.get(id);
     const changes: Partial<SessionView> = { status: event.status };
     if (event.status === "online") {
+      expectations.connectionOnline(id);
       changes.jid = event.jid ?? null;
       changes.lastError = null;
       changes.connectedAt = event.at;
@@ -587,6 +599,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
         : {}),
     };
     const eventId = record(event);
+    expectations.pushRecorded({ ...event, id: eventId }, attrOf(stanza, "to") ?? "");
     if (answer.kind !== "timeout") awaitingSinkAnswer.set(iqId, { pushEventId: eventId, mode: answer });
     else {
       record({
@@ -706,6 +719,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
       if (entry.seq <= logSeq) continue;
       logSeq = entry.seq;
       onLogEntry(entry);
+      expectations.logEntry(entry);
     }
     resolvePendingLinks();
   }
@@ -808,6 +822,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
       if (target && previous !== target.eventId) {
         patch(target.eventId, "message-sent", (e) => ({ ...e, pushEventIds: [...e.pushEventIds, push.eventId] }));
       }
+      expectations.pushLinked(push.eventId, messageId, "server log");
     }
     // Give up on pushes the log never explains (e.g. a push from another server process).
     for (const [iq, push] of pushes) if (push.linkMethod === "server log" || push.logAttempts > 5) pushes.delete(iq);
@@ -1073,6 +1088,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     let error: PlaygroundError | undefined;
     if (res.outcome === "result") {
       summary = `${v.label}: ${what}: result${bareWarning}`;
+      expectations.registrationEnabled({ jid: jid.value.full, node }, v.id);
       stores.registrations.getState().upsert({
         jid: jid.value.full,
         node,
@@ -1170,6 +1186,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
       return failed(error);
     }
     stores.registrations.getState().setState(from, trimmed, "remote-disabled", "the sink sent the XEP-0357 §9 message; Tigase honours it, Prosody and ejabberd ignore it");
+    expectations.remoteDisabled({ jid: from, node: trimmed });
     record({
       kind: "remote-disable",
       lane: SINK_LANE,
@@ -1228,6 +1245,8 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
         request.kind === "chat-state"
           ? buildChatMessage({ to, type: "chat", chatState: "composing", id: messageId })
           : buildChatMessage({ to, type: request.kind === "groupchat" ? "groupchat" : "chat", body: thisBody, id: messageId });
+      // Predicted from what the playground knows just before the message leaves.
+      const plan = expectations.plan(element, SENDER_LANE, from);
       const error = await s.value.send(element);
       if (error) {
         fail(error);
@@ -1254,6 +1273,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
       };
       const eventId = record(event);
       rememberSent(element, eventId, bare, thisBody, at);
+      if (plan) expectations.sent(plan, eventId, at);
       ids.push(messageId);
     }
     scheduleLogPoll(LOG_POLL_DELAY_MS);
@@ -1275,6 +1295,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     if (!s.ok) return fail(s.error);
     const element = parsed.element;
     stores.console.getState().rememberSent(xmlText.trim());
+    const plan = element.name === "message" ? expectations.plan(element, sessionId, s.value.jid ?? "") : null;
     const error = await s.value.send(element);
     if (error) return fail(error);
     const at = now();
@@ -1291,6 +1312,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
       const toBare = to.split("/")[0]!.toLowerCase();
       const bodyEl = findClientChild(element, "body");
       rememberSent(element, eventId, toBare, bodyEl ? textOf(bodyEl) : undefined, at);
+      if (plan) expectations.sent(plan, eventId, at);
       scheduleLogPoll(LOG_POLL_DELAY_MS);
     }
     return okVoid;
@@ -1410,10 +1432,14 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
       const r = resolveServiceUrl(profile().service, options.pageUrl);
       return r.ok ? ok(r.value) : r;
     },
-    flush: () => queue.flush(),
+    flush: () => {
+      expectations.flush();
+      queue.flush();
+    },
     async syncServerLog() {
       if (primed) await primed;
       await pollLog();
+      expectations.flush();
       queue.flush();
     },
     async dispose() {
@@ -1423,6 +1449,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
       if (logTicker) clearInterval(logTicker);
       await Promise.all([...managed.keys()].map((id) => disconnect(id)));
       for (const m of managed.values()) m.unsubscribe?.();
+      expectations.dispose();
       queue.dispose();
     },
   };

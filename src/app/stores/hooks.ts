@@ -8,6 +8,7 @@ import { useStore } from "zustand";
 import { defaultStores, type Stores } from "./index";
 import type { ConsoleState } from "./console";
 import type { DiscoState } from "./disco";
+import type { ExpectationsState } from "./expectations";
 import type { ProfileState } from "./profile";
 import type { RegistrationsState } from "./registrations";
 import type { SessionsState } from "./sessions";
@@ -42,6 +43,9 @@ export function useTimelineStore<T>(selector: (s: TimelineState) => T): T {
 }
 export function useConsoleStore<T>(selector: (s: ConsoleState) => T): T {
   return useStore(useStores().console, selector);
+}
+export function useExpectationsStore<T>(selector: (s: ExpectationsState) => T): T {
+  return useStore(useStores().expectations, selector);
 }
 
 /** Events of the current view after lane/kind/search filters (memoised on its inputs). */

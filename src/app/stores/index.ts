@@ -5,6 +5,7 @@
 import type { StoreApi } from "zustand/vanilla";
 import { createConsoleStore, type ConsoleState } from "./console";
 import { createDiscoStore, type DiscoState } from "./disco";
+import { createExpectationsStore, type ExpectationsState } from "./expectations";
 import { createProfileStore, type ProfileStoreOptions, type ProfileState } from "./profile";
 import { createRegistrationsStore, type RegistrationsState } from "./registrations";
 import { createSessionsStore, selectLaneInfo, type SessionsState } from "./sessions";
@@ -19,6 +20,8 @@ export interface Stores {
   sink: StoreApi<SinkState>;
   timeline: StoreApi<TimelineState>;
   console: StoreApi<ConsoleState>;
+  /** Push expectations per sent message and the running policy score (src/app/expectations). */
+  expectations: StoreApi<ExpectationsState>;
 }
 
 export interface CreateStoresOptions {
@@ -42,6 +45,7 @@ export function createStores(options: CreateStoresOptions = {}): Stores {
       getLanes: () => selectLaneInfo(sessions.getState()),
     }),
     console: createConsoleStore({ cap: options.cap }),
+    expectations: createExpectationsStore(),
   };
 }
 
@@ -53,5 +57,5 @@ export function defaultStores(): Stores {
   return defaults;
 }
 
-export type { ConsoleState, DiscoState, ProfileState, RegistrationsState, SessionsState, SinkState, TimelineState };
+export type { ConsoleState, DiscoState, ExpectationsState, ProfileState, RegistrationsState, SessionsState, SinkState, TimelineState };
 export { DEFAULT_CAP } from "./ring";

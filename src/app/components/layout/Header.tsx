@@ -4,10 +4,11 @@ import { STATUS_LABELS, STATUS_TONES } from "../shared/format";
 import { LaneChip } from "../shared/LaneChip";
 import { StatusDot } from "../shared/StatusDot";
 import { nextTheme, type ThemeChoice } from "../shared/theme";
+import { ExpectationSummary } from "./ExpectationSummary";
 
 const THEME_LABELS: Record<ThemeChoice, string> = { system: "system", light: "light", dark: "dark" };
 
-/** Profile, every session's connection state at a glance, push counts, theme. */
+/** Profile, every session's connection state at a glance, which policy the server behaves like, push counts, theme. */
 export function Header({ theme, onTheme }: { theme: ThemeChoice; onTheme: (t: ThemeChoice) => void }) {
   const profileName = useProfileStore((s) => s.profile.name);
   const domain = useProfileStore((s) => s.profile.domain);
@@ -33,6 +34,7 @@ export function Header({ theme, onTheme }: { theme: ThemeChoice; onTheme: (t: Th
           </li>
         ))}
       </ul>
+      <ExpectationSummary />
       <div className="header-actions">
         <span className="badge badge-ok" title="Registrations in force, as the playground knows them">
           {active} {active === 1 ? "registration" : "registrations"}

@@ -7,6 +7,7 @@ import { describeAnswer, formatDateTime, KIND_LABELS, KIND_TONES } from "../shar
 import { LaneChip } from "../shared/LaneChip";
 import { useLanes } from "../shared/lanes";
 import { XmlView } from "../xml/XmlView";
+import { ExpectationDetail } from "./ExpectationDetail";
 
 /** The right-hand detail of the selected timeline event: its fields, its links, its stanza. */
 export function EventDetail() {
@@ -39,6 +40,7 @@ export function EventDetail() {
         <Fields event={event} />
       </dl>
       <Links event={event} />
+      {event.kind === "message-sent" || (event.kind === "raw-send" && event.element === "message") ? <ExpectationDetail eventId={event.id} /> : null}
       {event.xml ? (
         <>
           <h3>Stanza</h3>

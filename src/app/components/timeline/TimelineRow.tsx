@@ -3,6 +3,7 @@ import { formatTime, KIND_LABELS, KIND_TONES } from "../shared/format";
 import { Highlight } from "../shared/Highlight";
 import { LaneChip } from "../shared/LaneChip";
 import type { LaneInfo } from "../shared/lanes";
+import { ExpectationBadge } from "./ExpectationBadge";
 
 interface TimelineRowProps {
   event: TimelineEvent;
@@ -44,6 +45,7 @@ function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId
               {pushIds.length} {pushIds.length === 1 ? "push" : "pushes"}
             </span>
           ) : null}
+          <ExpectationBadge eventId={event.id} />
         </>
       );
     }
@@ -57,6 +59,8 @@ function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId
           no cause
         </span>
       );
+    case "raw-send":
+      return event.element === "message" ? <ExpectationBadge eventId={event.id} /> : null;
     case "error":
       return event.error.condition ? <span className="tl-link badge badge-err">{event.error.condition}</span> : null;
     case "enable":
