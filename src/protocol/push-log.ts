@@ -6,6 +6,7 @@ import type {
   AppServerOutcome,
   AppServerReaction,
   Delivery,
+  HibernationPushDecision,
   PolicyName,
   PresencePushDecision,
   PushDecision,
@@ -55,6 +56,18 @@ export interface PublishEntry extends PushLogBase {
   /** seq of the decision entry that caused it. */
   causeSeq: number;
   /** Filled by a later `publish-outcome` entry with the same iqId. */
+  /**
+   * Added with XEP-0198 hibernation (issue 5): how long the publish waited after its decision
+   * (Prosody's 1 s smacks batch timer, `verdict.delayMs`). Absent when it went out at once.
+   */
+  delayedMs?: number;
+  /**
+   * Added with issue 5: seqs of later decisions for the same registration that joined this
+   * publish's batch window and got no publish of their own (Prosody pushes once per timer run).
+   */
+  batchedSeqs?: number[];
+  /** Added with issue 5: one sentence on why it was delayed, e.g. "batched 1 s like Prosody's smacks timer…". */
+  note?: string;
 }
 
 export interface PublishOutcomeEntry extends PushLogBase {
@@ -75,12 +88,57 @@ export interface RegistrationEntry extends PushLogBase {
   why: string;
 }
 
+/**
+ * Added with XEP-0198 (issue 5), so the playground's timeline can show what the push policies see:
+ * a session hibernating when its socket drops, resuming on a new stream, or expiring. `session-closed`
+ * is recorded only when a session with stream management ended with unacknowledged stanzas (e.g. a
+ * client that miscounts its acks and closes cleanly), to show where those stanzas went.
+ */
+export interface SessionStateEntry extends PushLogBase {
+  kind: "session-hibernated" | "session-resumed" | "session-expired" | "session-closed";
+  resource: string;
+  sessionId: string;
+  /** The account's sessions right after the change (the snapshots the policies decide on). */
+  sessions: SessionSnapshot[];
+  /** Stanzas sent to the session that its client had not acknowledged at this point. */
+  unacked: number;
+  /** session-hibernated: how long the session stays resumable. */
+  resumptionTimeoutMs?: number;
+  /**
+   * session-hibernated: the policy's push for the unacknowledged queue (Prosody's
+   * smacks-hibernation-start, ejabberd's c2s_session_pending). Publishes it caused carry this
+   * entry's seq as `causeSeq`. Absent when the policy has no such trigger or the queue was empty.
+   */
+  decision?: HibernationPushDecision;
+  /** session-resumed: how long it was hibernated, and how many stanzas were re-sent. */
+  hibernatedMs?: number;
+  redelivered?: number;
+  /** session-resumed: registrations whose batched publish was dropped because the session is alive again. */
+  cancelledPushes?: RegistrationKey[];
+  /** session-expired / session-closed: what became of the unacknowledged stanzas. */
+  unackedOutcome?: UnackedOutcome;
+  why: string;
+}
+
+/** Where a gone session's unacknowledged stanzas went (RFC 6121 §8.5, XEP-0198 §4). */
+export interface UnackedOutcome {
+  /** Messages stored offline for the account's next receiving session. */
+  storedOffline: number;
+  /** Messages to the gone full JID re-routed to the account's other receiving resources. */
+  rerouted: number;
+  /** iq requests answered with an error on the gone session's behalf. */
+  bounced: number;
+  /** Everything else: presence, iq results, errors, headline/groupchat, bare-JID messages others already got. */
+  dropped: number;
+}
+
 export type PushLogEntry =
   | MessageDecisionEntry
   | PresenceDecisionEntry
   | PublishEntry
   | PublishOutcomeEntry
-  | RegistrationEntry;
+  | RegistrationEntry
+  | SessionStateEntry;
 
 /**
  * Body of `GET /xmpp-push/log?account=&after=&limit=` (src/server/http-log.ts), oldest first.

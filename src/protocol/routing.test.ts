@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { available, chat, hibernated, noPresence } from "./policy/fixtures";
 import { DEFAULT_POLICY_OPTIONS, type Delivery, type MessageSnapshot, type MessageType, type SessionSnapshot } from "./policy/types";
-import { isAway, isOnline, isReceiving, routeMessage } from "./routing";
+import { isAway, isOnline, isReceiving, isRoutable, routeMessage } from "./routing";
 
 const withDnd = { awayShows: ["away", "xa", "dnd"] as const };
 
@@ -23,6 +23,17 @@ describe("session vocabulary (design §0.1)", () => {
     expect(isOnline(session, DEFAULT_POLICY_OPTIONS)).toBe(online);
   });
 
+  it.each([
+    { label: "available", session: available("a"), routable: true },
+    { label: "negative priority", session: available("a", null, -1), routable: false },
+    { label: "no presence", session: noPresence("a"), routable: false },
+    { label: "hibernated with available presence", session: hibernated("a"), routable: true },
+    { label: "hibernated with away presence", session: hibernated("a", "away"), routable: true },
+    { label: "hibernated at negative priority", session: { ...available("a", null, -1), state: "hibernated" as const }, routable: false },
+  ])("$label → routable=$routable (XEP-0198: the server queues for a hibernated session)", ({ session, routable }) => {
+    expect(isRoutable(session)).toBe(routable);
+  });
+
   it("counts dnd as away once the server option adds it", () => {
     expect(isAway(available("a", "dnd"), withDnd)).toBe(true);
     expect(isOnline(available("a", "dnd"), withDnd)).toBe(false);
@@ -36,7 +47,8 @@ const MIXED: SessionSnapshot[] = [
   noPresence("watch"),
   hibernated("car", "away"),
 ];
-const NOBODY_RECEIVING: SessionSnapshot[] = [available("tablet", null, -1), noPresence("watch"), hibernated("car")];
+const NOBODY_RECEIVING: SessionSnapshot[] = [available("tablet", null, -1), noPresence("watch")];
+const ONLY_HIBERNATED: SessionSnapshot[] = [hibernated("car"), noPresence("watch")];
 
 const delivered = (...resources: string[]): Delivery => ({ deliveredTo: resources, storedOffline: false });
 const OFFLINE: Delivery = { deliveredTo: [], storedOffline: true };
@@ -48,11 +60,12 @@ const msg = (type: MessageType, toResource: string | null = null): MessageSnapsh
 describe("routeMessage (RFC 6121 §8.5)", () => {
   it.each<{ name: string; sessions: SessionSnapshot[]; message: MessageSnapshot; expected: Delivery }>([
     // §8.5.2.1.1 / §8.5.2.2.1: bare JID
-    { name: "bare chat goes to every receiving session, not only the highest priority", sessions: MIXED, message: msg("chat"), expected: delivered("laptop", "phone") },
-    { name: "bare normal goes to every receiving session", sessions: MIXED, message: msg("normal"), expected: delivered("laptop", "phone") },
+    { name: "bare chat goes to every receiving session (and the hibernated one's queue), not only the highest priority", sessions: MIXED, message: msg("chat"), expected: delivered("laptop", "phone", "car") },
+    { name: "bare normal goes to every receiving session", sessions: MIXED, message: msg("normal"), expected: delivered("laptop", "phone", "car") },
+    { name: "bare chat with only a hibernated session is queued for it, not stored offline", sessions: ONLY_HIBERNATED, message: msg("chat"), expected: delivered("car") },
     { name: "bare chat with nobody receiving is stored offline", sessions: NOBODY_RECEIVING, message: msg("chat"), expected: OFFLINE },
     { name: "bare normal with no session is stored offline", sessions: [], message: msg("normal"), expected: OFFLINE },
-    { name: "bare headline goes to every receiving session", sessions: MIXED, message: msg("headline"), expected: delivered("laptop", "phone") },
+    { name: "bare headline goes to every receiving session", sessions: MIXED, message: msg("headline"), expected: delivered("laptop", "phone", "car") },
     { name: "bare headline with nobody receiving is dropped, not stored", sessions: NOBODY_RECEIVING, message: msg("headline"), expected: DROPPED },
     { name: "bare groupchat with receiving sessions is bounced, never delivered", sessions: MIXED, message: msg("groupchat"), expected: BOUNCED },
     { name: "bare groupchat with nobody receiving is silently dropped", sessions: NOBODY_RECEIVING, message: msg("groupchat"), expected: DROPPED },
@@ -64,10 +77,11 @@ describe("routeMessage (RFC 6121 §8.5)", () => {
     { name: "headline to a connected full JID is delivered", sessions: MIXED, message: msg("headline", "watch"), expected: delivered("watch") },
     { name: "error to a connected full JID is delivered", sessions: MIXED, message: msg("error", "laptop"), expected: delivered("laptop") },
     // §8.5.3.2.1: no such connected resource
-    { name: "chat to an unknown resource is routed as to the bare JID", sessions: MIXED, message: msg("chat", "gone"), expected: delivered("laptop", "phone") },
-    { name: "normal to an unknown resource is routed as to the bare JID", sessions: MIXED, message: msg("normal", "gone"), expected: delivered("laptop", "phone") },
+    { name: "chat to an unknown resource is routed as to the bare JID", sessions: MIXED, message: msg("chat", "gone"), expected: delivered("laptop", "phone", "car") },
+    { name: "normal to an unknown resource is routed as to the bare JID", sessions: MIXED, message: msg("normal", "gone"), expected: delivered("laptop", "phone", "car") },
     { name: "chat to an unknown resource with nobody receiving is stored offline", sessions: NOBODY_RECEIVING, message: msg("chat", "gone"), expected: OFFLINE },
-    { name: "chat to a hibernated resource is routed as to the bare JID (issue 5 will queue it)", sessions: MIXED, message: msg("chat", "car"), expected: delivered("laptop", "phone") },
+    { name: "chat to a hibernated resource is queued for it alone (XEP-0198)", sessions: MIXED, message: msg("chat", "car"), expected: delivered("car") },
+    { name: "headline to a hibernated resource is queued for it too", sessions: ONLY_HIBERNATED, message: msg("headline", "car"), expected: delivered("car") },
     { name: "groupchat to an unknown resource is dropped, not stored", sessions: NOBODY_RECEIVING, message: msg("groupchat", "gone"), expected: DROPPED },
     { name: "headline to an unknown resource is dropped, not stored", sessions: MIXED, message: msg("headline", "gone"), expected: DROPPED },
     { name: "error to an unknown resource is dropped", sessions: [], message: msg("error", "gone"), expected: DROPPED },

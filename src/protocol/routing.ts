@@ -5,12 +5,22 @@
 import type { Delivery, MessageSnapshot, PolicyOptions, SessionSnapshot } from "./policy/types";
 
 /**
- * Whether a session gets messages sent to the bare JID: connected, with available presence at
- * priority >= 0 (RFC 6121 §8.5.2.1.1). Hibernated (XEP-0198) sessions do not count until the server
- * queues stanzas for them (issue 5); they still exist for the policies that look at them.
+ * Whether a session receives messages now (design §0.1): connected, with available presence at
+ * priority >= 0 (RFC 6121 §8.5.2.1.1). A hibernated (XEP-0198) session is not receiving: its
+ * client sees nothing until it resumes. The server still routes to it (`isRoutable`).
  */
 export function isReceiving(session: SessionSnapshot): boolean {
-  return session.state === "connected" && session.presence !== null && session.presence.priority >= 0;
+  return session.state === "connected" && isRoutable(session);
+}
+
+/**
+ * Whether the server routes bare-JID messages to the session: available presence at priority >= 0,
+ * connected or hibernated. A hibernated session is still bound and keeps its presence, so the
+ * server queues for it (XEP-0198 §5; Prosody, ejabberd and Tigase all do) until it resumes (and
+ * gets the queue) or expires (and the queued messages go to offline storage).
+ */
+export function isRoutable(session: SessionSnapshot): boolean {
+  return session.presence !== null && session.presence.priority >= 0;
 }
 
 /** A receiving session whose `<show>` is in the configured away set (away and xa by default). */
@@ -31,8 +41,9 @@ function dropped(): Delivery {
 
 export function routeMessage(sessions: readonly SessionSnapshot[], message: MessageSnapshot): Delivery {
   if (message.toResource !== null) {
-    const target = sessions.find((s) => s.resource === message.toResource && s.state === "connected");
-    // A connected resource gets what is addressed to it, whatever its presence (§8.5.3.1).
+    const target = sessions.find((s) => s.resource === message.toResource);
+    // A bound resource gets what is addressed to it, whatever its presence (§8.5.3.1); a hibernated
+    // one has it queued.
     if (target) return { deliveredTo: [target.resource], storedOffline: false };
     // §8.5.3.2.1: a chat message to an unknown resource is handled as if sent to the bare JID.
     // The RFC lets a server drop `normal` instead; like Prosody, we route it to the bare JID too.
@@ -42,8 +53,8 @@ export function routeMessage(sessions: readonly SessionSnapshot[], message: Mess
 }
 
 function routeToBareJid(sessions: readonly SessionSnapshot[], message: MessageSnapshot): Delivery {
-  // Every receiving resource gets it (the reference server does not pick the highest priority only).
-  const receiving = sessions.filter(isReceiving).map((s) => s.resource);
+  // Every routable resource gets it (the reference server does not pick the highest priority only).
+  const receiving = sessions.filter(isRoutable).map((s) => s.resource);
   switch (message.type) {
     case "chat":
     case "normal":

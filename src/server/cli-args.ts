@@ -28,6 +28,9 @@ Options:
   --app-server-timeout <ms>     wait for an App Server's publish answer (default 30000)
   --handshake-timeout <ms>      connect-to-bind limit (default 30000)
   --max-stanza-bytes <n>        largest accepted frame (default 262144)
+  --no-stream-management        do not offer XEP-0198 (default: offered, with resumption)
+  --resumption-timeout <s>      seconds a dropped XEP-0198 session stays resumable before it
+                                is gone and its unacked messages go offline (default 60)
   --log-level <level>           ${LOG_LEVELS.join(", ")} (default info; debug shows push decisions)
   --allow-origin <origin|*>     let browser pages from this origin connect (repeatable;
                                 default: only http(s)://localhost, 127.0.0.1, [::1])
@@ -55,6 +58,7 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
   const withValue = new Set([
     "--port", "--host", "--host-policy", "--path", "--accounts", "--sasl-mechanisms",
     "--app-server-timeout", "--handshake-timeout", "--max-stanza-bytes", "--log-level", "--allow-origin",
+    "--resumption-timeout",
   ]);
   const origins: string[] = [];
   let anyOrigin = false;
@@ -123,6 +127,15 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
         if (flag === "--app-server-timeout") options.appServerTimeoutMs = n;
         else if (flag === "--handshake-timeout") options.handshakeTimeoutMs = n;
         else options.maxStanzaBytes = n;
+        break;
+      }
+      case "--no-stream-management":
+        options.streamManagement = false;
+        break;
+      case "--resumption-timeout": {
+        const n = positiveInt(flag, value as string, { max: 86_400 });
+        if (typeof n === "string") return { kind: "error", message: n };
+        options.resumptionTimeoutMs = n * 1000;
         break;
       }
       case "--log-level":

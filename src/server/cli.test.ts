@@ -22,6 +22,8 @@ describe("parseCliArgs", () => {
       "--log-level", "debug",
       "--log-frames",
       "--path", "/ws",
+      "--no-stream-management",
+      "--resumption-timeout", "5",
     ]);
     expect(result).toEqual({
       kind: "run",
@@ -41,6 +43,8 @@ describe("parseCliArgs", () => {
         logLevel: "debug",
         logFrames: true,
         path: "/ws",
+        streamManagement: false,
+        resumptionTimeoutMs: 5000,
       },
     });
   });
@@ -66,6 +70,9 @@ describe("parseCliArgs", () => {
     [["--log-level", "verbose"], /unknown level "verbose"/],
     [["--path", "ws"], /--path must start with/],
     [["--no-dev-registration=yes"], /takes no value/],
+    [["--resumption-timeout", "0"], /--resumption-timeout must be 1\.\.86400/],
+    [["--resumption-timeout", "1.5"], /--resumption-timeout expects a whole number/],
+    [["--no-stream-management=1"], /takes no value/],
     [["--frobnicate"], /unknown option "--frobnicate"/],
   ])("%j → error %s", (argv, message) => {
     const result = parseCliArgs(argv);

@@ -19,7 +19,8 @@ async function main(): Promise<number> {
     process.stdout.write(
       `XMPP over WebSocket: ${address.url}\n` +
         `Push decision log:   ${address.httpUrl}/xmpp-push/log\n` +
-        `Virtual hosts:       ${server.hosts.map((h) => `${h.domain} (${h.policy})`).join(", ")}\n`,
+        `Virtual hosts:       ${server.hosts.map((h) => `${h.domain} (${h.policy})`).join(", ")}\n` +
+        `Stream Management:   ${server.streamManagement ? `XEP-0198 on, resumable for ${server.resumptionTimeoutMs / 1000} s` : "off"}\n`,
     );
   } catch (err) {
     process.stderr.write(`error: ${(err as Error).message}\n`);

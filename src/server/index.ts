@@ -13,7 +13,7 @@ import { PushLog } from "./sm/push-log-store";
 import { SessionManager } from "./sm/session-manager";
 import { DEFAULT_FRAME_LIMITS } from "./stream/frame-parser";
 import { DEFAULT_SASL_MECHANISMS, type SaslMechanismName } from "./stream/sasl";
-import { XmppWebSocketEndpoint, type OriginPolicy } from "./stream/websocket-endpoint";
+import { DEFAULT_RESUMPTION_TIMEOUT_MS, XmppWebSocketEndpoint, type OriginPolicy } from "./stream/websocket-endpoint";
 import type { LogLevel, Logger, StanzaSink, VirtualHostConfig } from "./types";
 
 export const DEFAULT_WEBSOCKET_PATH = "/xmpp-websocket";
@@ -54,6 +54,17 @@ export interface ReferenceServerOptions {
   /** Push log ring buffer size (default 10000). */
   pushLogCapacity?: number;
   /**
+   * Offer XEP-0198 Stream Management after SASL (default true). Note that xmpp.js enables it
+   * whenever it is offered (and 0.14 miscounts its acks; design §E).
+   */
+  streamManagement?: boolean;
+  /**
+   * How long a session whose socket dropped stays hibernated, resumable, before it is gone and its
+   * unacknowledged messages go to offline storage (default 60000, Prosody's and Tigase's 60 s).
+   * Announced to clients as `<enabled max/>` in whole seconds.
+   */
+  resumptionTimeoutMs?: number;
+  /**
    * Replace the session manager (stream-layer tests only). The push log then stays empty unless
    * the sink writes to `server.pushLog` itself.
    */
@@ -88,6 +99,9 @@ export class ReferenceServer {
   /** The session manager (or the `sink` given in the options). */
   readonly sink: StanzaSink;
   readonly sessionManager: SessionManager | null;
+  /** Whether XEP-0198 is offered, and the longest hibernation granted. */
+  readonly streamManagement: boolean;
+  readonly resumptionTimeoutMs: number;
   private readonly endpoint: XmppWebSocketEndpoint;
   private readonly accountsLoaded: Promise<unknown>;
   private httpServer: Server | null = null;
@@ -103,6 +117,12 @@ export class ReferenceServer {
     this.logger = options.logger ?? createLogger({ level: options.logLevel ?? "info" });
     const mechanisms = options.saslMechanisms ?? [...DEFAULT_SASL_MECHANISMS];
     if (mechanisms.length === 0) throw new Error("at least one SASL mechanism must be offered");
+    const resumptionTimeoutMs = options.resumptionTimeoutMs ?? DEFAULT_RESUMPTION_TIMEOUT_MS;
+    if (!(Number.isFinite(resumptionTimeoutMs) && resumptionTimeoutMs > 0)) {
+      throw new RangeError(`resumptionTimeoutMs must be a positive number of milliseconds, got ${resumptionTimeoutMs}`);
+    }
+    this.streamManagement = options.streamManagement ?? true;
+    this.resumptionTimeoutMs = resumptionTimeoutMs;
 
     this.accounts = new AccountStore({ hosts: domains, devRegistration: options.devRegistration ?? true });
     this.accountsLoaded = options.accountsFile ? this.accounts.loadFile(options.accountsFile) : Promise.resolve(0);
@@ -139,6 +159,8 @@ export class ReferenceServer {
       maxAuthFailures: options.maxAuthFailures ?? 5,
       allowedOrigins: options.allowedOrigins ?? "local",
       logFrames: options.logFrames ?? false,
+      streamManagement: this.streamManagement,
+      resumptionTimeoutMs,
     });
   }
 
@@ -150,6 +172,11 @@ export class ReferenceServer {
   /** Open WebSocket connections (bound or still negotiating). */
   get connectionCount(): number {
     return this.endpoint.connectionCount;
+  }
+
+  /** XEP-0198 sessions whose socket is gone, waiting to be resumed or to expire. */
+  get hibernatedCount(): number {
+    return this.endpoint.hibernatedCount;
   }
 
   /** For an HTTP server's `upgrade` event. Returns false, touching nothing, for other paths. */
@@ -225,6 +252,9 @@ export class ReferenceServer {
       "XMPP Push Playground: reference XMPP server",
       "",
       `XMPP over WebSocket (RFC 7395): ws://${authority}${this.path}`,
+      this.streamManagement
+        ? `Stream Management (XEP-0198):   on, resumption timeout ${this.resumptionTimeoutMs / 1000} s`
+        : "Stream Management (XEP-0198):   off",
       `Push decision log (JSON):       http://${authority}${PUSH_LOG_PATH}?account=&after=&limit=`,
       "",
       "Virtual hosts:",

@@ -37,6 +37,22 @@ export interface ClientSession {
   closeWithStreamError(condition: string, text?: string): void;
 }
 
+/**
+ * Why a session ended. `expired` was added with XEP-0198 (issue 5): a hibernated session whose
+ * resumption timeout ran out.
+ */
+export type SessionCloseReason = "closed" | "dropped" | "error" | "replaced" | "expired";
+
+/**
+ * A stanza the server sent (or queued) to a session with XEP-0198 on, which the client never
+ * acknowledged. Added with issue 5 so the session manager can re-route them when the session ends.
+ */
+export interface UnackedStanza {
+  stanza: Element;
+  /** When the server first sent or queued it (the XEP-0203 stamp if it goes to offline storage). */
+  at: Date;
+}
+
 /** Implemented by the session manager; called by the stream layer. */
 export interface StanzaSink {
   /** After resource binding. May close an older session of the same full JID with `conflict`. */
@@ -46,6 +62,26 @@ export interface StanzaSink {
    * size and well-formedness and stamped `from` with the session's full JID.
    */
   stanza(session: ClientSession, stanza: Element): void;
-  /** The stream ended (clean close, socket drop, stream error, replaced by a conflict). */
-  sessionClosed(session: ClientSession, reason: "closed" | "dropped" | "error" | "replaced"): void;
+  /**
+   * The stream ended (clean close, socket drop, stream error, replaced by a conflict) or, with
+   * XEP-0198, a hibernated session expired. `unacked` (added with issue 5; empty or absent without
+   * stream management): what the client never acknowledged, oldest first, for the session manager
+   * to re-route (RFC 6121 / XEP-0198 §4: messages to offline storage, iq requests answered with an
+   * error). The session is gone for good when this is called: `send` on it does nothing.
+   */
+  sessionClosed(session: ClientSession, reason: SessionCloseReason, unacked?: readonly UnackedStanza[]): void;
+  /**
+   * XEP-0198 (added with issue 5; optional so test sinks need not implement it): the socket of a
+   * session with resumption enabled dropped, or closed without `<close/>`. The session stays bound
+   * with its presence; whatever `send` gets is queued (unacknowledged) until the client resumes it
+   * on a new stream (`sessionResumed`) or the resumption timeout passes
+   * (`sessionClosed(…, "expired", unacked)`). `unacked`: what the client had not acknowledged when
+   * the socket went away, oldest first (still queued: it is re-sent on resumption).
+   */
+  sessionHibernated?(session: ClientSession, info: { unacked: readonly UnackedStanza[]; resumptionTimeoutMs: number }): void;
+  /**
+   * XEP-0198 resumption (added with issue 5, optional): the same session object (same `id`, JID and
+   * registrations) continues on a new stream; the `redelivered` unacknowledged stanzas were re-sent.
+   */
+  sessionResumed?(session: ClientSession, info: { redelivered: number; hibernatedMs: number }): void;
 }

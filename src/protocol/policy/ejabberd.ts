@@ -19,6 +19,7 @@ import {
   isValidJid,
   nextErrorCount,
   noRegistrations,
+  plural,
   regsPhrase,
   stanzaError,
   verdict,
@@ -29,6 +30,8 @@ import type {
   DecisionInput,
   DisableRequest,
   EnableRequest,
+  HibernationInput,
+  HibernationPushDecision,
   MessageSnapshot,
   PushDecision,
   PushPolicy,
@@ -76,6 +79,28 @@ const CLAUSE: Record<Path, (group: RegistrationSnapshot[]) => string> = {
 /** make_summary with include_sender=false and the default include_body placeholder; no body, no form. */
 function summaryFor(message: MessageSnapshot): SummaryFields {
   return message.hasBody ? { formType: "submit", lastMessageBody: EJABBERD_BODY_PLACEHOLDER } : { omitForm: true };
+}
+
+/**
+ * c2s_session_pending: a session that becomes pending with a non-empty stream-management queue gets
+ * one push at once, for the first queued chat message with a body (is_incoming_chat_msg) or, with
+ * none, a bare `<notification/>`.
+ */
+function onHibernation(input: HibernationInput): HibernationPushDecision | null {
+  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId);
+  const [first] = own;
+  if (!first || input.queued.length === 0) return null;
+  const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? first.enabledByResource;
+  const chat = input.queued.find((q) => q.message !== undefined && isChatOrNormal(q.message) && q.message.hasBody)?.message;
+  const summary = chat ? summaryFor(chat) : summaryFor({ type: "chat", hasBody: false, from: "", toResource: null });
+  const what = chat ? "for the first queued chat message" : "without a summary form, as no queued message is a chat message with a body";
+  return {
+    rule: "ejabberd/pending-queue",
+    reason:
+      `${resource} became pending (stream management) with ${plural(input.queued.length, "unacknowledged stanza")}, ` +
+      `so mod_push's c2s_session_pending hook pushes ${regsPhrase(own)} at once ${what}`,
+    pushes: own.map((r) => ({ key: { jid: r.jid, node: r.node }, summary, why: `pushed at once ${what}` })),
+  };
 }
 
 function notPushableBecause(message: MessageSnapshot): string {
@@ -169,4 +194,5 @@ export const ejabberdPolicy: PushPolicy = {
   // mod_push ignores the XEP-0357 §9 affiliation message.
   honoursRemoteDisable: false,
   onAvailablePresence: () => null,
+  onHibernation,
 };

@@ -18,6 +18,7 @@ import {
   isChatOrNormal,
   nextErrorCount,
   noRegistrations,
+  plural,
   pushedPhrase,
   regsPhrase,
   regsTarget,
@@ -30,9 +31,12 @@ import type {
   DecisionInput,
   DisableRequest,
   EnableRequest,
+  HibernationInput,
+  HibernationPushDecision,
   MessageSnapshot,
   PushDecision,
   PushPolicy,
+  QueuedStanzaSnapshot,
   RegistrationSnapshot,
   RegistrationVerdict,
   StanzaErrorSpec,
@@ -88,6 +92,46 @@ const CLAUSE: Record<Path, (group: RegistrationSnapshot[], total: number) => str
 function summaryFor(message: MessageSnapshot): SummaryFields {
   const important = (message.hasBody && message.body !== "") || message.callPropose === true;
   return { formType: "form", messageCount: 1, ...(important ? { lastMessageBody: PROSODY_IMPORTANT_BODY } : {}) };
+}
+
+/** is_important for a stanza in the smacks queue: presences and iqs never are, headlines neither. */
+function isImportantQueued(q: QueuedStanzaSnapshot): boolean {
+  return q.message !== undefined && q.message.type !== "headline" && summaryFor(q.message).lastMessageBody !== undefined;
+}
+
+/**
+ * smacks-hibernation-start → process_stanza_queue: the session's registration is pushed at once for
+ * the unacknowledged queue, once per kind of stanza (important first if it comes first), never per
+ * stanza. (Prosody pushes only the session's last-enabled registration; like `decide`, we push
+ * every registration the session enabled, which is the same in the usual one-per-session case.)
+ */
+function onHibernation(input: HibernationInput): HibernationPushDecision | null {
+  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId);
+  const [first] = own;
+  if (!first || input.queued.length === 0) return null;
+  const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? first.enabledByResource;
+  const kinds: boolean[] = [];
+  for (const q of input.queued) {
+    const important = isImportantQueued(q);
+    if (!kinds.includes(important)) kinds.push(important);
+  }
+  const importantCount = input.queued.filter(isImportantQueued).length;
+  const how = kinds.length === 2 ? "once as important and once as unimportant" : kinds[0] ? "as important" : "as unimportant (no body field)";
+  return {
+    rule: "prosody/hibernation-start",
+    reason:
+      `${resource} went into hibernation with ${plural(input.queued.length, "unacknowledged stanza")} (${importantCount} with a body), ` +
+      `so mod_cloud_notify's smacks-hibernation-start handler pushes ${regsPhrase(own)} at once, ${how}`,
+    pushes: own.flatMap((r) =>
+      kinds.map((important) => ({
+        key: { jid: r.jid, node: r.node },
+        summary: important ? { formType: "form" as const, messageCount: 1, lastMessageBody: PROSODY_IMPORTANT_BODY } : { formType: "form" as const, messageCount: 1 },
+        why: important
+          ? "pushed at once as important: an unacknowledged message in the queue has a body"
+          : "pushed at once as unimportant: the queue holds a stanza without a body (a presence, an iq or a body-less message)",
+      })),
+    ),
+  };
 }
 
 function notPushableBecause(message: MessageSnapshot): string {
@@ -205,4 +249,5 @@ export const prosodyPolicy: PushPolicy = {
   // Prosody ignores the XEP-0357 §9 affiliation message.
   honoursRemoteDisable: false,
   onAvailablePresence: () => null,
+  onHibernation,
 };

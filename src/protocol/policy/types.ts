@@ -212,6 +212,40 @@ export interface PresencePushDecision {
   summary: SummaryFields;
 }
 
+/**
+ * One stanza the server had sent to a session, unacknowledged by its client when the session went
+ * into XEP-0198 hibernation. Added with issue 5 (see HibernationInput).
+ */
+export interface QueuedStanzaSnapshot {
+  name: "message" | "presence" | "iq";
+  /** For a message: what the policies read of any message. */
+  message?: MessageSnapshot;
+}
+
+/**
+ * Added with issue 5 because Prosody (`smacks-hibernation-start`) and ejabberd
+ * (`c2s_session_pending`) push, at once, the registration of a session that goes into hibernation
+ * while stanzas to it are still unacknowledged (design B.2 row 11). Input of `onHibernation`.
+ */
+export interface HibernationInput {
+  account: string;
+  /** The account's sessions right after the change (the session is `hibernated`). */
+  sessions: SessionSnapshot[];
+  registrations: RegistrationSnapshot[];
+  /** The session that went into hibernation. */
+  sessionId: string;
+  /** Its unacknowledged stanzas, oldest first (never empty when the server asks). */
+  queued: QueuedStanzaSnapshot[];
+  options: PolicyOptions;
+}
+
+export interface HibernationPushDecision {
+  rule: string;
+  reason: string;
+  /** Publishes to send at once, in order; Prosody may push one registration twice (important, unimportant). */
+  pushes: { key: RegistrationKey; summary: SummaryFields; why: string }[];
+}
+
 export interface PushPolicy {
   name: PolicyName;
   /** One line for the UI: what this policy models. */
@@ -232,4 +266,9 @@ export interface PushPolicy {
   /** Whether the XEP-0357 §9 remote-disable message from the App Server removes the registration. */
   honoursRemoteDisable: boolean;
   onAvailablePresence(input: PresencePushInput): PresencePushDecision | null;
+  /**
+   * Added with issue 5, optional (spec and Tigase have no such trigger): what to push when a
+   * session goes into XEP-0198 hibernation with unacknowledged stanzas. null or absent: nothing.
+   */
+  onHibernation?(input: HibernationInput): HibernationPushDecision | null;
 }

@@ -13,7 +13,7 @@ import type {
   SessionSnapshot,
   StanzaErrorSpec,
 } from "../../protocol/policy/types";
-import type { PushLogEntry } from "../../protocol/push-log";
+import type { PushLogEntry, SessionStateEntry } from "../../protocol/push-log";
 import type { Logger } from "../types";
 import type { Host } from "./hosts";
 import type { PushLog } from "./push-log-store";
@@ -21,6 +21,16 @@ import type { PushLog } from "./push-log-store";
 export function keyLabel(key: RegistrationKey): string {
   return `${key.jid}#${key.node}`;
 }
+
+/** How a publish was held back (PublishEntry's optional fields). */
+export interface PublishDelay {
+  delayedMs: number;
+  note: string;
+  batchedSeqs?: number[];
+}
+
+export type SessionStateKind = SessionStateEntry["kind"];
+export type SessionStateDetails = Omit<SessionStateEntry, "kind" | "seq" | "at" | "host" | "policy" | "account">;
 
 export class DecisionRecorder {
   constructor(
@@ -66,9 +76,16 @@ export class DecisionRecorder {
     return entry;
   }
 
-  publish(host: Host, account: string, key: RegistrationKey, iqId: string, causeSeq: number): PushLogEntry {
-    const entry = this.log.append({ kind: "publish", ...this.base(host, account), key, iqId, causeSeq });
-    this.logger.debug(`publish ${iqId} for ${account} to ${keyLabel(key)}`, { seq: entry.seq, causeSeq });
+  publish(host: Host, account: string, key: RegistrationKey, iqId: string, causeSeq: number, delay?: PublishDelay): PushLogEntry {
+    const entry = this.log.append({ kind: "publish", ...this.base(host, account), key, iqId, causeSeq, ...delay });
+    this.logger.debug(`publish ${iqId} for ${account} to ${keyLabel(key)}${delay ? ` (${delay.note})` : ""}`, { seq: entry.seq, causeSeq });
+    return entry;
+  }
+
+  /** XEP-0198 lifecycle: hibernated, resumed, expired, or closed with unacknowledged stanzas. */
+  sessionState(host: Host, account: string, kind: SessionStateKind, details: SessionStateDetails): PushLogEntry {
+    const entry = this.log.append({ kind, ...this.base(host, account), ...details });
+    this.logger.debug(`${kind} ${account}/${details.resource}: ${details.why}`, { seq: entry.seq });
     return entry;
   }
 

@@ -8,7 +8,9 @@ import type { Host } from "./hosts";
 
 export function domainDiscoInfo(host: Host): DiscoInfo {
   return {
-    identities: [{ category: "server", type: "im", name: "XMPP Push Playground reference server" }],
+    // The policy in the name lets a conformance run judge a host under the policy it models
+    // (src/conformance/server-identity.ts), as Prosody and ejabberd are told apart by theirs.
+    identities: [{ category: "server", type: "im", name: `XMPP Push Playground reference server (${host.policy.name} policy)` }],
     features: unique([NS.discoInfo, NS.discoItems, NS.ping, ...host.policy.domainFeatures()]),
   };
 }

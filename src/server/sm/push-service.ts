@@ -18,7 +18,7 @@ import { buildPushPublish, parseDisable, parseEnable, type ParsedRemoteDisable }
 import { attrOf } from "../../protocol/stanzas/xml-util";
 import { parseAddress } from "./address";
 import { replyError, resultFor, type SmContext } from "./context";
-import { keyLabel } from "./decision-recorder";
+import { keyLabel, type PublishDelay } from "./decision-recorder";
 import type { Host } from "./hosts";
 import type { SessionRecord } from "./session-registry";
 
@@ -34,8 +34,34 @@ interface PendingPublish {
 /** Where an iq the server sends to `jid` ends up: a connected session, or the error routing gives. */
 export type IqTarget = { record: SessionRecord } | { error: StanzaErrorSpec };
 
+/**
+ * Publishes to one registration that wait for a delay (a verdict's `delayMs`). Only Prosody asks for
+ * one: mod_cloud_notify collects what is queued for a hibernated session and, when its 1 s timer
+ * fires, pushes once per kind of stanza ("important", with a body, and "unimportant"), whatever
+ * number arrived meanwhile. Decisions made while a batch waits join it instead of adding a publish.
+ * Prosody stops the timer when the session resumes (`restore_session`): `cancelBatchesFor`.
+ */
+interface PendingBatch {
+  host: Host;
+  account: string;
+  key: RegistrationKey;
+  delayMs: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  /** The first decision of each kind (important first seen, unimportant first seen), in order. */
+  publishes: { important: boolean; summary: SummaryFields; causeSeq: number }[];
+  /** Later decisions folded into this batch. */
+  joined: number[];
+}
+
+/** A batch dropped because the enabling session resumed before its timer fired. */
+export interface CancelledBatch {
+  key: RegistrationKey;
+  causeSeqs: number[];
+}
+
 export class PushService {
   private readonly pending = new Map<string, PendingPublish>();
+  private readonly batches = new Map<string, PendingBatch>();
   private publishCounter = 0;
 
   constructor(private readonly ctx: SmContext) {}
@@ -174,7 +200,7 @@ export class PushService {
   // -------------------------------------------------------------------------------------------
   // publishing (XEP-0357 §8) and the App Server's answer
 
-  /** Publishes to each registration after its delay, each publish logged with `causeSeq`. */
+  /** Publishes to each registration, at once or through its delay batch, each publish logged with `causeSeq`. */
   publishAll(
     host: Host,
     account: string,
@@ -183,12 +209,71 @@ export class PushService {
     causeSeq: number,
   ): void {
     for (const { key, delayMs } of pushes) {
-      if (delayMs > 0) this.ctx.timers.set(() => this.publish(host, account, key, summary, causeSeq), delayMs);
+      if (delayMs > 0) this.batch(host, account, key, delayMs, summary, causeSeq);
       else this.publish(host, account, key, summary, causeSeq);
     }
   }
 
-  private publish(host: Host, account: string, key: RegistrationKey, summary: SummaryFields, causeSeq: number): void {
+  /**
+   * Drops the waiting batches of registrations enabled by this session, which is alive again
+   * (XEP-0198 resumption). Returns what was dropped, for the decision record.
+   */
+  cancelBatchesFor(sessionId: string): CancelledBatch[] {
+    const cancelled: CancelledBatch[] = [];
+    for (const [id, batch] of this.batches) {
+      const registration = this.ctx.registrations.get(batch.account, batch.key);
+      if (registration?.enabledBySessionId !== sessionId) continue;
+      this.ctx.timers.clear(batch.timer);
+      this.batches.delete(id);
+      cancelled.push({ key: batch.key, causeSeqs: [...batch.publishes.map((p) => p.causeSeq), ...batch.joined] });
+    }
+    return cancelled;
+  }
+
+  private batch(host: Host, account: string, key: RegistrationKey, delayMs: number, summary: SummaryFields, causeSeq: number): void {
+    // Prosody's "important" stanzas are those with a body; its summary then carries the placeholder body.
+    const important = summary.lastMessageBody !== undefined;
+    const id = `${account}\u0000${key.jid}\u0000${key.node}`;
+    const waiting = this.batches.get(id);
+    if (waiting) {
+      if (waiting.publishes.some((p) => p.important === important)) waiting.joined.push(causeSeq);
+      else waiting.publishes.push({ important, summary, causeSeq });
+      return;
+    }
+    const batch: PendingBatch = { host, account, key, delayMs, timer: null, publishes: [{ important, summary, causeSeq }], joined: [] };
+    batch.timer = this.ctx.timers.set(() => {
+      if (this.batches.get(id) !== batch) return;
+      this.batches.delete(id);
+      this.flush(batch);
+    }, delayMs);
+    this.batches.set(id, batch);
+  }
+
+  private flush(batch: PendingBatch): void {
+    const { host, account, key, delayMs, joined } = batch;
+    const seconds = `${delayMs / 1000} s`;
+    const kinds = batch.publishes.length === 2 ? "once for the important and once for the unimportant stanzas" : "once";
+    const folded = joined.length === 0 ? "" : `; ${joined.length} later decision(s) (#${joined.join(", #")}) joined this batch and got no publish of their own`;
+    const note = host.policy.name === "prosody"
+      ? `batched ${seconds} like Prosody's smacks timer: mod_cloud_notify collects the stanzas queued for a hibernated session and pushes ${kinds} when its ${seconds} timer fires${folded}`
+      : `sent ${seconds} after its decision, as the ${host.policy.name} policy asked${folded}`;
+    batch.publishes.forEach((p, i) => {
+      this.publish(host, account, key, p.summary, p.causeSeq, {
+        delayedMs: delayMs,
+        note,
+        ...(i === 0 && joined.length > 0 ? { batchedSeqs: [...joined] } : {}),
+      });
+    });
+  }
+
+  private publish(
+    host: Host,
+    account: string,
+    key: RegistrationKey,
+    summary: SummaryFields,
+    causeSeq: number,
+    delay?: PublishDelay,
+  ): void {
     // Re-read: a delayed publish must not go to a registration disabled in the meantime.
     const registration = this.ctx.registrations.get(account, key);
     if (!registration) {
@@ -204,7 +289,7 @@ export class PushService {
       summary,
       publishOptions: registration.publishOptions,
     });
-    this.ctx.recorder.publish(host, account, key, iqId, causeSeq);
+    this.ctx.recorder.publish(host, account, key, iqId, causeSeq, delay);
     const target = this.resolveIqTarget(registration.jid);
     if ("error" in target) {
       // What the real servers see when the push JID is not reachable: routing's error reply.
@@ -313,9 +398,10 @@ export class PushService {
     this.publishAll(host, account, decision.push.map((key) => ({ key, delayMs: 0 })), decision.summary, entry.seq);
   }
 
-  /** Pending publishes are dropped with the timers (SessionManager.close). */
+  /** Pending publishes and batches are dropped with the timers (SessionManager.close). */
   close(): void {
     this.pending.clear();
+    this.batches.clear();
   }
 
   get pendingCount(): number {

@@ -214,6 +214,67 @@ describe("SessionManager with fake sessions", () => {
     expect(sm.registrationsOf("carol@prosody.localhost")[0]?.errorCount).toBe(1);
   });
 
+  it("re-routes a gone session's unacknowledged stanzas by RFC 6121 rules (XEP-0198)", () => {
+    const { sm, log } = manager();
+    const phone = bind(sm, "alice@localhost/phone");
+    const laptop = bind(sm, "alice@localhost/laptop");
+    const bob = bind(sm, "bob@localhost/b");
+    for (const s of [phone, laptop]) sm.stanza(s, from(s, xml("presence")));
+    laptop.sent.length = 0;
+    bob.sent.length = 0;
+    const at = new Date("2026-11-24T10:00:00Z");
+    const body = () => xml("body", {}, "hi");
+    const unacked = [
+      xml("message", { from: bob.jid, to: phone.jid, type: "chat", id: "to-full" }, body()),
+      xml("message", { from: bob.jid, to: "alice@localhost", type: "chat", id: "to-bare" }, body()),
+      xml("message", { from: bob.jid, to: phone.jid, type: "headline", id: "headline" }, body()),
+      xml("presence", { from: laptop.jid, to: phone.jid }),
+      xml("iq", { from: bob.jid, to: phone.jid, type: "get", id: "q1" }, xml("ping", { xmlns: NS.ping })),
+      xml("iq", { from: bob.jid, to: phone.jid, type: "result", id: "r1" }),
+    ].map((stanza) => ({ stanza, at }));
+
+    sm.sessionClosed(phone, "closed", unacked);
+    // The message to the gone full JID goes to the other receiving resource; the bare one it already had.
+    expect(laptop.sent.filter((s) => s.name === "message").map((s) => attrOf(s, "id"))).toEqual(["to-full"]);
+    expect(bob.sent.map((s) => [s.name, attrOf(s, "id"), attrOf(s, "from"), errorOf(s)?.condition])).toEqual([
+      ["iq", "q1", "alice@localhost/phone", "service-unavailable"],
+    ]);
+    expect(sm.offlineCount("alice@localhost")).toBe(0);
+    expect(log.list({ account: "alice@localhost" }).at(-1)).toMatchObject({
+      kind: "session-closed",
+      resource: "phone",
+      unacked: 6,
+      unackedOutcome: { storedOffline: 0, rerouted: 1, bounced: 1, dropped: 4 },
+    });
+
+    // With nobody left, messages go offline stamped with the time they were first sent.
+    sm.sessionClosed(laptop, "expired", [{ stanza: xml("message", { from: bob.jid, to: "alice@localhost", type: "normal" }, body()), at }]);
+    expect(sm.offlineCount("alice@localhost")).toBe(1);
+    const again = bind(sm, "alice@localhost/tablet");
+    sm.stanza(again, from(again, xml("presence")));
+    const stored = again.sent.find((s) => s.name === "message");
+    expect(stored?.getChild("delay", NS.delay)?.attrs).toMatchObject({ from: "localhost", stamp: at.toISOString() });
+  });
+
+  it("marks a hibernated session, keeps its presence, and on resumption cancels the batched Prosody push", async () => {
+    const { sm, log } = manager();
+    const sink = bind(sm, "pushsvc@localhost/sink");
+    const phone = bind(sm, "carol@prosody.localhost/phone");
+    sm.stanza(phone, from(phone, xml("presence")));
+    sm.stanza(phone, from(phone, buildEnable({ jid: sink.jid, node: "n", id: "e1" })));
+    sm.sessionHibernated(phone, { unacked: [], resumptionTimeoutMs: 1000 });
+    expect(sm.sessionsOf("carol@prosody.localhost")).toMatchObject([{ state: "hibernated", presence: { show: null } }]);
+    const bob = bind(sm, "bob@localhost/b");
+    sm.stanza(bob, from(bob, xml("message", { to: "carol@prosody.localhost", type: "chat" }, xml("body", {}, "hi"))));
+    // Queued for the hibernated session (the fake records what the stream layer would queue).
+    expect(phone.sent.filter((s) => s.name === "message")).toHaveLength(1);
+    sm.sessionResumed(phone, { redelivered: 1, hibernatedMs: 120 });
+    await sleep(1150);
+    expect(sink.sent).toEqual([]);
+    expect(log.list({ account: "carol@prosody.localhost" }).map((e) => e.kind)).toEqual(["enable", "session-hibernated", "message-decision", "session-resumed"]);
+    expect(log.list({ account: "carol@prosody.localhost" }).at(-1)).toMatchObject({ cancelledPushes: [{ jid: sink.jid, node: "n" }], redelivered: 1 });
+  });
+
   it("exposes each host's policy and rejects unknown ones", () => {
     const { sm } = manager();
     expect(sm.policyOf("LOCALHOST").name).toBe("spec");

@@ -4,12 +4,22 @@
  * pushsvc@localhost/sink). It wires the parts together and makes each stanza fail alone: whatever
  * a handler throws is logged and answered with `internal-server-error`, never crashing the
  * process or touching other sessions.
+ *
+ * XEP-0198 (issue 5): a hibernated session stays in the registry with state `hibernated` and its
+ * presence (nobody sees it go unavailable: for RFC 6121 the resource is still there), so the push
+ * policies see it; stanzas routed to it are queued by the stream layer. When it expires it is gone
+ * like any closed session, and what its client never acknowledged is re-routed (unacked.ts).
+ * Each step is written to the decision record (`session-hibernated`, `-resumed`, `-expired`,
+ * `-closed`), so the playground can show why a push did or did not follow.
  */
 import type { Element } from "@xmpp/xml";
-import type { PushPolicy, RegistrationSnapshot, SessionSnapshot } from "../../protocol/policy/types";
+import { presenceText, regsPhrase } from "../../protocol/policy/common";
+import type { PushPolicy, QueuedStanzaSnapshot, RegistrationSnapshot, SessionSnapshot } from "../../protocol/policy/types";
+import { messageSnapshot } from "../../protocol/stanzas/message";
+import type { UnackedOutcome } from "../../protocol/push-log";
 import { stanzaError } from "../../protocol/stanzas/errors";
 import { attrOf, localName } from "../../protocol/stanzas/xml-util";
-import type { ClientSession, Logger, StanzaSink, VirtualHostConfig } from "../types";
+import type { ClientSession, Logger, SessionCloseReason, StanzaSink, UnackedStanza, VirtualHostConfig } from "../types";
 import { replyError, type SmContext } from "./context";
 import { DecisionRecorder } from "./decision-recorder";
 import { HostTable, type Host } from "./hosts";
@@ -20,8 +30,9 @@ import { PresenceService } from "./presence";
 import type { PushLog } from "./push-log-store";
 import { PushService } from "./push-service";
 import { RegistrationStore } from "./registration-store";
-import { SessionRegistry, type SessionRecord } from "./session-registry";
+import { SessionRegistry, snapshotOf, type SessionRecord } from "./session-registry";
 import { TimerSet } from "./timers";
+import { noUnacked, UnackedRouter } from "./unacked";
 
 export interface SessionManagerOptions {
   hosts: VirtualHostConfig[];
@@ -39,6 +50,7 @@ export class SessionManager implements StanzaSink {
   private readonly messages: MessageRouter;
   private readonly iqs: IqRouter;
   private readonly push: PushService;
+  private readonly unacked: UnackedRouter;
 
   constructor(options: SessionManagerOptions) {
     const { logger, pushLog } = options;
@@ -58,6 +70,7 @@ export class SessionManager implements StanzaSink {
     this.push = new PushService(this.ctx);
     this.messages = new MessageRouter(this.ctx, this.push);
     this.iqs = new IqRouter(this.ctx, this.push);
+    this.unacked = new UnackedRouter(this.ctx, this.iqs);
     this.presence = new PresenceService(this.ctx, {
       becameReceiving: (_host, record) => this.messages.deliverOffline(record),
       availablePresence: (host, record) => this.push.onAvailablePresence(host, record),
@@ -119,12 +132,95 @@ export class SessionManager implements StanzaSink {
     }
   }
 
-  sessionClosed(session: ClientSession, reason: "closed" | "dropped" | "error" | "replaced"): void {
+  sessionClosed(session: ClientSession, reason: SessionCloseReason, unacked: readonly UnackedStanza[] = []): void {
     this.guard(`closing ${session.jid}`, () => {
+      // A replaced session was already removed in sessionBound; its unacked stanzas still need a home.
       const record = this.ctx.sessions.remove(session);
-      if (!record) return;
-      this.presence.sessionGone(record);
+      // Whether sessionGone below tells anyone: it had presence and others of the account have too.
+      const announced = record?.presence != null && this.ctx.sessions.recordsOf(session.account).some((r) => r !== record && r.presence !== null);
+      if (record) this.presence.sessionGone(record);
       this.ctx.logger.debug(`session ${session.id} (${session.jid}) closed: ${reason}`);
+      const outcome = unacked.length > 0 ? this.unacked.reroute(session, unacked) : noUnacked();
+      const host = this.ctx.hosts.get(session.domain);
+      if (!host || (reason !== "expired" && unacked.length === 0)) return;
+      const hibernatedMs = record?.hibernatedAt === undefined ? null : Date.now() - record.hibernatedAt;
+      this.ctx.recorder.sessionState(host, session.account, reason === "expired" ? "session-expired" : "session-closed", {
+        resource: session.resource,
+        sessionId: session.id,
+        sessions: this.ctx.sessions.snapshotsOf(session.account),
+        unacked: unacked.length,
+        unackedOutcome: outcome,
+        why: reason === "expired"
+          ? `${session.resource} was not resumed${hibernatedMs === null ? "" : ` within ${seconds(hibernatedMs)}`}, so the session is gone${announced ? " and the account's other resources see it go unavailable" : ""}; ${outcomeText(outcome, unacked.length)}`
+          : `${session.resource}'s session ended (${closeReasonText(reason)}) with ${plural(unacked.length, "stanza")} its client never acknowledged: ${outcomeText(outcome, unacked.length)}` +
+            (reason === "closed" ? ". A client that counts correctly acknowledges everything before </close>; xmpp.js 0.14 miscounts, so its last stanzas end up here" : ""),
+      });
+    });
+  }
+
+  sessionHibernated(session: ClientSession, info: { unacked: readonly UnackedStanza[]; resumptionTimeoutMs: number }): void {
+    this.guard(`hibernating ${session.jid}`, () => {
+      const record = this.ctx.sessions.current(session);
+      const host = this.ctx.hosts.get(session.domain);
+      if (!record || !host) return;
+      record.state = "hibernated";
+      record.hibernatedAt = Date.now();
+      const account = session.account;
+      const sessions = this.ctx.sessions.snapshotsOf(account);
+      const registrations = this.ctx.registrations.list(account);
+      const unacked = info.unacked.length;
+      const decision = unacked === 0
+        ? null
+        : (host.policy.onHibernation?.({
+            account,
+            sessions,
+            registrations,
+            sessionId: session.id,
+            queued: info.unacked.map(({ stanza }) => queuedSnapshot(stanza, host.domain)),
+            options: host.options,
+          }) ?? null);
+      const queued = unacked > 0 ? ` (${plural(unacked, "stanza")} already unacknowledged)` : "";
+      const entry = this.ctx.recorder.sessionState(host, account, "session-hibernated", {
+        resource: session.resource,
+        sessionId: session.id,
+        sessions,
+        unacked,
+        resumptionTimeoutMs: info.resumptionTimeoutMs,
+        ...(decision ? { decision } : {}),
+        why:
+          `${session.resource}'s socket went away without </close> while XEP-0198 resumption was on, so the session is kept ` +
+          `for ${seconds(info.resumptionTimeoutMs)} (${presenceText(snapshotOf(record))}) and stanzas for it are queued${queued}. ` +
+          HIBERNATION_EFFECT[host.policy.name] +
+          (decision ? `. Now: ${decision.reason}` : ""),
+      });
+      for (const push of decision?.pushes ?? []) this.push.publishAll(host, account, [{ key: push.key, delayMs: 0 }], push.summary, entry.seq);
+    });
+  }
+
+  sessionResumed(session: ClientSession, info: { redelivered: number; hibernatedMs: number }): void {
+    this.guard(`resuming ${session.jid}`, () => {
+      const record = this.ctx.sessions.current(session);
+      const host = this.ctx.hosts.get(session.domain);
+      if (!record || !host) return;
+      record.state = "connected";
+      delete record.hibernatedAt;
+      const cancelled = this.push.cancelBatchesFor(session.id);
+      const keys = cancelled.map((c) => c.key);
+      const dropped = keys.length === 0
+        ? ""
+        : `; the batched push for ${regsPhrase(keys)} (decision #${cancelled.flatMap((c) => c.causeSeqs).join(", #")}) is dropped because the session is alive again, as Prosody stops its smacks timer on resumption`;
+      this.ctx.recorder.sessionState(host, session.account, "session-resumed", {
+        resource: session.resource,
+        sessionId: session.id,
+        sessions: this.ctx.sessions.snapshotsOf(session.account),
+        unacked: info.redelivered,
+        hibernatedMs: info.hibernatedMs,
+        redelivered: info.redelivered,
+        cancelledPushes: keys,
+        why:
+          `${session.resource} resumed its session on a new stream ${info.hibernatedMs > 0 ? `after ${seconds(info.hibernatedMs)} of hibernation` : "before the old socket was noticed gone"}; ` +
+          `${plural(info.redelivered, "unacknowledged stanza")} re-sent${dropped}`,
+      });
     });
   }
 
@@ -192,4 +288,53 @@ export class SessionManager implements StanzaSink {
       this.ctx.logger.error(`${what} failed`, { error: err });
     }
   }
+}
+
+/** What hibernation means for pushes under each policy (design §0.2, B.2 rows 11-12). */
+const HIBERNATION_EFFECT: Record<PushPolicy["name"], string> = {
+  spec: "spec counts a hibernated session as not receiving, so messages for the account are pushed as if nobody received them",
+  tigase: "Tigase has no stream-management trigger: the session keeps its last presence, and pushes follow that presence as before",
+  prosody: "Prosody pushes the registrations this session enabled for what gets queued, batched by mod_cloud_notify's 1 s timer",
+  ejabberd: "ejabberd pushes the registrations this session enabled at once for each stanza queued while the session is pending",
+};
+
+/** What the policies read of one unacknowledged stanza. */
+function queuedSnapshot(stanza: Element, ownDomain: string): QueuedStanzaSnapshot {
+  const name = localName(stanza);
+  if (name === "message") return { name, message: messageSnapshot(stanza, { ownDomain }) };
+  return { name: name === "iq" ? "iq" : "presence" };
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+function closeReasonText(reason: SessionCloseReason): string {
+  switch (reason) {
+    case "closed":
+      return "a clean </close>";
+    case "dropped":
+      return "its socket dropped and resumption was off";
+    case "error":
+      return "a stream error";
+    case "replaced":
+      return "a new login took its resource";
+    case "expired":
+      return "hibernation expired";
+  }
+}
+
+function outcomeText(o: UnackedOutcome, total: number): string {
+  if (total === 0) return "no stanza was left unacknowledged";
+  const parts = [
+    o.storedOffline > 0 ? `${plural(o.storedOffline, "message")} stored offline (delivered with a <delay> to the next session)` : "",
+    o.rerouted > 0 ? `${plural(o.rerouted, "message")} to its full JID re-routed to the other resources` : "",
+    o.bounced > 0 ? `${plural(o.bounced, "iq request")} answered with service-unavailable` : "",
+    o.dropped > 0 ? `${plural(o.dropped, "stanza")} dropped (presence, iq answers, or messages the other resources already got)` : "",
+  ].filter(Boolean);
+  return `of the ${plural(total, "unacknowledged stanza")}, ${parts.join(", ")}`;
 }

@@ -12,7 +12,10 @@ export interface SessionRecord {
   presenceCount: number;
   /** The last available presence as sent, replayed to resources that come online later. */
   lastPresence: Element | null;
-  state: "connected";
+  /** `hibernated`: XEP-0198 keeps the session (and its presence) while its socket is gone. */
+  state: SessionSnapshot["state"];
+  /** Date.now() when it went into hibernation, while it is hibernated. */
+  hibernatedAt?: number;
 }
 
 export class SessionRegistry {

@@ -22,13 +22,25 @@
  * - stanzas without a namespace count as jabber:client (as Prosody does), although RFC 7395
  *   §3.3.3 wants each frame to declare it.
  * - SASL: 5 failed attempts per stream, then `policy-violation`.
+ *
+ * XEP-0198 Stream Management (when `streamManagement` is on): `<sm/>` is offered with bind after
+ * the SASL restart. `<enable/>` after bind (with `resume`: an id and our `max`), `<r/>`/`<a/>`
+ * counting (stream-management.ts), `<resume/>` after the restart and before bind. A socket that
+ * goes away without `<close/>` while resumption is on hibernates the session (resumption.ts)
+ * instead of ending it. Our own `<r/>`: once 5 stanzas are unacknowledged, or 1 s after the first
+ * unacknowledged one, and never twice for the same count (a client that miscounts gets no loop).
+ * Misuse is answered like Prosody and ejabberd do: `<failed><unexpected-request/>` for `<enable/>`
+ * before bind or twice, `<resume/>` after bind, `<r/>`/`<a/>` before `<enable/>`;
+ * `<failed><item-not-found/>` for an unknown or expired id; a stream error `undefined-condition`
+ * for an `h` that goes backwards or past what we sent, `invalid-xml` for an `h` that is no number.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { WebSocket } from "ws";
 import xml, { type Element } from "@xmpp/xml";
 import { NS } from "../../protocol/ns";
 import type { AccountStore } from "../accounts";
-import type { ClientSession, Logger, StanzaSink } from "../types";
+import type { Logger, SessionCloseReason, StanzaSink } from "../types";
+import { BoundSession, STANZA_NAMES, type SessionTransport } from "./bound-session";
 import {
   buildSaslFailure,
   buildStanzaErrorReply,
@@ -39,7 +51,16 @@ import {
 import { decodeUtf8, parseFrame, type FrameLimits } from "./frame-parser";
 import { checkJid, formatJid, isParsedJid, resourcepartProblem } from "./jid-check";
 import { isStrictBase64 } from "./scram";
+import type { ResumableSessions } from "./resumption";
 import { createSaslExchange, isSaslMechanismName, type SaslExchange, type SaslMechanismName } from "./sasl";
+import {
+  ACK_REQUEST_AFTER_STANZAS,
+  ACK_REQUEST_DELAY_MS,
+  buildSmFailed,
+  parseH,
+  StreamManagementState,
+  withResendDelay,
+} from "./stream-management";
 
 export interface StreamConnectionOptions {
   /** Virtual hosts, lowercase; the first is the default `from` when a client names none. */
@@ -59,6 +80,12 @@ export interface StreamConnectionOptions {
   logFrames: boolean;
   /** How long to wait for the WebSocket closing handshake before dropping the TCP connection. */
   closeGraceMs: number;
+  /** Offer XEP-0198 after the SASL restart. */
+  streamManagement: boolean;
+  /** Longest hibernation we grant (our `max`); a client's smaller `max` is honoured. */
+  resumptionTimeoutMs: number;
+  /** Shared by every stream of the endpoint; required for `resume` (null: enable without ids). */
+  resumption: ResumableSessions | null;
   remoteAddress?: string;
   onClosed?: (conn: StreamConnection) => void;
 }
@@ -73,39 +100,11 @@ type State =
   | "closed";
 
 const IQ_TYPES = new Set(["get", "set", "result", "error"]);
-const STANZA_NAMES = new Set(["message", "presence", "iq"]);
 const WS_OPEN = 1;
 /** Outbound bytes queued for one client before we give up on it. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-type CloseReason = "closed" | "dropped" | "error" | "replaced";
-
-class BoundSession implements ClientSession {
-  readonly id = randomUUID();
-  readonly jid: string;
-  readonly account: string;
-
-  constructor(
-    private readonly conn: StreamConnection,
-    readonly local: string,
-    readonly domain: string,
-    readonly resource: string,
-  ) {
-    this.account = `${local}@${domain}`;
-    this.jid = `${this.account}/${resource}`;
-  }
-
-  send(stanza: Element): void {
-    if (STANZA_NAMES.has(stanza.name) && stanza.attrs.xmlns === undefined) stanza.attrs.xmlns = NS.client;
-    this.conn.sendElement(stanza);
-  }
-
-  closeWithStreamError(condition: string, text?: string): void {
-    this.conn.closeWithStreamError(condition, text);
-  }
-}
-
-export class StreamConnection {
+export class StreamConnection implements SessionTransport {
   readonly id = randomBytes(9).toString("base64url");
   private state: State = "awaiting-open";
   /** Whether our `<open/>` went out (a stream error before it needs one first). */
@@ -121,6 +120,10 @@ export class StreamConnection {
   private queued = 0;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
+  /** XEP-0198 on this stream: an `<r/>` is out, for which `outbound` value, and the delay timer. */
+  private awaitingAck = false;
+  private lastRequestedH: number | null = null;
+  private ackTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
 
   constructor(
@@ -155,8 +158,22 @@ export class StreamConnection {
 
   // ---------------------------------------------------------------- output
 
+  /** Writes an element; with stream management on, stanzas are counted and kept until acked. */
   sendElement(el: Element): void {
+    const sm = this.carriedSm();
+    if (sm && STANZA_NAMES.has(el.name)) {
+      sm.recordOutbound(el);
+      this.write(el.toString());
+      this.scheduleAckRequest();
+      return;
+    }
     this.write(el.toString());
+  }
+
+  /** The XEP-0198 state of the session this stream carries right now, if SM is enabled. */
+  private carriedSm(): StreamManagementState | null {
+    const session = this.session;
+    return session && session.isCarriedBy(this) ? session.sm : null;
   }
 
   private write(frame: string): void {
@@ -193,6 +210,7 @@ export class StreamConnection {
     if (this.state === "closing" || this.state === "closed") return;
     this.log.info("stream error", { condition, text, jid: this.session?.jid, state: this.state });
     if (!this.opened) this.sendOpen();
+    this.sendFinalAck();
     this.write(buildStreamErrorFrame(condition, text).toString());
     this.finish(condition === "conflict" ? "replaced" : "error");
   }
@@ -207,10 +225,11 @@ export class StreamConnection {
     this.ws.terminate();
   }
 
-  private finish(reason: CloseReason): void {
+  private finish(reason: SessionCloseReason): void {
     this.write(xml("close", { xmlns: NS.framing }).toString());
     this.state = "closing";
     this.clearHandshakeTimer();
+    this.clearAckTimer();
     this.reportSessionClosed(reason);
     this.ws.close(1000);
     // RFC 6455 closing handshake: a peer that never answers our close frame must not hold the socket.
@@ -218,12 +237,17 @@ export class StreamConnection {
     this.killTimer.unref?.();
   }
 
-  private reportSessionClosed(reason: CloseReason): void {
-    if (!this.session || this.sessionReported) return;
+  private reportSessionClosed(reason: SessionCloseReason): void {
+    const session = this.session;
+    if (!session || this.sessionReported || !session.isCarriedBy(this)) return;
     this.sessionReported = true;
-    this.log.debug("session closed", { jid: this.session.jid, reason });
+    this.opts.resumption?.forget(session);
+    // The session ends here, so whatever the client did not acknowledge goes back to the session manager.
+    const unacked = session.sm?.drain() ?? [];
+    session.end();
+    this.log.debug("session closed", { jid: session.jid, reason, unacked: unacked.length });
     try {
-      this.opts.sink.sessionClosed(this.session, reason);
+      this.opts.sink.sessionClosed(session, reason, unacked);
     } catch (err) {
       this.log.error("session manager failed in sessionClosed", { error: err });
     }
@@ -233,10 +257,30 @@ export class StreamConnection {
     const clean = this.state === "closing";
     this.state = "closed";
     this.clearHandshakeTimer();
+    this.clearAckTimer();
     if (this.killTimer) clearTimeout(this.killTimer);
     this.log.debug("websocket closed", { code, reason, jid: this.session?.jid, clean });
-    this.reportSessionClosed("dropped");
+    const session = this.session;
+    if (session && !this.sessionReported && session.isCarriedBy(this) && session.sm?.resumable && this.opts.resumption) {
+      // XEP-0198: no <close/> came, so the client may come back and resume; until then the session
+      // keeps its presence and its stanzas are queued.
+      this.sessionReported = true;
+      this.opts.resumption.hibernate(session);
+    } else {
+      this.reportSessionClosed("dropped");
+    }
     this.opts.onClosed?.(this);
+  }
+
+  /**
+   * Another stream resumed the session this one carried (its socket was still open, e.g. a client
+   * that reconnected before we noticed the old TCP connection died): end this stream without
+   * touching the session.
+   */
+  releaseSession(): void {
+    this.sessionReported = true;
+    this.clearAckTimer();
+    this.closeWithStreamError("conflict", "the session was resumed on another stream (XEP-0198)");
   }
 
   private clearHandshakeTimer(): void {
@@ -314,6 +358,10 @@ export class StreamConnection {
       this.closeWithStreamError("not-authorized", "after SASL success the client must restart the stream with <open/> (RFC 6120 §6.4.6)");
       return;
     }
+    if (ns === NS.sm && this.opts.streamManagement) {
+      this.onSmElement(el);
+      return;
+    }
     if (ns === NS.sasl) {
       if (this.state === "sasl") await this.onSasl(el);
       else this.closeWithStreamError("unsupported-stanza-type", "SASL negotiation is already complete");
@@ -332,6 +380,8 @@ export class StreamConnection {
       this.onBeforeBound(el);
       return;
     }
+    // XEP-0198 §4: every stanza received counts towards our h, whatever becomes of it.
+    this.carriedSm()?.countInbound();
     this.onStanza(el);
   }
 
@@ -339,6 +389,7 @@ export class StreamConnection {
     if (this.state === "closing" || this.state === "closed") return;
     this.log.debug("client closed the stream", { jid: this.session?.jid });
     if (!this.opened) this.sendOpen();
+    this.sendFinalAck();
     this.finish("closed");
   }
 
@@ -372,6 +423,7 @@ export class StreamConnection {
           { "xmlns:stream": NS.streams },
           xml("bind", { xmlns: NS.bind }),
           xml("session", { xmlns: NS.session }, xml("optional")),
+          ...(this.opts.streamManagement ? [xml("sm", { xmlns: NS.sm })] : []),
         ),
       );
     } else {
@@ -504,6 +556,177 @@ export class StreamConnection {
     } catch (err) {
       this.log.error("session manager failed in sessionBound", { error: err, jid: session.jid });
     }
+  }
+
+  // ---------------------------------------------------------------- XEP-0198
+
+  private onSmElement(el: Element): void {
+    const name = el.getName();
+    if (name !== "enable" && name !== "resume" && name !== "r" && name !== "a") {
+      this.closeWithStreamError("unsupported-stanza-type", `<${name} xmlns='${NS.sm}'/> is not a stream management element a client sends`);
+      return;
+    }
+    if (this.state === "sasl") {
+      this.sendElement(buildSmFailed("unexpected-request", "authenticate first: stream management is offered after SASL (XEP-0198 §3)"));
+      return;
+    }
+    if (name === "enable") this.onSmEnable(el);
+    else if (name === "resume") this.onSmResume(el);
+    else if (name === "r") this.onSmRequest();
+    else this.onSmAck(el);
+  }
+
+  private onSmEnable(el: Element): void {
+    const session = this.session;
+    if (this.state !== "bound" || !session) {
+      this.sendElement(buildSmFailed("unexpected-request", "Client must bind a resource before enabling stream management"));
+      return;
+    }
+    if (session.sm) {
+      this.sendElement(buildSmFailed("unexpected-request", "Stream management is already enabled"));
+      return;
+    }
+    const resume = (el.attrs.resume === "true" || el.attrs.resume === "1") && this.opts.resumption !== null;
+    // XEP-0198 §3: the client's `max` is a preference; we never grant more than our own limit.
+    const clientMax = parseH(el.attrs.max);
+    const timeoutMs = clientMax !== null && clientMax > 0 ? Math.min(clientMax * 1000, this.opts.resumptionTimeoutMs) : this.opts.resumptionTimeoutMs;
+    const id = resume ? randomBytes(18).toString("base64url") : null;
+    const attrs: Record<string, string> = { xmlns: NS.sm };
+    if (id !== null) {
+      attrs.id = id;
+      attrs.resume = "true";
+      attrs.max = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
+    }
+    // <enabled/> goes out before the counters start (XEP-0198 §4).
+    this.sendElement(xml("enabled", attrs));
+    session.sm = new StreamManagementState(id, timeoutMs);
+    if (id !== null) this.opts.resumption?.register(session);
+    this.log.info("stream management enabled", { jid: session.jid, resumable: id !== null, resumptionTimeoutMs: id !== null ? timeoutMs : undefined });
+  }
+
+  private onSmRequest(): void {
+    const sm = this.carriedSm();
+    if (!sm) {
+      this.sendElement(buildSmFailed("unexpected-request", "stream management is not enabled on this stream: send <enable/> first"));
+      return;
+    }
+    this.write(xml("a", { xmlns: NS.sm, h: String(sm.inbound) }).toString());
+    this.scheduleAckRequest();
+  }
+
+  private onSmAck(el: Element): void {
+    const sm = this.carriedSm();
+    if (!sm) {
+      this.sendElement(buildSmFailed("unexpected-request", "stream management is not enabled on this stream: send <enable/> first"));
+      return;
+    }
+    const h = parseH(el.attrs.h);
+    if (h === null) {
+      this.closeWithStreamError("invalid-xml", `Missing or invalid 'h' attribute (${JSON.stringify(el.attrs.h ?? null)}): an unsigned 32-bit counter is required (XEP-0198 §4)`);
+      return;
+    }
+    const result = sm.ack(h);
+    if (!result.ok) {
+      this.log.info("client miscounted stream management acks", { jid: this.session?.jid, h, sent: sm.outbound, lastAck: sm.lastAck });
+      this.closeWithStreamError(result.condition, result.text);
+      return;
+    }
+    this.awaitingAck = false;
+    this.scheduleAckRequest();
+  }
+
+  private onSmResume(el: Element): void {
+    if (this.state !== "bind") {
+      this.sendElement(buildSmFailed("unexpected-request", "Cannot resume another session after a resource is bound"));
+      return;
+    }
+    const resumption = this.opts.resumption;
+    const previd = el.attrs.previd;
+    const h = parseH(el.attrs.h);
+    if (typeof previd !== "string" || previd === "" || h === null) {
+      this.sendElement(buildSmFailed("bad-request", "<resume/> needs a 'previd' and an 'h' (an unsigned 32-bit counter)"));
+      return;
+    }
+    const found = resumption ? resumption.lookup(previd, `${this.username ?? ""}@${this.domain}`) : ({ kind: "unknown" } as const);
+    if (found.kind === "expired") {
+      this.sendElement(buildSmFailed("item-not-found", "Session expired, and cannot be resumed", found.h));
+      return;
+    }
+    if (found.kind === "unknown" || !resumption) {
+      this.sendElement(buildSmFailed("item-not-found", "Unknown session"));
+      return;
+    }
+    const { session } = found;
+    const sm = session.sm;
+    if (!sm) {
+      this.sendElement(buildSmFailed("item-not-found", "Unknown session"));
+      return;
+    }
+    const acked = sm.ack(h);
+    if (!acked.ok) {
+      this.sendElement(buildSmFailed(acked.condition, acked.text, sm.inbound));
+      return;
+    }
+    if (sm.hasOverflowed) {
+      this.sendElement(buildSmFailed("resource-constraint", "Too many unacked stanzas remaining, session can't be resumed", sm.inbound));
+      return;
+    }
+
+    const hibernatedMs = resumption.wake(session);
+    const previous = session.attach(this);
+    if (previous && previous !== this) previous.releaseSession();
+    this.session = session;
+    this.sessionReported = false;
+    this.state = "bound";
+    this.clearHandshakeTimer();
+    this.write(xml("resumed", { xmlns: NS.sm, previd, h: String(sm.inbound) }).toString());
+    // Re-sent, not re-counted: they keep the sequence numbers they had (XEP-0198 §5).
+    const pending = sm.pending();
+    for (const item of pending) this.write(withResendDelay(item, this.domain).toString());
+    this.log.info("session resumed (XEP-0198)", { jid: session.jid, session: session.id, redelivered: pending.length, hibernatedMs });
+    try {
+      this.opts.sink.sessionResumed?.(session, { redelivered: pending.length, hibernatedMs });
+    } catch (err) {
+      this.log.error("session manager failed in sessionResumed", { error: err, jid: session.jid });
+    }
+    if (sm.unacked > 0) this.requestAck();
+  }
+
+  /** Our `<r/>`: see the policy in the header comment. */
+  private scheduleAckRequest(): void {
+    const sm = this.carriedSm();
+    if (!sm || this.state !== "bound" || this.awaitingAck || sm.unacked === 0 || sm.outbound === this.lastRequestedH) return;
+    if (sm.unacked >= ACK_REQUEST_AFTER_STANZAS) {
+      this.requestAck();
+      return;
+    }
+    if (this.ackTimer) return;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
+      const current = this.carriedSm();
+      if (current && this.state === "bound" && !this.awaitingAck && current.unacked > 0 && current.outbound !== this.lastRequestedH) this.requestAck();
+    }, ACK_REQUEST_DELAY_MS);
+    this.ackTimer.unref?.();
+  }
+
+  private requestAck(): void {
+    const sm = this.carriedSm();
+    if (!sm) return;
+    this.clearAckTimer();
+    this.awaitingAck = true;
+    this.lastRequestedH = sm.outbound;
+    this.write(xml("r", { xmlns: NS.sm }).toString());
+  }
+
+  /** XEP-0198 §4 (as Prosody does): a last `<a/>` before the stream ends, so the client knows what we handled. */
+  private sendFinalAck(): void {
+    const sm = this.carriedSm();
+    if (sm) this.write(xml("a", { xmlns: NS.sm, h: String(sm.inbound) }).toString());
+  }
+
+  private clearAckTimer(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
   }
 
   // ---------------------------------------------------------------- stanzas

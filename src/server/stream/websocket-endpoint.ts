@@ -17,6 +17,7 @@ import type { AccountStore } from "../accounts";
 import type { Logger, StanzaSink } from "../types";
 import type { FrameLimits } from "./frame-parser";
 import type { SaslMechanismName } from "./sasl";
+import { ResumableSessions } from "./resumption";
 import { StreamConnection } from "./stream-connection";
 import { isLocalOrigin } from "../http-log";
 
@@ -52,7 +53,13 @@ export interface XmppWebSocketEndpointOptions {
   maxQueuedFrames?: number;
   logFrames?: boolean;
   closeGraceMs?: number;
+  /** Offer XEP-0198 Stream Management (default true). */
+  streamManagement?: boolean;
+  /** Longest XEP-0198 hibernation before a dropped session is gone (default 60000). */
+  resumptionTimeoutMs?: number;
 }
+
+export const DEFAULT_RESUMPTION_TIMEOUT_MS = 60_000;
 
 /** Path of an upgrade request without its query string. */
 export function requestPath(req: IncomingMessage): string {
@@ -64,6 +71,8 @@ export function requestPath(req: IncomingMessage): string {
 export class XmppWebSocketEndpoint {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<StreamConnection>();
+  /** XEP-0198 sessions by resumption id, shared by all streams so a new socket can resume an old session. */
+  private readonly resumption: ResumableSessions;
   private closed = false;
 
   constructor(private readonly opts: XmppWebSocketEndpointOptions) {
@@ -78,6 +87,7 @@ export class XmppWebSocketEndpoint {
       handleProtocols: (protocols) => (protocols.has(XMPP_SUBPROTOCOL) ? XMPP_SUBPROTOCOL : false),
     });
     this.wss.on("error", (err) => opts.logger.error("websocket server error", { error: err }));
+    this.resumption = new ResumableSessions(opts.sink, opts.logger);
   }
 
   get path(): string {
@@ -87,6 +97,11 @@ export class XmppWebSocketEndpoint {
   /** Bound sessions and handshakes in progress. */
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** XEP-0198 sessions waiting, socketless, to be resumed. */
+  get hibernatedCount(): number {
+    return this.resumption.hibernatedCount;
   }
 
   /**
@@ -140,6 +155,9 @@ export class XmppWebSocketEndpoint {
       maxQueuedFrames: this.opts.maxQueuedFrames ?? 1000,
       logFrames: this.opts.logFrames ?? false,
       closeGraceMs: this.opts.closeGraceMs ?? 2000,
+      streamManagement: this.opts.streamManagement ?? true,
+      resumptionTimeoutMs: this.opts.resumptionTimeoutMs ?? DEFAULT_RESUMPTION_TIMEOUT_MS,
+      resumption: this.resumption,
       remoteAddress,
       onClosed: (c) => this.connections.delete(c),
     });
@@ -160,6 +178,7 @@ export class XmppWebSocketEndpoint {
     }
     for (const client of this.wss.clients) client.terminate();
     for (const conn of this.connections) conn.terminate();
+    this.resumption.closeAll();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }

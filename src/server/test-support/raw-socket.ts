@@ -142,6 +142,25 @@ export function rawSocket(url: string, options: { protocols?: string[] } = {}): 
 }
 
 /**
+ * A raw socket authenticated with SASL PLAIN and restarted, but with no resource bound yet (the
+ * point where XEP-0198 `<resume/>` goes). Returns the socket and the post-SASL stream features.
+ */
+export async function rawLogin(
+  url: string,
+  options: { domain?: string; username: string; password?: string },
+): Promise<{ socket: RawSocket; features: Element }> {
+  const { domain = "localhost", username, password = "pass" } = options;
+  const socket = await rawSocket(url);
+  await socket.open(domain);
+  const creds = Buffer.from(`\u0000${username}\u0000${password}`, "utf8").toString("base64");
+  socket.send(`<auth xmlns='${NS.sasl}' mechanism='PLAIN'>${creds}</auth>`);
+  const outcome = await socket.waitFor((e) => e.getNS() === NS.sasl);
+  if (!outcome.is("success")) throw new Error(`SASL failed: ${outcome.toString()}`);
+  const features = await socket.open(domain);
+  return { socket, features };
+}
+
+/**
  * A raw socket with an authenticated (SASL PLAIN) and bound stream, for malformed input that only
  * makes sense after login. Returns the socket and the bound full JID.
  */
@@ -149,14 +168,8 @@ export async function rawSession(
   url: string,
   options: { domain?: string; username: string; password?: string; resource?: string },
 ): Promise<{ socket: RawSocket; jid: string }> {
-  const { domain = "localhost", username, password = "pass", resource } = options;
-  const socket = await rawSocket(url);
-  await socket.open(domain);
-  const creds = Buffer.from(`\u0000${username}\u0000${password}`, "utf8").toString("base64");
-  socket.send(`<auth xmlns='${NS.sasl}' mechanism='PLAIN'>${creds}</auth>`);
-  const outcome = await socket.waitFor((e) => e.getNS() === NS.sasl);
-  if (!outcome.is("success")) throw new Error(`SASL failed: ${outcome.toString()}`);
-  await socket.open(domain);
+  const { resource } = options;
+  const { socket } = await rawLogin(url, options);
   const res = resource ? `<resource>${resource}</resource>` : "";
   socket.send(`<iq xmlns='${NS.client}' type='set' id='bind1'><bind xmlns='${NS.bind}'>${res}</bind></iq>`);
   const bound = await socket.waitFor((e) => e.is("iq") && e.attrs.id === "bind1");
