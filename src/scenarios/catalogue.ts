@@ -507,7 +507,9 @@ export const SCENARIOS: readonly Scenario[] = [
         ejabberd: { iqs: enabled, probes: { after: push("N") }, basis: "A.5: ejabberd ignores it" },
       },
     },
-    (h) => registerThenLeave(h).sinkRemoteDisable("N").send().collect("after"),
+    // The affiliation message itself is a body-less message stored offline, for which ejabberd
+    // pushes (offline_message_hook, notify_on: all): its probe keeps that push apart from B's.
+    (h) => registerThenLeave(h).sinkRemoteDisable("N").collect("remote-disable").send().collect("after"),
   ),
   scenario(
     {

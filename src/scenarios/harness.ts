@@ -904,7 +904,7 @@ function forcedMechanism(mechanism: Mechanism, creds: Credentials) {
  * middleware sees it (it listens to the same `element` event, registered earlier), so the stream
  * is never enabled for stream management.
  */
-function hideStreamManagement(xmpp: Client): void {
+export function hideStreamManagement(xmpp: Client): void {
   xmpp.prependListener("element", (element: Element) => {
     if (!element.is("features", NS.streams)) return;
     element.children = element.children.filter((child) => typeof child === "string" || !child.is("sm", NS.sm));

@@ -98,6 +98,8 @@ export interface IqOutcome {
   resultChildren?: number;
   /** disco#info features of a result. */
   features?: string[];
+  /** disco#info identities of a result (a server's name tells Prosody from ejabberd). */
+  identities?: { category: string; type: string; name?: string }[];
 }
 
 /** A message the sender B sent. */
