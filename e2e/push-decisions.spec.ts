@@ -41,7 +41,10 @@ async function sendAndDecide(pg: PlaygroundPage, body: string) {
 async function expectNoPush(pg: PlaygroundPage): Promise<void> {
   await pg.page.waitForTimeout(NO_PUSH_WINDOW_MS);
   await expect(pg.timelineRows("push")).toHaveCount(0);
-  await expect(pg.timelineRows("message-sent").last()).not.toContainText("push");
+  const sent = pg.timelineRows("message-sent").last();
+  // No "N push" badge; the expectation badge agrees that none was due.
+  await expect(sent).not.toContainText(/\b\d+ push(es)?\b/);
+  await expect(sent).toContainText("matched: expect no push");
   await expect(pg.page.getByRole("banner")).toContainText("0 pushes");
 }
 
