@@ -42,9 +42,9 @@ export type CliParse = { kind: "run"; options: CliOptions } | { kind: "help" } |
 
 export const USAGE = `Usage: npm run conformance -- --service URL --domain DOMAIN --account USER:PASS --sender USER:PASS --sink USER:PASS [options]
 
-Runs the push conformance scenarios C1-C25 (design push-semantics.md section C) against an XMPP
+Runs the push conformance scenarios C1-C27 (design push-semantics.md section C) against an XMPP
 server over WebSocket and judges them by level (MUST, SHOULD, COMPAT, INFO). Scenarios that need a
-feature the server does not advertise are reported as n/a.
+feature the server does not advertise (or XEP-0198 it does not offer) are reported as n/a.
 
 Target:
   --service URL          ws:// or wss:// endpoint (RFC 7395), e.g. ws://127.0.0.1:5280/xmpp-websocket

@@ -177,6 +177,20 @@ export const HINTS: Readonly<Record<string, HintTexts>> = {
     tigase: "does not check the iq type (a get enables too) and answers result for a disable that matched nothing",
     spec: "an enable in a get gets bad-request; a disable always answers result",
   },
+  C26: {
+    general: "an app killed by the OS leaves a resumable XEP-0198 session that the server hibernates: it is not receiving, so its registration should be pushed; needs stream management with resumption",
+    prosody: "mod_cloud_notify pushes each stanza queued for a hibernated session after a 1 s batch (and at hibernation start for unacknowledged ones); check smacks is loaded and smacks_hibernation_time is not 0",
+    ejabberd: "mod_push pushes for every stanza sent to a pending session (c2s_handle_send) and at once when it becomes pending with a non-empty queue; check mod_stream_mgmt resumption is on",
+    tigase: "Tigase has no stream-management trigger: it keeps the session's last presence, so an available one stops the push until the session dies",
+    spec: "the spec policy treats a hibernated session as not receiving and pushes every registration",
+  },
+  C27: {
+    general: "a hibernated enabling session while another resource is online: servers differ; recorded at INFO",
+    prosody: "pushes the hibernated session's registration whatever the other resources do (the message is queued for the hibernated session too)",
+    ejabberd: "pushes the pending session's registration whatever the other resources do (a bare-JID message goes to every resource of top priority, the pending one included)",
+    tigase: "does not push: another resource is online",
+    spec: "does not push: another resource is online (the message is delivered to it)",
+  },
 };
 
 const MODELLED: Record<PolicyName, string> = {

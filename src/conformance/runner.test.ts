@@ -17,7 +17,8 @@ import type { SuiteProgress, SuiteTarget } from "./types";
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // XEP-0198 offered: C26/C27 need it (the harness negotiates it only there).
+  server = await startTestServer({ streamManagement: true });
 });
 
 afterAll(async () => {

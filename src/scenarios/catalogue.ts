@@ -1,5 +1,6 @@
 /**
- * The conformance scenarios of design push-semantics.md §C (C1-C25) as data plus steps, with what
+ * The conformance scenarios of design push-semantics.md §C (C1-C25, and C26-C27 for the "app
+ * killed" rows 11-12 of table B.2) as data plus steps, with what
  * each policy of §0.2 expects (tigase, prosody and ejabberd per tables B.2 and B.4).
  *
  * Resources: A1, A2, A3 of the account; B sends; S (a full JID) is the App Server. A2 is the device
@@ -39,6 +40,32 @@ function registerThenLeave(h: PushHarness, options: EnableStepOptions = {}): Pus
 function awaySetup(h: PushHarness, show: "away" | "xa" | "dnd" | "chat" | "available", options: EnableStepOptions = { away: true }): PushHarness {
   return registerThenLeave(h, options).connect("A1").presence("A1", show);
 }
+
+/**
+ * B.2 rows 11-12: A2 (stream management on) sends available presence, registers and is killed:
+ * its socket drops without </close>, and the server hibernates the resumable session. The probe
+ * `hibernation` keeps what the server does on hibernation itself apart from the push for B's
+ * message, and is not judged: whether stanzas are still unacknowledged when the socket drops
+ * depends on when the server last asked for an ack. Observed (Prosody 0.12, ejabberd 23.01): Prosody
+ * pushed nothing on hibernation and B's message ~1003 ms later (its smacks batch timer); ejabberd
+ * pushed at once on hibernation (c2s_session_pending with the enable result unacknowledged) and
+ * again at once for B's message; both pushed while A1 was available (row 12) and delivered B's
+ * message to A1. Both windows outlast Prosody's 1 s batch timer.
+ */
+function killedAfterRegistering(h: PushHarness): PushHarness {
+  const quietMs = Math.max(h.waits.noPushMs, HIBERNATION_QUIET_MS);
+  return h
+    .connect("A2", { streamManagement: true })
+    .presence("A2", "available")
+    .enable("A2", { label: "enable" })
+    .drop("A2")
+    .collect("hibernation", { quietMs })
+    .send()
+    .collect("message", { quietMs });
+}
+
+/** Longer than Prosody's 1 s batch of hibernation pushes, with room for a busy machine. */
+const HIBERNATION_QUIET_MS = 1800;
 
 const push = (...nodes: string[]): ProbeExpectation => ({ push: nodes });
 const enabled = { enable: "result" } as const;
@@ -501,14 +528,15 @@ export const SCENARIOS: readonly Scenario[] = [
       expectation: "record: no publish (Tigase) or publish (Prosody, ejabberd)",
       backing: "XEP-0357 §9 MAY",
       expected: {
-        spec: { iqs: enabled, probes: { after: push() }, basis: "the spec policy honours XEP-0357 §9 (honoursRemoteDisable)" },
-        tigase: { iqs: enabled, probes: { after: push() }, basis: "A.5: Tigase removes jid/node" },
-        prosody: { iqs: enabled, probes: { after: push("N") }, basis: "A.5: Prosody ignores it" },
-        ejabberd: { iqs: enabled, probes: { after: push("N") }, basis: "A.5: ejabberd ignores it" },
+        spec: { iqs: enabled, probes: { "remote-disable": push(), after: push() }, basis: "the spec policy honours XEP-0357 §9 (honoursRemoteDisable)" },
+        tigase: { iqs: enabled, probes: { "remote-disable": push(), after: push() }, basis: "A.5: Tigase removes jid/node" },
+        prosody: { iqs: enabled, probes: { "remote-disable": push("N"), after: push("N") }, basis: "A.5: Prosody ignores it (and pushes for the affiliation message it stores offline)" },
+        ejabberd: { iqs: enabled, probes: { "remote-disable": push("N"), after: push("N") }, basis: "A.5: ejabberd ignores it (and pushes for the affiliation message it stores offline)" },
       },
     },
-    // The affiliation message itself is a body-less message stored offline, for which ejabberd
-    // pushes (offline_message_hook, notify_on: all): its probe keeps that push apart from B's.
+    // The affiliation message itself is a body-less message to an account with nobody connected:
+    // a server that ignores it stores it offline, and Prosody (message/offline/handle) and ejabberd
+    // (offline_message hook) push for it, without a body. Its own probe keeps that push apart from B's.
     (h) => registerThenLeave(h).sinkRemoteDisable("N").collect("remote-disable").send().collect("after"),
   ),
   scenario(
@@ -547,6 +575,44 @@ export const SCENARIOS: readonly Scenario[] = [
       },
     },
     (h) => h.connect("A2").enable("A2", { iqType: "get", node: "NG", label: "enable-get" }).disable("A2", { node: "UNKNOWN", label: "disable-unknown" }),
+  ),
+  scenario(
+    {
+      id: "C26",
+      name: "Enabling device killed, nobody else",
+      level: "SHOULD",
+      needsStreamManagement: true,
+      setup: "A2 (XEP-0198 resumable) available, enables N, then its socket drops without </close> (app killed): the session hibernates",
+      action: "B → account (bare)",
+      expectation: "S gets a publish to N (a hibernated session is not receiving); Tigase: none while the last presence was available",
+      backing: "B.2 row 11; D.11; XEP-0198 §5",
+      expected: {
+        spec: { iqs: enabled, probes: { message: { push: ["N"], delivered: [] } }, basis: "§0.1: a hibernated session is not receiving; nobody receives, every registration is pushed" },
+        tigase: { iqs: enabled, probes: { message: { push: [], delivered: [] } }, basis: "B.2 row 11: Tigase keeps the last presence (available), no SM trigger" },
+        prosody: { iqs: enabled, probes: { message: { push: ["N"], delivered: [] } }, basis: "B.2 row 11: mod_cloud_notify pushes each stanza queued for a hibernated session (1 s batch)" },
+        ejabberd: { iqs: enabled, probes: { message: { push: ["N"], delivered: [] } }, basis: "B.2 row 11: mod_push pushes while mgmt_state=pending (c2s_handle_send)" },
+      },
+    },
+    (h) => killedAfterRegistering(h),
+  ),
+  scenario(
+    {
+      id: "C27",
+      name: "Enabling device killed, another resource available",
+      level: "INFO",
+      needsStreamManagement: true,
+      setup: "A1 available; A2 (XEP-0198 resumable) available, enables N, then its socket drops without </close>",
+      action: "B → account (bare)",
+      expectation: "A1 receives it; spec and Tigase: no publish (an online resource); Prosody and ejabberd: publish to N",
+      backing: "B.2 row 12; D.11",
+      expected: {
+        spec: { iqs: enabled, probes: { message: { push: [], delivered: ["A1"] } }, basis: "§0.2 spec rule 3: a resource is online" },
+        tigase: { iqs: enabled, probes: { message: { push: [], delivered: ["A1"] } }, basis: "B.2 row 12" },
+        prosody: sessionBound({ message: { push: ["N"], delivered: ["A1"] } }),
+        ejabberd: sessionBound({ message: { push: ["N"], delivered: ["A1"] } }),
+      },
+    },
+    (h) => killedAfterRegistering(h.connect("A1").presence("A1", "available")),
   ),
 ];
 

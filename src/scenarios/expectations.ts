@@ -61,6 +61,11 @@ export interface ScenarioInfo {
   partLevels?: Record<string, Level>;
   /** Features the server must advertise on the account disco (C1) for the scenario to apply. */
   needs?: string[];
+  /**
+   * The scenario needs XEP-0198 resumption (a dropped session that the server hibernates): n/a
+   * when the server does not offer stream management (stream features, not disco).
+   */
+  needsStreamManagement?: boolean;
   setup: string;
   action: string;
   /** The design's expected observation, in words. */

@@ -1,11 +1,9 @@
 // The harness options that real, shared accounts need: resources tagged per run, disco
-// identities recorded, and XEP-0198 kept off (xmpp.js 0.14 miscounts its acks, design E).
-import { client, xml } from "@xmpp/client";
+// identities recorded, and XEP-0198 only on the sessions that ask for it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NS } from "../protocol/ns";
 import { startTestServer } from "../server/test-support/test-server";
 import type { TestServer } from "../server/test-support/test-server";
-import { PushHarness, hideStreamManagement } from "./harness";
+import { PushHarness } from "./harness";
 import { testHarnessOptions } from "./test-harness-options";
 
 let server: TestServer;
@@ -43,23 +41,39 @@ describe("PushHarness options for shared accounts", () => {
   });
 });
 
-describe("hideStreamManagement", () => {
-  it("removes the XEP-0198 feature before xmpp.js's middleware (registered earlier) sees it", () => {
-    const xmpp = client({ service: "ws://127.0.0.1:1/xmpp-websocket", domain: "localhost" });
-    xmpp.on("error", () => undefined);
-    const seen: string[][] = [];
-    // Like the stream-management module, registered when the client was made, before the hook.
-    xmpp.middleware.use((ctx, next) => {
-      if (ctx.stanza.is("features", NS.streams)) seen.push(ctx.stanza.getChildElements().map((c) => `${c.getName()} ${c.getNS()}`));
-      return next();
-    });
-    hideStreamManagement(xmpp);
-    const features = xml("stream:features", { "xmlns:stream": NS.streams }, xml("sm", { xmlns: NS.sm }), xml("ver", { xmlns: "urn:xmpp:features:rosterver" }));
-    xmpp.emit("element", features);
-    expect(seen).toEqual([["ver urn:xmpp:features:rosterver"]]);
-    // Other elements pass untouched.
-    const message = xml("message", { xmlns: NS.client }, xml("sm", { xmlns: NS.sm }));
-    xmpp.emit("element", message);
-    expect(message.getChild("sm", NS.sm)).toBeDefined();
+describe("stream management per session", () => {
+  let smServer: TestServer;
+  beforeAll(async () => {
+    smServer = await startTestServer({ streamManagement: true });
+  });
+  afterAll(async () => {
+    await smServer?.close();
+  });
+
+  it("stays off by default even when the server offers it, and is negotiated when a connect asks for it", async () => {
+    const h = new PushHarness(testHarnessOptions(smServer.url, { domain: "localhost" }));
+    try {
+      await h.connect("A1").connect("A2", { streamManagement: true });
+      const [plain, managed] = h.steps;
+      expect(plain?.detail).not.toContain("XEP-0198");
+      expect(managed?.detail).toMatch(/XEP-0198 enabled, resumable/);
+      expect(h.observation().streamManagement).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("records that a server without XEP-0198 did not offer it", async () => {
+    const h = new PushHarness(testHarnessOptions(server.url, { domain: "localhost" }));
+    try {
+      await h.connect("A2", { streamManagement: true });
+      expect(h.steps[0]?.detail).toContain("XEP-0198 not offered");
+      expect(h.observation().streamManagement).toBe(false);
+      // Without stream management a drop simply ends the session.
+      await h.drop("A2");
+      expect(h.steps[1]?.detail).toContain("not resumable");
+    } finally {
+      await h.close();
+    }
   });
 });

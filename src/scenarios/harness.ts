@@ -11,9 +11,10 @@
  * step rejects that `await` and skips the steps queued behind it; later steps run again.
  * Isomorphic: only @xmpp/client, the protocol helpers, setTimeout and globalThis.crypto.
  */
-import { client, xml } from "@xmpp/client";
-import type { Client } from "@xmpp/client";
+import { xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
+import { createXmppClient } from "../xmpp-client/client";
+import type { XmppClient } from "../xmpp-client/client";
 import { NS } from "../protocol/ns";
 import type { DataForm, MessageType, Show, StanzaErrorSpec } from "../protocol/policy/types";
 import { parseDiscoInfo, buildDiscoInfoQuery } from "../protocol/stanzas/disco";
@@ -89,10 +90,16 @@ export interface PushHarnessOptions {
    */
   resourceSuffix?: string;
   /**
-   * Negotiate XEP-0198 when the server offers it (default false). xmpp.js 0.14 leaves iq replies
-   * out of its ack count, so on a clean close Prosody and ejabberd re-queue the last stanza and
-   * push for it (design E); the catalogue's "gone" means a plain clean close anyway.
+   * Negotiate XEP-0198 when the server offers it (default false; `connect(res, { streamManagement })`
+   * overrides it per session). Our client (src/xmpp-client) counts acks correctly, but the
+   * catalogue's "gone" means a plain clean close, and a session without SM cannot hibernate, so
+   * only the scenarios about hibernation ("app killed", design B.2 rows 11-12) turn it on.
    */
+  streamManagement?: boolean;
+}
+
+export interface ConnectOptions {
+  /** Negotiate XEP-0198 on this session (default: the harness option). Needed for a resumable `drop`. */
   streamManagement?: boolean;
 }
 
@@ -168,8 +175,10 @@ interface Party {
   username: string;
   password: string;
   domain: string;
-  xmpp: Client;
+  xmpp: XmppClient;
   info: PartyInfo;
+  /** Dropped by `drop` while XEP-0198 resumption was granted: the server hibernates the session. */
+  hibernated: boolean;
 }
 
 export class HarnessStepError extends Error {
@@ -191,6 +200,11 @@ export class PushHarness implements PromiseLike<void> {
   readonly errors: string[] = [];
   /** Features of the latest disco#info of the account's bare JID (null until asked). */
   features: string[] | null = null;
+  /**
+   * Whether the server offered XEP-0198 in the stream features of an account session that asked
+   * for stream management (null until such a session logged in).
+   */
+  streamManagementOffered: boolean | null = null;
 
   private readonly options: PushHarnessOptions;
   private readonly accountParties = new Map<string, Party>();
@@ -320,13 +334,18 @@ export class PushHarness implements PromiseLike<void> {
   // steps: sessions
 
   /** Log in a resource of the account (no presence is sent: the session is connected, not receiving). */
-  connect(resource: string): this {
-    return this.step("connect", `${resource} connect`, async () => {
+  connect(resource: string, options: ConnectOptions = {}): this {
+    const sm = options.streamManagement ?? this.options.streamManagement ?? false;
+    return this.step("connect", `${resource} connect${sm ? " (stream management)" : ""}`, async () => {
       const existing = this.accountParties.get(resource);
       if (existing && existing.info.state === "online") throw new HarnessStepError(`${resource} is already connected`);
-      const party = await this.open("account", this.options.account, resource);
+      const party = await this.open("account", this.options.account, resource, sm);
       this.accountParties.set(resource, party);
-      return party.info.jid ?? undefined;
+      if (!sm) return party.info.jid ?? undefined;
+      // <enabled/> may follow `online`; the server answers <enable/> before this ping.
+      await this.barrier(party);
+      const state = party.xmpp.smState();
+      return `${party.info.jid ?? ""}; XEP-0198 ${state.enabled ? (state.resumable ? `enabled, resumable for ${state.max ?? "?"} s` : "enabled, not resumable") : "not offered"}`;
     });
   }
 
@@ -422,15 +441,30 @@ export class PushHarness implements PromiseLike<void> {
     });
   }
 
-  /** Close the WebSocket without closing the stream (the server sees a dropped connection). */
+  /**
+   * The app is killed: the transport is dropped without `</close>` (our client's `killSocket()`).
+   * On a session with XEP-0198 resumption the server hibernates it (it keeps the session and
+   * queues what arrives for it: Prosody and ejabberd push then, design B.2 rows 11-12); without,
+   * the session ends as with a lost connection. `close()` resumes a hibernated session and ends
+   * it cleanly, so that real servers do not keep it (ejabberd's mod_push_keepalive: for days).
+   */
   drop(resource: string): this {
     return this.step("drop", `${resource} drop socket`, async () => {
       const party = this.onlineAccount(resource);
-      const disconnected = new Promise<void>((resolve) => party.xmpp.once("disconnect", () => resolve()));
-      party.xmpp.socket?.end();
-      await Promise.race([disconnected, sleep(this.waits.iqMs)]);
+      // Read everything the server still has in flight first (the round trip, then its trailing
+      // <r/>): a socket destroyed with unread bytes is reset (RST) rather than closed (FIN), and
+      // ejabberd 23.01 then sometimes never notices the drop (no pending state, no push; seen once
+      // in ~10 real runs of C26: no transition_to_pending in its log), while a FIN always hibernates.
+      await this.barrier(party);
+      await sleep(this.waits.settleMs);
+      const resumable = party.xmpp.smState().resumable;
+      await party.xmpp.killSocket({ timeoutMs: this.waits.iqMs }).catch((error: unknown) => {
+        throw new HarnessStepError(`${resource}: ${errorMessage(error)}`);
+      });
+      party.hibernated = resumable;
       this.setState(party, "closed");
       await sleep(this.waits.settleMs);
+      return resumable ? "resumable: the server hibernates the session" : "not resumable: the session ends";
     });
   }
 
@@ -605,6 +639,7 @@ export class PushHarness implements PromiseLike<void> {
       steps: this.steps.map((s) => ({ ...s })),
       errors: [...this.errors],
     };
+    if (this.streamManagementOffered !== null) observation.streamManagement = this.streamManagementOffered;
     if (scenarioId !== undefined) observation.scenarioId = scenarioId;
     if (firstFailure?.error) observation.aborted = `${firstFailure.summary}: ${firstFailure.error}`;
     return observation;
@@ -615,25 +650,43 @@ export class PushHarness implements PromiseLike<void> {
     await this.queue;
     this.closed = true;
     const parties = [...this.accountParties.values(), this.senderParty, this.sinkParty].filter((p): p is Party => p !== null);
-    await Promise.all(parties.map((p) => this.stopParty(p).catch(() => undefined)));
+    await Promise.all(parties.map((p) => (p.hibernated ? this.endHibernated(p) : this.stopParty(p)).catch(() => undefined)));
+  }
+
+  /** Resumes a hibernated session (taking what the server queued for it) and closes it cleanly. */
+  private async endHibernated(party: Party): Promise<void> {
+    party.hibernated = false;
+    try {
+      await party.xmpp.resume({ timeoutMs: this.waits.iqMs });
+    } catch {
+      // Expired, or the server bound a fresh session instead: stop whatever is left below.
+    }
+    await party.xmpp.stop();
   }
 
   // -------------------------------------------------------------------------------------------
   // internals: sessions
 
-  private async open(role: Role, creds: Credentials, resource: string): Promise<Party> {
+  private async open(role: Role, creds: Credentials, resource: string, streamManagement = false): Promise<Party> {
     const domain = creds.domain ?? this.options.domain;
-    const xmpp = client({
+    const xmpp = createXmppClient({
       service: this.options.service,
       domain,
       resource: role === "account" ? this.boundResource(resource) : resource,
+      streamManagement,
       ...(this.options.mechanism
         ? { credentials: forcedMechanism(this.options.mechanism, creds) }
         : { username: creds.username, password: creds.password }),
     });
     // Tests and scenarios want a session to stay gone once it is gone.
     xmpp.reconnect.stop();
-    if (!this.options.streamManagement) hideStreamManagement(xmpp);
+    if (streamManagement && role === "account") {
+      // The features after authentication (the ones with bind) say whether XEP-0198 is offered.
+      xmpp.on("element", (element: Element) => {
+        if (!element.is("features", NS.streams) || !element.getChild("bind", NS.bind)) return;
+        this.streamManagementOffered = this.streamManagementOffered === true || element.getChild("sm", NS.sm) !== undefined;
+      });
+    }
     const party: Party = {
       role,
       resource,
@@ -642,6 +695,7 @@ export class PushHarness implements PromiseLike<void> {
       domain,
       xmpp,
       info: { role, resource, jid: null, state: "connecting" },
+      hibernated: false,
     };
     const label = role === "account" ? resource : role === "sender" ? "B" : "S";
     xmpp.on("error", (error: unknown) => this.recordError(`${label}: ${errorMessage(error)}`));
@@ -897,18 +951,6 @@ function forcedMechanism(mechanism: Mechanism, creds: Credentials) {
     }
     await authenticate({ username: creds.username, password: creds.password }, mechanism, xml("user-agent", { id: randomHex(8) }));
   };
-}
-
-/**
- * Removes the XEP-0198 feature from `<stream:features>` before xmpp.js's stream-management
- * middleware sees it (it listens to the same `element` event, registered earlier), so the stream
- * is never enabled for stream management.
- */
-export function hideStreamManagement(xmpp: Client): void {
-  xmpp.prependListener("element", (element: Element) => {
-    if (!element.is("features", NS.streams)) return;
-    element.children = element.children.filter((child) => typeof child === "string" || !child.is("sm", NS.sm));
-  });
 }
 
 function toSinkMode(mode: SinkAnswer): SinkMode {

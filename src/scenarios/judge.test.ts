@@ -206,8 +206,8 @@ describe("judge", () => {
 });
 
 describe("catalogue", () => {
-  it("covers C1-C25 once each, with an expectation for every policy", () => {
-    expect(SCENARIOS.map((s) => s.id)).toEqual(Array.from({ length: 25 }, (_, i) => `C${i + 1}`));
+  it("covers C1-C27 once each, with an expectation for every policy", () => {
+    expect(SCENARIOS.map((s) => s.id)).toEqual(Array.from({ length: 27 }, (_, i) => `C${i + 1}`));
     for (const s of SCENARIOS) {
       for (const policy of ["spec", "tigase", "prosody", "ejabberd"] as PolicyName[]) {
         const e = s.expected[policy];
@@ -219,6 +219,14 @@ describe("catalogue", () => {
   it("gates every scenario that relies on the away flag on tigase:push:away:0", () => {
     const needsAway = SCENARIOS.filter((s) => s.needs?.includes(NS.pushAway)).map((s) => s.id);
     expect(needsAway).toEqual(["C2", "C8", "C9", "C10", "C11", "C12", "C13", "C14", "C15", "C16", "C17", "C18", "C24"]);
+  });
+
+  it("gates the hibernation scenarios (B.2 rows 11-12) on stream management, not on disco", () => {
+    expect(SCENARIOS.filter((s) => s.needsStreamManagement).map((s) => s.id)).toEqual(["C26", "C27"]);
+    const c26 = scenarioById("C26");
+    if (!c26) throw new Error("C26 missing");
+    expect(judge(c26, "spec", observation({ streamManagement: false })).verdict).toBe("n/a");
+    expect(judge(c26, "spec", observation({ streamManagement: true })).verdict).toBe("fail");
   });
 
   it("serialises without its step functions", () => {

@@ -75,8 +75,14 @@ export function matchingPolicies(scenario: ScenarioInfo, observation: Observatio
   });
 }
 
-/** Why the scenario does not apply: a needed feature missing from the account disco; null when it applies or features are unknown. */
+/**
+ * Why the scenario does not apply: a needed feature missing from the account disco, or stream
+ * management not offered; null when it applies or that is unknown.
+ */
 export function missingFeatures(scenario: ScenarioInfo, observation: Observation): string | null {
+  if (scenario.needsStreamManagement && observation.streamManagement === false) {
+    return "the server does not offer stream management (XEP-0198) in its stream features";
+  }
   const needs = scenario.needs ?? [];
   if (needs.length === 0 || observation.features === null) return null;
   const missing = needs.filter((f) => !observation.features?.includes(f));

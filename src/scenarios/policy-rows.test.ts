@@ -16,7 +16,8 @@ import { testHarnessOptions } from "./test-harness-options";
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // XEP-0198 offered for C26/C27 (hibernation); the harness negotiates it only where they ask.
+  server = await startTestServer({ streamManagement: true });
 });
 
 afterAll(async () => {

@@ -18,13 +18,18 @@ export interface RunScenarioOptions {
 
 /**
  * Runs one scenario on a harness that has not been used yet, then closes the harness. For a
- * scenario with `needs`, a throw-away resource first asks the account's disco#info.
+ * scenario with `needs`, a throw-away resource first asks the account's disco#info (and, with
+ * `needsStreamManagement`, asks for XEP-0198 when it logs in).
  */
 export async function runScenario(scenario: Scenario, h: PushHarness, options: RunScenarioOptions = {}): Promise<Observation> {
   try {
-    if (scenario.needs && scenario.needs.length > 0) {
+    const needsDisco = scenario.needs !== undefined && scenario.needs.length > 0;
+    if (needsDisco || scenario.needsStreamManagement) {
       try {
-        await h.connect("disco").disco("disco", undefined, "prelude-disco").disconnect("disco");
+        // A prelude session with stream management learns whether the server offers it.
+        h.connect("disco", { streamManagement: scenario.needsStreamManagement ?? false });
+        if (needsDisco) h.disco("disco", undefined, "prelude-disco");
+        await h.disconnect("disco");
       } catch {
         // Recorded in the step log; the scenario itself will report the aborted run.
         return h.observation(scenario.id);

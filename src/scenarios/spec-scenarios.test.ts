@@ -9,7 +9,8 @@ import { testHarnessOptions } from "./test-harness-options";
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // XEP-0198 offered for C26/C27 (hibernation); the harness negotiates it only where they ask.
+  server = await startTestServer({ streamManagement: true });
 });
 
 afterAll(async () => {
@@ -30,4 +31,24 @@ describe.concurrent("catalogue under the spec policy (localhost)", () => {
       for (const label of Object.keys(scenario.expected.spec.iqs ?? {})) expect(observation.iqs.map((i) => i.label)).toContain(label);
     });
   }
+});
+
+describe("scenarios that need stream management", () => {
+  let plain: TestServer;
+  beforeAll(async () => {
+    plain = await startTestServer({ streamManagement: false });
+  });
+  afterAll(async () => {
+    await plain?.close();
+  });
+
+  it("are n/a, and send nothing, when the server offers no XEP-0198", async () => {
+    for (const scenario of SCENARIOS.filter((s) => s.needsStreamManagement)) {
+      const { judgement, observation } = await runAndJudge(scenario, "spec", testHarnessOptions(plain.url, { domain: "localhost" }));
+      expect(judgement.verdict, scenario.id).toBe("n/a");
+      expect(judgement.detail).toContain("stream management (XEP-0198)");
+      expect(observation.sent).toEqual([]);
+      expect(observation.iqs).toEqual([]);
+    }
+  });
 });

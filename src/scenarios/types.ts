@@ -158,6 +158,11 @@ export interface Observation {
   sink: string | null;
   /** Features of the account's bare-JID disco#info (latest), null when never asked or failed. */
   features: string[] | null;
+  /**
+   * Whether the server offered XEP-0198 (stream management) to an account session that asked for
+   * it; absent when none asked. Scenarios that need it are n/a when it is false.
+   */
+  streamManagement?: boolean;
   /** Node labels → the actual random nodes used. */
   nodes: Record<string, string>;
   iqs: IqOutcome[];

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { pushedKeys } from "./common";
-import { ACCOUNT, BOB, available, chat, chatState, hibernated, input, noPresence, registration, sessionIdOf } from "./fixtures";
+import { ACCOUNT, BOB, available, bodyless, chat, chatState, hibernated, input, noPresence, registration, sessionIdOf } from "./fixtures";
 import { POLICIES } from "./index";
 import { POLICY_NAMES, type PolicyName, type PresencePushInput, type PushDecision } from "./types";
 
@@ -152,6 +152,33 @@ describe("summary fields", () => {
     const d = decide("ejabberd", { sessions: [hibernated("phone")], message: chatState() });
     expect(d.rule).toBe("ejabberd/session-pending");
     expect(d.summary).toEqual({ omitForm: true });
+  });
+
+  // Checked against Prosody 0.12 and ejabberd 23.01 with nobody of the account connected (C23's
+  // affiliation message, a chat state, an empty message, `<body></body>`).
+  it("prosody: a body-less message stored offline is pushed to every registration, as unimportant", () => {
+    for (const message of [chatState(), bodyless()]) {
+      const d = decide("prosody", { sessions: [], registrations: [registration("n-1"), registration("n-2", { by: "tablet" })], message });
+      expect(d.rule).toBe("prosody/offline");
+      expect(nodes(d)).toEqual(["n-1", "n-2"]);
+      expect(d.summary).toEqual({ formType: "form", messageCount: 1 });
+      expect(d.delayMs).toBe(0);
+    }
+  });
+
+  it("ejabberd: a body-less message stored offline is pushed by the offline hook without a form; a standalone chat state is not stored, not pushed", () => {
+    const stored = decide("ejabberd", { sessions: [], registrations: [registration("n-1"), registration("n-2", { by: "tablet" })], message: bodyless() });
+    expect(stored.rule).toBe("ejabberd/offline");
+    expect(nodes(stored)).toEqual(["n-1", "n-2"]);
+    expect(stored.summary).toEqual({ omitForm: true });
+    const state = decide("ejabberd", { sessions: [], message: chatState() });
+    expect(state.rule).toBe("ejabberd/no-body");
+    expect(nodes(state)).toEqual([]);
+  });
+
+  it.each(["prosody", "ejabberd"] as const)("%s: a body-less message for an account with a receiving session is still not pushed (B.2 row 13)", (policy) => {
+    const d = decide(policy, { sessions: [available("laptop", "away")], message: bodyless() });
+    expect(nodes(d)).toEqual([]);
   });
 
   it.each(POLICY_NAMES)("%s: no summary and no delay when nothing is pushed", (policy) => {

@@ -43,26 +43,37 @@ import type {
 /** include_body's default: a fixed placeholder instead of the real body. */
 export const EJABBERD_BODY_PLACEHOLDER = "New message";
 
-type Path = "not-alive" | "pending" | "alive" | "no-body";
+type Path = "offline" | "not-alive" | "pending" | "alive" | "no-body";
 
-const PUSH_PATHS: readonly Path[] = ["not-alive", "pending"];
+const PUSH_PATHS: readonly Path[] = ["offline", "not-alive", "pending"];
 /** Order of the reason's clauses; the first path present names the rule (a pushing one if any). */
 const PATH_ORDER: readonly Path[] = [...PUSH_PATHS, "no-body", "alive"];
 
 const RULES: Record<Path, string> = {
+  offline: "ejabberd/offline",
   "not-alive": "ejabberd/session-not-alive",
   pending: "ejabberd/session-pending",
   alive: "ejabberd/session-alive",
   "no-body": "ejabberd/no-body",
 };
 
-function pathOf(state: EnablerState, archived: boolean): Path {
+/**
+ * `offlineUnarchived`: stored offline but not archived by mod_mam (no body), so mod_push's
+ * offline_message hook, which leaves archived messages to the MAM hook, pushes every registration.
+ * Observed on ejabberd 23.01 with nobody connected: a `<body></body>` message or XEP-0357 §9's
+ * affiliation message is stored and pushed without a summary form; a standalone chat state (or an
+ * empty message) is bounced with service-unavailable (store_empty_body: unless_chat_state), not
+ * stored, and not pushed.
+ */
+function pathOf(state: EnablerState, archived: boolean, offlineUnarchived: boolean): Path {
   if (state === "hibernated") return "pending";
+  if (offlineUnarchived) return "offline";
   if (state === "connected") return "alive";
   return archived ? "not-alive" : "no-body";
 }
 
 const WHY: Record<Path, (reg: RegistrationSnapshot) => string> = {
+  offline: () => "pushed: the body-less message is stored offline without being archived, so mod_push's offline hook pushes every registration",
   "not-alive": (r) => `pushed: ${enablersAre([r])} gone, so mod_push's MAM hook pushes it`,
   pending: (r) => `pushed: ${enablersAre([r])} hibernated, and mod_push pushes every stanza queued for a pending session`,
   alive: (r) => `not pushed: ${enablersAre([r])} still connected, and mod_push's MAM hook skips sessions ejabberd still holds`,
@@ -70,6 +81,7 @@ const WHY: Record<Path, (reg: RegistrationSnapshot) => string> = {
 };
 
 const CLAUSE: Record<Path, (group: RegistrationSnapshot[]) => string> = {
+  offline: (g) => `the body-less message is stored offline but not archived by mod_mam, so mod_push's offline hook pushes ${regsPhrase(g)}`,
   "not-alive": (g) => `${regsPhrase(g)} ${isAre(g.length)} pushed by mod_push's MAM hook because ${enablersAre(g)} gone`,
   pending: (g) => `${regsPhrase(g)} ${isAre(g.length)} pushed because ${enablersAre(g)} hibernated (stream management pending)`,
   alive: (g) => `${regsPhrase(g)} ${isAre(g.length)} not pushed because ${enablersAre(g)} still connected`,
@@ -122,7 +134,9 @@ function decide(input: DecisionInput): PushDecision {
   // aside and the MAM hook decides: registrations of sessions ejabberd still holds (even without
   // presence) are dropped (drop_online_sessions). A call proposal has no body: nothing special.
   const archived = message.hasBody;
-  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived);
+  // ejabberd does not store a standalone chat state at all (it bounces it), so no hook fires.
+  const offlineUnarchived = delivery.storedOffline && !archived && message.standaloneChatState !== true;
+  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived, offlineUnarchived);
   const groups = groupByPath(registrations, pathFor);
   const present = PATH_ORDER.filter((p) => groups.has(p));
   const clauses = present.map((p) => CLAUSE[p](groups.get(p) ?? []));

@@ -52,7 +52,13 @@ export function chat(overrides: Partial<MessageSnapshot> = {}): MessageSnapshot 
   return { type: "chat", hasBody: true, body: "Wherefore art thou?", from: BOB, toResource: null, ...overrides };
 }
 
+/** A chat state alone (`<composing/>`, no body): ejabberd's standalone chat state. */
 export function chatState(overrides: Partial<MessageSnapshot> = {}): MessageSnapshot {
+  return chat({ hasBody: false, body: undefined, standaloneChatState: true, ...overrides });
+}
+
+/** A message without a body that is not a standalone chat state (`<body></body>`, XEP-0357 §9's affiliation message). */
+export function bodyless(overrides: Partial<MessageSnapshot> = {}): MessageSnapshot {
   return chat({ hasBody: false, body: undefined, ...overrides });
 }
 

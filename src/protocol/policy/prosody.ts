@@ -67,13 +67,17 @@ const RULES: Record<Path, string> = {
 function pathOf(state: EnablerState, storedOffline: boolean, archived: boolean): Path {
   // A hibernated session still holds its registration: the smacks queue path pushes, for any stanza.
   if (state === "hibernated") return "hibernated";
-  if (storedOffline && archived) return "offline";
+  // mod_offline stores every chat/normal message, body or not, and mod_cloud_notify's
+  // message/offline/handle hook pushes for it (as "unimportant", without a body field). Observed on
+  // Prosody 0.12: chat-state-only, empty and `<body></body>` messages to an account with nobody
+  // connected are each pushed and later delivered with a <delay>.
+  if (storedOffline) return "offline";
   if (state === "gone") return archived ? "not-alive" : "no-body";
   return "alive";
 }
 
 const WHY: Record<Path, (reg: RegistrationSnapshot) => string> = {
-  offline: () => "pushed: the message is stored offline and mod_cloud_notify's offline hook pushes every registration",
+  offline: () => "pushed: the message is stored offline and mod_cloud_notify's offline hook pushes every registration, with or without a body",
   "not-alive": (r) => `pushed: ${enablersAre([r])} gone, so the MAM hook pushes it`,
   hibernated: (r) => `pushed after 1 s: ${enablersAre([r])} hibernated, so the smacks queue path pushes it`,
   alive: (r) => `not pushed: ${enablersAre([r])} still connected`,
@@ -178,7 +182,8 @@ function decide(input: DecisionInput): PushDecision {
   }
 
   // mod_mam archives chat and normal messages with a body (should_store); only those reach the
-  // MAM and offline hooks. Body-less ones are pushed only from a hibernated session's queue.
+  // MAM hook. Body-less ones are pushed from the offline hook (nobody receiving) or from a
+  // hibernated session's queue.
   const archived = message.hasBody;
   const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), delivery.storedOffline, archived);
   const groups = groupByPath(registrations, pathFor);

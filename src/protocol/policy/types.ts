@@ -84,6 +84,14 @@ export interface MessageSnapshot {
    * registration as urgent, Tigase only to registrations enabled with `<jingle/>` (design A.1, A.4).
    */
   callPropose?: boolean;
+  /**
+   * No `<body>` or `<subject>` element at all and no child but chat states, delays, XEP-0022
+   * events and processing hints: ejabberd's `is_standalone_chat_state`. Added because ejabberd
+   * (store_empty_body: unless_chat_state) bounces such a message instead of storing it offline, so
+   * it never pushes for it, while it stores and pushes other body-less messages (checked against
+   * ejabberd 23.01).
+   */
+  standaloneChatState?: boolean;
 }
 
 /** RFC 6121 §8.5 delivery of one message, computed by `routeMessage` (routing.ts). */

@@ -15,13 +15,23 @@ describe("buildChatMessage", () => {
 
   it("builds a body-less chat state notification and other types", () => {
     const composing = buildChatMessage({ to: "alice@localhost/r1", chatState: "composing" });
-    expect(messageSnapshot(composing, own)).toEqual({ type: "chat", hasBody: false, from: "", toResource: "r1" });
+    expect(messageSnapshot(composing, own)).toEqual({ type: "chat", hasBody: false, from: "", toResource: "r1", standaloneChatState: true });
     expect(chatStateOf(composing)).toBe("composing");
     expect(buildChatMessage({ to: "alice@localhost", body: "x", type: "normal" }).attrs.type).toBe("normal");
   });
 });
 
 describe("messageSnapshot", () => {
+  it("tells a standalone chat state (ejabberd bounces it rather than store it) from other body-less messages", async () => {
+    const snap = async (frame: string) => messageSnapshot(await parseFrame(frame), own).standaloneChatState;
+    expect(await snap("<message xmlns='jabber:client' to='alice@localhost'/>")).toBe(true);
+    expect(await snap("<message xmlns='jabber:client' to='alice@localhost'><thread>t</thread><paused xmlns='http://jabber.org/protocol/chatstates'/><no-store xmlns='urn:xmpp:hints'/></message>")).toBe(true);
+    expect(await snap("<message xmlns='jabber:client' to='alice@localhost'><body></body><active xmlns='http://jabber.org/protocol/chatstates'/></message>")).toBeUndefined();
+    expect(await snap("<message xmlns='jabber:client' to='alice@localhost'><subject>s</subject></message>")).toBeUndefined();
+    expect(await snap("<message xmlns='jabber:client' to='alice@localhost'><event xmlns='http://jabber.org/protocol/pubsub#event'/></message>")).toBeUndefined();
+    expect(await snap("<message xmlns='jabber:client' to='alice@localhost'><body>hi</body></message>")).toBeUndefined();
+  });
+
   it("reads a chat message as xmpp.js delivers it", async () => {
     const el = await parseFrame("<message xmlns='jabber:client' type='chat' from='bob@localhost/laptop' to='alice@localhost' id='m1'><body>Wherefore art thou, Romeo?</body></message>");
     expect(messageSnapshot(el, own)).toEqual({

@@ -75,7 +75,20 @@ export function messageSnapshot(message: Element, { ownDomain }: { ownDomain: st
   if (body !== undefined) snapshot.body = body;
   if (findChildren(message, "delay", NS.delay).some((d) => attrOf(d, "from") === ownDomain)) snapshot.delayedByOwnDomain = true;
   if (findChild(message, "propose", NS_JINGLE_MESSAGE)) snapshot.callPropose = true;
+  if (isStandaloneChatState(message)) snapshot.standaloneChatState = true;
   return snapshot;
+}
+
+/** Namespaces ejabberd's `is_standalone_chat_state` ignores besides chat states. */
+const STANDALONE_IGNORED_NS: readonly string[] = [NS.chatStates, NS.delay, "jabber:x:event", "urn:xmpp:hints"];
+
+/** ejabberd's codec keeps `<thread>` out of the sub-elements it checks; `<body>`/`<subject>` (even empty) count. */
+function isStandaloneChatState(message: Element): boolean {
+  return childElements(message).every((child) => {
+    const ns = nsOf(child);
+    if (ns === NS.client) return localName(child) === "thread";
+    return ns !== undefined && STANDALONE_IGNORED_NS.includes(ns);
+  });
 }
 
 /**
