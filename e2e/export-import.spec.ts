@@ -23,6 +23,9 @@ test("export then import reproduces the timeline, push and its link included", a
   await expect(pg.timelineRows("push")).toHaveCount(1);
   await expect(pg.timelineRows("push")).toContainText("↩ cause");
   await expect(pg.timelineRows("decision").filter({ hasText: "App Server answer to" })).toHaveCount(1);
+  // And the expectation's verdict, given when its 3 s window closes: until then the row says
+  // "waiting", and an export taken across that moment would differ from the rows read before it.
+  await expect(pg.timelineRows("message-sent")).toContainText("matched: expect push");
   const liveRows = await pg.rowTexts();
   const live = await pg.timelineCounts();
   expect(liveRows.length).toBe(live.shown);

@@ -5,6 +5,7 @@ import { Header } from "./components/layout/Header";
 import { ProfilePanel } from "./components/profile/ProfilePanel";
 import { PushPanel } from "./components/push/PushPanel";
 import { ResourcesPanel } from "./components/resources/ResourcesPanel";
+import { ScenariosPanel } from "./components/scenarios/ScenariosPanel";
 import { SenderPanel } from "./components/sender/SenderPanel";
 import { ErrorBoundary } from "./components/shared/ErrorBoundary";
 import { Splitter } from "./components/shared/Splitter";
@@ -20,7 +21,7 @@ function wrap(what: string, node: ReactNode) {
 }
 
 type ToolTab = "connection" | "disco" | "push" | "sink" | "sender";
-type CentreTab = "timeline" | "console";
+type CentreTab = "timeline" | "console" | "scenarios";
 
 /**
  * The shell: resources on the left, the timeline (or the XML console) in the centre, tools and the
@@ -73,6 +74,7 @@ export function App() {
                 ),
               },
               { id: "console", label: "XML console", badge: frameCount || undefined, content: wrap("the XML console", <ConsolePanel />) },
+              { id: "scenarios", label: "Scenarios", content: wrap("the scenarios panel", <ScenariosPanel onShowTimeline={() => setCentre("timeline")} />) },
             ]}
           />
         </div>

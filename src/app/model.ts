@@ -25,8 +25,10 @@ export const SINK_LANE: LaneId = "sink";
 /** Decisions read from the reference server's push log (why a push was or was not sent). */
 export const SERVER_LANE: LaneId = "server";
 export const PLAYGROUND_LANE: LaneId = "playground";
+/** What the Scenarios panel's harness clients did (they are not playground sessions). */
+export const SCENARIO_LANE: LaneId = "scenarios";
 /** Lanes that are not sessions (so not in the sessions store), with their display labels. */
-export const FIXED_LANES: Readonly<Record<string, string>> = { [SERVER_LANE]: "server log", [PLAYGROUND_LANE]: "playground" };
+export const FIXED_LANES: Readonly<Record<string, string>> = { [SERVER_LANE]: "server log", [PLAYGROUND_LANE]: "playground", [SCENARIO_LANE]: "scenarios" };
 
 export type SessionRole = "resource" | "sender" | "sink";
 
@@ -127,6 +129,16 @@ export interface ConnectionEvent extends EventBase<"connection"> {
   /** Full JID once bound. */
   jid?: string;
   error?: PlaygroundError;
+  /**
+   * Added with XEP-0198 (issue 5): a stream-management step rather than a plain connect or
+   * disconnect. `killed`: the socket was dropped without `</close>` (the "app killed" simulation);
+   * `resumed`: the same session came back; `resume-failed`/`expired`: it could not.
+   */
+  sm?: "killed" | "resumed" | "resume-failed" | "expired";
+  /** sm `resumed`: stanzas the server re-sent on the resumed stream (from its log, or counted). */
+  redelivered?: number;
+  /** sm `resumed`: our own unacknowledged stanzas the client re-sent. */
+  resent?: number;
 }
 
 export interface ErrorEvent extends EventBase<"error"> {

@@ -37,6 +37,14 @@ export interface Playground {
   /** Connect a resource, then send its presenceOnConnect. */
   connectResource(id: LaneId): Promise<ActionResult>;
   disconnectResource(id: LaneId): Promise<void>;
+  /**
+   * "Kill app": drop the resource's socket without `</close>` and without reconnecting, as when the
+   * OS kills the app. With XEP-0198 resumption the server keeps (hibernates) the session; without
+   * it the session simply ends. `resumable` says which.
+   */
+  killResource(id: LaneId): Promise<ActionResult<{ resumable: boolean }>>;
+  /** Resume the session killResource left hibernated (XEP-0198). `resent`: our unacknowledged stanzas sent again. */
+  resumeResource(id: LaneId): Promise<ActionResult<{ resent: number }>>;
   /** Send presence (available/chat/away/xa/dnd/unavailable) with priority and status text. */
   setPresence(id: LaneId, request: PresenceRequest): Promise<ActionResult>;
 

@@ -8,7 +8,7 @@
 import type { Element } from "@xmpp/xml";
 import { NS } from "../protocol/ns";
 import { DEFAULT_POLICY_OPTIONS, type PolicyOptions, type SessionSnapshot } from "../protocol/policy/types";
-import type { MessageDecisionEntry, PushLogEntry } from "../protocol/push-log";
+import type { MessageDecisionEntry, PushLogEntry, SessionStateEntry } from "../protocol/push-log";
 import { isAway, isOnline, isReceiving } from "../protocol/routing";
 import { dataFormFromRecord } from "../protocol/stanzas/data-form";
 import { buildDiscoInfoQuery, classifyFeature, parseDiscoInfo } from "../protocol/stanzas/disco";
@@ -52,9 +52,10 @@ import { createStores, type Stores } from "./stores";
 import { createEventQueue, DEFAULT_FLUSH_INTERVAL_MS, type EventQueue } from "./stores/event-queue";
 import { pickColour, SENDER_COLOUR, SINK_COLOUR } from "./stores/palette";
 import { describeSinkMode } from "./stores/sink";
-import type { SessionView } from "./stores/sessions";
+import type { SessionView, SmView } from "./stores/sessions";
 import { fetchLogHttp, fetchLogXmpp, type LogFetchResult } from "./xmpp/server-log";
 import { newStanzaId, XmppSession, type SessionEvent } from "./xmpp/session";
+import type { SmSnapshot } from "../xmpp-client/client";
 import { resolveServiceUrl, validateDomain, validateJid, validateResource, validateUsername } from "./xmpp/validate";
 
 export interface PlaygroundOptions {
@@ -85,6 +86,8 @@ const HEURISTIC_WINDOW_MS = 10_000;
 const LOG_TICK_MS = 2_000;
 /** Sent messages remembered for linking. */
 const SENT_INDEX_CAP = 5_000;
+/** Delayed messages arriving this long after `<resumed/>` count as the server's redelivery. */
+const REDELIVERY_WINDOW_MS = 2_000;
 
 interface Managed {
   id: LaneId;
@@ -179,6 +182,10 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
   let logTicker: ReturnType<typeof setInterval> | null = null;
   const logPublishByIq = new Map<string, { causeSeq: number }>();
   const logDecisions = new Map<number, MessageDecisionEntry>();
+  /** `session-*` entries by seq (publishes caused by a hibernation carry its seq), with their timeline event. */
+  const logSessionEntries = new Map<number, { entry: SessionStateEntry; eventId: string }>();
+  /** Per lane, while resuming and shortly after: delayed messages counted as redelivered. */
+  const redelivery = new Map<LaneId, { eventId: string | null; count: number; until: number }>();
   let disposed = false;
 
   const profile = () => stores.profile.getState().profile;
@@ -314,6 +321,9 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
       case "status":
         onStatus(id, event);
         return;
+      case "sm-enabled":
+        setSm(id, smFromSnapshot(event.sm, "active", event.at));
+        return;
       case "element":
         if (event.direction === "in") onIncoming(id, event.element, event.at);
         else onOutgoing(id, event.element, event.at);
@@ -324,12 +334,104 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     }
   }
 
+  function smFromSnapshot(sm: SmSnapshot | null | undefined, state: SmView["state"], at: number, extra: Partial<SmView> = {}): SmView {
+    return { state, enabled: sm?.enabled ?? false, resumable: sm?.resumable ?? false, id: sm?.id ?? "", max: sm?.max ?? null, since: at, ...extra };
+  }
+
+  function setSm(id: LaneId, sm: SmView): void {
+    if (view(id)) sessionsState().patch(id, { sm });
+  }
+
+  /** Kill, resume and resume failures: stream-management steps, recorded as such. */
+  function onSmStatus(id: LaneId, v: SessionView, event: Extract<SessionEvent, { type: "status" }>): void {
+    const m = managed.get(id);
+    const sm = event.sm;
+    const who = event.jid ?? v.jid ?? v.label;
+    if (event.cause === "killed") {
+      const resumable = !!sm?.resumable && sm.id !== "";
+      const changes: Partial<SessionView> = { status: event.status, sm: smFromSnapshot(sm, resumable ? "hibernated" : "ended", event.at) };
+      // A hibernated session keeps its presence on the server (it still counts for routing once
+      // resumed); an ended one is gone.
+      if (!resumable) {
+        Object.assign(changes, { jid: null, presence: null, presenceChoice: null });
+        if (m) m.presenceCount = 0;
+      }
+      patchView(id, changes);
+      const window = sm?.max ? `, resumable for up to ${sm.max} s` : "";
+      record({
+        kind: "connection",
+        lane: id,
+        at: event.at,
+        status: event.status,
+        sm: "killed",
+        ...(event.jid ? { jid: event.jid } : {}),
+        summary: resumable
+          ? `${who}: app killed: socket dropped without </close>, no reconnect; the server keeps the session (XEP-0198${window}) and decides about pushes`
+          : `${who}: app killed: socket dropped; the server did not enable stream management (XEP-0198), so the session simply ended`,
+      });
+      return;
+    }
+    if (event.cause === "resumed") {
+      const counted = redelivery.get(id);
+      const redelivered = counted?.count ?? 0;
+      patchView(id, { status: "online", lastError: null, sm: smFromSnapshot(sm, "resumed", event.at, { redelivered }) });
+      const eventId = record({
+        kind: "connection",
+        lane: id,
+        at: event.at,
+        status: "online",
+        sm: "resumed",
+        redelivered,
+        ...(event.resent !== undefined ? { resent: event.resent } : {}),
+        ...(event.jid ? { jid: event.jid } : {}),
+        summary: resumedSummary(who, redelivered, event.resent ?? 0),
+      });
+      redelivery.set(id, { eventId, count: redelivered, until: event.at + REDELIVERY_WINDOW_MS });
+      return;
+    }
+    // resume-failed
+    redelivery.delete(id);
+    const expired = event.error?.condition === "item-not-found";
+    if (m) m.presenceCount = 0;
+    patchView(id, {
+      status: event.status,
+      jid: null,
+      presence: null,
+      presenceChoice: null,
+      ...(event.error ? { lastError: event.error } : {}),
+      sm: smFromSnapshot(sm, expired ? "expired" : "resume-failed", event.at, event.error ? { note: event.error.message } : {}),
+    });
+    record({
+      kind: "connection",
+      lane: id,
+      at: event.at,
+      status: event.status,
+      sm: expired ? "expired" : "resume-failed",
+      ...(event.error ? { error: event.error } : {}),
+      summary: `${v.label}: resume failed: ${event.error?.message ?? "no reason given"}; connect to start a new session`,
+    });
+  }
+
+  function resumedSummary(who: string, redelivered: number, resent: number): string {
+    const server = `${redelivered} delayed message${redelivered === 1 ? "" : "s"} redelivered`;
+    const ours = resent > 0 ? `, ${resent} of its own unacknowledged stanza${resent === 1 ? "" : "s"} re-sent` : "";
+    return `${who}: session resumed (XEP-0198): ${server}${ours}`;
+  }
+
   function onStatus(id: LaneId, event: Extract<SessionEvent, { type: "status" }>): void {
     const v = view(id);
     if (!v) return;
+    if (event.cause && event.cause !== "resuming") {
+      onSmStatus(id, v, event);
+      return;
+    }
     const m = managed.get(id);
     const changes: Partial<SessionView> = { status: event.status };
+    const resuming = event.cause === "resuming";
+    if (resuming) redelivery.set(id, { eventId: null, count: 0, until: Number.POSITIVE_INFINITY });
     if (event.status === "online") {
+      const sm = m?.session?.sm;
+      changes.sm = smFromSnapshot(sm, sm?.enabled ? "active" : "off", event.at);
       expectations.connectionOnline(id);
       changes.jid = event.jid ?? null;
       changes.lastError = null;
@@ -349,7 +451,9 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     let summary: string;
     switch (event.status) {
       case "connecting":
-        summary = `${v.label}: connecting to ${m?.session ? serviceOf(m.session) : "the server"}`;
+        summary = resuming
+          ? `${v.label}: resuming its session on ${m?.session ? serviceOf(m.session) : "the server"} (<resume previd='${m?.session?.sm?.id ?? ""}'/>)`
+          : `${v.label}: connecting to ${m?.session ? serviceOf(m.session) : "the server"}`;
         break;
       case "online":
         summary = `${who} online${v.role === "sink" ? " (App Server sink)" : v.role === "sender" ? " (sender)" : ""}`;
@@ -402,6 +506,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     const delayed = childElements(element).some((c) => localName(c) === "delay" && c.getNS() === NS.delay);
     const sentRecord = id ? sentByMessageId.get(id) : undefined;
     const v = view(lane);
+    const redelivered = delayed && type !== "error" && countRedelivered(lane, at);
     let summary: string;
     if (type === "error") {
       const spec = parseStanzaError(element);
@@ -409,7 +514,8 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     } else {
       const state = chatStateOf(element);
       const what = body !== undefined ? quoteBody(body) : state ? `chat state <${state}/>` : "no body";
-      summary = `${v?.label ?? lane} received ${type} from ${from || "?"}: ${what}${delayed ? " (delayed, offline delivery)" : ""}`;
+      const late = redelivered ? " (redelivered on resume: it was unacknowledged when the app was killed)" : delayed ? " (delayed, offline delivery)" : "";
+      summary = `${v?.label ?? lane} received ${type} from ${from || "?"}: ${what}${late}`;
     }
     record({
       kind: "message-received",
@@ -434,6 +540,25 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
       }
     }
     if (v && type !== "error") sessionsState().patch(lane, { received: v.received + 1 });
+  }
+
+  /** A delayed message during or right after a resumption is the server's redelivery: count it. */
+  function countRedelivered(lane: LaneId, at: number): boolean {
+    const r = redelivery.get(lane);
+    if (!r) return false;
+    if (at > r.until) {
+      redelivery.delete(lane);
+      return false;
+    }
+    r.count += 1;
+    const count = r.count;
+    const v = view(lane);
+    if (v?.sm?.state === "resumed") sessionsState().patch(lane, { sm: { ...v.sm, redelivered: count } });
+    if (r.eventId) {
+      const who = v?.jid ?? v?.label ?? lane;
+      patch(r.eventId, "connection", (e) => ({ ...e, redelivered: count, summary: resumedSummary(who, count, e.resent ?? 0) }));
+    }
+    return true;
   }
 
   function onIncomingPresence(lane: LaneId, element: Element, at: number): void {
@@ -786,6 +911,59 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
       case "enable":
       case "disable":
         return; // the playground records its own enable/disable with their answers
+      case "session-hibernated":
+      case "session-resumed":
+      case "session-expired":
+      case "session-closed":
+        onSessionLogEntry(entry, at);
+        return;
+    }
+  }
+
+  /** XEP-0198 steps as the server saw them: shown as server decisions, and they drive the card's state. */
+  function onSessionLogEntry(entry: SessionStateEntry, at: number): void {
+    const who = `${entry.account}/${entry.resource}`;
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+    let what: string;
+    switch (entry.kind) {
+      case "session-hibernated": {
+        const window = entry.resumptionTimeoutMs !== undefined ? `, resumable for ${Math.round(entry.resumptionTimeoutMs / 100) / 10} s` : "";
+        const push = entry.decision ? (entry.decision.pushes.length > 0 ? `; pushes to ${plural(entry.decision.pushes.length, "registration")} for its queue` : "; no push for its queue") : "";
+        what = `${who} hibernated (${plural(entry.unacked, "unacknowledged stanza")}${window})${push}`;
+        break;
+      }
+      case "session-resumed": {
+        const cancelled = entry.cancelledPushes?.length ? `; ${plural(entry.cancelledPushes.length, "batched push")} cancelled` : "";
+        const after = entry.hibernatedMs !== undefined ? ` after ${Math.round(entry.hibernatedMs / 100) / 10} s` : "";
+        what = `${who} resumed${after}, ${plural(entry.redelivered ?? 0, "stanza")} re-sent${cancelled}`;
+        break;
+      }
+      case "session-expired":
+      case "session-closed": {
+        const o = entry.unackedOutcome;
+        const outcome = o ? ` (unacknowledged: ${o.storedOffline} stored offline, ${o.rerouted} re-routed, ${o.bounced} bounced, ${o.dropped} dropped)` : "";
+        what = `${who} ${entry.kind === "session-expired" ? "expired without being resumed" : `closed with ${plural(entry.unacked, "unacknowledged stanza")}`}${outcome}`;
+        break;
+      }
+    }
+    const eventId = record({
+      kind: "decision",
+      lane: SERVER_LANE,
+      at,
+      seq: entry.seq,
+      logKind: entry.kind,
+      ...(entry.decision ? { rule: entry.decision.rule } : {}),
+      reason: entry.why,
+      summary: `${entry.policy}: ${what}: ${entry.why}`,
+    });
+    logSessionEntries.set(entry.seq, { entry, eventId });
+    if (entry.kind === "session-expired" && entry.account.toLowerCase() === accountBare()) {
+      // The card said "hibernated": the server has now dropped that session, so Resume cannot work.
+      const v = resourceViews().find((r) => r.resource === entry.resource && r.sm?.state === "hibernated" && r.status !== "online");
+      if (v?.sm) {
+        sessionsState().patch(v.id, { sm: { ...v.sm, state: "expired", since: at, note: entry.why } });
+        record({ kind: "connection", lane: v.id, at, status: v.status, sm: "expired", summary: `${v.label}: the server expired the hibernated session; resuming it now fails (item-not-found)` });
+      }
     }
   }
 
@@ -798,11 +976,14 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
         continue;
       }
       const decision = logDecisions.get(publish.causeSeq);
+      const hibernation = decision ? undefined : logSessionEntries.get(publish.causeSeq);
       const messageId = decision?.messageId ?? null;
       const target = messageId ? sentByMessageId.get(messageId) : undefined;
       const detail = decision
         ? `${decision.decision.rule}: ${decision.decision.reason}`
-        : `caused by server log entry #${publish.causeSeq} (a presence-triggered notification)`;
+        : hibernation
+          ? `caused by ${hibernation.entry.account}/${hibernation.entry.resource}'s ${hibernation.entry.kind.replace("session-", "")} session (server log #${publish.causeSeq})${hibernation.entry.decision ? `: ${hibernation.entry.decision.rule}: ${hibernation.entry.decision.reason}` : ""}`
+          : `caused by server log entry #${publish.causeSeq} (a presence-triggered notification)`;
       const previous = push.linkedMessageEventId;
       push.linkMethod = "server log";
       push.linkedMessageEventId = target?.eventId ?? null;
@@ -811,7 +992,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
         return {
           ...rest,
           ...(messageId ? { causeMessageId: messageId } : {}),
-          ...(target ? { causeEventId: target.eventId } : {}),
+          ...(target ? { causeEventId: target.eventId } : hibernation ? { causeEventId: hibernation.eventId } : {}),
           linkMethod: "server log",
           linkDetail: detail,
         };
@@ -919,7 +1100,51 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
   async function disconnect(id: LaneId): Promise<void> {
     const m = managed.get(id);
     if (!m?.session) return;
+    const wasKilled = m.session.killed;
     await m.session.stop();
+    if (wasKilled) {
+      // Forgetting a killed session sends nothing: the server expires it on its own.
+      const v = view(id);
+      if (v?.sm?.state === "hibernated") sessionsState().patch(id, { sm: { ...v.sm, state: "ended", since: now(), note: "forgotten by the playground; the server expires it after its resumption window" } });
+    }
+  }
+
+  async function killResource(id: LaneId): Promise<ActionResult<{ resumable: boolean }>> {
+    const m = managed.get(id);
+    const v = view(id);
+    if (!m || !v || m.role !== "resource") return failed({ code: "internal", message: `no resource ${id}` });
+    if (!m.session || !m.session.online) {
+      const error: PlaygroundError = { code: "not-connected", message: `${v.label} is not connected: there is no app to kill` };
+      recordError(id, error, "kill app");
+      return failed(error);
+    }
+    const result = await m.session.kill();
+    if (!result.ok) {
+      recordError(id, result.error, "kill app");
+      return result;
+    }
+    // The server logs the hibernation and any push it causes.
+    scheduleLogPoll(LOG_POLL_DELAY_MS);
+    return ok({ resumable: result.resumable });
+  }
+
+  async function resumeResource(id: LaneId): Promise<ActionResult<{ resent: number }>> {
+    const m = managed.get(id);
+    const v = view(id);
+    if (!m || !v || m.role !== "resource") return failed({ code: "internal", message: `no resource ${id}` });
+    if (!m.session?.killed) {
+      const error: PlaygroundError = {
+        code: "not-connected",
+        message: `${v.label} has no killed session to resume${v.sm?.state === "ended" || v.sm?.state === "off" ? " (stream management was not enabled, so the session ended)" : ""}`,
+      };
+      recordError(id, error, "resume");
+      return failed(error);
+    }
+    const result = await m.session.resume();
+    scheduleLogPoll(LOG_POLL_DELAY_MS);
+    if (!result.ok) return result; // recorded as a connection event (resume-failed / expired)
+    ensureLogTicker();
+    return ok({ resent: result.resent });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -1412,6 +1637,8 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     setPresenceOnConnect,
     connectResource: (id) => connect(id),
     disconnectResource: (id) => disconnect(id),
+    killResource,
+    resumeResource,
     setPresence,
     connectSender: () => connect(SENDER_LANE),
     disconnectSender: () => disconnect(SENDER_LANE),

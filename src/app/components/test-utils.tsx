@@ -32,6 +32,8 @@ export function createFakePlayground(stores: Stores = makeStores()): FakePlaygro
     setPresenceOnConnect: vi.fn(),
     connectResource: vi.fn(async () => ok(undefined)),
     disconnectResource: vi.fn(async () => {}),
+    killResource: vi.fn(async () => ok({ resumable: true })),
+    resumeResource: vi.fn(async () => ok({ resent: 0 })),
     setPresence: vi.fn(async () => ok(undefined)),
     connectSender: vi.fn(async () => ok(undefined)),
     disconnectSender: vi.fn(async () => {}),

@@ -45,17 +45,21 @@ export interface ConnectionInfo {
 
 /**
  * The account's sessions as a server would snapshot them: resources that are bound (online, or
- * closing: the server holds the session until it processes the close). Closed ones are absent.
+ * closing: the server holds the session until it processes the close), and killed apps the server
+ * keeps hibernated for XEP-0198 resumption. Closed ones are absent.
  */
 export function sessionSnapshots(views: readonly SessionView[], connections: ReadonlyMap<LaneId, ConnectionInfo>): SessionSnapshot[] {
   const sessions: SessionSnapshot[] = [];
   for (const v of views) {
-    if (v.role !== "resource" || (v.status !== "online" && v.status !== "disconnecting")) continue;
+    if (v.role !== "resource") continue;
+    // A killed app whose session the server keeps for XEP-0198 resumption is still a session to it.
+    const hibernated = v.sm?.state === "hibernated" && v.status !== "online" && v.status !== "connecting";
+    if (v.status !== "online" && v.status !== "disconnecting" && !hibernated) continue;
     const info = connections.get(v.id) ?? { generation: 0, presenceCount: v.presence ? 1 : 0 };
     sessions.push({
       sessionId: connectionSessionId(v.id, v.resource, info.generation),
       resource: v.resource,
-      state: "connected",
+      state: hibernated ? "hibernated" : "connected",
       presence: v.presence ? { ...v.presence } : null,
       presenceCount: info.presenceCount,
     });

@@ -11,6 +11,7 @@ import type { DiscoState } from "./disco";
 import type { ExpectationsState } from "./expectations";
 import type { ProfileState } from "./profile";
 import type { RegistrationsState } from "./registrations";
+import type { ScenariosState } from "./scenarios";
 import type { SessionsState } from "./sessions";
 import type { SinkState } from "./sink";
 import { filterEvents, selectViewEvents, type TimelineState } from "./timeline";
@@ -46,6 +47,9 @@ export function useConsoleStore<T>(selector: (s: ConsoleState) => T): T {
 }
 export function useExpectationsStore<T>(selector: (s: ExpectationsState) => T): T {
   return useStore(useStores().expectations, selector);
+}
+export function useScenariosStore<T>(selector: (s: ScenariosState) => T): T {
+  return useStore(useStores().scenarios, selector);
 }
 
 /** Events of the current view after lane/kind/search filters (memoised on its inputs). */

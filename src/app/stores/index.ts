@@ -8,6 +8,7 @@ import { createDiscoStore, type DiscoState } from "./disco";
 import { createExpectationsStore, type ExpectationsState } from "./expectations";
 import { createProfileStore, type ProfileStoreOptions, type ProfileState } from "./profile";
 import { createRegistrationsStore, type RegistrationsState } from "./registrations";
+import { createScenariosStore, type ScenariosState } from "./scenarios";
 import { createSessionsStore, selectLaneInfo, type SessionsState } from "./sessions";
 import { createSinkStore, type SinkState } from "./sink";
 import { createTimelineStore, type TimelineState } from "./timeline";
@@ -22,6 +23,8 @@ export interface Stores {
   console: StoreApi<ConsoleState>;
   /** Push expectations per sent message and the running policy score (src/app/expectations). */
   expectations: StoreApi<ExpectationsState>;
+  /** The Scenarios panel: catalogue, selection, run progress and results (src/app/scenarios). */
+  scenarios: StoreApi<ScenariosState>;
 }
 
 export interface CreateStoresOptions {
@@ -46,6 +49,7 @@ export function createStores(options: CreateStoresOptions = {}): Stores {
     }),
     console: createConsoleStore({ cap: options.cap }),
     expectations: createExpectationsStore(),
+    scenarios: createScenariosStore(),
   };
 }
 
@@ -57,5 +61,5 @@ export function defaultStores(): Stores {
   return defaults;
 }
 
-export type { ConsoleState, DiscoState, ExpectationsState, ProfileState, RegistrationsState, SessionsState, SinkState, TimelineState };
+export type { ConsoleState, DiscoState, ExpectationsState, ProfileState, RegistrationsState, ScenariosState, SessionsState, SinkState, TimelineState };
 export { DEFAULT_CAP } from "./ring";

@@ -39,6 +39,33 @@ export interface SessionView {
   /** Messages this session has received since it connected. */
   received: number;
   connectedAt: number | null;
+  /** XEP-0198 state (absent until the session first connected). */
+  sm?: SmView;
+}
+
+/**
+ * Stream management as the card shows it. `state`: `active` (enabled on the live stream),
+ * `hibernated` (the app was killed and the server keeps the session for resumption), `resumed`,
+ * `expired` (the server dropped the hibernated session: its log said so or resumption answered
+ * item-not-found), `resume-failed` (any other refusal), `ended` (killed without resumption: the
+ * session simply ended), `off` (the server did not enable XEP-0198).
+ */
+export interface SmView {
+  state: "off" | "active" | "hibernated" | "resumed" | "expired" | "resume-failed" | "ended";
+  /** `<enabled/>` arrived on the last stream. */
+  enabled: boolean;
+  /** The server granted resumption (`resume='true'`). */
+  resumable: boolean;
+  /** The server's session id for resumption (`previd`). */
+  id: string;
+  /** Resumption window in seconds, when the server said. */
+  max: number | null;
+  /** When `state` last changed. */
+  since: number;
+  /** resumed: stanzas the server re-sent (counted from delayed arrivals, or its log). */
+  redelivered?: number;
+  /** One sentence on the state, e.g. why resumption failed. */
+  note?: string;
 }
 
 export interface SessionsState {

@@ -28,7 +28,20 @@ export function pushLogHttpUrl(wsUrl: string, account: string, after: number): s
   return url.toString();
 }
 
-const KINDS = new Set(["message-decision", "presence-decision", "publish", "publish-outcome", "enable", "disable", "registration-removed"]);
+const KINDS = new Set([
+  "message-decision",
+  "presence-decision",
+  "publish",
+  "publish-outcome",
+  "enable",
+  "disable",
+  "registration-removed",
+  // XEP-0198 (issue 5): hibernation, resumption and expiry, as the push policies see them.
+  "session-hibernated",
+  "session-resumed",
+  "session-expired",
+  "session-closed",
+]);
 
 /** Keep entries that have the fields we read; drop the rest (and say how many). */
 export function sanitizeEntries(raw: unknown): { entries: PushLogEntry[]; rejected: number } | null {

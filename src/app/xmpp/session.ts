@@ -8,10 +8,15 @@
  * - Captures raw frames by wrapping the socket (xmpp.js 0.14 has no raw-frame events), masked.
  * - Turns every failure into a specific PlaygroundError.
  * - A fresh xmpp.js client is built for every connection attempt, so a failed attempt leaves
- *   nothing half-configured behind.
+ *   nothing half-configured behind. The one exception is resume(): XEP-0198 resumption has to
+ *   reconnect the very client whose socket kill() dropped (it holds the counters and the queue).
+ * - Uses our xmpp.js assembly (src/xmpp-client/client.ts), which counts stream-management acks
+ *   correctly and can drop the socket like an OS killing the app.
  */
-import { client, type Client } from "@xmpp/client";
+type Client = XmppClient;
 import xml, { type Element } from "@xmpp/xml";
+import { createXmppClient, type SmSnapshot, type XmppClient } from "../../xmpp-client/client";
+import { NS } from "../../protocol/ns";
 import { maskSaslFrame } from "../../protocol/xml-format";
 import { parseStanzaError } from "../../protocol/stanzas/errors";
 import type { ConnectionStatus, PlaygroundError } from "../model";
@@ -31,11 +36,18 @@ export interface XmppSessionOptions {
   iqTimeoutMs?: number;
   /** Send PLAIN over ws:// to a non-loopback host. Off by default (xmpp.js refuses too). */
   allowInsecurePlain?: boolean;
+  /** Negotiate XEP-0198 when the server offers it (default true, as xmpp.js does). */
+  streamManagement?: boolean;
   now?: () => number;
 }
 
+/** Why a status changed, when it was not an ordinary connect/disconnect. */
+export type StatusCause = "killed" | "resuming" | "resumed" | "resume-failed";
+
 export type SessionEvent =
-  | { type: "status"; at: number; status: ConnectionStatus; xmppStatus: string; jid?: string; error?: PlaygroundError }
+  | { type: "status"; at: number; status: ConnectionStatus; xmppStatus: string; jid?: string; error?: PlaygroundError; cause?: StatusCause; sm?: SmSnapshot; resent?: number }
+  /** XEP-0198 was enabled on the stream (`<enabled/>`): whether and how long the session can be resumed. */
+  | { type: "sm-enabled"; at: number; sm: SmSnapshot }
   | { type: "frame"; at: number; direction: "in" | "out"; text: string }
   | { type: "element"; at: number; direction: "in" | "out"; element: Element }
   /** A problem that does not (by itself) end the session, e.g. an unparsable frame. */
@@ -97,6 +109,12 @@ export class XmppSession {
   private serverClosedStream = false;
   private lastClose: CloseInfo | undefined;
   private _lastError: PlaygroundError | null = null;
+  /** The last `<stream:features/>` offered XEP-0198. */
+  private smOffered = false;
+  /** kill() is dropping the socket: the disconnect that follows is on purpose. */
+  private killing = false;
+  /** The socket was dropped by kill() and the server may hold the session for resume(). */
+  private _killed = false;
   /** Bumped by stop(): a start() still in flight then knows it was cancelled. */
   private generation = 0;
   /** Stable per session (SASL2 servers key FAST tokens and bind2 on it). */
@@ -130,6 +148,16 @@ export class XmppSession {
 
   get lastError(): PlaygroundError | null {
     return this._lastError;
+  }
+
+  /** XEP-0198 counters of the current (or killed) client; null before the first connection. */
+  get sm(): SmSnapshot | null {
+    return this.xmpp?.smState() ?? null;
+  }
+
+  /** kill() dropped the socket and resume() may bring the session back. */
+  get killed(): boolean {
+    return this._killed;
   }
 
   /** Change connection options; takes effect on the next start(). */
@@ -166,7 +194,10 @@ export class XmppSession {
     }
   }
 
-  private setStatus(status: ConnectionStatus, extra: { jid?: string; error?: PlaygroundError } = {}): void {
+  private setStatus(
+    status: ConnectionStatus,
+    extra: { jid?: string; error?: PlaygroundError; cause?: StatusCause; sm?: SmSnapshot; resent?: number } = {},
+  ): void {
     if (status === this._status && !extra.error) return;
     this._status = status;
     if (extra.error) this._lastError = extra.error;
@@ -186,6 +217,10 @@ export class XmppSession {
 
   /** Connect, authenticate and bind. Resolves with the bound JID or a specific error; never throws. */
   async start(): Promise<StartResult> {
+    if (this.xmpp && this._killed) {
+      // A fresh start abandons the killed session (the server expires it, or the new bind replaces it).
+      this.abandonKilled();
+    }
     if (this.xmpp) {
       return { ok: false, error: { code: "internal", message: `${this.bareJid}/${this.options.resource} is already ${this._status}` } };
     }
@@ -197,11 +232,12 @@ export class XmppSession {
     this.socketOpened = false;
     this.lastXmppStatus = "offline";
     this._jid = null;
+    this.smOffered = false;
 
     const userAgent = xml("user-agent", { id: this.userAgentId }, xml("software", {}, "XMPP Push Playground"), xml("device", {}, resource));
     let xmpp: Client;
     try {
-      xmpp = client({
+      xmpp = createXmppClient({
         service,
         domain,
         resource,
@@ -223,7 +259,8 @@ export class XmppSession {
         },
         // Explicit: the default builds one with crypto.randomUUID, which throws outside secure contexts.
         userAgent,
-      } as Parameters<typeof client>[0]);
+        streamManagement: this.options.streamManagement ?? true,
+      } as Parameters<typeof createXmppClient>[0]);
     } catch (err) {
       const error: PlaygroundError = { code: "internal", message: `could not create the XMPP client: ${err instanceof Error ? err.message : String(err)}` };
       this.setStatus("failed", { error });
@@ -248,6 +285,10 @@ export class XmppSession {
       if (outcome === "timeout") {
         throw Object.assign(new Error("timeout"), { name: "TimeoutError" });
       }
+      // xmpp.js goes online right after binding and only then sends <enable/>: wait for the answer
+      // so "online" already says whether the session can be resumed.
+      await this.settleStreamManagement(xmpp);
+      if (generation !== this.generation) return this.cancelled();
       const jid = xmpp.jid?.toString() ?? `${this.bareJid}/${resource}`;
       this._jid = jid;
       this.setStatus("online", { jid });
@@ -263,7 +304,26 @@ export class XmppSession {
     }
   }
 
-  private cancelled(): StartResult {
+  /** Resolves once `<enable/>` (if it went out) was answered, or after `timeoutMs`. */
+  private settleStreamManagement(xmpp: Client, timeoutMs = 3000): Promise<void> {
+    const sm = xmpp.streamManagement;
+    if (!this.smOffered || !sm.negotiate || sm.enabled) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        sm.off("enabled", done);
+        sm.off("failed", done);
+        xmpp.off("disconnect", done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      sm.on("enabled", done);
+      sm.on("failed", done);
+      xmpp.on("disconnect", done);
+    });
+  }
+
+  private cancelled(): { ok: false; error: PlaygroundError } {
     return { ok: false, error: { code: "not-connected", message: `connecting ${this.bareJid}/${this.options.resource} was cancelled` } };
   }
 
@@ -294,6 +354,8 @@ export class XmppSession {
   private attach(xmpp: Client): void {
     xmpp.on("error", (err: unknown) => {
       if (this.xmpp !== xmpp) return;
+      // The dropped transport's own complaints (ECONNRESET…) are what kill() asked for.
+      if (this.killing || this._killed) return;
       const e = err as { name?: unknown; condition?: unknown; text?: unknown };
       if (e?.name === "StreamError") {
         this.fatal ??= mapStreamError(
@@ -342,12 +404,18 @@ export class XmppSession {
 
     xmpp.on("element", (element: Element) => {
       if (this.xmpp !== xmpp) return;
+      if (element.name === "stream:features") this.smOffered = element.getChild("sm", NS.sm) !== undefined;
       this.emit({ type: "element", at: this.now(), direction: "in", element });
       this.routeReply(element);
     });
     xmpp.on("send", (element: Element) => {
       if (this.xmpp !== xmpp) return;
       this.emit({ type: "element", at: this.now(), direction: "out", element });
+    });
+    // Not removed by detach() (it belongs to the stream-management emitter): hence the guard.
+    xmpp.streamManagement.on("enabled", (sm: SmSnapshot) => {
+      if (this.xmpp !== xmpp) return;
+      this.emit({ type: "sm-enabled", at: this.now(), sm });
     });
   }
 
@@ -359,6 +427,13 @@ export class XmppSession {
     if (!socket) return;
     const write = socket.write.bind(socket);
     socket.write = (data: string, fn?: (err?: unknown) => void) => {
+      // While kill() waits for the dropped socket to report closing, stream management may still
+      // try to write (a debounced <r/>, an <a/> for a late <r/>): a killed app writes nothing, and
+      // a browser WebSocket would log "already in CLOSING or CLOSED state".
+      if (this.killing && this.xmpp === xmpp) {
+        fn?.(new Error("the socket was dropped (app killed)"));
+        return;
+      }
       if (this.xmpp === xmpp) this.emit({ type: "frame", at: this.now(), direction: "out", text: maskSaslFrame(toText(data)) });
       write(data, fn);
     };
@@ -381,7 +456,7 @@ export class XmppSession {
 
   /** The socket closed. During start() the start promise reports it; afterwards, this does. */
   private onDisconnected(xmpp: Client): void {
-    if (this.stopping || this._status !== "online") return;
+    if (this.stopping || this.killing || this._status !== "online") return;
     const error = this.fatal ?? (this.serverClosedStream ? this.streamClosedError() : socketFailure(this.failureContext(), {}, this.lastClose));
     this.failPending(error);
     this.detach(xmpp);
@@ -421,6 +496,12 @@ export class XmppSession {
 
   /** Close the stream and the socket gracefully (unavailable presence is implied by the server). */
   async stop(): Promise<void> {
+    if (this._killed) {
+      // Nothing is connected: forget the killed client (the server expires its session).
+      this.generation += 1;
+      this.abandonKilled();
+      return;
+    }
     const xmpp = this.xmpp;
     if (!xmpp) {
       if (this._status !== "offline") this.setStatus("offline");
@@ -433,6 +514,97 @@ export class XmppSession {
     await this.teardown(xmpp);
     this._jid = null;
     this.setStatus("offline");
+  }
+
+  /**
+   * Simulates the OS killing the app: the socket is dropped without `</close>` and nothing
+   * reconnects. With XEP-0198 resumption enabled the server keeps (hibernates) the session and
+   * resume() can bring it back; without it the session simply ends. Status becomes `offline`
+   * with cause `killed` (the `sm` snapshot says which case it was).
+   */
+  async kill(): Promise<{ ok: true; resumable: boolean; sm: SmSnapshot } | { ok: false; error: PlaygroundError }> {
+    const xmpp = this.xmpp;
+    if (!xmpp || this._status !== "online") {
+      return { ok: false, error: { code: "not-connected", message: `${this.bareJid}/${this.options.resource} is not connected (${this._status})` } };
+    }
+    this.killing = true;
+    try {
+      await xmpp.killSocket();
+    } catch (err) {
+      this.killing = false;
+      const error: PlaygroundError = { code: "internal", message: `could not drop ${this._jid ?? this.bareJid}'s socket: ${err instanceof Error ? err.message : String(err)}` };
+      // The socket may be gone all the same: report it as the failure it is.
+      if (xmpp.status === "disconnect") {
+        this.failPending(error);
+        this.detach(xmpp);
+        this._jid = null;
+        this.setStatus("failed", { error });
+      }
+      return { ok: false, error };
+    }
+    this.killing = false;
+    const sm = xmpp.smState();
+    const resumable = sm.resumable && sm.id !== "";
+    this.failPending({ code: "socket-closed", message: `${this._jid ?? this.bareJid}'s app was killed before the answer arrived` });
+    if (resumable) this._killed = true;
+    else this.detach(xmpp);
+    const jid = this._jid ?? undefined;
+    this.setStatus("offline", { cause: "killed", sm, ...(jid ? { jid } : {}) });
+    return { ok: true, resumable, sm };
+  }
+
+  /**
+   * XEP-0198 resumption of the session kill() left behind: reconnects the same client, which
+   * sends `<resume previd h/>`. On `<resumed/>` the status is `online` (cause `resumed`, with how
+   * many of our stanzas were re-sent). On `<failed/>` (e.g. `item-not-found` once the session
+   * expired) the client is closed instead of binding a new session behind the user's back: the
+   * status becomes `offline` with cause `resume-failed` and the error's `condition`.
+   */
+  async resume(timeoutMs = this.options.connectTimeoutMs ?? 15_000): Promise<{ ok: true; resent: number } | { ok: false; error: PlaygroundError }> {
+    const xmpp = this.xmpp;
+    if (!xmpp || !this._killed) {
+      return { ok: false, error: { code: "not-connected", message: `${this.bareJid}/${this.options.resource} has no killed session to resume` } };
+    }
+    this._killed = false;
+    this.fatal = null;
+    this.serverClosedStream = false;
+    this.lastClose = undefined;
+    this.socketOpened = false;
+    const generation = this.generation;
+    const jid = this._jid;
+    this.setStatus("connecting", { cause: "resuming" });
+    try {
+      const resumed = await xmpp.resume({ timeoutMs });
+      if (generation !== this.generation) return this.cancelled();
+      this.setStatus("online", { cause: "resumed", sm: xmpp.smState(), resent: resumed.resent, ...(jid ? { jid } : {}) });
+      return { ok: true, resent: resumed.resent };
+    } catch (err) {
+      if (generation !== this.generation) return this.cancelled();
+      const e = err as { name?: unknown; condition?: unknown; text?: unknown; message?: unknown };
+      const condition = typeof e?.condition === "string" ? e.condition : undefined;
+      const error: PlaygroundError = condition
+        ? {
+            code: "stanza-error",
+            condition,
+            message:
+              condition === "item-not-found"
+                ? `the server no longer has ${jid ?? this.bareJid}'s session (item-not-found): it expired or was replaced`
+                : `the server refused to resume ${jid ?? this.bareJid}'s session (${condition}${typeof e.text === "string" && e.text ? `: ${e.text}` : ""})`,
+          }
+        : (this.fatal ?? this.mapFailure(err));
+      const sm = xmpp.smState();
+      await this.teardown(xmpp);
+      this._jid = null;
+      this.setStatus("offline", { cause: "resume-failed", error, sm });
+      return { ok: false, error };
+    }
+  }
+
+  private abandonKilled(): void {
+    const xmpp = this.xmpp;
+    this._killed = false;
+    this._jid = null;
+    if (xmpp) this.detach(xmpp);
   }
 
   private requireOnline(): { ok: true; client: Client } | { ok: false; error: PlaygroundError } {

@@ -6,6 +6,7 @@ import { describeError, PRESENCE_LABELS, STATUS_LABELS, STATUS_TONES } from "../
 import { safeColour } from "../shared/LaneChip";
 import { StatusDot } from "../shared/StatusDot";
 import { Term, TERMS } from "../shared/Term";
+import { SmControls } from "./SmControls";
 
 /** Reachability of one session at a glance (§0.1): offline, connected but not receiving, online, away. */
 export function reachability(s: SessionView): { label: string; tone: "ok" | "warn" | "idle" | "info"; why: string } {
@@ -133,6 +134,12 @@ export function ResourceCard({ session }: { session: SessionView }) {
         </span>
       </div>
       {reach.label === "not receiving" ? <p className="small muted">{reach.why}</p> : null}
+      <SmControls
+        session={session}
+        busy={busy || transitioning}
+        onKill={() => void run(() => playground.killResource(session.id))}
+        onResume={() => void run(() => playground.resumeResource(session.id))}
+      />
       {session.lastError ? (
         <p className="callout callout-err small" role="alert">
           {describeError(session.lastError)}

@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import { FIXED_LANES, PLAYGROUND_LANE, SENDER_LANE, SERVER_LANE, SINK_LANE, type LaneId } from "../../model";
+import { FIXED_LANES, PLAYGROUND_LANE, SCENARIO_LANE, SENDER_LANE, SERVER_LANE, SINK_LANE, type LaneId } from "../../model";
 import { PLAYGROUND_COLOUR, SENDER_COLOUR, SINK_COLOUR } from "../../stores/palette";
 import { useSessionsStore } from "../../stores/hooks";
 
@@ -11,12 +11,15 @@ export interface LaneInfo {
 
 /** Not a session: the reference server's decisions. A neutral teal, apart from the resource palette. */
 const SERVER_COLOUR = "#0E7C86";
+/** The Scenarios panel's harness clients: a muted violet, apart from sessions and the server log. */
+const SCENARIO_COLOUR = "#7A5AA8";
 
 const FIXED: Record<string, LaneInfo> = {
   [SENDER_LANE]: { id: SENDER_LANE, label: "sender", colour: SENDER_COLOUR },
   [SINK_LANE]: { id: SINK_LANE, label: "sink", colour: SINK_COLOUR },
   [SERVER_LANE]: { id: SERVER_LANE, label: FIXED_LANES[SERVER_LANE] ?? "server log", colour: SERVER_COLOUR },
   [PLAYGROUND_LANE]: { id: PLAYGROUND_LANE, label: FIXED_LANES[PLAYGROUND_LANE] ?? "playground", colour: PLAYGROUND_COLOUR },
+  [SCENARIO_LANE]: { id: SCENARIO_LANE, label: FIXED_LANES[SCENARIO_LANE] ?? "scenarios", colour: SCENARIO_COLOUR },
 };
 
 /**

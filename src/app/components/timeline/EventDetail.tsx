@@ -92,6 +92,9 @@ function Fields({ event: e }: { event: TimelineEvent }) {
         <>
           <Item term="status">{e.status}</Item>
           <Item term="jid">{e.jid}</Item>
+          <Item term="stream management">{e.sm}</Item>
+          <Item term="redelivered">{e.redelivered !== undefined ? String(e.redelivered) : undefined}</Item>
+          <Item term="re-sent by the client">{e.resent !== undefined ? String(e.resent) : undefined}</Item>
           <ErrorItems error={e.error} />
         </>
       );

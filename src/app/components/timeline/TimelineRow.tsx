@@ -59,6 +59,14 @@ function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId
           no cause
         </span>
       );
+    case "connection":
+      // XEP-0198 steps stand out from ordinary connects and disconnects.
+      if (!event.sm) return null;
+      return (
+        <span className={`tl-link badge ${event.sm === "resumed" ? "badge-ok" : event.sm === "killed" ? "badge-warn" : "badge-err"}`}>
+          {event.sm === "resumed" ? `resumed · ${event.redelivered ?? 0} redelivered` : event.sm}
+        </span>
+      );
     case "raw-send":
       return event.element === "message" ? <ExpectationBadge eventId={event.id} /> : null;
     case "error":
