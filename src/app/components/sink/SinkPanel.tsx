@@ -7,35 +7,11 @@ import { describeSinkMode, SINK_ERROR_PRESETS } from "../../stores/sink";
 import { describeError, formatTime, STATUS_LABELS, STATUS_TONES } from "../shared/format";
 import { StatusDot } from "../shared/StatusDot";
 import { Term, TERMS } from "../shared/Term";
+import { STANZA_ERROR_CONDITIONS } from "../../../protocol/stanzas/errors";
 
 type ErrorType = Exclude<StanzaErrorSpec["type"], "continue">;
 const ERROR_TYPES: readonly ErrorType[] = ["cancel", "modify", "auth", "wait"];
 
-/** RFC 6120 §8.3.3 defined conditions. */
-export const STANZA_ERROR_CONDITIONS: readonly string[] = [
-  "bad-request",
-  "conflict",
-  "feature-not-implemented",
-  "forbidden",
-  "gone",
-  "internal-server-error",
-  "item-not-found",
-  "jid-malformed",
-  "not-acceptable",
-  "not-allowed",
-  "not-authorized",
-  "policy-violation",
-  "recipient-unavailable",
-  "redirect",
-  "registration-required",
-  "remote-server-not-found",
-  "remote-server-timeout",
-  "resource-constraint",
-  "service-unavailable",
-  "subscription-required",
-  "undefined-condition",
-  "unexpected-request",
-];
 
 /** The App Server stand-in: how it answers the server's publishes, and what it has received. */
 export function SinkPanel() {
