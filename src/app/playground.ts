@@ -1286,13 +1286,20 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     return ok(record);
   }
 
+  /** Shows an enable/disable outcome in the Push panel and returns it to the caller. */
+  function settleOperation(result: OperationResult): OperationResult {
+    stores.registrations.getState().setLastResult(result);
+    return result;
+  }
+
+  /** An enable/disable that could not be sent: timeline error plus a specific panel message. */
+  function refusedOperation(operation: OperationResult["operation"], error: PlaygroundError, lane: LaneId): OperationResult {
+    recordError(lane, error, operation);
+    return settleOperation({ operation, at: now(), outcome: "error", summary: `${operation} not sent: ${error.message}`, error });
+  }
+
   async function enable(request: EnableRequestForm): Promise<OperationResult> {
-    const opFail = (error: PlaygroundError, lane: LaneId): OperationResult => {
-      recordError(lane, error, "enable");
-      const result: OperationResult = { operation: "enable", at: now(), outcome: "error", summary: `enable not sent: ${error.message}`, error };
-      stores.registrations.getState().setLastResult(result);
-      return result;
-    };
+    const opFail = (error: PlaygroundError, lane: LaneId): OperationResult => refusedOperation("enable", error, lane);
     const s = requireOnline(request.fromResourceId, "enabling push");
     if (!s.ok) return opFail(s.error, view(request.fromResourceId) ? request.fromResourceId : PLAYGROUND_LANE);
     const jidText = request.jid?.trim() || sinkJid();
@@ -1342,18 +1349,11 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
       summary,
       xml: serialize(res.request, res.outcome !== "timeout" ? res.reply : null),
     });
-    const result: OperationResult = { operation: "enable", at, outcome: res.outcome, summary, ...(error ? { error } : {}) };
-    stores.registrations.getState().setLastResult(result);
-    return result;
+    return settleOperation({ operation: "enable", at, outcome: res.outcome, summary, ...(error ? { error } : {}) });
   }
 
   async function disable(request: DisableRequestForm): Promise<OperationResult> {
-    const opFail = (error: PlaygroundError, lane: LaneId): OperationResult => {
-      recordError(lane, error, "disable");
-      const result: OperationResult = { operation: "disable", at: now(), outcome: "error", summary: `disable not sent: ${error.message}`, error };
-      stores.registrations.getState().setLastResult(result);
-      return result;
-    };
+    const opFail = (error: PlaygroundError, lane: LaneId): OperationResult => refusedOperation("disable", error, lane);
     const s = requireOnline(request.fromResourceId, "disabling push");
     if (!s.ok) return opFail(s.error, view(request.fromResourceId) ? request.fromResourceId : PLAYGROUND_LANE);
     const jid = validateJid(request.jid, "push service JID");
@@ -1385,9 +1385,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
       summary,
       xml: serialize(res.request, res.outcome !== "timeout" ? res.reply : null),
     });
-    const result: OperationResult = { operation: "disable", at, outcome: res.outcome, summary, ...(error ? { error } : {}) };
-    stores.registrations.getState().setLastResult(result);
-    return result;
+    return settleOperation({ operation: "disable", at, outcome: res.outcome, summary, ...(error ? { error } : {}) });
   }
 
   async function sinkRemoteDisable(node: string): Promise<ActionResult> {
