@@ -12,7 +12,7 @@ import { silentLogger } from "../logger";
 import type { ClientSession } from "../types";
 import { PushLog } from "./push-log-store";
 import { SessionManager } from "./session-manager";
-import { errorOf, sleep } from "./sm-test-kit";
+import { errorOf, sleep } from "../test-support/session-kit";
 
 let ids = 0;
 

@@ -20,7 +20,7 @@ import {
   isMessageWithBody,
   presence,
   type Inbox,
-} from "./sm-test-kit";
+} from "../test-support/session-kit";
 
 const APP_SERVER_TIMEOUT_MS = 400;
 
