@@ -23,3 +23,4 @@ export {
   type MessageContext,
   type MessageDecisionResult,
 } from "./counters";
+export { applyOperation, replay, type AccountOperation, type OperationResult } from "./replay";
