@@ -147,7 +147,8 @@ function factSteps(policy: PushPolicy, facts: readonly RegistrationFacts[], cont
     fact: r,
     operation: {
       op: "enable",
-      request: { iqType: "set", jid: r.jid, node: r.node, ...(r.away ? { away: "true" } : {}), senderFullJid: `${context.account}/${r.enabledByResource}` },
+      // Node "" is a registration whose enable carried no node attribute (RegistrationKey).
+      request: { iqType: "set", jid: r.jid, ...(r.node !== "" ? { node: r.node } : {}), ...(r.away ? { away: "true" } : {}), senderFullJid: `${context.account}/${r.enabledByResource}` },
       publishOptions: r.publishOptions,
       // A registration whose enable the playground did not see cannot be bound to a live session.
       sessionId: r.enabledBySessionId ?? `unknown/${r.enabledByResource}`,
