@@ -3,14 +3,16 @@
  * (stanzas between local hosts are routed in-process, e.g. alice@tigase.localhost's pushes reach
  * pushsvc@localhost/sink). It wires the parts together and makes each stanza fail alone: whatever
  * a handler throws is logged and answered with `internal-server-error`, never crashing the
- * process or touching other sessions.
+ * process or touching other sessions. It decides no push: it tells the push module (push/) what
+ * happened (events.ts), as Prosody's session manager fires the events mod_cloud_notify hooks.
  *
  * XEP-0198 (issue 5): a hibernated session stays in the registry with state `hibernated` and its
  * presence (nobody sees it go unavailable: for RFC 6121 the resource is still there), so the push
  * policies see it; stanzas routed to it are queued by the stream layer. When it expires it is gone
  * like any closed session, and what its client never acknowledged is re-routed (unacked.ts).
- * Each step is written to the decision record (`session-hibernated`, `-resumed`, `-expired`,
- * `-closed`), so the playground can show why a push did or did not follow.
+ * Each step is written to the decision record (`session-hibernated` and `-resumed` by the push
+ * module, with what they mean for pushes; `-expired` and `-closed` here), so the playground can
+ * show why a push did or did not follow.
  */
 import type { Element } from "@xmpp/xml";
 import type { AccountState } from "../../protocol/account";

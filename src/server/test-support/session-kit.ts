@@ -1,7 +1,7 @@
 /**
- * Test helpers for the session manager tests (src/server/session): an inbox over a real @xmpp/client session (wait for
- * a stanza, or check that none came within a short window) and an App Server sink that answers
- * publishes as told. Tests only.
+ * Test helpers for the session manager tests (src/server/session): an inbox over a real
+ * @xmpp/client session (wait for a stanza, or check that none came within a short window) and an
+ * App Server sink that answers publishes as told.
  */
 import { xml, type Client } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
