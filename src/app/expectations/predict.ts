@@ -37,6 +37,7 @@ import { routeMessage } from "../../protocol/routing";
 import { messageSnapshot } from "../../protocol/stanzas/message";
 import type { KnownRegistration, LaneId } from "../model";
 import type { SessionView } from "../stores/sessions";
+import { keyId } from "./keys";
 import type { ExcludedRegistration, PolicyPrediction } from "./types";
 
 /** The playground's session id for one connection of a lane. */
@@ -191,6 +192,7 @@ export function registrationsUnder(
 ): { inForce: RegistrationSnapshot[]; excluded: ExcludedRegistration[] } {
   const removedWhy = new Map<RegistrationFacts, string>();
   const evicted: ExcludedRegistration[] = [];
+  const evictedKeys = new Set<string>();
   let state = EMPTY_ACCOUNT;
   for (const step of factSteps(policy, facts, context)) {
     const result = applyOperation(state, policy, step.operation);
@@ -201,9 +203,10 @@ export function registrationsUnder(
       ((result.op === "remove" || result.op === "remote-disable" || result.op === "app-server-answer") && result.removed !== null) ||
       // A remote disable is the App Server's word even when nothing was left to remove.
       (result.op === "remote-disable" && result.honoured);
-    if (gone && !removedWhy.has(step.fact)) removedWhy.set(step.fact, step.why(result));
+    if (gone && !removedWhy.has(step.fact) && !evictedKeys.has(keyId(step.fact))) removedWhy.set(step.fact, step.why(result));
     if (result.op === "enable" && result.refused === null) {
       for (const old of result.evicted) {
+        evictedKeys.add(keyId(old));
         evicted.push({ key: { jid: old.jid, node: old.node }, why: `${policy.name} keeps at most ${policy.maxRegistrations} registrations and evicted ${regLabel(old)}, the least recently enabled` });
       }
     }

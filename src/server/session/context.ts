@@ -13,7 +13,7 @@ import type { PushLog } from "./push-log-store";
 import type { SessionRecord, SessionRegistry } from "./session-registry";
 import type { TimerSet } from "./timers";
 
-export interface SmContext {
+export interface SessionContext {
   hosts: HostTable;
   sessions: SessionRegistry;
   offline: OfflineStore;

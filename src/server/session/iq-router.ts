@@ -20,7 +20,7 @@ import { stanzaError } from "../../protocol/stanzas/errors";
 import { iqChild, isIqType } from "../../protocol/stanzas/iq";
 import { attrOf, cloneElement, el, localName, nsOf } from "../../protocol/stanzas/xml-util";
 import { parseAddress, type Address } from "./address";
-import { replyError, resultFor, type SmContext } from "./context";
+import { replyError, resultFor, type SessionContext } from "./context";
 import { accountDiscoInfo, domainDiscoInfo } from "./disco";
 import type { Host } from "./hosts";
 import { answerLogIq } from "./log-iq";
@@ -41,7 +41,7 @@ export class IqRouter {
   private readonly accountHandlers: HandlerTable = new Map();
 
   constructor(
-    private readonly ctx: SmContext,
+    private readonly ctx: SessionContext,
     private readonly push: PushModule,
   ) {
     this.domainHandlers.set(handlerKey("get", NS.discoInfo, "query"), (sender, iq, host) => {

@@ -14,14 +14,14 @@ import { stanzaError } from "../../protocol/stanzas/errors";
 import { addDelay, messageSnapshot, messageType } from "../../protocol/stanzas/message";
 import { attrOf, cloneElement } from "../../protocol/stanzas/xml-util";
 import { parseAddress, type Address } from "./address";
-import { afterDelivery, replyError, sendTo, type SmContext } from "./context";
+import { afterDelivery, replyError, sendTo, type SessionContext } from "./context";
 import type { Host } from "./hosts";
 import type { SessionEvents } from "./events";
 import type { SessionRecord } from "./session-registry";
 
 export class MessageRouter {
   constructor(
-    private readonly ctx: SmContext,
+    private readonly ctx: SessionContext,
     private readonly events: SessionEvents,
   ) {}
 

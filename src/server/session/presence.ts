@@ -17,7 +17,7 @@ import { stanzaError } from "../../protocol/stanzas/errors";
 import { parsePresence } from "../../protocol/stanzas/presence";
 import { attrOf, cloneElement, el } from "../../protocol/stanzas/xml-util";
 import { parseAddress, type Address } from "./address";
-import { afterDelivery, replyError, sendTo, type SmContext } from "./context";
+import { afterDelivery, replyError, sendTo, type SessionContext } from "./context";
 import type { SessionEvents } from "./events";
 import type { Host } from "./hosts";
 import { snapshotOf, type SessionRecord } from "./session-registry";
@@ -29,7 +29,7 @@ export interface PresenceHooks {
 
 export class PresenceService {
   constructor(
-    private readonly ctx: SmContext,
+    private readonly ctx: SessionContext,
     private readonly hooks: PresenceHooks,
     private readonly events: SessionEvents,
   ) {}

@@ -22,7 +22,7 @@ import { stanzaError } from "../../protocol/stanzas/errors";
 import { attrOf, localName } from "../../protocol/stanzas/xml-util";
 import type { ClientSession, Logger, SessionCloseReason, StanzaSink, UnackedStanza, VirtualHostConfig } from "../types";
 import { AccountBook } from "./account-book";
-import { replyError, type SmContext } from "./context";
+import { replyError, type SessionContext } from "./context";
 import { DecisionRecorder } from "./decision-recorder";
 import { HostTable, type Host } from "./hosts";
 import { IqRouter } from "./iq-router";
@@ -47,7 +47,7 @@ export interface SessionManagerOptions {
 }
 
 export class SessionManager implements StanzaSink {
-  private readonly ctx: SmContext;
+  private readonly ctx: SessionContext;
   private readonly presence: PresenceService;
   private readonly messages: MessageRouter;
   private readonly iqs: IqRouter;

@@ -26,7 +26,7 @@ import { addDelay, messageSnapshot, messageType } from "../../protocol/stanzas/m
 import { attrOf, cloneElement, localName } from "../../protocol/stanzas/xml-util";
 import type { ClientSession, UnackedStanza } from "../types";
 import { parseAddress } from "./address";
-import { sendTo, type SmContext } from "./context";
+import { sendTo, type SessionContext } from "./context";
 import type { SessionEvents } from "./events";
 import type { IqRouter } from "./iq-router";
 import type { SessionRecord } from "./session-registry";
@@ -37,7 +37,7 @@ export function noUnacked(): UnackedOutcome {
 
 export class UnackedRouter {
   constructor(
-    private readonly ctx: SmContext,
+    private readonly ctx: SessionContext,
     private readonly iqs: IqRouter,
     private readonly events: SessionEvents,
   ) {}

@@ -11,7 +11,7 @@ import { parseStanzaError, stanzaError } from "../../../protocol/stanzas/errors"
 import { buildPushPublish } from "../../../protocol/stanzas/push";
 import { attrOf } from "../../../protocol/stanzas/xml-util";
 import { parseAddress } from "../address";
-import type { SmContext } from "../context";
+import type { SessionContext } from "../context";
 import { keyLabel, type PublishDelay } from "../decision-recorder";
 import type { Host } from "../hosts";
 import type { SessionRecord } from "../session-registry";
@@ -58,7 +58,7 @@ export class Publisher {
   private readonly batches = new Map<string, PendingBatch>();
   private publishCounter = 0;
 
-  constructor(private readonly ctx: SmContext) {}
+  constructor(private readonly ctx: SessionContext) {}
 
   // -------------------------------------------------------------------------------------------
   // publishing (XEP-0357 §8) and the App Server's answer

@@ -14,7 +14,7 @@ import { messageSnapshot } from "../../../protocol/stanzas/message";
 import { parseRemoteDisable } from "../../../protocol/stanzas/push";
 import { attrOf, localName } from "../../../protocol/stanzas/xml-util";
 import type { UnackedStanza } from "../../types";
-import type { SmContext } from "../context";
+import type { SessionContext } from "../context";
 import type { MessageRoutedEvent, SessionEvents } from "../events";
 import type { Host } from "../hosts";
 import { plural, seconds } from "../sentences";
@@ -26,7 +26,7 @@ export class PushModule implements SessionEvents {
   private readonly publisher: Publisher;
   private readonly registrations: RegistrationIqs;
 
-  constructor(private readonly ctx: SmContext) {
+  constructor(private readonly ctx: SessionContext) {
     this.publisher = new Publisher(ctx);
     this.registrations = new RegistrationIqs(ctx);
   }

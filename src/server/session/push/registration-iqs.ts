@@ -8,12 +8,12 @@ import { disable, enable, remoteDisable } from "../../../protocol/account";
 import type { IqType, RegistrationKey } from "../../../protocol/policy/types";
 import { parseDisable, parseEnable, type ParsedRemoteDisable } from "../../../protocol/stanzas/push";
 import { parseAddress } from "../address";
-import { replyError, resultFor, type SmContext } from "../context";
+import { replyError, resultFor, type SessionContext } from "../context";
 import type { Host } from "../hosts";
 import type { SessionRecord } from "../session-registry";
 
 export class RegistrationIqs {
-  constructor(private readonly ctx: SmContext) {}
+  constructor(private readonly ctx: SessionContext) {}
 
   enable(sender: SessionRecord, iq: Element, host: Host, iqType: IqType): void {
     const { session } = sender;
