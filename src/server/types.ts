@@ -1,6 +1,6 @@
 /**
  * The seam between the stream layer (WebSocket framing, SASL, bind: src/server/stream/*) and the
- * session manager (presence, routing, offline storage, disco, push: src/server/sm/*).
+ * session manager (presence, routing, offline storage, disco, push: src/server/session/*).
  */
 import type { Element } from "@xmpp/xml";
 import type { PolicyName, PolicyOptions } from "../protocol/policy/types";

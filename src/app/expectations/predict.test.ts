@@ -191,6 +191,27 @@ describe("registrationsUnder", () => {
     expect(registrationsUnder(POLICIES.spec, regs, context).inForce).toHaveLength(6);
   });
 
+  it("replays the LRU as the server runs it: a registration disabled later still held its place when newer ones were enabled", () => {
+    const regs = Array.from({ length: 6 }, (_, i) => reg(`n-${i}`, { enabledAt: 10 + i, state: i === 5 ? "disabled" : "active" }));
+    const prosody = registrationsUnder(POLICIES.prosody, regs, context);
+    // n-5's enable evicted n-0 before n-5 was disabled, as on a server: four are left, not five.
+    expect(prosody.inForce.map((r) => r.node)).toEqual(["n-1", "n-2", "n-3", "n-4"]);
+    expect(prosody.excluded.map((e) => e.key.node)).toEqual(["n-5", "n-0"]);
+  });
+
+  it("names an evicted registration once, even when the App Server's remote disable comes for it later", () => {
+    const regs = Array.from({ length: 65 }, (_, i) => reg(`n-${i}`, { enabledAt: 10 + i, remoteDisabled: i === 0 }));
+    const spec = registrationsUnder(POLICIES.spec, regs, context);
+    expect(spec.inForce).toHaveLength(64);
+    expect(spec.excluded).toEqual([{ key: { jid: regs[0]!.jid, node: "n-0" }, why: "spec keeps at most 64 registrations and evicted n-0, the least recently enabled" }]);
+  });
+
+  it("replays a registration without node as an enable without the attribute, which Tigase refuses", () => {
+    const regs = [reg("")];
+    expect(registrationsUnder(POLICIES.tigase, regs, context).excluded[0]!.why).toContain("tigase would have refused the enable");
+    expect(registrationsUnder(POLICIES.prosody, regs, context).inForce.map((r) => r.node)).toEqual([""]);
+  });
+
   it("a removal the server reports counts under the server's policy only", () => {
     const regs = [reg("n-1", { state: "removed-by-server" })];
     expect(registrationsUnder(POLICIES.prosody, regs, { account: ACCOUNT, serverPolicy: "prosody" }).inForce).toEqual([]);

@@ -8,6 +8,15 @@
  * ejabberd bind theirs, and a reconnect of the same resource is a different session.
  */
 import type { Element } from "@xmpp/xml";
+import {
+  applyOperation,
+  decideMessage,
+  EMPTY_ACCOUNT,
+  storedOffline,
+  type AccountOperation,
+  type AccountState,
+  type OperationResult,
+} from "../../protocol/account";
 import { POLICIES } from "../../protocol/policy";
 import { pushedKeys, regLabel } from "../../protocol/policy/common";
 import {
@@ -24,10 +33,11 @@ import {
   type RegistrationSnapshot,
   type SessionSnapshot,
 } from "../../protocol/policy/types";
-import { isOnline, isReceiving, routeMessage } from "../../protocol/routing";
+import { routeMessage } from "../../protocol/routing";
 import { messageSnapshot } from "../../protocol/stanzas/message";
 import type { KnownRegistration, LaneId } from "../model";
 import type { SessionView } from "../stores/sessions";
+import { keyId } from "./keys";
 import type { ExcludedRegistration, PolicyPrediction } from "./types";
 
 /** The playground's session id for one connection of a lane. */
@@ -117,78 +127,95 @@ function describeOutcome(outcome: AppServerOutcome): string {
   return outcome.kind === "error" ? `error ${outcome.type}/${outcome.condition}` : outcome.kind === "timeout" ? "no answer" : "result";
 }
 
+/** One step of a registration's history as the playground knows it, with why it would remove it. */
+interface FactStep {
+  fact: RegistrationFacts;
+  operation: AccountOperation;
+  /** Why the registration is gone when this step removes it (or, for an enable, refuses it). */
+  why: (result: OperationResult) => string;
+}
+
 /**
- * The registrations `policy` would hold now: the playground's, minus those it disabled, those the
- * connected server reports removed (under the server's own policy), those the policy drops after a
- * remote disable or after the App Server answers the sink gave, those it would have refused at
- * enable, and those beyond its LRU cap. Each exclusion carries one sentence of why.
+ * The account operations the playground's registrations stand for, under `policy`: every enable
+ * in the order it was made, then what happened to each registration since (its disable, a removal
+ * the connected server reports under its own policy, the App Server's remote disable, the sink's
+ * answers to its pushes). The playground does not record when those came relative to later
+ * enables; they usually follow the set-up, so they are replayed after every enable.
+ */
+function factSteps(policy: PushPolicy, facts: readonly RegistrationFacts[], context: { account: string; serverPolicy: PolicyName | null }): FactStep[] {
+  const byEnable = [...facts].sort((a, b) => a.enabledAt - b.enabledAt);
+  const enables = byEnable.map((r): FactStep => ({
+    fact: r,
+    operation: {
+      op: "enable",
+      // Node "" is a registration whose enable carried no node attribute (RegistrationKey).
+      request: { iqType: "set", jid: r.jid, ...(r.node !== "" ? { node: r.node } : {}), ...(r.away ? { away: "true" } : {}), senderFullJid: `${context.account}/${r.enabledByResource}` },
+      publishOptions: r.publishOptions,
+      // A registration whose enable the playground did not see cannot be bound to a live session.
+      sessionId: r.enabledBySessionId ?? `unknown/${r.enabledByResource}`,
+      resource: r.enabledByResource,
+    },
+    why: (result) => {
+      const rejected = result.op === "enable" ? result.refused : null;
+      return rejected ? `${policy.name} would have refused the enable of ${regLabel(r)} (${rejected.type}/${rejected.condition}${rejected.text ? `: ${rejected.text}` : ""})` : "";
+    },
+  }));
+  const fates = byEnable.flatMap((r): FactStep[] => {
+    const key = { jid: r.jid, node: r.node };
+    if (r.state === "disabled") {
+      return [{ fact: r, operation: { op: "disable", iqType: "set", jid: r.jid, node: r.node }, why: () => `${regLabel(r)} was disabled by the playground` }];
+    }
+    if (r.state === "removed-by-server" && context.serverPolicy === policy.name) {
+      return [{ fact: r, operation: { op: "remove", key }, why: () => `the server (policy ${policy.name}) reports it removed ${regLabel(r)}` }];
+    }
+    const steps: FactStep[] = [];
+    if (r.remoteDisabled) {
+      steps.push({ fact: r, operation: { op: "remote-disable", key }, why: () => `${policy.name} honours the App Server's XEP-0357 §9 remote disable of ${regLabel(r)}` });
+    }
+    for (const outcome of r.outcomes) {
+      steps.push({ fact: r, operation: { op: "app-server-answer", key, outcome }, why: () => `${policy.name} removes ${regLabel(r)} after the sink answered a push with ${describeOutcome(outcome)}` });
+    }
+    return steps;
+  });
+  return [...enables, ...fates];
+}
+
+/**
+ * The registrations `policy` would hold now: the playground's history replayed through the account
+ * model the server runs (src/protocol/account). Each registration left out carries one sentence of
+ * why: those refused, disabled or removed in `facts` order, then those the policy's LRU cap evicted.
  */
 export function registrationsUnder(
   policy: PushPolicy,
   facts: readonly RegistrationFacts[],
   context: { account: string; serverPolicy: PolicyName | null },
 ): { inForce: RegistrationSnapshot[]; excluded: ExcludedRegistration[] } {
-  const excluded: ExcludedRegistration[] = [];
-  const kept: { snapshot: RegistrationSnapshot; enabledAt: number }[] = [];
-  const exclude = (r: RegistrationFacts, why: string) => excluded.push({ key: { jid: r.jid, node: r.node }, why });
-
-  for (const r of facts) {
-    if (r.state === "disabled") {
-      exclude(r, `${regLabel(r)} was disabled by the playground`);
-      continue;
-    }
-    if (r.state === "removed-by-server" && context.serverPolicy === policy.name) {
-      exclude(r, `the server (policy ${policy.name}) reports it removed ${regLabel(r)}`);
-      continue;
-    }
-    if (r.remoteDisabled && policy.honoursRemoteDisable) {
-      exclude(r, `${policy.name} honours the App Server's XEP-0357 §9 remote disable of ${regLabel(r)}`);
-      continue;
-    }
-    const rejected = policy.validateEnable({
-      iqType: "set",
-      jid: r.jid,
-      node: r.node,
-      ...(r.away ? { away: "true" } : {}),
-      senderFullJid: `${context.account}/${r.enabledByResource}`,
-    });
-    if (rejected) {
-      exclude(r, `${policy.name} would have refused the enable of ${regLabel(r)} (${rejected.type}/${rejected.condition}${rejected.text ? `: ${rejected.text}` : ""})`);
-      continue;
-    }
-    const snapshot: RegistrationSnapshot = {
-      jid: r.jid,
-      node: r.node,
-      away: policy.parseAwayFlag(r.away ? "true" : undefined),
-      // A registration whose enable the playground did not see cannot be bound to a live session.
-      enabledBySessionId: r.enabledBySessionId ?? `unknown/${r.enabledByResource}`,
-      enabledByResource: r.enabledByResource,
-      publishOptions: r.publishOptions,
-      errorCount: 0,
-    };
-    let removedBy: AppServerOutcome | null = null;
-    for (const outcome of r.outcomes) {
-      const reaction = policy.onAppServerOutcome(snapshot, outcome);
-      snapshot.errorCount = reaction.errorCount;
-      if (reaction.action === "remove") {
-        removedBy = outcome;
-        break;
+  const removedWhy = new Map<RegistrationFacts, string>();
+  const evicted: ExcludedRegistration[] = [];
+  const evictedKeys = new Set<string>();
+  let state = EMPTY_ACCOUNT;
+  for (const step of factSteps(policy, facts, context)) {
+    const result = applyOperation(state, policy, step.operation);
+    state = result.state;
+    const gone =
+      (result.op === "enable" && result.refused !== null) ||
+      (result.op === "disable" && result.removed.length > 0) ||
+      ((result.op === "remove" || result.op === "remote-disable" || result.op === "app-server-answer") && result.removed !== null) ||
+      // A remote disable is the App Server's word even when nothing was left to remove.
+      (result.op === "remote-disable" && result.honoured);
+    if (gone && !removedWhy.has(step.fact) && !evictedKeys.has(keyId(step.fact))) removedWhy.set(step.fact, step.why(result));
+    if (result.op === "enable" && result.refused === null) {
+      for (const old of result.evicted) {
+        evictedKeys.add(keyId(old));
+        evicted.push({ key: { jid: old.jid, node: old.node }, why: `${policy.name} keeps at most ${policy.maxRegistrations} registrations and evicted ${regLabel(old)}, the least recently enabled` });
       }
     }
-    if (removedBy) {
-      exclude(r, `${policy.name} removes ${regLabel(r)} after the sink answered a push with ${describeOutcome(removedBy)}`);
-      continue;
-    }
-    kept.push({ snapshot, enabledAt: r.enabledAt });
   }
-
-  // Least recently enabled first, as the server keeps them; the oldest beyond the cap are evicted.
-  kept.sort((a, b) => a.enabledAt - b.enabledAt);
-  const overflow = Math.max(0, kept.length - policy.maxRegistrations);
-  for (const { snapshot } of kept.slice(0, overflow)) {
-    excluded.push({ key: { jid: snapshot.jid, node: snapshot.node }, why: `${policy.name} keeps at most ${policy.maxRegistrations} registrations and evicted ${regLabel(snapshot)}, the least recently enabled` });
-  }
-  return { inForce: kept.slice(overflow).map((k) => k.snapshot), excluded };
+  const excluded = facts.flatMap((r) => {
+    const why = removedWhy.get(r);
+    return why === undefined ? [] : [{ key: { jid: r.jid, node: r.node }, why }];
+  });
+  return { inForce: [...state.registrations], excluded: [...excluded, ...evicted] };
 }
 
 /** The message as a server sees it: the sender's full JID filled in (clients send without `from`). */
@@ -236,33 +263,21 @@ export interface Prediction {
 export function predict(input: PredictionInput): Prediction {
   const { account, sessions, message, options } = input;
   const delivery = routeMessage(sessions, message);
-  const anyOnline = sessions.some((s) => isOnline(s, options));
-  const anyReceiving = sessions.some(isReceiving);
-  const offlineBefore = anyReceiving ? 0 : input.counters.offlineCount;
-  const offlineCount = offlineBefore + (delivery.storedOffline ? 1 : 0);
 
   const inputs = {} as Record<PolicyName, DecisionInput>;
   const predictions = {} as Record<PolicyName, PolicyPrediction>;
   const pushedSinceOnline = { ...ZERO_COUNTERS.pushedSinceOnline };
+  let offlineCount = input.counters.offlineCount;
   for (const name of POLICY_NAMES) {
     const policy = POLICIES[name];
     const { inForce, excluded } = registrationsUnder(policy, input.registrations, { account, serverPolicy: input.serverPolicy });
-    const before = anyOnline ? 0 : input.counters.pushedSinceOnline[name];
-    const decisionInput: DecisionInput = {
-      account,
-      sessions,
-      registrations: inForce,
-      message,
-      delivery,
-      options,
-      pushedSinceOnline: before,
-      offlineCount,
-    };
-    const decision = policy.decide(decisionInput);
-    const expected = pushedKeys(decision);
-    inputs[name] = decisionInput;
-    predictions[name] = { policy: name, decision, expected, registrations: inForce, excluded };
-    pushedSinceOnline[name] = expected.length > 0 ? before + 1 : before;
+    let state: AccountState = { registrations: inForce, pushedSinceOnline: input.counters.pushedSinceOnline[name], offlineCount: input.counters.offlineCount };
+    if (delivery.storedOffline) state = storedOffline(state);
+    const decided = decideMessage(state, policy, { account, sessions, message, delivery, options });
+    inputs[name] = decided.input;
+    predictions[name] = { policy: name, decision: decided.decision, expected: pushedKeys(decided.decision), registrations: inForce, excluded };
+    pushedSinceOnline[name] = decided.state.pushedSinceOnline;
+    offlineCount = decided.state.offlineCount;
   }
   return { sessions, delivery, message, inputs, predictions, counters: { pushedSinceOnline, offlineCount } };
 }

@@ -1,8 +1,12 @@
 /**
  * The reference server's own decision record for a message, set beside the playground's prediction
- * for the server's policy. Both run the same function from src/protocol, so they must agree; when
- * they do not, this says where: in the inputs (what each side knew when the message arrived) or in
- * the decision itself (the server's record does not follow from its own inputs: a bug).
+ * for the server's policy. Both run the same code from src/protocol (the policies' decisions and
+ * the account model, src/protocol/account), so a disagreement is never two implementations
+ * drifting apart (predict-server.test.ts holds them to one history). What is left, and what this
+ * says: the inputs differ because the two sides saw different things (a presence the playground
+ * has not heard back yet, an enable from another client, the order of a disable among enables,
+ * an App Server message the playground did not send), or the server's record does not follow from
+ * its own inputs under the playground's options (other away shows, or a bug).
  */
 import { POLICIES } from "../../protocol/policy";
 import { enablerState, presenceText, pushedKeys, regLabel } from "../../protocol/policy/common";

@@ -11,7 +11,7 @@ import { NS } from "../../protocol/ns";
 import type { MessageDecisionEntry, PublishEntry, PushLogEntry, SessionStateEntry } from "../../protocol/push-log";
 import { buildEnable } from "../../protocol/stanzas/push";
 import { rawLogin, smSession, startTestServer, type RawSocket, type SmClient, type TestServer } from "../test-support";
-import { AppServerSink, chat, connect, isMessageWithBody, isPresenceFrom, type Inbox } from "./sm-test-kit";
+import { AppServerSink, chat, connect, isMessageWithBody, isPresenceFrom, type Inbox } from "../test-support/session-kit";
 
 const SINK = "pushsvc@localhost/sink";
 

@@ -9,7 +9,7 @@ export const DEFAULT_OFFLINE_CAP = 1000;
 export class OfflineStore {
   private readonly queues = new Map<string, Element[]>();
 
-  constructor(private readonly cap = DEFAULT_OFFLINE_CAP) {}
+  constructor(readonly cap = DEFAULT_OFFLINE_CAP) {}
 
   /** Stores the message; returns how many older messages were dropped to respect the cap. */
   store(account: string, message: Element): number {

@@ -5,11 +5,11 @@
  */
 import { xml } from "@xmpp/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { NS } from "../../protocol/ns";
-import type { PushLogEntry } from "../../protocol/push-log";
-import { buildDisable, buildEnable, buildRemoteDisable } from "../../protocol/stanzas/push";
-import { attrOf, findChild } from "../../protocol/stanzas/xml-util";
-import { startTestServer, type TestServer } from "../test-support";
+import { NS } from "../../../protocol/ns";
+import type { PushLogEntry } from "../../../protocol/push-log";
+import { buildDisable, buildEnable, buildRemoteDisable } from "../../../protocol/stanzas/push";
+import { attrOf, findChild } from "../../../protocol/stanzas/xml-util";
+import { startTestServer, type TestServer } from "../../test-support";
 import {
   AppServerSink,
   chat,
@@ -20,7 +20,7 @@ import {
   isMessageWithBody,
   presence,
   type Inbox,
-} from "./sm-test-kit";
+} from "../../test-support/session-kit";
 
 const APP_SERVER_TIMEOUT_MS = 400;
 

@@ -9,45 +9,10 @@ import { specPolicy } from "../../protocol/policy";
 import { buildEnable } from "../../protocol/stanzas/push";
 import { attrOf } from "../../protocol/stanzas/xml-util";
 import { silentLogger } from "../logger";
-import type { ClientSession } from "../types";
 import { PushLog } from "./push-log-store";
 import { SessionManager } from "./session-manager";
-import { errorOf, sleep } from "./sm-test-kit";
-
-let ids = 0;
-
-class FakeSession implements ClientSession {
-  readonly id = `fake-${++ids}`;
-  readonly jid: string;
-  readonly account: string;
-  readonly local: string;
-  readonly domain: string;
-  readonly sent: Element[] = [];
-  closedWith: { condition: string; text?: string } | null = null;
-  failSend = false;
-  /** Called from closeWithStreamError, as a stream layer that reports the close at once would. */
-  onClose: (() => void) | null = null;
-
-  constructor(
-    jid: string,
-    readonly resource = jid.split("/")[1] ?? "",
-  ) {
-    this.jid = jid;
-    this.account = jid.split("/")[0] ?? "";
-    this.local = this.account.split("@")[0] ?? "";
-    this.domain = this.account.split("@")[1] ?? "";
-  }
-
-  send(stanza: Element): void {
-    if (this.failSend) throw new Error("socket exploded");
-    this.sent.push(stanza);
-  }
-
-  closeWithStreamError(condition: string, text?: string): void {
-    this.closedWith = text === undefined ? { condition } : { condition, text };
-    this.onClose?.();
-  }
-}
+import { FakeSession } from "../test-support/fake-session";
+import { errorOf, sleep } from "../test-support/session-kit";
 
 const managers: SessionManager[] = [];
 function manager(appServerTimeoutMs = 5000): { sm: SessionManager; log: PushLog } {

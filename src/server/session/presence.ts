@@ -12,26 +12,26 @@
  */
 import type { Element } from "@xmpp/xml";
 import type { PresenceState } from "../../protocol/policy/types";
-import { isOnline, isReceiving } from "../../protocol/routing";
+import { isReceiving } from "../../protocol/routing";
 import { stanzaError } from "../../protocol/stanzas/errors";
 import { parsePresence } from "../../protocol/stanzas/presence";
 import { attrOf, cloneElement, el } from "../../protocol/stanzas/xml-util";
 import { parseAddress, type Address } from "./address";
-import { afterDelivery, replyError, sendTo, type SmContext } from "./context";
+import { afterDelivery, replyError, sendTo, type SessionContext } from "./context";
+import type { SessionEvents } from "./events";
 import type { Host } from "./hosts";
 import { snapshotOf, type SessionRecord } from "./session-registry";
 
 export interface PresenceHooks {
   /** The session went from not receiving to receiving (offline messages are due). */
   becameReceiving(host: Host, record: SessionRecord): void;
-  /** Every available presence, after the state and broadcasts are done (Tigase's ping). */
-  availablePresence(host: Host, record: SessionRecord): void;
 }
 
 export class PresenceService {
   constructor(
-    private readonly ctx: SmContext,
+    private readonly ctx: SessionContext,
     private readonly hooks: PresenceHooks,
+    private readonly events: SessionEvents,
   ) {}
 
   handle(sender: SessionRecord, stanza: Element): void {
@@ -59,7 +59,7 @@ export class PresenceService {
       if (parsed.status !== undefined) presence.status = parsed.status;
       this.available(host, sender, stanza, presence);
     } else if (parsed.kind === "unavailable") {
-      this.unavailable(sender, stanza);
+      this.unavailable(host, sender, stanza);
     } else {
       this.ctx.logger.debug(`ignored ${parsed.kind} presence from ${sender.session.jid}: no rosters on this server`);
     }
@@ -76,7 +76,6 @@ export class PresenceService {
   private available(host: Host, sender: SessionRecord, stanza: Element, presence: PresenceState): void {
     const before = snapshotOf(sender);
     const wasReceiving = isReceiving(before);
-    const wasOnline = isOnline(before, host.options);
     const initial = sender.presence === null;
 
     sender.presence = presence;
@@ -97,13 +96,15 @@ export class PresenceService {
     }
 
     const after = snapshotOf(sender);
-    if (!wasOnline && isOnline(after, host.options)) this.ctx.pushedSinceOnline.delete(sender.session.account);
     if (!wasReceiving && isReceiving(after)) this.hooks.becameReceiving(host, sender);
-    afterDelivery(this.ctx.logger, `presence push for ${sender.session.jid}`, () => this.hooks.availablePresence(host, sender));
+    afterDelivery(this.ctx.logger, `presence push for ${sender.session.jid}`, () =>
+      this.events.presenceChanged(host, sender, { available: true, before, after }),
+    );
   }
 
-  private unavailable(sender: SessionRecord, stanza: Element): void {
+  private unavailable(host: Host, sender: SessionRecord, stanza: Element): void {
     if (!sender.presence) return;
+    const before = snapshotOf(sender);
     sender.presence = null;
     sender.lastPresence = null;
     const copy = cloneElement(stanza);
@@ -111,6 +112,10 @@ export class PresenceService {
     copy.attrs.from = sender.session.jid;
     this.broadcast(sender, copy);
     sendTo(this.ctx.logger, sender, addressed(copy, sender.session.jid));
+    const after = snapshotOf(sender);
+    afterDelivery(this.ctx.logger, `presence push for ${sender.session.jid}`, () =>
+      this.events.presenceChanged(host, sender, { available: false, before, after }),
+    );
   }
 
   private directed(sender: SessionRecord, to: Address, stanza: Element): void {

@@ -3,24 +3,26 @@
  * (stanzas between local hosts are routed in-process, e.g. alice@tigase.localhost's pushes reach
  * pushsvc@localhost/sink). It wires the parts together and makes each stanza fail alone: whatever
  * a handler throws is logged and answered with `internal-server-error`, never crashing the
- * process or touching other sessions.
+ * process or touching other sessions. It decides no push: it tells the push module (push/) what
+ * happened (events.ts), as Prosody's session manager fires the events mod_cloud_notify hooks.
  *
  * XEP-0198 (issue 5): a hibernated session stays in the registry with state `hibernated` and its
  * presence (nobody sees it go unavailable: for RFC 6121 the resource is still there), so the push
  * policies see it; stanzas routed to it are queued by the stream layer. When it expires it is gone
  * like any closed session, and what its client never acknowledged is re-routed (unacked.ts).
- * Each step is written to the decision record (`session-hibernated`, `-resumed`, `-expired`,
- * `-closed`), so the playground can show why a push did or did not follow.
+ * Each step is written to the decision record (`session-hibernated` and `-resumed` by the push
+ * module, with what they mean for pushes; `-expired` and `-closed` here), so the playground can
+ * show why a push did or did not follow.
  */
 import type { Element } from "@xmpp/xml";
-import { presenceText, regsPhrase } from "../../protocol/policy/common";
-import type { PushPolicy, QueuedStanzaSnapshot, RegistrationSnapshot, SessionSnapshot } from "../../protocol/policy/types";
-import { messageSnapshot } from "../../protocol/stanzas/message";
+import type { AccountState } from "../../protocol/account";
+import type { PushPolicy, RegistrationSnapshot, SessionSnapshot } from "../../protocol/policy/types";
 import type { UnackedOutcome } from "../../protocol/push-log";
 import { stanzaError } from "../../protocol/stanzas/errors";
 import { attrOf, localName } from "../../protocol/stanzas/xml-util";
 import type { ClientSession, Logger, SessionCloseReason, StanzaSink, UnackedStanza, VirtualHostConfig } from "../types";
-import { replyError, type SmContext } from "./context";
+import { AccountBook } from "./account-book";
+import { replyError, type SessionContext } from "./context";
 import { DecisionRecorder } from "./decision-recorder";
 import { HostTable, type Host } from "./hosts";
 import { IqRouter } from "./iq-router";
@@ -28,9 +30,9 @@ import { MessageRouter } from "./messages";
 import { DEFAULT_OFFLINE_CAP, OfflineStore } from "./offline-store";
 import { PresenceService } from "./presence";
 import type { PushLog } from "./push-log-store";
-import { PushService } from "./push-service";
-import { RegistrationStore } from "./registration-store";
-import { SessionRegistry, snapshotOf, type SessionRecord } from "./session-registry";
+import { PushModule } from "./push/push-module";
+import { plural, seconds } from "./sentences";
+import { SessionRegistry, type SessionRecord } from "./session-registry";
 import { TimerSet } from "./timers";
 import { noUnacked, UnackedRouter } from "./unacked";
 
@@ -45,11 +47,11 @@ export interface SessionManagerOptions {
 }
 
 export class SessionManager implements StanzaSink {
-  private readonly ctx: SmContext;
+  private readonly ctx: SessionContext;
   private readonly presence: PresenceService;
   private readonly messages: MessageRouter;
   private readonly iqs: IqRouter;
-  private readonly push: PushService;
+  private readonly push: PushModule;
   private readonly unacked: UnackedRouter;
 
   constructor(options: SessionManagerOptions) {
@@ -59,22 +61,18 @@ export class SessionManager implements StanzaSink {
       hosts: new HostTable(options.hosts),
       sessions: new SessionRegistry(),
       offline: new OfflineStore(options.offlineCap ?? DEFAULT_OFFLINE_CAP),
-      registrations: new RegistrationStore(),
+      accounts: new AccountBook(),
       pushLog,
       recorder: new DecisionRecorder(pushLog, logger),
       logger,
       timers: new TimerSet((err) => logger.error("session manager timer failed", { error: err })),
       appServerTimeoutMs: options.appServerTimeoutMs,
-      pushedSinceOnline: new Map(),
     };
-    this.push = new PushService(this.ctx);
+    this.push = new PushModule(this.ctx);
     this.messages = new MessageRouter(this.ctx, this.push);
     this.iqs = new IqRouter(this.ctx, this.push);
-    this.unacked = new UnackedRouter(this.ctx, this.iqs);
-    this.presence = new PresenceService(this.ctx, {
-      becameReceiving: (_host, record) => this.messages.deliverOffline(record),
-      availablePresence: (host, record) => this.push.onAvailablePresence(host, record),
-    });
+    this.unacked = new UnackedRouter(this.ctx, this.iqs, this.push);
+    this.presence = new PresenceService(this.ctx, { becameReceiving: (_host, record) => this.messages.deliverOffline(record) }, this.push);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -165,35 +163,7 @@ export class SessionManager implements StanzaSink {
       if (!record || !host) return;
       record.state = "hibernated";
       record.hibernatedAt = Date.now();
-      const account = session.account;
-      const sessions = this.ctx.sessions.snapshotsOf(account);
-      const registrations = this.ctx.registrations.list(account);
-      const unacked = info.unacked.length;
-      const decision = unacked === 0
-        ? null
-        : (host.policy.onHibernation?.({
-            account,
-            sessions,
-            registrations,
-            sessionId: session.id,
-            queued: info.unacked.map(({ stanza }) => queuedSnapshot(stanza, host.domain)),
-            options: host.options,
-          }) ?? null);
-      const queued = unacked > 0 ? ` (${plural(unacked, "stanza")} already unacknowledged)` : "";
-      const entry = this.ctx.recorder.sessionState(host, account, "session-hibernated", {
-        resource: session.resource,
-        sessionId: session.id,
-        sessions,
-        unacked,
-        resumptionTimeoutMs: info.resumptionTimeoutMs,
-        ...(decision ? { decision } : {}),
-        why:
-          `${session.resource}'s socket went away without </close> while XEP-0198 resumption was on, so the session is kept ` +
-          `for ${seconds(info.resumptionTimeoutMs)} (${presenceText(snapshotOf(record))}) and stanzas for it are queued${queued}. ` +
-          HIBERNATION_EFFECT[host.policy.name] +
-          (decision ? `. Now: ${decision.reason}` : ""),
-      });
-      for (const push of decision?.pushes ?? []) this.push.publishAll(host, account, [{ key: push.key, delayMs: 0 }], push.summary, entry.seq);
+      this.push.hibernated(host, record, info);
     });
   }
 
@@ -204,23 +174,7 @@ export class SessionManager implements StanzaSink {
       if (!record || !host) return;
       record.state = "connected";
       delete record.hibernatedAt;
-      const cancelled = this.push.cancelBatchesFor(session.id);
-      const keys = cancelled.map((c) => c.key);
-      const dropped = keys.length === 0
-        ? ""
-        : `; the batched push for ${regsPhrase(keys)} (decision #${cancelled.flatMap((c) => c.causeSeqs).join(", #")}) is dropped because the session is alive again, as Prosody stops its smacks timer on resumption`;
-      this.ctx.recorder.sessionState(host, session.account, "session-resumed", {
-        resource: session.resource,
-        sessionId: session.id,
-        sessions: this.ctx.sessions.snapshotsOf(session.account),
-        unacked: info.redelivered,
-        hibernatedMs: info.hibernatedMs,
-        redelivered: info.redelivered,
-        cancelledPushes: keys,
-        why:
-          `${session.resource} resumed its session on a new stream ${info.hibernatedMs > 0 ? `after ${seconds(info.hibernatedMs)} of hibernation` : "before the old socket was noticed gone"}; ` +
-          `${plural(info.redelivered, "unacknowledged stanza")} re-sent${dropped}`,
-      });
+      this.push.resumed(host, record, info);
     });
   }
 
@@ -234,7 +188,7 @@ export class SessionManager implements StanzaSink {
 
   /** The account's push registrations, least recently enabled first. */
   registrationsOf(account: string): RegistrationSnapshot[] {
-    return this.ctx.registrations.list(account.toLowerCase());
+    return this.ctx.accounts.registrations(account.toLowerCase());
   }
 
   /** The push policy of a virtual host; throws for a domain this server does not serve. */
@@ -251,9 +205,14 @@ export class SessionManager implements StanzaSink {
     return this.ctx.offline.count(account.toLowerCase());
   }
 
+  /** The account's push state (src/protocol/account): registrations and counters. */
+  accountState(account: string): AccountState {
+    return this.ctx.accounts.get(account.toLowerCase());
+  }
+
   /** spec's message-count basis for the account. */
   pushedSinceOnline(account: string): number {
-    return this.ctx.pushedSinceOnline.get(account.toLowerCase()) ?? 0;
+    return this.ctx.accounts.get(account.toLowerCase()).pushedSinceOnline;
   }
 
   /** Publishes still waiting for the App Server's answer. */
@@ -288,29 +247,6 @@ export class SessionManager implements StanzaSink {
       this.ctx.logger.error(`${what} failed`, { error: err });
     }
   }
-}
-
-/** What hibernation means for pushes under each policy (design §0.2, B.2 rows 11-12). */
-const HIBERNATION_EFFECT: Record<PushPolicy["name"], string> = {
-  spec: "spec counts a hibernated session as not receiving, so messages for the account are pushed as if nobody received them",
-  tigase: "Tigase has no stream-management trigger: the session keeps its last presence, and pushes follow that presence as before",
-  prosody: "Prosody pushes the registrations this session enabled for what gets queued, batched by mod_cloud_notify's 1 s timer",
-  ejabberd: "ejabberd pushes the registrations this session enabled at once for each stanza queued while the session is pending",
-};
-
-/** What the policies read of one unacknowledged stanza. */
-function queuedSnapshot(stanza: Element, ownDomain: string): QueuedStanzaSnapshot {
-  const name = localName(stanza);
-  if (name === "message") return { name, message: messageSnapshot(stanza, { ownDomain }) };
-  return { name: name === "iq" ? "iq" : "presence" };
-}
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function closeReasonText(reason: SessionCloseReason): string {

@@ -5,7 +5,7 @@ import { NS } from "../../protocol/ns";
 import { parseDiscoInfo } from "../../protocol/stanzas/disco";
 import { attrOf, findChild } from "../../protocol/stanzas/xml-util";
 import { startTestServer, type TestServer } from "../test-support";
-import { connect, errorOf, type Inbox } from "./sm-test-kit";
+import { connect, errorOf, type Inbox } from "../test-support/session-kit";
 
 let t: TestServer;
 const open: Inbox[] = [];

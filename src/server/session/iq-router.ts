@@ -2,7 +2,7 @@
  * Iq routing and the server's own iq handlers (RFC 6120 §8.2.3, §10.5; RFC 6121 §8.5).
  *
  * - To a local domain: disco#info, disco#items, ping; a result/error there may answer one of the
- *   server's push publishes (PushService.handleIqAnswer), otherwise it is dropped.
+ *   server's push publishes (PushModule.handleIqAnswer), otherwise it is dropped.
  * - To the sender's own bare JID (or no `to`): disco#info (account view), push enable/disable,
  *   the decision log (log-iq.ts).
  * - To another account's bare JID: `service-unavailable` (the server does not answer for others).
@@ -20,11 +20,11 @@ import { stanzaError } from "../../protocol/stanzas/errors";
 import { iqChild, isIqType } from "../../protocol/stanzas/iq";
 import { attrOf, cloneElement, el, localName, nsOf } from "../../protocol/stanzas/xml-util";
 import { parseAddress, type Address } from "./address";
-import { replyError, resultFor, type SmContext } from "./context";
+import { replyError, resultFor, type SessionContext } from "./context";
 import { accountDiscoInfo, domainDiscoInfo } from "./disco";
 import type { Host } from "./hosts";
 import { answerLogIq } from "./log-iq";
-import type { PushService } from "./push-service";
+import type { PushModule } from "./push/push-module";
 import type { SessionRecord } from "./session-registry";
 
 type IqHandler = (sender: SessionRecord, iq: Element, host: Host, type: IqType) => void;
@@ -41,8 +41,8 @@ export class IqRouter {
   private readonly accountHandlers: HandlerTable = new Map();
 
   constructor(
-    private readonly ctx: SmContext,
-    private readonly push: PushService,
+    private readonly ctx: SessionContext,
+    private readonly push: PushModule,
   ) {
     this.domainHandlers.set(handlerKey("get", NS.discoInfo, "query"), (sender, iq, host) => {
       if (this.refuseNode(sender, iq)) return;

@@ -26,7 +26,8 @@ import { addDelay, messageSnapshot, messageType } from "../../protocol/stanzas/m
 import { attrOf, cloneElement, localName } from "../../protocol/stanzas/xml-util";
 import type { ClientSession, UnackedStanza } from "../types";
 import { parseAddress } from "./address";
-import { sendTo, type SmContext } from "./context";
+import { sendTo, type SessionContext } from "./context";
+import type { SessionEvents } from "./events";
 import type { IqRouter } from "./iq-router";
 import type { SessionRecord } from "./session-registry";
 
@@ -36,8 +37,9 @@ export function noUnacked(): UnackedOutcome {
 
 export class UnackedRouter {
   constructor(
-    private readonly ctx: SmContext,
+    private readonly ctx: SessionContext,
     private readonly iqs: IqRouter,
+    private readonly events: SessionEvents,
   ) {}
 
   /** Call after the session left the registry, so it is no longer a target. */
@@ -84,6 +86,7 @@ export class UnackedRouter {
       const stored = message.delayedByOwnDomain ? cloneElement(stanza) : addDelay(stanza, { from: host.domain, stamp: at });
       const dropped = this.ctx.offline.store(account, stored);
       if (dropped > 0) this.ctx.logger.warn(`offline store of ${account} is full: dropped ${dropped} oldest message(s)`);
+      this.events.storedOffline(host, account);
       outcome.storedOffline++;
       return;
     }

@@ -1,7 +1,7 @@
 /**
- * Test helpers for the session manager tests: an inbox over a real @xmpp/client session (wait for
- * a stanza, or check that none came within a short window) and an App Server sink that answers
- * publishes as told. Tests only.
+ * Test helpers for the session manager tests (src/server/session): an inbox over a real
+ * @xmpp/client session (wait for a stanza, or check that none came within a short window) and an
+ * App Server sink that answers publishes as told.
  */
 import { xml, type Client } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
@@ -11,7 +11,7 @@ import type { StanzaErrorSpec } from "../../protocol/policy/types";
 import { parseStanzaError } from "../../protocol/stanzas/errors";
 import { parsePushPublish, type ParsedPushPublish } from "../../protocol/stanzas/push";
 import { attrOf, findChild, findClientChild, textOf } from "../../protocol/stanzas/xml-util";
-import { connectClient, stopQuietly } from "../test-support";
+import { connectClient, stopQuietly } from "./client";
 
 /** The short window in which "nothing arrives" is checked (the server is in-process). */
 export const QUIET_MS = 400;

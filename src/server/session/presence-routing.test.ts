@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { NS } from "../../protocol/ns";
 import { attrOf, findChild } from "../../protocol/stanzas/xml-util";
 import { errorsOf, startTestServer, type TestServer } from "../test-support";
-import { chat, connect, errorOf, eventually, isMessageWithBody, isPresenceFrom, presence, type Inbox } from "./sm-test-kit";
+import { chat, connect, errorOf, eventually, isMessageWithBody, isPresenceFrom, presence, type Inbox } from "../test-support/session-kit";
 
 let t: TestServer;
 const open: Inbox[] = [];

@@ -5,26 +5,25 @@ import { buildIq } from "../../protocol/stanzas/iq";
 import { attrOf } from "../../protocol/stanzas/xml-util";
 import type { StanzaErrorSpec } from "../../protocol/policy/types";
 import type { Logger } from "../types";
+import type { AccountBook } from "./account-book";
 import type { DecisionRecorder } from "./decision-recorder";
 import type { HostTable } from "./hosts";
 import type { OfflineStore } from "./offline-store";
 import type { PushLog } from "./push-log-store";
-import type { RegistrationStore } from "./registration-store";
 import type { SessionRecord, SessionRegistry } from "./session-registry";
 import type { TimerSet } from "./timers";
 
-export interface SmContext {
+export interface SessionContext {
   hosts: HostTable;
   sessions: SessionRegistry;
   offline: OfflineStore;
-  registrations: RegistrationStore;
+  /** Registrations and push counters per account (src/protocol/account). */
+  accounts: AccountBook;
   pushLog: PushLog;
   recorder: DecisionRecorder;
   logger: Logger;
   timers: TimerSet;
   appServerTimeoutMs: number;
-  /** spec's `message-count` basis: messages pushed since the account last had an online session. */
-  pushedSinceOnline: Map<string, number>;
 }
 
 /** Answers a stanza with an RFC 6120 §8.3 error, to the session that sent it. */

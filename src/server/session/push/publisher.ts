@@ -1,26 +1,20 @@
 /**
- * XEP-0357 on the user's server (design §0.2): registrations from `enable`/`disable`, the publish
- * to the App Server and its answer, remote disable (§9) and Tigase's presence ping. Every
- * decision comes from the host's PushPolicy; this module only carries it out and records it.
+ * The publish to the App Server (XEP-0357 §8) and its answer: at once or through a delay batch,
+ * each publish logged with the decision that caused it, each answer folded into the account's
+ * registration by the shared account model (src/protocol/account).
  */
 import { randomUUID } from "node:crypto";
 import type { Element } from "@xmpp/xml";
-import type {
-  AppServerOutcome,
-  IqType,
-  RegistrationKey,
-  RegistrationSnapshot,
-  StanzaErrorSpec,
-  SummaryFields,
-} from "../../protocol/policy/types";
-import { parseStanzaError, stanzaError } from "../../protocol/stanzas/errors";
-import { buildPushPublish, parseDisable, parseEnable, type ParsedRemoteDisable } from "../../protocol/stanzas/push";
-import { attrOf } from "../../protocol/stanzas/xml-util";
-import { parseAddress } from "./address";
-import { replyError, resultFor, type SmContext } from "./context";
-import { keyLabel, type PublishDelay } from "./decision-recorder";
-import type { Host } from "./hosts";
-import type { SessionRecord } from "./session-registry";
+import { appServerAnswer } from "../../../protocol/account";
+import type { AppServerOutcome, RegistrationKey, RegistrationSnapshot, StanzaErrorSpec, SummaryFields } from "../../../protocol/policy/types";
+import { parseStanzaError, stanzaError } from "../../../protocol/stanzas/errors";
+import { buildPushPublish } from "../../../protocol/stanzas/push";
+import { attrOf } from "../../../protocol/stanzas/xml-util";
+import { parseAddress } from "../address";
+import type { SessionContext } from "../context";
+import { keyLabel, type PublishDelay } from "../decision-recorder";
+import type { Host } from "../hosts";
+import type { SessionRecord } from "../session-registry";
 
 interface PendingPublish {
   host: Host;
@@ -59,143 +53,12 @@ export interface CancelledBatch {
   causeSeqs: number[];
 }
 
-export class PushService {
+export class Publisher {
   private readonly pending = new Map<string, PendingPublish>();
   private readonly batches = new Map<string, PendingBatch>();
   private publishCounter = 0;
 
-  constructor(private readonly ctx: SmContext) {}
-
-  // -------------------------------------------------------------------------------------------
-  // enable / disable (XEP-0357 §6, §7)
-
-  enable(sender: SessionRecord, iq: Element, host: Host, iqType: IqType): void {
-    const { session } = sender;
-    const parsed = parseEnable(iq);
-    if (!parsed) throw new Error("enable handler called without <enable/>");
-    const policy = host.policy;
-    const rejected = policy.validateEnable({
-      iqType,
-      jid: parsed.jid,
-      node: parsed.node,
-      away: parsed.away,
-      senderFullJid: session.jid,
-    });
-    // The policy checks presence and shape; the server still needs a routable JID to publish to.
-    const pushJid = parsed.jid === undefined ? null : parseAddress(parsed.jid);
-    const error = rejected ?? (pushJid ? null : { ...stanzaError("jid-malformed"), text: "the push service jid is not a valid JID" });
-    if (error || !pushJid) {
-      const spec = error ?? stanzaError("bad-request");
-      this.ctx.recorder.registration(host, session.account, "enable", {
-        resource: session.resource,
-        key: parsed.jid !== undefined ? { jid: parsed.jid, node: parsed.node ?? "" } : null,
-        error: spec,
-        why: `enable refused with ${spec.type}/${spec.condition}${spec.text ? `: ${spec.text}` : ""}`,
-      });
-      replyError(sender, iq, spec);
-      return;
-    }
-
-    const registration: RegistrationSnapshot = {
-      jid: pushJid.full,
-      node: parsed.node ?? "",
-      away: policy.parseAwayFlag(parsed.away),
-      enabledBySessionId: session.id,
-      enabledByResource: session.resource,
-      publishOptions: parsed.publishOptions,
-      errorCount: 0,
-    };
-    const replacing = this.ctx.registrations.get(session.account, registration) !== null;
-    const evicted = this.ctx.registrations.upsert(session.account, registration, policy.maxRegistrations);
-    this.ctx.recorder.registration(host, session.account, "enable", {
-      resource: session.resource,
-      key: { jid: registration.jid, node: registration.node },
-      registration,
-      why: `${replacing ? "replaced the registration with the same jid and node" : "new registration"}; away=${registration.away}` +
-        (parsed.away !== undefined ? ` (sent away='${parsed.away}')` : ""),
-    });
-    for (const old of evicted) {
-      this.ctx.recorder.registration(host, session.account, "registration-removed", {
-        resource: null,
-        key: { jid: old.jid, node: old.node },
-        registration: old,
-        why: `LRU: the account holds at most ${policy.maxRegistrations} registrations under ${policy.name}; this was the least recently enabled`,
-      });
-    }
-    session.send(resultFor(iq));
-  }
-
-  disable(sender: SessionRecord, iq: Element, host: Host, iqType: IqType): void {
-    const { session } = sender;
-    const parsed = parseDisable(iq);
-    if (!parsed) throw new Error("disable handler called without <disable/>");
-    const jid = parsed.jid === undefined ? undefined : (parseAddress(parsed.jid)?.full ?? parsed.jid);
-    const matched = jid === undefined ? [] : this.ctx.registrations.match(session.account, jid, parsed.node);
-    const error = host.policy.validateDisable({ iqType, jid, node: parsed.node, matched: matched.length });
-    const scope = parsed.node === undefined ? `every node of ${jid ?? "(no jid)"}` : `${jid ?? "(no jid)"}#${parsed.node}`;
-    if (error) {
-      this.ctx.recorder.registration(host, session.account, "disable", {
-        resource: session.resource,
-        key: jid !== undefined && parsed.node !== undefined ? { jid, node: parsed.node } : null,
-        error,
-        why: `disable of ${scope} refused with ${error.type}/${error.condition}${error.text ? `: ${error.text}` : ""}`,
-      });
-      replyError(sender, iq, error);
-      return;
-    }
-    if (matched.length === 0) {
-      this.ctx.recorder.registration(host, session.account, "disable", {
-        resource: session.resource,
-        key: jid !== undefined && parsed.node !== undefined ? { jid, node: parsed.node } : null,
-        why: `disable of ${scope} matched no registration`,
-      });
-    }
-    for (const registration of matched) {
-      this.ctx.registrations.remove(session.account, registration);
-      this.ctx.recorder.registration(host, session.account, "disable", {
-        resource: session.resource,
-        key: { jid: registration.jid, node: registration.node },
-        registration,
-        why: `disabled by ${session.resource} (${scope})`,
-      });
-    }
-    session.send(resultFor(iq));
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // remote disable (XEP-0357 §9)
-
-  /**
-   * Handles the App Server's "affiliation none" message. Returns true when the server consumed it;
-   * false when the policy ignores §9 and the message goes on to be routed like any other.
-   */
-  remoteDisable(host: Host, account: string, request: ParsedRemoteDisable): boolean {
-    const key: RegistrationKey = { jid: parseAddress(request.jid)?.full ?? request.jid, node: request.node };
-    if (!host.policy.honoursRemoteDisable) {
-      this.ctx.recorder.registration(host, account, "disable", {
-        resource: null,
-        key,
-        why: `remote disable from ${key.jid} for node ${key.node} ignored: ${host.policy.name} does not honour XEP-0357 §9`,
-      });
-      return false;
-    }
-    const removed = this.ctx.registrations.remove(account, key);
-    if (removed) {
-      this.ctx.recorder.registration(host, account, "registration-removed", {
-        resource: null,
-        key,
-        registration: removed,
-        why: `remote disable by the App Server ${key.jid} (XEP-0357 §9)`,
-      });
-    } else {
-      this.ctx.recorder.registration(host, account, "disable", {
-        resource: null,
-        key,
-        why: `remote disable from ${key.jid} for node ${key.node} matched no registration`,
-      });
-    }
-    return true;
-  }
+  constructor(private readonly ctx: SessionContext) {}
 
   // -------------------------------------------------------------------------------------------
   // publishing (XEP-0357 §8) and the App Server's answer
@@ -221,7 +84,7 @@ export class PushService {
   cancelBatchesFor(sessionId: string): CancelledBatch[] {
     const cancelled: CancelledBatch[] = [];
     for (const [id, batch] of this.batches) {
-      const registration = this.ctx.registrations.get(batch.account, batch.key);
+      const registration = this.ctx.accounts.registration(batch.account, batch.key);
       if (registration?.enabledBySessionId !== sessionId) continue;
       this.ctx.timers.clear(batch.timer);
       this.batches.delete(id);
@@ -275,7 +138,7 @@ export class PushService {
     delay?: PublishDelay,
   ): void {
     // Re-read: a delayed publish must not go to a registration disabled in the meantime.
-    const registration = this.ctx.registrations.get(account, key);
+    const registration = this.ctx.accounts.registration(account, key);
     if (!registration) {
       this.ctx.logger.debug(`publish to ${keyLabel(key)} for ${account} skipped: the registration is gone`, { causeSeq });
       return;
@@ -336,8 +199,9 @@ export class PushService {
 
   private settle(iqId: string, pending: PendingPublish, outcome: AppServerOutcome): void {
     const { host, account, key } = pending;
-    const current = this.ctx.registrations.get(account, key);
-    const reaction = host.policy.onAppServerOutcome(current ?? pending.registration, outcome);
+    const { reaction, current, removed } = this.ctx.accounts.apply(account, (state) =>
+      appServerAnswer(state, host.policy, key, outcome, pending.registration),
+    );
     this.ctx.recorder.publishOutcome(
       host,
       account,
@@ -346,18 +210,14 @@ export class PushService {
       outcome,
       current ? reaction : { ...reaction, why: `${reaction.why} (the registration no longer exists; nothing to change)` },
     );
-    if (!current) return;
-    if (reaction.action === "remove") {
-      this.ctx.registrations.remove(account, key);
+    if (removed) {
       const what = outcome.kind === "error" ? `error ${outcome.type}/${outcome.condition}` : outcome.kind;
       this.ctx.recorder.registration(host, account, "registration-removed", {
         resource: null,
         key,
-        registration: { ...current, errorCount: reaction.errorCount },
+        registration: removed,
         why: `App Server answered publish ${iqId} with ${what}: ${reaction.why}`,
       });
-    } else {
-      this.ctx.registrations.setErrorCount(account, key, reaction.errorCount);
     }
   }
 
@@ -372,30 +232,6 @@ export class PushService {
     }
     // A domain, a bare JID (the server answers for the account) or a resource that is gone.
     return { error: stanzaError("service-unavailable") };
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Tigase's "messages retrieved" ping (design §B.3)
-
-  onAvailablePresence(host: Host, record: SessionRecord): void {
-    const account = record.session.account;
-    const sessions = this.ctx.sessions.snapshotsOf(account);
-    const registrations = this.ctx.registrations.list(account);
-    const decision = host.policy.onAvailablePresence({
-      account,
-      sessions,
-      registrations,
-      sessionId: record.session.id,
-      options: host.options,
-    });
-    if (!decision) return;
-    const entry = this.ctx.recorder.presenceDecision(host, account, {
-      resource: record.session.resource,
-      sessions,
-      registrations,
-      decision,
-    });
-    this.publishAll(host, account, decision.push.map((key) => ({ key, delayMs: 0 })), decision.summary, entry.seq);
   }
 
   /** Pending publishes and batches are dropped with the timers (SessionManager.close). */

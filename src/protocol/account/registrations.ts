@@ -1,0 +1,151 @@
+/**
+ * Operations on an account's push registrations (XEP-0357 §6, §7, §9 and the App Server's
+ * answers), each deciding by the host's PushPolicy: whether an enable or disable is accepted,
+ * how the away flag is stored, how many registrations are kept (Prosody's push_max_devices LRU),
+ * whether a remote disable counts, and how App Server errors are counted and when they remove.
+ */
+import type {
+  AppServerOutcome,
+  AppServerReaction,
+  DataForm,
+  EnableRequest,
+  IqType,
+  PushPolicy,
+  RegistrationKey,
+  RegistrationSnapshot,
+  StanzaErrorSpec,
+} from "../policy/types";
+import { stanzaError } from "../stanzas/errors";
+import { copyRegistration, findRegistration, sameKey, type AccountState } from "./state";
+
+export interface EnableOperation {
+  /** The request as received (raw attribute values), as the policy validates it. */
+  request: EnableRequest;
+  /**
+   * The push service JID as the server will address it (normalized); null when it is not a JID
+   * the server can route to. Absent: `request.jid` as given.
+   */
+  pushJid?: string | null;
+  publishOptions: DataForm | null;
+  /** Session that sent the enable, and its resource. */
+  sessionId: string;
+  resource: string;
+}
+
+export type EnableResult =
+  | { state: AccountState; refused: StanzaErrorSpec }
+  | {
+      state: AccountState;
+      refused: null;
+      registration: RegistrationSnapshot;
+      /** A registration with the same jid and node was replaced whole (and is now the most recent). */
+      replaced: boolean;
+      /** Least recently enabled registrations removed to respect `policy.maxRegistrations`. */
+      evicted: RegistrationSnapshot[];
+    };
+
+const UNROUTABLE_PUSH_JID: StanzaErrorSpec = stanzaError("jid-malformed", "the push service jid is not a valid JID");
+
+export function enable(state: AccountState, policy: PushPolicy, op: EnableOperation): EnableResult {
+  const { request } = op;
+  const pushJid = op.pushJid === undefined ? (request.jid ?? null) : op.pushJid;
+  // The policy checks presence and shape; the server still needs a routable JID to publish to.
+  const refused = policy.validateEnable(request) ?? (pushJid === null ? UNROUTABLE_PUSH_JID : null);
+  if (refused || pushJid === null) return { state, refused: refused ?? UNROUTABLE_PUSH_JID };
+
+  const registration: RegistrationSnapshot = {
+    jid: pushJid,
+    node: request.node ?? "",
+    away: policy.parseAwayFlag(request.away),
+    enabledBySessionId: op.sessionId,
+    enabledByResource: op.resource,
+    publishOptions: op.publishOptions,
+    errorCount: 0,
+  };
+  const others = state.registrations.filter((r) => !sameKey(r, registration));
+  const replaced = others.length !== state.registrations.length;
+  const all = [...others, copyRegistration(registration)];
+  const overflow = Math.max(0, all.length - Math.max(0, policy.maxRegistrations));
+  return {
+    state: { ...state, registrations: all.slice(overflow) },
+    refused: null,
+    registration,
+    replaced,
+    evicted: all.slice(0, overflow),
+  };
+}
+
+export interface DisableOperation {
+  iqType: IqType;
+  /** The push service JID (normalized as the server compares it); undefined when the request had none. */
+  jid?: string;
+  /** One node, or undefined for every node of `jid`. */
+  node?: string;
+}
+
+export interface DisableResult {
+  state: AccountState;
+  refused: StanzaErrorSpec | null;
+  /** Registrations removed, in the account's order; empty when it matched none. */
+  removed: RegistrationSnapshot[];
+}
+
+export function disable(state: AccountState, policy: PushPolicy, op: DisableOperation): DisableResult {
+  const { jid, node } = op;
+  const matched = jid === undefined ? [] : state.registrations.filter((r) => r.jid === jid && (node === undefined || r.node === node));
+  const refused = policy.validateDisable({ iqType: op.iqType, jid, node, matched: matched.length });
+  if (refused) return { state, refused, removed: [] };
+  return { state: { ...state, registrations: state.registrations.filter((r) => !matched.includes(r)) }, refused: null, removed: matched };
+}
+
+/** Removes one registration whatever the policy (the server reported it gone, a remote disable was honoured). */
+export function removeRegistration(state: AccountState, key: RegistrationKey): { state: AccountState; removed: RegistrationSnapshot | null } {
+  const removed = findRegistration(state, key);
+  if (!removed) return { state, removed: null };
+  return { state: { ...state, registrations: state.registrations.filter((r) => r !== removed) }, removed };
+}
+
+export interface RemoteDisableResult {
+  state: AccountState;
+  /** false: the policy ignores XEP-0357 §9, and the message is routed like any other. */
+  honoured: boolean;
+  removed: RegistrationSnapshot | null;
+}
+
+/** The App Server's XEP-0357 §9 "affiliation none" notification for `key`. */
+export function remoteDisable(state: AccountState, policy: PushPolicy, key: RegistrationKey): RemoteDisableResult {
+  if (!policy.honoursRemoteDisable) return { state, honoured: false, removed: null };
+  return { ...removeRegistration(state, key), honoured: true };
+}
+
+export interface AppServerAnswerResult {
+  state: AccountState;
+  reaction: AppServerReaction;
+  /** The registration the answer applied to; null when it was gone already (nothing changed). */
+  current: RegistrationSnapshot | null;
+  /** The registration as removed (with its final error count) when the policy removes it. */
+  removed: RegistrationSnapshot | null;
+}
+
+/**
+ * Folds the App Server's answer to one publish into the registration's error count, removing it
+ * when the policy says so. `published` is the registration as it was when the publish went out,
+ * which the policy judges when the registration is gone by the time the answer comes.
+ */
+export function appServerAnswer(
+  state: AccountState,
+  policy: PushPolicy,
+  key: RegistrationKey,
+  outcome: AppServerOutcome,
+  published?: RegistrationSnapshot,
+): AppServerAnswerResult {
+  const current = findRegistration(state, key);
+  const judged = current ?? published;
+  const reaction = judged ? policy.onAppServerOutcome(judged, outcome) : { action: "keep" as const, errorCount: 0, why: "no such registration" };
+  if (!current) return { state, reaction, current: null, removed: null };
+  const updated = { ...current, errorCount: reaction.errorCount };
+  if (reaction.action === "remove") {
+    return { state: { ...state, registrations: state.registrations.filter((r) => r !== current) }, reaction, current, removed: updated };
+  }
+  return { state: { ...state, registrations: state.registrations.map((r) => (r === current ? updated : r)) }, reaction, current, removed: null };
+}

@@ -1,0 +1,177 @@
+/**
+ * Every push the server sends starts here, the way Prosody's mod_cloud_notify hooks the session
+ * manager's events: a routed message, offline storage, XEP-0198 hibernation and resumption, a
+ * presence change. Each trigger asks the host's PushPolicy, writes the decision to the record and
+ * hands the publishes to the Publisher; registrations and counters change only through the
+ * shared account model (src/protocol/account), as the playground's predictions do.
+ */
+import type { Element } from "@xmpp/xml";
+import { accountOnline, decideMessage, offlineDelivered, storedOffline } from "../../../protocol/account";
+import { presenceText, regsPhrase } from "../../../protocol/policy/common";
+import type { IqType, PushPolicy, QueuedStanzaSnapshot, SessionSnapshot } from "../../../protocol/policy/types";
+import { isOnline } from "../../../protocol/routing";
+import { messageSnapshot } from "../../../protocol/stanzas/message";
+import { parseRemoteDisable } from "../../../protocol/stanzas/push";
+import { attrOf, localName } from "../../../protocol/stanzas/xml-util";
+import type { UnackedStanza } from "../../types";
+import type { SessionContext } from "../context";
+import type { MessageRoutedEvent, SessionEvents } from "../events";
+import type { Host } from "../hosts";
+import { plural, seconds } from "../sentences";
+import { snapshotOf, type SessionRecord } from "../session-registry";
+import { Publisher } from "./publisher";
+import { RegistrationIqs } from "./registration-iqs";
+
+export class PushModule implements SessionEvents {
+  private readonly publisher: Publisher;
+  private readonly registrations: RegistrationIqs;
+
+  constructor(private readonly ctx: SessionContext) {
+    this.publisher = new Publisher(ctx);
+    this.registrations = new RegistrationIqs(ctx);
+  }
+
+  // ---- the account's own iqs and the App Server's answers ------------------------------------
+
+  enable(sender: SessionRecord, iq: Element, host: Host, iqType: IqType): void {
+    this.registrations.enable(sender, iq, host, iqType);
+  }
+
+  disable(sender: SessionRecord, iq: Element, host: Host, iqType: IqType): void {
+    this.registrations.disable(sender, iq, host, iqType);
+  }
+
+  /** An iq result/error to a local domain that may answer a pending publish; whether it did. */
+  handleIqAnswer(domain: string, iq: Element, from: string): boolean {
+    return this.publisher.handleIqAnswer(domain, iq, from);
+  }
+
+  // ---- session manager events --------------------------------------------------------------
+
+  messageToAccount(host: Host, account: string, stanza: Element): boolean {
+    const request = parseRemoteDisable(stanza);
+    return request !== null && this.registrations.remoteDisable(host, account, request);
+  }
+
+  messageRouted(event: MessageRoutedEvent): void {
+    const { host, account, sender, stanza, sessions, delivery } = event;
+    const { input, decision } = this.ctx.accounts.apply(account, (state) =>
+      decideMessage(state, host.policy, { account, sessions, message: event.message, delivery, options: host.options }),
+    );
+    const entry = this.ctx.recorder.messageDecision(host, account, {
+      messageId: attrOf(stanza, "id") ?? null,
+      from: attrOf(stanza, "from") ?? sender.session.jid,
+      to: event.to,
+      sessions: input.sessions,
+      registrations: input.registrations,
+      delivery,
+      decision,
+    });
+    const pushes = decision.verdicts.filter((v) => v.push).map((v) => ({ key: v.key, delayMs: v.delayMs ?? decision.delayMs }));
+    this.publisher.publishAll(host, account, pushes, decision.summary, entry.seq);
+  }
+
+  storedOffline(_host: Host, account: string): void {
+    this.ctx.accounts.update(account, (state) => storedOffline(state, this.ctx.offline.cap));
+  }
+
+  offlineDelivered(_host: Host, record: SessionRecord): void {
+    this.ctx.accounts.update(record.session.account, offlineDelivered);
+  }
+
+  presenceChanged(host: Host, record: SessionRecord, change: { available: boolean; before: SessionSnapshot; after: SessionSnapshot }): void {
+    const account = record.session.account;
+    if (!isOnline(change.before, host.options) && isOnline(change.after, host.options)) this.ctx.accounts.update(account, accountOnline);
+    if (change.available) this.presencePing(host, record);
+  }
+
+  hibernated(host: Host, record: SessionRecord, info: { unacked: readonly UnackedStanza[]; resumptionTimeoutMs: number }): void {
+    const { session } = record;
+    const account = session.account;
+    const sessions = this.ctx.sessions.snapshotsOf(account);
+    const unacked = info.unacked.length;
+    const decision = unacked === 0
+      ? null
+      : (host.policy.onHibernation?.({
+          account,
+          sessions,
+          registrations: this.ctx.accounts.registrations(account),
+          sessionId: session.id,
+          queued: info.unacked.map(({ stanza }) => queuedSnapshot(stanza, host.domain)),
+          options: host.options,
+        }) ?? null);
+    const queued = unacked > 0 ? ` (${plural(unacked, "stanza")} already unacknowledged)` : "";
+    const entry = this.ctx.recorder.sessionState(host, account, "session-hibernated", {
+      resource: session.resource,
+      sessionId: session.id,
+      sessions,
+      unacked,
+      resumptionTimeoutMs: info.resumptionTimeoutMs,
+      ...(decision ? { decision } : {}),
+      why:
+        `${session.resource}'s socket went away without </close> while XEP-0198 resumption was on, so the session is kept ` +
+        `for ${seconds(info.resumptionTimeoutMs)} (${presenceText(snapshotOf(record))}) and stanzas for it are queued${queued}. ` +
+        HIBERNATION_EFFECT[host.policy.name] +
+        (decision ? `. Now: ${decision.reason}` : ""),
+    });
+    for (const push of decision?.pushes ?? []) this.publisher.publishAll(host, account, [{ key: push.key, delayMs: 0 }], push.summary, entry.seq);
+  }
+
+  resumed(host: Host, record: SessionRecord, info: { redelivered: number; hibernatedMs: number }): void {
+    const { session } = record;
+    const cancelled = this.publisher.cancelBatchesFor(session.id);
+    const keys = cancelled.map((c) => c.key);
+    const dropped = keys.length === 0
+      ? ""
+      : `; the batched push for ${regsPhrase(keys)} (decision #${cancelled.flatMap((c) => c.causeSeqs).join(", #")}) is dropped because the session is alive again, as Prosody stops its smacks timer on resumption`;
+    this.ctx.recorder.sessionState(host, session.account, "session-resumed", {
+      resource: session.resource,
+      sessionId: session.id,
+      sessions: this.ctx.sessions.snapshotsOf(session.account),
+      unacked: info.redelivered,
+      hibernatedMs: info.hibernatedMs,
+      redelivered: info.redelivered,
+      cancelledPushes: keys,
+      why:
+        `${session.resource} resumed its session on a new stream ${info.hibernatedMs > 0 ? `after ${seconds(info.hibernatedMs)} of hibernation` : "before the old socket was noticed gone"}; ` +
+        `${plural(info.redelivered, "unacknowledged stanza")} re-sent${dropped}`,
+    });
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  /** Pending publishes and batches are dropped with the timers (SessionManager.close). */
+  close(): void {
+    this.publisher.close();
+  }
+
+  get pendingCount(): number {
+    return this.publisher.pendingCount;
+  }
+
+  /** Tigase's "messages retrieved" ping on an available presence (design §B.3). */
+  private presencePing(host: Host, record: SessionRecord): void {
+    const account = record.session.account;
+    const sessions = this.ctx.sessions.snapshotsOf(account);
+    const registrations = this.ctx.accounts.registrations(account);
+    const decision = host.policy.onAvailablePresence({ account, sessions, registrations, sessionId: record.session.id, options: host.options });
+    if (!decision) return;
+    const entry = this.ctx.recorder.presenceDecision(host, account, { resource: record.session.resource, sessions, registrations, decision });
+    this.publisher.publishAll(host, account, decision.push.map((key) => ({ key, delayMs: 0 })), decision.summary, entry.seq);
+  }
+}
+
+/** What hibernation means for pushes under each policy (design §0.2, B.2 rows 11-12). */
+const HIBERNATION_EFFECT: Record<PushPolicy["name"], string> = {
+  spec: "spec counts a hibernated session as not receiving, so messages for the account are pushed as if nobody received them",
+  tigase: "Tigase has no stream-management trigger: the session keeps its last presence, and pushes follow that presence as before",
+  prosody: "Prosody pushes the registrations this session enabled for what gets queued, batched by mod_cloud_notify's 1 s timer",
+  ejabberd: "ejabberd pushes the registrations this session enabled at once for each stanza queued while the session is pending",
+};
+
+/** What the policies read of one unacknowledged stanza. */
+function queuedSnapshot(stanza: Element, ownDomain: string): QueuedStanzaSnapshot {
+  const name = localName(stanza);
+  if (name === "message") return { name, message: messageSnapshot(stanza, { ownDomain }) };
+  return { name: name === "iq" ? "iq" : "presence" };
+}
