@@ -1,13 +1,13 @@
 // The harness itself against the reference server: chain semantics, the expectation steps, the
 // sink's answer modes, dropped sockets, events and the serialisable observation.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { PublishOutcomeEntry } from "../protocol/push-log";
-import { startTestServer } from "../server/test-support/test-server";
-import type { TestServer } from "../server/test-support/test-server";
-import { PushHarness } from "./harness";
-import type { PushHarnessOptions } from "./harness";
-import { testHarnessOptions } from "./test-harness-options";
-import type { HarnessEvent } from "./types";
+import type { PublishOutcomeEntry } from "../../protocol/push-log";
+import { startTestServer } from "../../server/test-support/test-server";
+import type { TestServer } from "../../server/test-support/test-server";
+import { PushHarness } from ".";
+import type { PushHarnessOptions } from ".";
+import { testHarnessOptions } from "../test-support/harness-options";
+import type { HarnessEvent } from "../types";
 
 let server: TestServer;
 
