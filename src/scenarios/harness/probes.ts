@@ -10,7 +10,7 @@ import { describePublishes } from "./describe";
 import { HarnessStepError } from "./errors";
 import type { CollectOptions, ExpectDeliveryOptions, ExpectNoPushOptions, ExpectPushOptions } from "./options";
 
-export function publishMatches(p: ObservedPublish, nodeLabel: string | undefined, kind: PublishKind | "any"): boolean {
+function publishMatches(p: ObservedPublish, nodeLabel: string | undefined, kind: PublishKind | "any"): boolean {
   if (kind !== "any" && p.kind !== kind) return false;
   return nodeLabel === undefined || p.nodeLabel === nodeLabel;
 }
