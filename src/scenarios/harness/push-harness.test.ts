@@ -41,7 +41,7 @@ async function outcomesOnceLogged(account: string, count: number): Promise<Publi
   return outcomesFor(account);
 }
 
-describe.concurrent("PushHarness", () => {
+describe.concurrent("PushHarness: the chain, iqs and expectations", () => {
   it("records an offline push with its node label, payload, sender and answer", async () => {
     await withHarness(harness(), async (h) => {
       await h.connect("A2").enable("A2", { node: "N", publishOptions: { secret: "s3cret" } }).disconnect("A2").send({ body: "hello" }).expectPush({ node: "N" });
@@ -113,6 +113,9 @@ describe.concurrent("PushHarness", () => {
     });
   });
 
+});
+
+describe.concurrent("PushHarness: the sink, sessions and what it records", () => {
   it("answers publishes with a chosen stanza error, which the server logs", async () => {
     await withHarness(harness(), async (h) => {
       await h
