@@ -30,7 +30,7 @@ export function timeSync<T>(fn: () => T): { ms: number; value: T } {
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /** Whether heap figures are taken after a full GC (`node --expose-gc`). */
-export const GC_AVAILABLE = typeof gc === "function";
+const GC_AVAILABLE = typeof gc === "function";
 
 export interface HeapSample {
   heapUsed: number;

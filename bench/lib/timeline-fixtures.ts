@@ -14,7 +14,7 @@ import { buildChatMessage } from "../../src/protocol/stanzas/message";
 import { buildPresence } from "../../src/protocol/stanzas/presence";
 import { buildDisable, buildEnable, buildPushPublish } from "../../src/protocol/stanzas/push";
 
-export const LANES: readonly LaneId[] = ["res-1", "res-2", "res-3", "sender", "sink", "server", "playground"];
+const LANES: readonly LaneId[] = ["res-1", "res-2", "res-3", "sender", "sink", "server", "playground"];
 
 const ACCOUNT = "alice@localhost";
 const SENDER = "bob@localhost/B";

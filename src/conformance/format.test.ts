@@ -1,7 +1,7 @@
 // Markdown and JSON export of a suite report, and the CLI's progress line.
 import { describe, expect, it } from "vitest";
 import { escapeMarkdown, progressLine, toJson, toMarkdown } from "./format";
-import { scenarioReport, suiteReport } from "./test-fixtures";
+import { scenarioReport, suiteReport } from "./test-support/fixtures";
 import type { SuiteReport } from "./types";
 
 function sample(): SuiteReport {

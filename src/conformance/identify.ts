@@ -39,7 +39,7 @@ function share(score: PolicyScore): number {
 }
 
 /** `prosody: 12/12` */
-export function formatScore(policy: PolicyName, score: PolicyScore): string {
+function formatScore(policy: PolicyName, score: PolicyScore): string {
   return `${policy}: ${score.matched}/${score.total}`;
 }
 

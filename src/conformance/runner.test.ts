@@ -11,7 +11,7 @@ import { xml } from "@xmpp/client";
 import { connectClient, stopQuietly } from "../server/test-support/client";
 import { buildChatMessage } from "../protocol/stanzas/message";
 import { foreignSenders, runSuite, UnknownScenarioError } from "./runner";
-import { observation } from "./test-fixtures";
+import { observation } from "./test-support/fixtures";
 import type { SuiteProgress, SuiteTarget } from "./types";
 
 let server: TestServer;

@@ -57,7 +57,7 @@ export class UnknownScenarioError extends Error {
 }
 
 /** Catalogue scenarios by id (case-insensitive); throws UnknownScenarioError naming every unknown id. */
-export function selectScenarios(selection?: readonly (Scenario | string)[]): Scenario[] {
+function selectScenarios(selection?: readonly (Scenario | string)[]): Scenario[] {
   if (!selection) return [...SCENARIOS];
   const unknown: string[] = [];
   const picked = selection.flatMap((item) => {
@@ -237,7 +237,7 @@ export function foreignSenders(observation: Observation, offlineFrom: readonly s
 }
 
 /** Harness options for one scenario: fresh resources (and, in fresh mode, fresh usernames) tagged `tag`. */
-export function harnessOptions(target: SuiteTarget, waits: HarnessWaits, tag: string, onEvent?: (event: HarnessEvent) => void): PushHarnessOptions {
+function harnessOptions(target: SuiteTarget, waits: HarnessWaits, tag: string, onEvent?: (event: HarnessEvent) => void): PushHarnessOptions {
   const fresh = target.accounts === "fresh";
   const user = (c: Credentials): Credentials => (fresh ? { ...c, username: `${c.username}-${tag}` } : { ...c });
   const options: PushHarnessOptions = {

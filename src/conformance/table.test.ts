@@ -17,7 +17,7 @@ import {
   renderTable,
   spliceTable,
 } from "./table";
-import { scenarioReport, suiteReport } from "./test-fixtures";
+import { scenarioReport, suiteReport } from "./test-support/fixtures";
 import type { SuiteReport } from "./types";
 
 function prosodyLike(name: string): SuiteReport {

@@ -14,7 +14,7 @@ export const TABLE_END = "<!-- conformance:end -->";
 export const BEHAVES_LIKE_ROW = "Behaves like";
 
 /** Columns in this order when present; others follow in the order measured. */
-export const COLUMN_ORDER = ["reference/spec", "reference/tigase", "reference/prosody", "reference/ejabberd", "Prosody", "ejabberd"];
+const COLUMN_ORDER = ["reference/spec", "reference/tigase", "reference/prosody", "reference/ejabberd", "Prosody", "ejabberd"];
 
 /** Row key (scenario id or BEHAVES_LIKE_ROW) → column → cell text. */
 export interface TableGrid {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { available, chat, hibernated, noPresence } from "./policy/fixtures";
+import { available, chat, hibernated, noPresence } from "./test-support/policy-fixtures";
 import { DEFAULT_POLICY_OPTIONS, type Delivery, type MessageSnapshot, type MessageType, type SessionSnapshot } from "./policy/types";
 import { isAway, isOnline, isReceiving, isRoutable, routeMessage } from "./routing";
 

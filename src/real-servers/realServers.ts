@@ -152,11 +152,3 @@ function rawDataToString(data: WebSocket.RawData): string {
   if (Buffer.isBuffer(data)) return data.toString("utf8");
   return Buffer.from(new Uint8Array(data)).toString("utf8");
 }
-
-/** `isUp` for several servers at once, as a name → up map. */
-export async function whichAreUp(names: readonly RealServerName[], timeoutMs = 2000): Promise<Record<RealServerName, boolean>> {
-  const entries = await Promise.all(names.map(async (name) => [name, await isUp(name, timeoutMs)] as const));
-  const result: Record<RealServerName, boolean> = { prosody: false, ejabberd: false };
-  for (const [name, up] of entries) result[name] = up;
-  return result;
-}

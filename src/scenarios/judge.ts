@@ -222,7 +222,7 @@ function compareSummary(expected: SummaryExpectation, p: ObservedPublish, probe:
 }
 
 /** Notes on what was seen: per probe, the nodes pushed and the summary fields present. */
-export function describeObservation(observation: Observation): string[] {
+function describeObservation(observation: Observation): string[] {
   const notes: string[] = [];
   if (observation.features) notes.push(`features: ${observation.features.join(", ") || "none"}`);
   for (const iq of observation.iqs) {

@@ -11,7 +11,7 @@ import { PushHarness } from "./harness";
 import type { SendOptions } from "./harness";
 import { judge, matchingPolicies } from "./judge";
 import { runScenario } from "./run";
-import { testHarnessOptions } from "./test-harness-options";
+import { testHarnessOptions } from "./test-support/harness-options";
 
 let server: TestServer;
 

@@ -4,7 +4,7 @@ import { startTestServer } from "../server/test-support/test-server";
 import type { TestServer } from "../server/test-support/test-server";
 import { SCENARIOS } from "./catalogue";
 import { runAndJudge } from "./run";
-import { testHarnessOptions } from "./test-harness-options";
+import { testHarnessOptions } from "./test-support/harness-options";
 
 let server: TestServer;
 

@@ -170,83 +170,86 @@ function wentBackwards(acks: number[]): boolean {
   return acks.some((h, i) => i > 0 && h < (acks[i - 1] ?? 0));
 }
 
+/**
+ * Cause 1: the phone makes one iq request after `<enabled/>`, gets two messages and closes
+ * cleanly. Returns what it acknowledged and what the server then hands to the laptop.
+ */
+async function cleanStopAfterIq(server: RealServer, kind: Kind): Promise<{ seen: Observed; clientCount: number; redelivered: string[]; errors: Error[] }> {
+  const { bob } = server.accounts;
+  const device = server.accounts.pushsvc;
+  const tag = `${kind}-${tagOf()}`;
+  const { xmpp: sender } = await connectAs("fixed", server, bob, `sender-${tag}`);
+  let phone: AnyClient | undefined;
+  try {
+    const connected = await connectAs(kind, server, device, `phone-${tag}`);
+    phone = connected.xmpp;
+    const { errors } = connected;
+    const p = phone;
+    const seen = observe(p, tag);
+    // xmpp.js resolves start() before <enabled/> on SASL1 servers.
+    await until(() => p.streamManagement.enabled, "<enabled/>");
+    await p.send(buildPresence());
+    await p.iqCaller.request(buildDiscoInfoQuery({ to: device.jid }), WAIT_MS);
+    const bodies = [`${tag} 1`, `${tag} 2`];
+    for (const body of bodies) await sender.send(buildChatMessage({ to: device.jid, body }));
+    await until(() => seen.bodies.length === bodies.length, "the phone to get both messages");
+    // Let an <r/> the server may send come and go.
+    await sleep(300);
+    const clientCount = p.streamManagement.inbound;
+    await p.stop();
+    const redelivered = await laptopCollects(server, tag, kind === "stock" ? 1 : 0);
+    return { seen, clientCount, redelivered, errors };
+  } finally {
+    if (phone) await stopQuietly(phone);
+    await stopQuietly(sender);
+  }
+}
+
+/**
+ * Cause 2: presence right after start(), sent while `<enable/>` awaits its answer, then one iq
+ * request and idling while the server asks for acks. Whether `<enabled/>`, the presence echo
+ * and the server's `<r/>` reach the client in ONE read is up to the network; `oneRead` makes it
+ * certain (see `batchReadsAfterEnable`).
+ */
+async function promptPresence(server: RealServer, kind: Kind): Promise<{ seen: Observed; errors: Error[]; status: string; clientCount: number }> {
+  const device = server.accounts.pushsvc;
+  const tag = `${kind}-${tagOf()}`;
+  let tablet: AnyClient | undefined;
+  try {
+    const prepare = (xmpp: AnyClient): void => {
+      batchReadsAfterEnable(xmpp, 300);
+      // The app sends presence as soon as it can; here right after <enable/>, so the server
+      // counts the echo (a presence before <enable/> would not count on either side).
+      xmpp.on("send", (element: Element) => {
+        if (element.is("enable", NS.sm)) xmpp.send(buildPresence()).catch(() => undefined);
+      });
+    };
+    const connected = await connectAs(kind, server, device, `tablet-${tag}`, prepare);
+    tablet = connected.xmpp;
+    const { errors } = connected;
+    const t = tablet;
+    const seen = observe(t, tag);
+    await until(() => t.streamManagement.enabled, "<enabled/>");
+    await sleep(300);
+    await t.iqCaller.request(buildDiscoInfoQuery({ to: device.jid }), WAIT_MS).catch(() => undefined);
+    // Servers ask for acks soon after they send stanzas; Prosody kills the stream on a bad one.
+    const stop = Date.now() + 1500;
+    while (Date.now() < stop && errors.length === 0) await sleep(50);
+    return { seen, errors: [...errors], status: t.status, clientCount: t.streamManagement.inbound };
+  } finally {
+    if (tablet) await stopQuietly(tablet);
+  }
+}
+
 describe.each(REAL_SERVER_NAMES.map((name) => REAL_SERVERS[name]))("XEP-0198 acks on $name (REAL_SERVERS)", (server: RealServer) => {
   const { bob } = server.accounts;
   /** The account the simulated devices use (see the file comment). */
   const device = server.accounts.pushsvc;
 
-  /**
-   * Cause 1: the phone makes one iq request after `<enabled/>`, gets two messages and closes
-   * cleanly. Returns what it acknowledged and what the server then hands to the laptop.
-   */
-  async function cleanStopAfterIq(kind: Kind): Promise<{ seen: Observed; clientCount: number; redelivered: string[]; errors: Error[] }> {
-    const tag = `${kind}-${tagOf()}`;
-    const { xmpp: sender } = await connectAs("fixed", server, bob, `sender-${tag}`);
-    let phone: AnyClient | undefined;
-    try {
-      const connected = await connectAs(kind, server, device, `phone-${tag}`);
-      phone = connected.xmpp;
-      const { errors } = connected;
-      const p = phone;
-      const seen = observe(p, tag);
-      // xmpp.js resolves start() before <enabled/> on SASL1 servers.
-      await until(() => p.streamManagement.enabled, "<enabled/>");
-      await p.send(buildPresence());
-      await p.iqCaller.request(buildDiscoInfoQuery({ to: device.jid }), WAIT_MS);
-      const bodies = [`${tag} 1`, `${tag} 2`];
-      for (const body of bodies) await sender.send(buildChatMessage({ to: device.jid, body }));
-      await until(() => seen.bodies.length === bodies.length, "the phone to get both messages");
-      // Let an <r/> the server may send come and go.
-      await sleep(300);
-      const clientCount = p.streamManagement.inbound;
-      await p.stop();
-      const redelivered = await laptopCollects(server, tag, kind === "stock" ? 1 : 0);
-      return { seen, clientCount, redelivered, errors };
-    } finally {
-      if (phone) await stopQuietly(phone);
-      await stopQuietly(sender);
-    }
-  }
-
-  /**
-   * Cause 2: presence right after start(), sent while `<enable/>` awaits its answer, then one iq
-   * request and idling while the server asks for acks. Whether `<enabled/>`, the presence echo
-   * and the server's `<r/>` reach the client in ONE read is up to the network; `oneRead` makes it
-   * certain (see `batchReadsAfterEnable`).
-   */
-  async function promptPresence(kind: Kind): Promise<{ seen: Observed; errors: Error[]; status: string; clientCount: number }> {
-    const tag = `${kind}-${tagOf()}`;
-    let tablet: AnyClient | undefined;
-    try {
-      const prepare = (xmpp: AnyClient): void => {
-        batchReadsAfterEnable(xmpp, 300);
-        // The app sends presence as soon as it can; here right after <enable/>, so the server
-        // counts the echo (a presence before <enable/> would not count on either side).
-        xmpp.on("send", (element: Element) => {
-          if (element.is("enable", NS.sm)) xmpp.send(buildPresence()).catch(() => undefined);
-        });
-      };
-      const connected = await connectAs(kind, server, device, `tablet-${tag}`, prepare);
-      tablet = connected.xmpp;
-      const { errors } = connected;
-      const t = tablet;
-      const seen = observe(t, tag);
-      await until(() => t.streamManagement.enabled, "<enabled/>");
-      await sleep(300);
-      await t.iqCaller.request(buildDiscoInfoQuery({ to: device.jid }), WAIT_MS).catch(() => undefined);
-      // Servers ask for acks soon after they send stanzas; Prosody kills the stream on a bad one.
-      const stop = Date.now() + 1500;
-      while (Date.now() < stop && errors.length === 0) await sleep(50);
-      return { seen, errors: [...errors], status: t.status, clientCount: t.streamManagement.inbound };
-    } finally {
-      if (tablet) await stopQuietly(tablet);
-    }
-  }
-
   it("stock @xmpp/client: an iq reply goes uncounted, so a clean stop re-delivers the last message", async (ctx) => {
     ctx.skip(!SELECTED.includes(server.name), SKIP_REASON);
     expect(await isUp(server.name), `${server.name} does not answer at ${server.service}: run ${server.startCommand}`).toBe(true);
-    const { seen, clientCount, redelivered, errors } = await cleanStopAfterIq("stock");
+    const { seen, clientCount, redelivered, errors } = await cleanStopAfterIq(server, "stock");
     // At least the presence echo, the disco#info result and two messages (other sessions of the
     // account may add presences); the stock count misses exactly the disco#info result.
     expect(seen.received).toBeGreaterThanOrEqual(4);
@@ -260,7 +263,7 @@ describe.each(REAL_SERVER_NAMES.map((name) => REAL_SERVERS[name]))("XEP-0198 ack
   it("createXmppClient: counts the iq reply, so a clean stop leaves nothing to re-deliver", async (ctx) => {
     ctx.skip(!SELECTED.includes(server.name), SKIP_REASON);
     expect(await isUp(server.name), `${server.name} does not answer at ${server.service}: run ${server.startCommand}`).toBe(true);
-    const { seen, clientCount, redelivered, errors } = await cleanStopAfterIq("fixed");
+    const { seen, clientCount, redelivered, errors } = await cleanStopAfterIq(server, "fixed");
     expect(seen.received).toBeGreaterThanOrEqual(4);
     expect(clientCount).toBe(seen.received);
     expect(seen.acks.at(-1)).toBe(seen.received);
@@ -271,7 +274,7 @@ describe.each(REAL_SERVER_NAMES.map((name) => REAL_SERVERS[name]))("XEP-0198 ack
   it("stock @xmpp/client: presence right after start() gets acks wrong (Prosody: backwards, and the stream is killed)", async (ctx) => {
     ctx.skip(!SELECTED.includes(server.name), SKIP_REASON);
     expect(await isUp(server.name), `${server.name} does not answer at ${server.service}: run ${server.startCommand}`).toBe(true);
-    const { seen, errors, status } = await promptPresence("stock");
+    const { seen, errors, status } = await promptPresence(server, "stock");
     const acks = `acks sent: ${seen.acks.join(", ")}; stanzas received since <enabled/>: ${seen.received}`;
     if (server.name === "prosody") {
       // Prosody writes <enabled/>, the presence echo and <r/> at once: h=1, then the reset to 0.
@@ -291,7 +294,7 @@ describe.each(REAL_SERVER_NAMES.map((name) => REAL_SERVERS[name]))("XEP-0198 ack
   it("createXmppClient: presence right after start() keeps the count exact and the stream up", async (ctx) => {
     ctx.skip(!SELECTED.includes(server.name), SKIP_REASON);
     expect(await isUp(server.name), `${server.name} does not answer at ${server.service}: run ${server.startCommand}`).toBe(true);
-    const { seen, errors, status, clientCount } = await promptPresence("fixed");
+    const { seen, errors, status, clientCount } = await promptPresence(server, "fixed");
     expect(seen.acks.length, "the server asked for at least one ack").toBeGreaterThan(0);
     expect(wentBackwards(seen.acks), `acks sent: ${seen.acks.join(", ")}`).toBe(false);
     expect(clientCount).toBe(seen.received);

@@ -7,7 +7,7 @@
  * that counts acks correctly); `stock` is @xmpp/client 0.14 as published, whose XEP-0198 counter
  * misses iq replies to its own requests and can move backwards after `<enabled/>`, so Prosody ends
  * its streams ("Client acknowledged less stanzas than already acknowledged") and both servers
- * re-queue the last stanza on a clean close (src/real-servers/sm-ack-repro.ts). With `stock` and
+ * re-queue the last stanza on a clean close (src/real-servers/test-support/sm-ack-repro.ts). With `stock` and
  * stream management on, that failure is left in and reported.
  */
 import { client, xml, type Client } from "@xmpp/client";

@@ -12,7 +12,6 @@ import { ReferenceServer } from "../../../src/server/index";
 import type { ChildMemorySample, ChildReply, ChildRequest } from "./reference-child";
 
 export type TargetName = "reference" | RealServerName | "custom";
-export const TARGET_NAMES: readonly TargetName[] = ["reference", "prosody", "ejabberd", "custom"];
 
 export interface Credentials {
   username: string;
@@ -189,7 +188,7 @@ const PIDFILES: Record<RealServerName, { file: string; expect: string }> = {
 };
 
 /** VmRSS of a live process, or null (no pidfile, recycled pid, not readable). Read-only. */
-export function processRss(pidfile: string, expect: string): { pid: number; rss: number } | null {
+function processRss(pidfile: string, expect: string): { pid: number; rss: number } | null {
   try {
     const pid = Number(readFileSync(pidfile, "utf8").trim());
     if (!Number.isInteger(pid) || pid <= 0) return null;

@@ -1,6 +1,6 @@
 /** How each policy reacts to the App Server's answer to a publish (design B.4, C21, C22). */
 import { describe, expect, it } from "vitest";
-import { registration } from "./fixtures";
+import { registration } from "../test-support/policy-fixtures";
 import { POLICIES } from "./index";
 import type { AppServerOutcome, AppServerReaction, PolicyName, StanzaErrorSpec } from "./types";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isValidJid, joinList, pushedPhrase, regLabel, sessionList } from "./common";
-import { available, hibernated, noPresence } from "./fixtures";
+import { available, hibernated, noPresence } from "../test-support/policy-fixtures";
 
 describe("isValidJid", () => {
   it.each([

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { pushedKeys } from "./common";
-import { SINK, available, chat, chatState, hibernated, input, noPresence, registration } from "./fixtures";
+import { SINK, available, chat, chatState, hibernated, input, noPresence, registration } from "../test-support/policy-fixtures";
 import { POLICIES } from "./index";
 import { POLICY_NAMES, type MessageSnapshot, type PolicyName, type SessionSnapshot } from "./types";
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { pushedKeys } from "./common";
-import { ACCOUNT, BOB, available, bodyless, chat, chatState, hibernated, input, noPresence, registration, sessionIdOf } from "./fixtures";
+import { ACCOUNT, BOB, available, bodyless, chat, chatState, hibernated, input, noPresence, registration, sessionIdOf } from "../test-support/policy-fixtures";
 import { POLICIES } from "./index";
 import { POLICY_NAMES, type PolicyName, type PresencePushInput, type PushDecision } from "./types";
 

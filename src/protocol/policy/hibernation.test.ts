@@ -3,7 +3,7 @@
  * XEP-0198 hibernation while stanzas to it are unacknowledged.
  */
 import { describe, expect, it } from "vitest";
-import { ACCOUNT, available, chat, chatState, hibernated, registration, sessionIdOf, SINK } from "./fixtures";
+import { ACCOUNT, available, chat, chatState, hibernated, registration, sessionIdOf, SINK } from "../test-support/policy-fixtures";
 import { POLICIES } from "./index";
 import { PROSODY_IMPORTANT_BODY } from "./prosody";
 import { EJABBERD_BODY_PLACEHOLDER } from "./ejabberd";

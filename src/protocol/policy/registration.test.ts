@@ -1,7 +1,7 @@
 /** What each policy does with enable and disable requests, and what it advertises. */
 import { describe, expect, it } from "vitest";
 import { NS } from "../ns";
-import { SINK } from "./fixtures";
+import { SINK } from "../test-support/policy-fixtures";
 import { POLICIES, getPolicy, isPolicyName } from "./index";
 import { POLICY_NAMES, type DisableRequest, type EnableRequest, type PolicyName, type StanzaErrorSpec } from "./types";
 

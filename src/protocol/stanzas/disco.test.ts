@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { NS } from "../ns";
 import { buildDiscoInfoQuery, buildDiscoInfoResult, classifyFeature, parseDiscoInfo, PUSH_FEATURES } from "./disco";
 import { parseXml } from "./parse";
-import { parseFrame } from "./test-frames";
+import { parseFrame } from "../test-support/frames";
 
 // Design A.1: the client asks its own bare JID.
 const REQUEST = `<iq type='get' id='d1' from='alice@example.com/phone' to='alice@example.com'>

@@ -13,7 +13,7 @@ import {
   stanzaError,
 } from "./errors";
 import { parseXml } from "./parse";
-import { parseFrame } from "./test-frames";
+import { parseFrame } from "../test-support/frames";
 
 describe("condition lists", () => {
   it("hold the RFC 6120 conditions", () => {

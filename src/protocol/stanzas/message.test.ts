@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { NS } from "../ns";
 import { addDelay, buildChatMessage, chatStateOf, messageSnapshot, messageType, NS_JINGLE_MESSAGE, resourceOf } from "./message";
 import { parseXml } from "./parse";
-import { parseFrame } from "./test-frames";
+import { parseFrame } from "../test-support/frames";
 
 const own = { ownDomain: "localhost" };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseXml } from "./parse";
 import { buildPresence, parsePresence } from "./presence";
-import { parseFrame } from "./test-frames";
+import { parseFrame } from "../test-support/frames";
 
 describe("buildPresence", () => {
   it("builds an initial presence and an away presence", () => {

@@ -14,7 +14,7 @@ import {
   parseRemoteDisable,
 } from "./push";
 import type { ParsedPushPublish } from "./push";
-import { parseFrame } from "./test-frames";
+import { parseFrame } from "../test-support/frames";
 
 /** Narrows a parse result to success, failing the test with the parser's message otherwise. */
 function ok(result: ReturnType<typeof parsePushPublish>): ParsedPushPublish {

@@ -11,7 +11,7 @@ import {
   type RegistrationSnapshot,
   type SessionSnapshot,
   type Show,
-} from "./types";
+} from "../policy/types";
 
 export const ACCOUNT = "alice@localhost";
 export const SINK = "pushsvc@localhost/sink";

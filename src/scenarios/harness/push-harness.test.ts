@@ -1,13 +1,13 @@
 // The harness itself against the reference server: chain semantics, the expectation steps, the
 // sink's answer modes, dropped sockets, events and the serialisable observation.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { PublishOutcomeEntry } from "../protocol/push-log";
-import { startTestServer } from "../server/test-support/test-server";
-import type { TestServer } from "../server/test-support/test-server";
-import { PushHarness } from "./harness";
-import type { PushHarnessOptions } from "./harness";
-import { testHarnessOptions } from "./test-harness-options";
-import type { HarnessEvent } from "./types";
+import type { PublishOutcomeEntry } from "../../protocol/push-log";
+import { startTestServer } from "../../server/test-support/test-server";
+import type { TestServer } from "../../server/test-support/test-server";
+import { PushHarness } from ".";
+import type { PushHarnessOptions } from ".";
+import { testHarnessOptions } from "../test-support/harness-options";
+import type { HarnessEvent } from "../types";
 
 let server: TestServer;
 
@@ -41,7 +41,7 @@ async function outcomesOnceLogged(account: string, count: number): Promise<Publi
   return outcomesFor(account);
 }
 
-describe.concurrent("PushHarness", () => {
+describe.concurrent("PushHarness: the chain, iqs and expectations", () => {
   it("records an offline push with its node label, payload, sender and answer", async () => {
     await withHarness(harness(), async (h) => {
       await h.connect("A2").enable("A2", { node: "N", publishOptions: { secret: "s3cret" } }).disconnect("A2").send({ body: "hello" }).expectPush({ node: "N" });
@@ -113,6 +113,9 @@ describe.concurrent("PushHarness", () => {
     });
   });
 
+});
+
+describe.concurrent("PushHarness: the sink, sessions and what it records", () => {
   it("answers publishes with a chosen stanza error, which the server logs", async () => {
     await withHarness(harness(), async (h) => {
       await h

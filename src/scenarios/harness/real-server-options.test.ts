@@ -1,10 +1,10 @@
 // The harness options that real, shared accounts need: resources tagged per run, disco
 // identities recorded, and XEP-0198 only on the sessions that ask for it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer } from "../server/test-support/test-server";
-import type { TestServer } from "../server/test-support/test-server";
-import { PushHarness } from "./harness";
-import { testHarnessOptions } from "./test-harness-options";
+import { startTestServer } from "../../server/test-support/test-server";
+import type { TestServer } from "../../server/test-support/test-server";
+import { PushHarness } from ".";
+import { testHarnessOptions } from "../test-support/harness-options";
 
 let server: TestServer;
 

@@ -3,7 +3,7 @@
  * (design push-semantics.md section E) and prints what it observes. It does not fix anything.
  *
  *   e2e/real-servers/servers.sh start     # as root
- *   npx tsx src/real-servers/sm-ack-repro.ts [prosody|ejabberd|all]
+ *   npx tsx src/real-servers/test-support/sm-ack-repro.ts [prosody|ejabberd|all]
  *
  * Part 1, clean stop after receiving messages (twice per server, fresh resource and node each):
  *   alice/phone connects, waits for `<enabled/>`, sends available presence, enables push to the
@@ -32,18 +32,18 @@
  * app's first stanza and an `<r/>` in one batch (Prosody does), the reply is counted, the `<r/>`
  * is answered with `h=1`, and then the counter drops back to 0: the next `<a/>` goes backwards.
  */
-import "../test-setup/node-websocket";
+import "../../test-setup/node-websocket";
 import type { Client } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
-import { NS } from "../protocol/ns";
-import { buildDiscoInfoQuery } from "../protocol/stanzas/disco";
-import { buildChatMessage } from "../protocol/stanzas/message";
-import { buildPresence } from "../protocol/stanzas/presence";
-import { buildDisable, buildEnable, isParseFailure, parsePushPublish } from "../protocol/stanzas/push";
-import { findChild, textOf } from "../protocol/stanzas/xml-util";
-import { connectClient, errorsOf, stopQuietly } from "../server/test-support/client";
-import { REAL_SERVERS, isUp, selectedRealServers } from "./realServers";
-import type { RealServer, RealServerName } from "./realServers";
+import { NS } from "../../protocol/ns";
+import { buildDiscoInfoQuery } from "../../protocol/stanzas/disco";
+import { buildChatMessage } from "../../protocol/stanzas/message";
+import { buildPresence } from "../../protocol/stanzas/presence";
+import { buildDisable, buildEnable, isParseFailure, parsePushPublish } from "../../protocol/stanzas/push";
+import { findChild, textOf } from "../../protocol/stanzas/xml-util";
+import { connectClient, errorsOf, stopQuietly } from "../../server/test-support/client";
+import { REAL_SERVERS, isUp, selectedRealServers } from "../realServers";
+import type { RealServer, RealServerName } from "../realServers";
 
 const MESSAGES = 3;
 /** How long to watch for pushes after the clean close, and for offline delivery to the laptop. */

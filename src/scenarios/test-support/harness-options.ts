@@ -2,7 +2,7 @@
  * Harness options for the scenario tests against an in-process reference server: fresh usernames
  * per harness (dev registration creates them on first PLAIN login), PLAIN for speed.
  */
-import type { PushHarnessOptions } from "./harness";
+import type { PushHarnessOptions } from "../harness";
 
 export interface TestHarnessHosts {
   /** Host of the account and the sender (the policy under test). */

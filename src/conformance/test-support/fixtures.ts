@@ -1,9 +1,9 @@
 /** Hand-made reports for the pure formatting, identification and table tests (tests only). */
-import type { PolicyName } from "../protocol/policy/types";
-import type { Verdict } from "../scenarios/judge";
-import type { Level, Observation } from "../scenarios/types";
-import { identifyPolicy, summarize } from "./identify";
-import type { ScenarioReport, SuiteReport } from "./types";
+import type { PolicyName } from "../../protocol/policy/types";
+import type { Verdict } from "../../scenarios/judge";
+import type { Level, Observation } from "../../scenarios/types";
+import { identifyPolicy, summarize } from "../identify";
+import type { ScenarioReport, SuiteReport } from "../types";
 
 export function observation(): Observation {
   return {
