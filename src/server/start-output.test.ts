@@ -26,7 +26,7 @@ function freePort(): Promise<number> {
 /** Runs the `start` script's command line (without npm's own banner) until the URL appears. */
 async function outputUntilUrl(): Promise<string> {
   const script = (JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start;
-  const [command, ...args] = script.split(/\s+/);
+  const [command, ...args] = (script ?? "").split(/\s+/);
   expect(command).toBe("vite");
   const port = await freePort();
   const child = spawn(process.execPath, [resolve(root, "node_modules/vite/bin/vite.js"), ...args, "--port", String(port), "--strictPort"], {
