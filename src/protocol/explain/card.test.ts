@@ -68,12 +68,23 @@ describe("the state on the card", () => {
   it("records each resource's connection, receiving, standing and presence, and marks the deciders", () => {
     const c = card("spec", { sessions: [available("phone", "away"), available("laptop", "dnd", 3), hibernated("tablet"), noPresence("watch")], registrations: R(true) });
     expect(c.resources).toEqual([
-      { resource: "phone", sessionId: "sess-phone", connection: "connected", receiving: true, standing: "away", presence: { show: "away", priority: 0 }, presenceText: "away", enabled: [{ jid: SINK, node: "n-3f9" }], decisive: false },
-      { resource: "laptop", sessionId: "sess-laptop", connection: "connected", receiving: true, standing: "online", presence: { show: "dnd", priority: 3 }, presenceText: "dnd", enabled: [], decisive: true },
-      { resource: "tablet", sessionId: "sess-tablet", connection: "hibernated", receiving: false, standing: "not-receiving", presence: { show: null, priority: 0 }, presenceText: "hibernated, last presence available", enabled: [], decisive: false },
-      { resource: "watch", sessionId: "sess-watch", connection: "connected", receiving: false, standing: "not-receiving", presence: null, presenceText: "no presence yet", enabled: [], decisive: false },
+      { resource: "phone", sessionId: "sess-phone", connection: "connected", receiving: true, standing: "away", countsAs: "away", presence: { show: "away", priority: 0 }, presenceText: "away", enabled: [{ jid: SINK, node: "n-3f9" }], decisive: false },
+      { resource: "laptop", sessionId: "sess-laptop", connection: "connected", receiving: true, standing: "online", countsAs: "online", presence: { show: "dnd", priority: 3 }, presenceText: "dnd", enabled: [], decisive: true },
+      { resource: "tablet", sessionId: "sess-tablet", connection: "hibernated", receiving: false, standing: "not-receiving", countsAs: "not-receiving", presence: { show: null, priority: 0 }, presenceText: "hibernated, last presence available", enabled: [], decisive: false },
+      { resource: "watch", sessionId: "sess-watch", connection: "connected", receiving: false, standing: "not-receiving", countsAs: "not-receiving", presence: null, presenceText: "no presence yet", enabled: [], decisive: false },
     ]);
     expect(c.rule).toEqual({ id: "spec/online-session", title: "a resource is online: nothing is pushed", reason: "resource laptop is online (dnd), so nothing is pushed" });
+  });
+
+  it("says how Tigase counts a resource where it departs from §0.1", () => {
+    const c = card("tigase", { sessions: [available("laptop", "chat"), available("tablet", null, -1), hibernated("phone"), noPresence("watch")], registrations: R(true) });
+    expect(c.resources.map((r) => [r.resource, r.standing, r.countsAs])).toEqual([
+      ["laptop", "online", "away"],
+      ["tablet", "not-receiving", "online"],
+      ["phone", "not-receiving", "online"],
+      ["watch", "not-receiving", "not-receiving"],
+    ]);
+    expect(c.resources.filter((r) => r.decisive).map((r) => r.resource)).toEqual(["tablet", "phone"]);
   });
 
   it("records each registration's jid, node, away flag, error count and enabling session, with its outcome and delay", () => {

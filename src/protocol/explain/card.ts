@@ -38,7 +38,7 @@ export function explain(input: DecisionInput, decision: PushDecision, facts: Exp
     headline: headline(input, decision),
     rule: { id: decision.rule, title: ruleTitle(decision.rule), reason: decision.reason },
     message: messageState(input, decisive),
-    resources: resourceStates(input, decisive),
+    resources: resourceStates(input, decision, decisive),
     registrations: registrationStates(input, decision, decisive, facts.publishes),
     notes: notesFor(input, decision, facts),
   };

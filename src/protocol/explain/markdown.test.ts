@@ -70,6 +70,12 @@ describe("explanationMarkdown", () => {
     expect(md).toContain("> A prediction of the tigase policy from the state the playground observed, not the server's own record.");
   });
 
+  it("shows where the policy counts a resource differently", () => {
+    const inp = input({ sessions: [available("laptop", "chat")], registrations: [registration("n-1", { away: true })] });
+    const md = explanationMarkdown(explain(inp, POLICIES.tigase.decide(inp)));
+    expect(md).toContain("| laptop **(decided)** | connected | yes | chat (priority 0) | online (tigase counts it away) | – |");
+  });
+
   it("reports the App Server's answer with the outcome", () => {
     const inp = input({ sessions: [], registrations: [registration("n-1")] });
     const publishes = [{ key: { jid: inp.registrations[0]?.jid ?? "", node: "n-1" }, outcome: { kind: "timeout" as const }, reaction: { action: "keep" as const, errorCount: 0, why: "kept" } }];

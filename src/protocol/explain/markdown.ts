@@ -25,14 +25,14 @@ export function escapeMarkdown(text: string): string {
 const yesNo = (b: boolean) => (b ? "yes" : "no");
 const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
 
-function resourceRow(r: ResourceState): string {
+function resourceRow(r: ResourceState, policy: ExplanationCard["policy"]): string {
   const presence = r.presence === null ? "none" : `${r.presence.show ?? "available"} (priority ${r.presence.priority})`;
   return row([
     `${escapeMarkdown(r.resource)}${r.decisive ? " **(decided)**" : ""}`,
     r.connection,
     yesNo(r.receiving),
     escapeMarkdown(presence),
-    r.standing,
+    r.countsAs === r.standing ? r.standing : `${r.standing} (${policy} counts it ${r.countsAs})`,
     escapeMarkdown(r.enabled.map(regLabel).join(", ") || "–"),
   ]);
 }
@@ -84,7 +84,7 @@ export function explanationMarkdown(card: ExplanationCard, whatIf: readonly Coun
   if (card.resources.length === 0) lines.push(`No resource of ${escapeMarkdown(card.account)} was connected.`, "");
   else {
     lines.push(row(["Resource", "Connection", "Receiving", "Presence", "Standing", "Enabled"]), row(Array(6).fill("---")));
-    lines.push(...card.resources.map(resourceRow), "");
+    lines.push(...card.resources.map((r) => resourceRow(r, card.policy)), "");
   }
   if (card.registrations.length === 0) lines.push("No push registration was in force.", "");
   else {

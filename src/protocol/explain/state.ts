@@ -82,13 +82,20 @@ export function decisiveParts(input: DecisionInput, decision: PushDecision): Dec
   return { resources: new Set(), registrations: new Set(), message };
 }
 
-export function resourceStates(input: DecisionInput, decisive: Decisive): ResourceState[] {
+/** Tigase's own reading of a session (design §0.2 tigase): `<show>` alone decides, when there is a presence. */
+function tigaseStanding(session: SessionSnapshot): Standing {
+  if (session.presence === null) return "not-receiving";
+  return isTigaseOnline(session) ? "online" : "away";
+}
+
+export function resourceStates(input: DecisionInput, decision: PushDecision, decisive: Decisive): ResourceState[] {
   return input.sessions.map((s) => ({
     resource: s.resource,
     sessionId: s.sessionId,
     connection: s.state,
     receiving: isReceiving(s),
     standing: standingOf(s, input),
+    countsAs: decision.policy === "tigase" ? tigaseStanding(s) : standingOf(s, input),
     presence: s.presence === null ? null : { show: s.presence.show, priority: s.presence.priority },
     presenceText: presenceText(s),
     enabled: input.registrations.filter((r) => r.enabledBySessionId === s.sessionId).map((r) => ({ jid: r.jid, node: r.node })),

@@ -45,6 +45,11 @@ export interface ResourceState {
   connection: "connected" | "hibernated";
   receiving: boolean;
   standing: Standing;
+  /**
+   * How the judging policy counts it where that differs from §0.1: Tigase counts any presence
+   * without <show> as online (priority and hibernation aside) and any <show>, chat included, as away.
+   */
+  countsAs: Standing;
   /** The last available presence: `show` null is plain "available"; null when none was sent. */
   presence: { show: Show | null; priority: number } | null;
   /** "away", "available at priority -1", "no presence yet", "hibernated, last presence away". */
