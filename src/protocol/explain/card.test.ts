@@ -117,6 +117,25 @@ describe("the state on the card", () => {
   });
 });
 
+describe("a decision the explainer does not know", () => {
+  it("falls back to the rule id and the recorded reason (a newer server's record)", () => {
+    const inp = input({ sessions: [available("laptop")], registrations: R(false) });
+    const recorded = { ...POLICIES.prosody.decide(inp), rule: "prosody/some-new-rule", reason: "a newer mod_cloud_notify skipped it" };
+    recorded.verdicts = recorded.verdicts.map((v) => ({ ...v, push: false, why: "not pushed: skipped" }));
+    const c = explain(inp, recorded, { source: "decision-record" });
+    expect(c.rule).toEqual({ id: "prosody/some-new-rule", title: "prosody/some-new-rule", reason: "a newer mod_cloud_notify skipped it" });
+    expect(c.headline).toBe("Not pushed: a newer mod_cloud_notify skipped it.");
+    expect(c.resources.some((r) => r.decisive)).toBe(false);
+  });
+
+  it("trusts the verdicts over its own reading of the paths", () => {
+    const inp = input({ sessions: [available("phone")], registrations: R(false) });
+    const odd = { ...POLICIES.ejabberd.decide(inp), reason: "recorded reason" };
+    odd.verdicts = odd.verdicts.map((v) => ({ ...v, push: true }));
+    expect(explain(inp, odd).headline).toBe("Pushed to n-3f9: recorded reason.");
+  });
+});
+
 describe("facts and notes", () => {
   it("marks a prediction as such and a decision record as the server's", () => {
     const predicted = card("spec", { sessions: [], registrations: R(false) });

@@ -130,12 +130,16 @@ function boundClause(input: DecisionInput, path: BoundPath, group: RegistrationS
 }
 
 const BOUND_ORDER: readonly BoundPath[] = ["offline", "not-alive", "hibernated", "no-body", "alive"];
+const BOUND_PUSHES: ReadonlySet<BoundPath> = new Set(["offline", "not-alive", "hibernated"]);
 
 function boundHeadline(input: DecisionInput, d: PushDecision, policy: "prosody" | "ejabberd"): string | null {
   if (!/\/(offline|session-not-alive|hibernated|session-pending|session-alive|no-body)$/.test(d.rule)) return null;
   const groups = new Map<BoundPath, RegistrationSnapshot[]>();
   for (const reg of input.registrations) {
     const path = boundPath(input, reg, policy);
+    // The paths mirror the policies' own; should they ever drift apart, the policy's reason speaks.
+    const verdict = d.verdicts.find((v) => v.key.jid === reg.jid && v.key.node === reg.node);
+    if (verdict?.push !== BOUND_PUSHES.has(path)) return null;
     groups.set(path, [...(groups.get(path) ?? []), reg]);
   }
   const clauses = BOUND_ORDER.filter((p) => groups.has(p)).map((p) => boundClause(input, p, groups.get(p) ?? [], policy));
