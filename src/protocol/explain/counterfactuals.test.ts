@@ -55,6 +55,13 @@ describe("why not pushed, and what would have pushed it", () => {
     ]);
   });
 
+  it("offers only the policies the caller can switch to", () => {
+    const inp = input({ sessions: [available("laptop")], registrations: R(true) });
+    const kinds = (otherPolicies: PolicyName[]) => counterfactuals(inp, "spec", { otherPolicies }).filter((c) => c.change.kind === "policy").map((c) => c.sentence.split(" policy")[0]);
+    expect(kinds([])).toEqual([]);
+    expect(kinds(["ejabberd", "tigase"])).toEqual(["would have been pushed to n-3f9 under the ejabberd"]);
+  });
+
   it("does not list changes that flip nothing", () => {
     const found = counterfactuals(input({ sessions: [available("laptop")], registrations: R(true) }), "spec");
     const kinds = found.map((c) => c.change.kind);

@@ -15,6 +15,11 @@ export interface CounterfactualOptions {
   sinkJid?: string;
   /** Node for a registration a change enables (default "new-node"); the UI passes a fresh one. */
   newNode?: string;
+  /**
+   * Policies to offer as "under the X policy" (default: the other three). A real server's policy is
+   * not the user's to switch, so the UI passes [] there; the reference server runs any of them.
+   */
+  otherPolicies?: readonly PolicyName[];
 }
 
 export function summarize(d: PushDecision): DecisionSummary {
@@ -22,7 +27,10 @@ export function summarize(d: PushDecision): DecisionSummary {
   return { policy: d.policy, rule: d.rule, pushed: pushedTo.length > 0, pushedTo, reason: d.reason };
 }
 
-/** Most relevant first: the resources the rule rests on, then registrations, the rest, the message, the server. */
+/**
+ * Most relevant first: the resources and registrations the rule rests on, then the other
+ * registrations and resources, the message, disabling, and last the server's policy.
+ */
 const Tier = { DecisiveResource: 0, Registration: 1, OtherResource: 2, Message: 3, Disable: 4, Policy: 5 } as const;
 type Tier = (typeof Tier)[keyof typeof Tier];
 
@@ -113,8 +121,8 @@ function messageCandidates(input: DecisionInput): Candidate[] {
   return out;
 }
 
-function policyCandidates(current: PolicyName): Candidate[] {
-  return POLICY_NAMES.filter((p) => p !== current).map((policy) => ({ change: { kind: "policy", policy }, tier: Tier.Policy, fold: `policy:${policy}` }));
+function policyCandidates(current: PolicyName, offered: readonly PolicyName[]): Candidate[] {
+  return POLICY_NAMES.filter((p) => p !== current && offered.includes(p)).map((policy) => ({ change: { kind: "policy", policy }, tier: Tier.Policy, fold: `policy:${policy}` }));
 }
 
 function outcomeKey(s: DecisionSummary): string {
@@ -147,7 +155,7 @@ export function counterfactuals(input: DecisionInput, policy: PolicyName | PushP
       change: { kind: "connect-resource", resource: newResource, show, priority: 0 }, tier: Tier.OtherResource, fold: "connect",
     })),
     ...messageCandidates(input),
-    ...policyCandidates(name),
+    ...policyCandidates(name, options.otherPolicies ?? POLICY_NAMES),
   ];
   // Stable sort: generation order breaks ties within a tier.
   const ordered = candidates.map((c, i) => ({ c, i })).sort((a, b) => a.c.tier - b.c.tier || a.i - b.i).map(({ c }) => c);
