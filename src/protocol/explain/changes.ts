@@ -147,6 +147,8 @@ const SEND_PHRASE: Record<SendKind, string> = {
   groupchat: "a groupchat message",
 };
 
+const bareJid = (jid: string): string => jid.split("/")[0] ?? jid;
+
 function messagePhrase(m: MessageSnapshot): string {
   if (m.callPropose) return "a call proposal";
   if (m.delayedByOwnDomain) return "an offline message handed out again";
@@ -187,12 +189,10 @@ export function changeClause(input: DecisionInput, change: Change): string {
       const m = input.message;
       const was = m.toResource === null ? "the bare JID" : `the full JID ${input.account}/${m.toResource}`;
       const now = change.to === "bare" ? "the bare JID" : `the full JID ${input.account}/${change.to}`;
-      const kind = sendKindOf(m);
-      if (kind === change.send || (kind === null && change.send === "chat" && m.type === "chat" && m.hasBody)) {
-        return `if bob had sent to ${now} instead of ${was}`;
-      }
+      const sender = bareJid(m.from);
+      if (sendKindOf(m) === change.send) return `if ${sender} had sent to ${now} instead of ${was}`;
       const where = now === was ? "" : ` to ${now}`;
-      return `if bob had sent ${SEND_PHRASE[change.send]}${where} instead of ${messagePhrase(m)}`;
+      return `if ${sender} had sent ${SEND_PHRASE[change.send]}${where} instead of ${messagePhrase(m)}`;
     }
     case "policy":
       return `under the ${change.policy} policy (${POLICY_GIST[change.policy]})`;

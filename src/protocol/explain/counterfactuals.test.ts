@@ -78,7 +78,7 @@ describe("why not pushed, and what would have pushed it", () => {
       "would have been pushed to n-3f9 if phone had sent unavailable presence instead of away (or away at priority -1)",
       "would have been pushed to n-3f9 if phone had disconnected",
       "would have been pushed to n-3f9 if the app on phone had been killed (its session hibernated by stream management)",
-      "would have been pushed to n-3f9 if bob had sent a groupchat message instead of a chat message with a body",
+      "would have been pushed to n-3f9 if bob@localhost had sent a groupchat message instead of a chat message with a body",
       "would have been pushed to n-3f9 under the spec policy (it pushes every registration when no resource is receiving, and only away='true' ones when all receiving resources are away)",
       "would have been pushed to n-3f9 under the tigase policy (it counts only a presence without <show> as online, and once the away trigger fires it pushes every registration)",
     ]);
@@ -103,7 +103,7 @@ describe("why not pushed, and what would have pushed it", () => {
   it("explains a message the playground cannot send as is by the kind it can", () => {
     const spec = { sessions: [available("laptop", "away")], registrations: R(true), message: chatState({ callPropose: true }) };
     expect(sentences("spec", spec)).toEqual([
-      "would have been pushed to n-3f9 if bob had sent a chat message with a body instead of a call proposal",
+      "would have been pushed to n-3f9 if bob@localhost had sent a chat message with a body instead of a call proposal",
       "would have been pushed to n-3f9 under the prosody policy (it ignores away and pushes each registration whose enabling session is gone or hibernated)",
     ]);
     expect(pushes("spec", { ...spec, message: chat() })).toBe(true);
@@ -132,7 +132,7 @@ describe("what would have suppressed a push", () => {
 
   it("the full JID instead of the bare JID, for Tigase's groupchat trigger (B.2 row 14)", () => {
     const spec = { sessions: [available("laptop", "away")], registrations: R(true), message: chat({ type: "groupchat" }) };
-    expect(sentences("tigase", spec)).toContain(`would not have been pushed if bob had sent to the full JID ${ACCOUNT}/laptop instead of the bare JID`);
+    expect(sentences("tigase", spec)).toContain(`would not have been pushed if bob@localhost had sent to the full JID ${ACCOUNT}/laptop instead of the bare JID`);
     expect(pushes("tigase", { ...spec, message: chat({ type: "groupchat", toResource: "laptop" }) })).toBe(false);
   });
 
