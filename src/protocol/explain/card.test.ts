@@ -1,7 +1,7 @@
 /** The explanation card: exact headlines, the state it records, and the facts it carries. */
 import { describe, expect, it } from "vitest";
 import { POLICIES } from "../policy";
-import { ACCOUNT, BOB, SINK, available, chat, chatState, hibernated, input, noPresence, registration } from "../policy/fixtures";
+import { ACCOUNT, BOB, SINK, available, chat, chatState, hibernated, input, noPresence, registration } from "../test-support/policy-fixtures";
 import type { DecisionInput, PolicyName } from "../policy/types";
 import { explain } from "./card";
 import type { ExplainFacts, ExplanationCard } from "./types";

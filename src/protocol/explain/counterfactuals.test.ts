@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { POLICIES } from "../policy";
 import { pushedKeys } from "../policy/common";
-import { ACCOUNT, SINK, available, chat, chatState, hibernated, input, noPresence, registration } from "../policy/fixtures";
+import { ACCOUNT, SINK, available, chat, chatState, hibernated, input, noPresence, registration } from "../test-support/policy-fixtures";
 import type { PolicyName } from "../policy/types";
 import { applyChange, goneSessionId, newSessionId } from "./changes";
 import { counterfactuals } from "./counterfactuals";

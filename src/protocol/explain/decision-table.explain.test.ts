@@ -18,7 +18,7 @@ import {
   noPresence,
   registration,
   type InputSpec,
-} from "../policy/fixtures";
+} from "../test-support/policy-fixtures";
 import { POLICY_NAMES, type MessageSnapshot, type PolicyName, type SessionSnapshot } from "../policy/types";
 import { explain } from "./card";
 import { applyChange } from "./changes";

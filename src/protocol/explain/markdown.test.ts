@@ -1,7 +1,7 @@
 /** "Copy as Markdown": the card's layout, and hostile names that must stay inert text. */
 import { describe, expect, it } from "vitest";
 import { POLICIES } from "../policy";
-import { available, chat, input, registration } from "../policy/fixtures";
+import { available, chat, input, registration } from "../test-support/policy-fixtures";
 import { explain } from "./card";
 import { counterfactuals } from "./counterfactuals";
 import { escapeMarkdown, explanationMarkdown } from "./markdown";
