@@ -21,7 +21,7 @@
  * Top-level keys must be configured virtual hosts.
  */
 import { readFile } from "node:fs/promises";
-import { localpartProblem } from "./stream/jid-check";
+import { localpartProblem } from "../protocol/jid";
 import {
   DEFAULT_SCRAM_ITERATIONS,
   deriveScramCredentials,

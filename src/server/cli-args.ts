@@ -2,7 +2,7 @@
 import { POLICY_NAMES, type PolicyName } from "../protocol/policy/types";
 import { isLogLevel, LOG_LEVELS } from "./logger";
 import { DEFAULT_HOSTS, DEFAULT_WEBSOCKET_PATH, type ReferenceServerOptions } from "./index";
-import { domainpartProblem } from "./stream/jid-check";
+import { domainpartProblem } from "../protocol/jid";
 import { isSaslMechanismName, SASL_MECHANISMS, type SaslMechanismName } from "./stream/sasl";
 import type { VirtualHostConfig } from "./types";
 

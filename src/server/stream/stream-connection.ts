@@ -49,7 +49,7 @@ import {
   type StanzaErrorType,
 } from "./errors";
 import { decodeUtf8, parseFrame, type FrameLimits } from "./frame-parser";
-import { checkJid, formatJid, isParsedJid, resourcepartProblem } from "./jid-check";
+import { checkJid, isParsedJid, prepResourcepart, resourcepartProblem } from "../../protocol/jid";
 import { isStrictBase64 } from "./scram";
 import type { ResumableSessions } from "./resumption";
 import { createSaslExchange, isSaslMechanismName, type SaslExchange, type SaslMechanismName } from "./sasl";
@@ -539,7 +539,7 @@ export class StreamConnection implements SessionTransport {
         this.replyError(el, "modify", "bad-request", `resource rejected: ${problem}`);
         return;
       }
-      resource = requested;
+      resource = prepResourcepart(requested);
     }
     const username = this.username ?? "";
     const session = new BoundSession(this, username, this.domain, resource);
@@ -740,7 +740,7 @@ export class StreamConnection implements SessionTransport {
     const from = el.attrs.from as string | undefined;
     if (from !== undefined) {
       const parsed = checkJid(from);
-      const normal = isParsedJid(parsed) ? formatJid(parsed) : null;
+      const normal = isParsedJid(parsed) ? parsed.full : null;
       if (normal !== session.jid && normal !== session.account) {
         this.closeWithStreamError("invalid-from", `'from' must be ${session.jid} or ${session.account}, not ${JSON.stringify(from)}`);
         return;
