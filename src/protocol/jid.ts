@@ -31,10 +31,10 @@ export interface JidProblem {
   problem: string;
 }
 
-export const MAX_PART_BYTES = 1023;
+const MAX_PART_BYTES = 1023;
 const utf8 = new TextEncoder();
 
-export function utf8Length(text: string): number {
+function utf8Length(text: string): number {
   return utf8.encode(text).length;
 }
 
@@ -59,7 +59,7 @@ function describeChar(ch: string): string {
 // ---- preparation (the normalised forms compared and stored) ------------------------------------
 
 /** UsernameCaseMapped: lower case, NFC. */
-export function prepLocalpart(local: string): string {
+function prepLocalpart(local: string): string {
   return local.toLowerCase().normalize("NFC");
 }
 
@@ -182,7 +182,7 @@ export function isValidJid(input: string): boolean {
 }
 
 /** Build from parts already prepared (no checks). */
-export function makeJid(local: string, domain: string, resource = ""): Jid {
+function makeJid(local: string, domain: string, resource = ""): Jid {
   const bareJid = local ? `${local}@${domain}` : domain;
   return { local, domain, resource, bare: bareJid, full: resource ? `${bareJid}/${resource}` : bareJid };
 }

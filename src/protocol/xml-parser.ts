@@ -51,7 +51,7 @@ export interface XmlParseOptions {
   namespaces?: boolean;
 }
 
-export const RESTRICTED = {
+const RESTRICTED = {
   comment: "a comment is restricted XML in XMPP (RFC 6120 §11.1)",
   processingInstruction: "a processing instruction is restricted XML in XMPP (RFC 6120 §11.1)",
   doctype: "a DTD is restricted XML in XMPP (RFC 6120 §11.1)",

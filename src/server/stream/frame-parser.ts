@@ -7,7 +7,7 @@
  * instructions) reported as `restricted-xml`. Depth and attribute count are bounded so a frame under
  * the byte cap still cannot cost much to hold or to serialise recursively.
  */
-import { parseElement, type ElementErrorCondition, type ElementParseResult } from "../../protocol/stanzas/parse";
+import { parseElement, type ElementParseResult } from "../../protocol/stanzas/parse";
 
 export interface FrameLimits {
   /** Maximum UTF-8 bytes of one frame (checked by the caller before decoding). */
@@ -24,10 +24,6 @@ export const DEFAULT_FRAME_LIMITS: FrameLimits = {
   maxAttributes: 128,
 };
 
-export type FrameErrorCondition = ElementErrorCondition;
-
-export type FrameParseResult = ElementParseResult;
-
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Decode a text frame's bytes; null when they are not valid UTF-8. */
@@ -39,7 +35,7 @@ export function decodeUtf8(bytes: Uint8Array): string | null {
   }
 }
 
-export function parseFrame(text: string, limits: FrameLimits = DEFAULT_FRAME_LIMITS): FrameParseResult {
+export function parseFrame(text: string, limits: FrameLimits = DEFAULT_FRAME_LIMITS): ElementParseResult {
   if (text.trim() === "") {
     return { ok: false, condition: "not-well-formed", reason: "empty frame: every frame must be one complete XML element (RFC 7395 §3.3.3)" };
   }
