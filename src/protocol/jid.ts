@@ -59,7 +59,7 @@ function describeChar(ch: string): string {
 // ---- preparation (the normalised forms compared and stored) ------------------------------------
 
 /** UsernameCaseMapped: lower case, NFC. */
-function prepLocalpart(local: string): string {
+export function prepLocalpart(local: string): string {
   return local.toLowerCase().normalize("NFC");
 }
 

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import xml, { type Element } from "@xmpp/xml";
 import { NS } from "../../protocol/ns";
-import { prepResourcepart, resourcepartProblem } from "../../protocol/jid";
+import { prepDomainpart, prepResourcepart, resourcepartProblem } from "../../protocol/jid";
 import { BoundSession } from "./bound-session";
 import { buildSaslFailure, type SaslFailureCondition } from "./errors";
 import { isStrictBase64 } from "./scram";
@@ -28,7 +28,7 @@ export class Negotiation {
     const restart = fields.phase === "awaiting-restart";
     const lang = el.attrs["xml:lang"];
     if (typeof lang === "string" && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(lang)) fields.lang = lang;
-    const to = typeof el.attrs.to === "string" ? el.attrs.to.toLowerCase().replace(/\.$/, "") : "";
+    const to = typeof el.attrs.to === "string" ? prepDomainpart(el.attrs.to) : "";
     if (!restart && opts.hosts.includes(to)) fields.domain = to;
 
     if (!to) return ctx.closeWithStreamError("host-unknown", "<open/> must name the virtual host in 'to' (RFC 7395 §3.4)");

@@ -116,6 +116,18 @@ describe("Negotiation", () => {
     expect(fake.sink.sessionBound).toHaveBeenCalledWith(fake.fields.session);
   });
 
+  it("logs a decomposed username in as its NFC form, the form stanza addresses are compared in", async () => {
+    const fake = fakeStream("sasl");
+    const negotiation = new Negotiation(fake.ctx);
+    await negotiation.onSasl(el(`<auth xmlns='${NS.sasl}' mechanism='PLAIN'>${Buffer.from("\u0000Jose\u0301\u0000pass").toString("base64")}</auth>`));
+    expect(fake.fields.username).toBe("jos\u00e9");
+    fake.fields.phase = "bind";
+    negotiation.onBeforeBound(el(`<iq xmlns='jabber:client' type='set' id='b'><bind xmlns='${NS.bind}'><resource>r</resource></bind></iq>`));
+    deliverStanza(fake.ctx, el("<message from='jose\u0301@localhost/r' to='bob@localhost'/>"));
+    expect(fake.streamErrors).toEqual([]);
+    expect(fake.sink.stanza).toHaveBeenCalledTimes(1);
+  });
+
   it("counts SASL failures and ends the stream at the limit", async () => {
     const fake = fakeStream("sasl");
     const negotiation = new Negotiation(fake.ctx);
