@@ -3,7 +3,7 @@
  * highlighting (rendered by the UI as plain text spans, never as HTML), masking of SASL
  * credentials in raw frames, and a coarse stanza classification for filters. Isomorphic and pure.
  */
-import { SaxesParser } from "saxes";
+import { parseXmlEvents } from "./xml-parser";
 import type { Element } from "@xmpp/xml";
 import { NS } from "./ns";
 
@@ -39,51 +39,45 @@ export function prettyXml(xmlString: string, options: PrettyXmlOptions = {}): Pr
   return { ok: true, text: serialize(parsed.nodes, options.indent ?? "  ", options.maxIndentDepth ?? 32) };
 }
 
-const STOP = Symbol("stop parsing");
-
 function parseForPretty(input: string): { ok: true; nodes: PNode[] } | { ok: false; error: string } {
-  // A prolog (XML declaration, DOCTYPE) needs document mode; bare frames may hold several elements.
+  // A prolog (XML declaration, DOCTYPE) makes it a document; bare frames may hold several elements.
   const document = /^\s*<(\?xml[\s?]|!DOCTYPE)/i.test(input);
-  const parser = new SaxesParser({ fragment: !document });
   const top: PNode[] = [];
   const stack: Extract<PNode, { kind: "element" }>[] = [];
-  let error: string | null = null;
   const append = (node: PNode) => {
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(node);
     else top.push(node);
   };
-  parser.on("error", (e) => {
-    error ??= e.message;
-    // saxes would carry on after an error; stop at the first one (hostile input stays cheap).
-    throw STOP;
-  });
-  parser.on("opentag", (tag) => {
-    const node: PNode = { kind: "element", name: tag.name, attrs: Object.entries(tag.attributes), children: [] };
-    append(node);
-    stack.push(node);
-  });
-  parser.on("closetag", () => {
-    stack.pop();
-  });
-  parser.on("text", (text) => append({ kind: "text", text }));
-  parser.on("cdata", (text) => append({ kind: "text", text }));
-  parser.on("comment", (text) => append({ kind: "comment", text }));
-  parser.on("processinginstruction", ({ target, body }) => append({ kind: "pi", target, body }));
-  parser.on("doctype", (text) => append({ kind: "doctype", text }));
-  parser.on("xmldecl", ({ version, encoding, standalone }) => {
-    const attrs = [["version", version], ["encoding", encoding], ["standalone", standalone]]
-      .filter((pair): pair is [string, string] => pair[1] !== undefined)
-      .map(([k, v]) => `${k}="${v}"`)
-      .join(" ");
-    append({ kind: "pi", target: "xml", body: attrs });
-  });
   try {
-    parser.write(input).close();
+    parseXmlEvents(
+      input,
+      {
+        openTag(name, attributes) {
+          const node: PNode = { kind: "element", name, attrs: attributes.map(([k, v]) => [k, v]), children: [] };
+          append(node);
+          stack.push(node);
+        },
+        closeTag() {
+          stack.pop();
+        },
+        text: (text) => append({ kind: "text", text }),
+        comment: (text) => append({ kind: "comment", text }),
+        processingInstruction: (target, body) => append({ kind: "pi", target, body }),
+        doctype: (text) => append({ kind: "doctype", text }),
+        xmlDeclaration({ version, encoding, standalone }) {
+          const attrs = [["version", version], ["encoding", encoding], ["standalone", standalone]]
+            .filter((pair): pair is [string, string] => pair[1] !== undefined)
+            .map(([k, v]) => `${k}="${v}"`)
+            .join(" ");
+          append({ kind: "pi", target: "xml", body: attrs });
+        },
+      },
+      { fragment: !document },
+    );
   } catch (e) {
-    if (e !== STOP) error ??= e instanceof Error ? e.message : String(e);
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
-  if (error !== null) return { ok: false, error };
   if (!top.some((n) => n.kind === "element")) return { ok: false, error: "no element" };
   return { ok: true, nodes: top };
 }

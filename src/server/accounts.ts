@@ -21,7 +21,7 @@
  * Top-level keys must be configured virtual hosts.
  */
 import { readFile } from "node:fs/promises";
-import { localpartProblem } from "./stream/jid-check";
+import { localpartProblem, prepLocalpart } from "../protocol/jid";
 import {
   DEFAULT_SCRAM_ITERATIONS,
   deriveScramCredentials,
@@ -42,9 +42,9 @@ export interface AccountStoreOptions {
 
 export class AccountsFileError extends Error {}
 
-/** Usernames are case-folded like JID localparts (xmpp.js lowercases them too). */
+/** Usernames are prepared like JID localparts (case-folded, NFC), so they match addresses. */
 export function normalizeUsername(username: string): string {
-  return username.toLowerCase();
+  return prepLocalpart(username);
 }
 
 export class AccountStore {

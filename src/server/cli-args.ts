@@ -2,7 +2,7 @@
 import { POLICY_NAMES, type PolicyName } from "../protocol/policy/types";
 import { isLogLevel, LOG_LEVELS } from "./logger";
 import { DEFAULT_HOSTS, DEFAULT_WEBSOCKET_PATH, type ReferenceServerOptions } from "./index";
-import { domainpartProblem } from "./stream/jid-check";
+import { domainpartProblem, prepDomainpart } from "../protocol/jid";
 import { isSaslMechanismName, SASL_MECHANISMS, type SaslMechanismName } from "./stream/sasl";
 import type { VirtualHostConfig } from "./types";
 
@@ -89,7 +89,7 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
       case "--host-policy": {
         const m = /^([^=]+)=(.+)$/.exec(value as string);
         if (!m) return { kind: "error", message: `--host-policy expects <domain>=<policy>, got ${JSON.stringify(value)}` };
-        const domain = (m[1] as string).toLowerCase();
+        const domain = prepDomainpart(m[1] as string);
         const policy = m[2] as string;
         const problem = domainpartProblem(domain);
         if (problem) return { kind: "error", message: `--host-policy: bad domain ${JSON.stringify(domain)} (${problem})` };

@@ -48,3 +48,35 @@ describe("JID parts", () => {
     expect(validateJid("localhost")).toMatchObject({ ok: true, value: { bare: "localhost" } });
   });
 });
+
+describe("JID parts follow RFC 7622 (protocol/jid.ts)", () => {
+  it("strips a trailing dot from the domain instead of refusing it", () => {
+    expect(validateDomain("example.org.")).toEqual({ ok: true, value: "example.org" });
+    expect(validateJid("Juliet@Example.org./Balcony")).toMatchObject({ ok: true, value: { bare: "juliet@example.org", full: "juliet@example.org/Balcony" } });
+  });
+
+  it("refuses C1 controls as well as C0", () => {
+    expect(validateUsername("a\u0085b", "account").ok).toBe(false);
+    expect(validateResource("r\u009f").ok).toBe(false);
+    expect(validateDomain("a\u0080.org").ok).toBe(false);
+  });
+
+  it("counts 1023 as UTF-8 bytes, not UTF-16 units", () => {
+    const long = validateUsername("\u00e9".repeat(512), "account");
+    expect(!long.ok && long.error.message).toMatch(/longer than 1023 bytes/);
+  });
+
+  it("allows only letters, digits and hyphens in a domain and names the culprit", () => {
+    const bad = validateDomain("push&svc.example");
+    expect(!bad.ok && bad.error.message).toMatch(/"&"/);
+    expect(validateDomain("m\u00fcnchen.example")).toEqual({ ok: true, value: "m\u00fcnchen.example" });
+  });
+
+  it("explains which part of a JID is wrong", () => {
+    const local = validateJid("a b@localhost", "push service JID");
+    expect(!local.ok && local.error.message).toMatch(/push service JID "a b@localhost" is not a valid JID: localpart contains a forbidden character " "/);
+    const resource = validateJid("a@localhost/");
+    expect(!resource.ok && resource.error.message).toMatch(/empty resourcepart/);
+  });
+});
+

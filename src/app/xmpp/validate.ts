@@ -2,7 +2,7 @@
  * Validation of what the user types before anything touches the network: the WebSocket URL, the
  * domain, account names, resources and JIDs. Each failure is a specific, user-facing sentence.
  */
-import { jid as parseJid } from "@xmpp/jid";
+import { checkJid, domainpartProblem, isParsedJid, localpartProblem, prepDomainpart, resourcepartProblem, type Jid } from "../../protocol/jid";
 import type { PlaygroundError } from "../model";
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: PlaygroundError };
@@ -80,79 +80,38 @@ export function isSecureService(url: string): boolean {
   }
 }
 
-// RFC 7622 forbids these in a localpart (control characters are checked separately).
-const LOCAL_FORBIDDEN_CHARS = /["&'/:<>@\s]/;
-const DOMAIN_FORBIDDEN_CHARS = /[@/\s"<>\\]/;
-
-function hasControlChar(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
-
-const LOCAL_FORBIDDEN = { test: (t: string) => LOCAL_FORBIDDEN_CHARS.test(t) || hasControlChar(t) };
-const DOMAIN_FORBIDDEN = { test: (t: string) => DOMAIN_FORBIDDEN_CHARS.test(t) || hasControlChar(t) };
-
 export function validateDomain(input: string): Validated<string> {
   const domain = input.trim();
   if (domain === "") return fail("bad-domain", "The domain is empty: enter the XMPP domain, e.g. localhost.");
-  if (DOMAIN_FORBIDDEN.test(domain)) return fail("bad-domain", `The domain ${JSON.stringify(domain)} is not a valid XMPP domain (no @, / or spaces).`);
-  if (domain.length > 1023) return fail("bad-domain", "The domain is longer than 1023 bytes.");
-  if (domain.startsWith(".") || domain.endsWith(".") || domain.includes("..")) {
-    return fail("bad-domain", `The domain ${JSON.stringify(domain)} has an empty label.`);
-  }
-  return ok(domain.toLowerCase());
+  const problem = domainpartProblem(domain);
+  if (problem) return fail("bad-domain", `The domain ${JSON.stringify(domain)} is not a valid XMPP domain: ${problem}.`);
+  return ok(prepDomainpart(domain));
 }
 
 export function validateUsername(input: string, role: string): Validated<string> {
   const name = input.trim();
   if (name === "") return fail("bad-jid", `The ${role} username is empty.`);
-  if (LOCAL_FORBIDDEN.test(name)) return fail("bad-jid", `The ${role} username ${JSON.stringify(name)} contains a character not allowed in a JID localpart (" & ' / : < > @ or space).`);
-  if (name.length > 1023) return fail("bad-jid", `The ${role} username is longer than 1023 bytes.`);
+  const problem = localpartProblem(name);
+  if (problem) return fail("bad-jid", `The ${role} username ${JSON.stringify(name)} is not a valid JID localpart: ${problem}.`);
   return ok(name);
 }
 
 export function validateResource(input: string, what = "resource"): Validated<string> {
   const resource = input.trim();
   if (resource === "") return fail("bad-jid", `The ${what} is empty.`);
-  if (hasControlChar(resource)) return fail("bad-jid", `The ${what} contains control characters.`);
-  if (resource.length > 1023) return fail("bad-jid", `The ${what} is longer than 1023 bytes.`);
+  const problem = resourcepartProblem(resource);
+  if (problem) return fail("bad-jid", `The ${what} ${JSON.stringify(resource)} is not a valid resource: ${problem}.`);
   return ok(resource);
 }
 
-export interface ParsedJid {
-  local: string;
-  domain: string;
-  resource: string;
-  bare: string;
-  full: string;
-}
-
-/** Parse a JID typed by the user (enable's jid, a message target). */
-export function validateJid(input: string, what = "JID", options: { requireResource?: boolean } = {}): Validated<ParsedJid> {
+/** Parse a JID typed by the user (enable's jid, a message target), normalised (RFC 7622). */
+export function validateJid(input: string, what = "JID", options: { requireResource?: boolean } = {}): Validated<Jid> {
   const text = input.trim();
   if (text === "") return fail("bad-jid", `The ${what} is empty.`);
-  const slash = text.indexOf("/");
-  const bareText = slash >= 0 ? text.slice(0, slash) : text;
-  const resource = slash >= 0 ? text.slice(slash + 1) : "";
-  const at = bareText.indexOf("@");
-  const local = at >= 0 ? bareText.slice(0, at) : "";
-  const domain = at >= 0 ? bareText.slice(at + 1) : bareText;
-  if (at >= 0 && local === "") return fail("bad-jid", `The ${what} ${JSON.stringify(text)} has an empty localpart before @.`);
-  if (local && LOCAL_FORBIDDEN.test(local)) return fail("bad-jid", `The ${what} ${JSON.stringify(text)} has a character not allowed in a localpart.`);
-  const d = validateDomain(domain);
-  if (!d.ok) return fail("bad-jid", `The ${what} ${JSON.stringify(text)} has an invalid domain: ${d.error.message}`);
-  if (slash >= 0 && resource === "") return fail("bad-jid", `The ${what} ${JSON.stringify(text)} ends with / but has no resource.`);
-  if (options.requireResource && resource === "") {
+  const checked = checkJid(text);
+  if (!isParsedJid(checked)) return fail("bad-jid", `The ${what} ${JSON.stringify(text)} is not a valid JID: ${checked.problem}.`);
+  if (options.requireResource && checked.resource === "") {
     return fail("bad-jid", `The ${what} must be a full JID (user@domain/resource); ${JSON.stringify(text)} is bare.`);
   }
-  try {
-    const j = parseJid(text);
-    const bare = j.bare().toString();
-    return ok({ local: j.local, domain: j.domain, resource: j.resource, bare, full: j.toString() });
-  } catch (err) {
-    return fail("bad-jid", `The ${what} ${JSON.stringify(text)} is not a valid JID.`, err instanceof Error ? err.message : String(err));
-  }
+  return ok(checked);
 }

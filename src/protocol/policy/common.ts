@@ -142,32 +142,8 @@ export function isBlank(value: string | undefined): boolean {
   return value === undefined || value === "";
 }
 
-// Characters RFC 7622 §3.3.1 forbids in a localpart, plus whitespace and controls.
-const BAD_LOCAL = /[\s"&'/:<>@\p{Cc}]/u;
-const BAD_DOMAIN = /[\s@/\p{Cc}]/u;
-const BAD_RESOURCE = /\p{Cc}/u;
-const MAX_PART_BYTES = 1023;
-const utf8 = new TextEncoder();
-
-/**
- * Structural JID check (RFC 7622 §3: part lengths, forbidden characters, empty parts). @xmpp/jid
- * parses without validating, and full PRECIS profiles are more than a push service address needs.
- */
-export function isValidJid(value: string): boolean {
-  const slash = value.indexOf("/");
-  const bare = slash === -1 ? value : value.slice(0, slash);
-  const resource = slash === -1 ? null : value.slice(slash + 1);
-  const at = bare.indexOf("@");
-  const local = at === -1 ? null : bare.slice(0, at);
-  const domain = (at === -1 ? bare : bare.slice(at + 1)).replace(/\.$/, "");
-  const tooLong = (part: string) => utf8.encode(part).length > MAX_PART_BYTES;
-
-  if (local !== null && (local === "" || BAD_LOCAL.test(local) || tooLong(local))) return false;
-  if (domain === "" || BAD_DOMAIN.test(domain) || tooLong(domain)) return false;
-  if (!domain.startsWith("[") && domain.split(".").some((label) => label === "")) return false;
-  if (resource !== null && (resource === "" || BAD_RESOURCE.test(resource) || tooLong(resource))) return false;
-  return true;
-}
+/** RFC 7622 validity of an enable/disable `jid` (the one JID implementation, `protocol/jid.ts`). */
+export { isValidJid } from "../jid";
 
 // ---- App Server outcomes --------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
  * JIDs as the session manager routes them: parsed once with the stream layer's strict RFC 7622
  * checks (the same normalization bound session JIDs went through), compared in normalized form.
  */
-import { checkJid, isParsedJid } from "../stream/jid-check";
+import { checkJid, isParsedJid } from "../../protocol/jid";
 
 export interface Address {
   /** "" for a domain JID. */

@@ -5,7 +5,7 @@
 import type { AccountStore } from "../accounts";
 import { normalizeUsername } from "../accounts";
 import type { SaslFailureCondition } from "./errors";
-import { localpartProblem } from "./jid-check";
+import { localpartProblem } from "../../protocol/jid";
 import {
   ScramSyntaxError,
   newServerNonce,
