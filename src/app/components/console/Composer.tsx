@@ -59,7 +59,7 @@ export function Composer() {
     setFeedback(null);
     try {
       // The store keeps each text once, so this is harmless if the service records it too.
-      playground.stores.console.getState().rememberSent(text);
+      playground.rememberSent(text);
       setCursor(null);
       const result = await playground.sendRaw(from, text);
       setFeedback(result.ok ? { ok: true, text: "Sent." } : { ok: false, text: describeError(result.error) });

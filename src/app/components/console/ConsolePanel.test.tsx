@@ -122,6 +122,7 @@ describe("ConsolePanel", () => {
       await user.click(screen.getByRole("button", { name: "Send XML" }));
     }
     expect(playground.sendRaw).toHaveBeenCalledTimes(2);
+    expect(playground.rememberSent.mock.calls.map(([text]) => text)).toEqual(["<presence/>", "<iq type='get' id='a'/>"]);
     await user.clear(box);
     await user.type(box, "draft");
     await user.keyboard("{Control>}{ArrowUp}{/Control}");
