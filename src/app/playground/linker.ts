@@ -13,7 +13,7 @@ import type { ServiceContext } from "./context";
 /** Heuristic window: a push links to the latest message to the account within this time. */
 export const HEURISTIC_WINDOW_MS = 10_000;
 /** Sent messages remembered for linking. */
-export const SENT_INDEX_CAP = 5_000;
+const SENT_INDEX_CAP = 5_000;
 /** A push the log has not explained after this many reads is given up (e.g. another server process). */
 const MAX_LOG_ATTEMPTS = 5;
 

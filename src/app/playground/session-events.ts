@@ -27,7 +27,7 @@ export interface SessionEventDeps {
   serviceOf: (session: XmppSession | null | undefined) => string;
 }
 
-export function smFromSnapshot(sm: SmSnapshot | null | undefined, state: SmView["state"], at: number, extra: Partial<SmView> = {}): SmView {
+function smFromSnapshot(sm: SmSnapshot | null | undefined, state: SmView["state"], at: number, extra: Partial<SmView> = {}): SmView {
   return { state, enabled: sm?.enabled ?? false, resumable: sm?.resumable ?? false, id: sm?.id ?? "", max: sm?.max ?? null, since: at, ...extra };
 }
 

@@ -14,7 +14,7 @@ export interface PresetContext {
 }
 
 /** Starting points for the raw send box (Gajim's presets, plus the push protocol's own). */
-export const PRESETS: readonly { name: string; build: (c: PresetContext) => string }[] = [
+const PRESETS: readonly { name: string; build: (c: PresetContext) => string }[] = [
   { name: "Presence", build: () => `<presence>\n  <priority>0</priority>\n</presence>` },
   { name: "Away presence", build: () => `<presence>\n  <show>away</show>\n  <priority>0</priority>\n</presence>` },
   {

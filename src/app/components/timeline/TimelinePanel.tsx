@@ -11,7 +11,7 @@ import { useLanes } from "../shared/lanes";
 import { VirtualList, type VirtualListHandle } from "../shared/VirtualList";
 import { linkedIds, TimelineRow } from "./TimelineRow";
 
-export const TIMELINE_ROW_HEIGHT = 28;
+const TIMELINE_ROW_HEIGHT = 28;
 
 /**
  * The one time-ordered view of everything the playground observed. Capture lives in the stores, so
@@ -312,12 +312,12 @@ export function TimelinePanel() {
 }
 
 /** DOM id of a row, for aria-activedescendant (event ids are ours, but escape to be safe). */
-export function rowDomId(eventId: string): string {
+function rowDomId(eventId: string): string {
   return `tl-${eventId.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }
 
 /** Where Enter / double-click goes: a push to its message, a sink answer to its push. */
-export function jumpTarget(e: TimelineEvent): string | undefined {
+function jumpTarget(e: TimelineEvent): string | undefined {
   if (e.kind === "push") return e.causeEventId;
   if (e.kind === "sink-answer") return e.pushEventId;
   if (e.kind === "message-received") return e.causeEventId;
