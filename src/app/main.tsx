@@ -9,6 +9,8 @@ import { createScenarioRunner } from "./scenarios/runner";
 import { createStores } from "./stores";
 import "./styles/theme.css";
 import "./styles/app.css";
+import "./styles/widgets.css";
+import "./styles/views.css";
 
 // One Playground for the page: it owns every XMPP session and feeds the stores, outside React, so
 // capture never depends on which panel is mounted. The scenario runner writes the same timeline
