@@ -3,6 +3,7 @@
  * server log (unit, then against the reference server).
  */
 import { describe, expect, it, vi } from "vitest";
+import type { MessageDecisionEntry } from "../../protocol/push-log";
 import { buildChatMessage } from "../../protocol/stanzas/message";
 import type { MessageSentEvent, PushEvent } from "../model";
 import { SINK_LANE } from "../model";
@@ -60,7 +61,7 @@ describe("linker (unit)", () => {
     sendAt("m2", "same", 1500);
     const push = pushAt("p1", 2000, "same");
     expect(push.link?.record.messageId).toBe("m2");
-    linker.noteDecision({ seq: 7, kind: "message-decision", messageId: "m1", decision: { rule: "spec/offline", reason: "all offline", verdicts: [] } } as never);
+    linker.noteDecision({ seq: 7, kind: "message-decision", messageId: "m1", decision: { rule: "spec/offline", reason: "all offline", verdicts: [] } } as unknown as MessageDecisionEntry);
     expect(linker.resolvePendingLinks()).toBe(true); // the publish entry has not come yet
     linker.notePublish("p1", 7);
     expect(linker.resolvePendingLinks()).toBe(false);
