@@ -9,7 +9,7 @@ import { identifyPolicy, summarize } from "../../../conformance/identify";
 import { ScenarioRunnerContext } from "../../scenarios/runner-context";
 import type { ScenarioRunner } from "../../scenarios/runner";
 import type { Stores } from "../../stores";
-import { createFakePlayground, renderWith } from "../test-utils";
+import { createFakePlayground, renderWith } from "../../test-support/render";
 import { ScenariosPanel } from "./ScenariosPanel";
 import * as download from "../shared/download";
 

@@ -5,7 +5,7 @@ import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { SinkMode } from "../../model";
-import { createFakePlayground, makeStores, renderWith, session } from "../test-utils";
+import { createFakePlayground, makeStores, renderWith, session } from "../../test-support/render";
 import { SinkPanel } from "./SinkPanel";
 
 function setup(status: "online" | "offline" = "online") {

@@ -12,7 +12,7 @@ import { createExpectationEngine } from "../../expectations/engine";
 import { ACCOUNT, BOB, chatTo, manualClock, resource, SINK } from "../../expectations/fixtures";
 import { SINK_LANE, type PushEvent } from "../../model";
 import { Header } from "../layout/Header";
-import { addEvents, createFakePlayground, makeStores, messageSent, renderWith, session } from "../test-utils";
+import { addEvents, createFakePlayground, makeStores, messageSent, renderWith, session } from "../../test-support/render";
 import { EventDetail } from "./EventDetail";
 import { TimelinePanel } from "./TimelinePanel";
 

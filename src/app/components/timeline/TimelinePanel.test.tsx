@@ -5,7 +5,7 @@ import { act, fireEvent, screen, waitFor, within } from "@testing-library/react"
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TimelineEvent } from "../../model";
-import { addEvents, makeStores, messageSent, nextAt, pushEvent, renderWith, createFakePlayground, session } from "../test-utils";
+import { addEvents, makeStores, messageSent, nextAt, pushEvent, renderWith, createFakePlayground, session } from "../../test-support/render";
 import { EventDetail } from "./EventDetail";
 import { TimelinePanel } from "./TimelinePanel";
 
