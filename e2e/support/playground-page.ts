@@ -9,7 +9,7 @@ import { expect, type Download, type Locator, type Page } from "@playwright/test
 
 export type PresenceShow = "available" | "chat" | "away" | "xa" | "dnd" | "unavailable";
 
-/** The timeline kinds, as the Kinds filter labels them (src/app/model.ts TIMELINE_KINDS). */
+/** The timeline kinds, as the Kinds filter labels them (src/app/model/timeline-events.ts TIMELINE_KINDS). */
 export type TimelineKind =
   | "connection"
   | "error"

@@ -14,7 +14,8 @@ import { useTheme } from "./components/shared/theme";
 import { SinkPanel } from "./components/sink/SinkPanel";
 import { EventDetail } from "./components/timeline/EventDetail";
 import { TimelinePanel } from "./components/timeline/TimelinePanel";
-import { useConsoleStore, useRegistrationsStore, useStores, useTimelineStore } from "./stores/hooks";
+import { usePlayground } from "./playground-context";
+import { useConsoleStore, useRegistrationsStore, useTimelineStore } from "./stores/hooks";
 
 function wrap(what: string, node: ReactNode) {
   return <ErrorBoundary what={what}>{node}</ErrorBoundary>;
@@ -28,7 +29,7 @@ type CentreTab = "timeline" | "console" | "scenarios";
  * selected event's detail on the right. Panels only read stores and call the Playground service.
  */
 export function App() {
-  const stores = useStores();
+  const playground = usePlayground();
   const [theme, setTheme] = useTheme();
   const [tool, setTool] = useState<ToolTab>("connection");
   const [centre, setCentre] = useState<CentreTab>("timeline");
@@ -67,7 +68,7 @@ export function App() {
                   <ErrorBoundary
                     what="the timeline"
                     resetKey={timelineView}
-                    escape={timelineView === "imported" ? { label: "Back to live", onClick: () => stores.timeline.getState().closeImport() } : undefined}
+                    escape={timelineView === "imported" ? { label: "Back to live", onClick: () => playground.timeline.closeImport() } : undefined}
                   >
                     <TimelinePanel />
                   </ErrorBoundary>

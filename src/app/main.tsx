@@ -2,14 +2,21 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
-import { createPlayground } from "./playground";
+import { createPlayground, newRunTag } from "./playground";
+import { createRecorder } from "./playground/recorder";
 import { PlaygroundProvider } from "./playground-context";
+import { createScenarioRunner } from "./scenarios/runner";
+import { createStores } from "./stores";
 import "./styles/theme.css";
 import "./styles/app.css";
 
 // One Playground for the page: it owns every XMPP session and feeds the stores, outside React, so
-// capture never depends on which panel is mounted.
-const playground = createPlayground();
+// capture never depends on which panel is mounted. The scenario runner writes the same timeline
+// through the same recorder, and lives as long as the page (a run survives the panel unmounting).
+const stores = createStores();
+const recorder = createRecorder({ stores, now: () => Date.now(), idPrefix: newRunTag() });
+const playground = createPlayground({ stores, recorder });
+const scenarioRunner = createScenarioRunner({ stores, recorder, resolveService: () => playground.resolvedService() });
 // Dev builds expose the service for the console and for e2e scripts (e.g. to load many events).
 if (import.meta.env.DEV) (window as unknown as { __playground?: typeof playground }).__playground = playground;
 
@@ -17,7 +24,7 @@ const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <PlaygroundProvider playground={playground}>
+      <PlaygroundProvider playground={playground} scenarioRunner={scenarioRunner}>
         <App />
       </PlaygroundProvider>
     </StrictMode>,

@@ -16,11 +16,17 @@ import type {
   SinkMode,
 } from "./model";
 import type { Stores } from "./stores";
+import type { ExpectationActions, TimelineActions } from "./playground/view-actions";
 
 export type ActionResult<T = void> = { ok: true; value: T } | { ok: false; error: PlaygroundError };
 
 export interface Playground {
+  /** Read them; change them only through the actions below. */
   readonly stores: Stores;
+  /** Selection and import of the timeline view. */
+  readonly timeline: TimelineActions;
+  /** The expectation window, the pinned policy and the score. */
+  readonly expectations: ExpectationActions;
 
   /** Connect every resource, the sender and the sink (in parallel). */
   connectAll(): Promise<void>;
@@ -59,6 +65,12 @@ export interface Playground {
   disable(request: DisableRequestForm): Promise<OperationResult>;
 
   setSinkMode(mode: SinkMode): void;
+  resetSinkCounters(): void;
+  /** Forget registrations that are no longer active (Push panel). */
+  pruneInactiveRegistrations(): void;
+  setResourceColour(id: LaneId, colour: string): void;
+  /** Keep a raw XML text in the composer's history (also when it is not sent). */
+  rememberSent(text: string): void;
   /** XEP-0357 §9: the sink tells the account's server to drop `node`. */
   sinkRemoteDisable(node: string): Promise<ActionResult>;
 

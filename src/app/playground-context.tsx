@@ -1,14 +1,17 @@
-/** Gives React components the Playground service and its stores. */
+/** Gives React components the Playground service, its stores, and the scenario runner. */
 import { createContext, useContext, type ReactNode } from "react";
 import type { Playground } from "./playground-api";
+import { ScenarioRunnerContext } from "./scenarios/runner-context";
+import type { ScenarioRunner } from "./scenarios/runner";
 import { StoresContext } from "./stores/hooks";
 
 const PlaygroundContext = createContext<Playground | null>(null);
 
-export function PlaygroundProvider({ playground, children }: { playground: Playground; children: ReactNode }) {
+export function PlaygroundProvider({ playground, scenarioRunner, children }: { playground: Playground; scenarioRunner?: ScenarioRunner; children: ReactNode }) {
+  const inner = <StoresContext.Provider value={playground.stores}>{children}</StoresContext.Provider>;
   return (
     <PlaygroundContext.Provider value={playground}>
-      <StoresContext.Provider value={playground.stores}>{children}</StoresContext.Provider>
+      {scenarioRunner ? <ScenarioRunnerContext.Provider value={scenarioRunner}>{inner}</ScenarioRunnerContext.Provider> : inner}
     </PlaygroundContext.Provider>
   );
 }

@@ -5,7 +5,7 @@ import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "../App";
-import { addEvents, createFakePlayground, makeStores, renderWith, session } from "./test-utils";
+import { addEvents, createFakePlayground, makeStores, renderWith, session } from "../test-support/render";
 
 function setup() {
   const stores = makeStores();

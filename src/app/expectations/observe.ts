@@ -39,7 +39,7 @@ export function pushFact(event: Pick<PushEvent, "id" | "iqId" | "at" | "node" | 
 }
 
 /** Whether a push counts as this message's: linked to it, and not a presence-caused ping linked by guesswork. */
-export function belongsTo(push: PushFact, messageId: string): boolean {
+function belongsTo(push: PushFact, messageId: string): boolean {
   if (push.causeMessageId !== messageId) return false;
   return !(push.retrievedPing && push.linkMethod !== ("server log" satisfies LinkMethod));
 }

@@ -3,64 +3,21 @@
  * server: the prediction for the server's policy must agree with the server's own decision record,
  * and the running score must name the policy the virtual host runs.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../../server/test-support";
-import { createPlayground } from "../playground";
+import { describe, expect, it } from "vitest";
 import type { Playground } from "../playground-api";
-import { createStores } from "../stores";
 import { selectExpectationChoice } from "../stores/expectations";
-import { createMemoryStorage, DEFAULT_PROFILE } from "../stores/profile";
-import { selectResources } from "../stores/sessions";
+import type { PlaygroundDriver } from "../test-support/driver";
+import { referenceServerPerFile } from "../test-support/reference-server";
 import { summarizeScores } from "./policy-match";
 import type { ExpectationRecord } from "./types";
 
-let server: TestServer;
-let playground: Playground | null = null;
+const server = referenceServerPerFile();
 
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
-afterEach(async () => {
-  await playground?.dispose();
-  playground = null;
-});
-
-let counter = 0;
 /** Short windows keep the test quick; the in-process server pushes within milliseconds. */
 const WINDOW_MS = 700;
 
-function makePlayground(domain: string): Playground {
-  counter += 1;
-  const stores = createStores({ profile: { storage: createMemoryStorage() } });
-  stores.expectations.getState().setWindowMs(WINDOW_MS);
-  playground = createPlayground({
-    stores,
-    profile: {
-      ...DEFAULT_PROFILE,
-      service: server.url,
-      domain,
-      account: { username: `alicex${counter}`, password: "pass" },
-      sender: { username: `bobx${counter}`, password: "pass" },
-      sink: { username: `pushsvcx${counter}`, password: "pass", resource: "sink" },
-    },
-    connectTimeoutMs: 5000,
-    iqTimeoutMs: 3000,
-  });
-  return playground;
-}
-
-async function waitFor<T>(pg: Playground, probe: () => T | undefined | null | false, what: string, timeoutMs = 6000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    pg.flush();
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+function makeDriver(domain: string): PlaygroundDriver {
+  return server.driver({ domain, accountPrefix: "x", windowMs: WINDOW_MS, waitMs: 6000 });
 }
 
 /** A round trip to the server (its log over HTTP), so what a session just sent is processed before the next message. */
@@ -68,12 +25,11 @@ async function settle(pg: Playground): Promise<void> {
   await pg.syncServerLog();
 }
 
-async function sendAndJudge(pg: Playground, body: string): Promise<ExpectationRecord> {
-  const sent = await pg.send({ to: "bare", kind: "chat", body });
-  expect(sent.ok).toBe(true);
-  const id = sent.ok ? sent.value[0]! : "";
-  return waitFor(pg, () => {
-    const r = pg.stores.expectations.getState().records[id];
+async function sendAndJudge(d: PlaygroundDriver, body: string): Promise<ExpectationRecord> {
+  await d.send(body);
+  const id = d.lastSent[0]!;
+  return d.waitFor(() => {
+    const r = d.pg.stores.expectations.getState().records[id];
     return r && r.observation.closedAt !== null && r.server ? r : null;
   }, `the judged expectation and the server's decision for "${body}"`);
 }
@@ -83,9 +39,10 @@ const pushedNodes = (r: ExpectationRecord) => r.observation.pushes.map((p) => p.
 
 describe("push expectations against the reference server", () => {
   it("spec host: the prediction agrees with the server's decision record, and the observation with the prediction", async () => {
-    const pg = makePlayground("localhost");
-    await pg.connectAll();
-    const [r1, r2] = selectResources(pg.stores.sessions.getState());
+    const d = makeDriver("localhost");
+    const pg = d.pg;
+    await d.connect();
+    const [r1, r2] = d.resources();
     const enabled = await pg.enable({ fromResourceId: r2!.id, away: true });
     expect(enabled.outcome).toBe("result");
     const node = pg.stores.registrations.getState().registrations[0]!.node;
@@ -94,7 +51,7 @@ describe("push expectations against the reference server", () => {
     await settle(pg);
 
     // All receiving resources away, the registration has away=true: spec pushes it.
-    const away = await sendAndJudge(pg, "where are you?");
+    const away = await sendAndJudge(d, "where are you?");
     expect(away.server).toMatchObject({ policy: "spec", host: "localhost", agrees: true, replayMatches: true, rule: "spec/all-away" });
     expect(away.server!.differences).toEqual([]);
     expect(nodes(away.predictions.spec.expected)).toEqual([node]);
@@ -107,7 +64,7 @@ describe("push expectations against the reference server", () => {
     // r1 online again: spec expects no push; prosody (r2's session is gone) would push.
     await pg.setPresence(r1!.id, { show: "available", priority: 0 });
     await settle(pg);
-    const online = await sendAndJudge(pg, "back?");
+    const online = await sendAndJudge(d, "back?");
     expect(online.server).toMatchObject({ policy: "spec", agrees: true, rule: "spec/online-session", pushed: [] });
     expect(online.observation.pushes).toEqual([]);
     expect(online.verdicts.spec.status).toBe("match");
@@ -125,16 +82,17 @@ describe("push expectations against the reference server", () => {
   });
 
   it("prosody host: the score says the server behaves like prosody, and every record agrees with the server", async () => {
-    const pg = makePlayground("prosody.localhost");
-    await pg.connectAll();
-    const [r1, r2] = selectResources(pg.stores.sessions.getState());
+    const d = makeDriver("prosody.localhost");
+    const pg = d.pg;
+    await d.connect();
+    const [r1, r2] = d.resources();
     expect((await pg.enable({ fromResourceId: r2!.id, away: false })).outcome).toBe("result");
     const n2 = pg.stores.registrations.getState().registrations[0]!.node;
     await pg.disconnectResource(r2!.id);
     await settle(pg);
 
     // r2 (which enabled n2) is gone while r1 is online: prosody and ejabberd push, spec and tigase do not.
-    const first = await sendAndJudge(pg, "are you there?");
+    const first = await sendAndJudge(d, "are you there?");
     expect(first.server).toMatchObject({ policy: "prosody", host: "prosody.localhost", agrees: true, rule: "prosody/session-not-alive" });
     expect(pushedNodes(first)).toEqual([n2]);
     expect(first.verdicts.prosody.status).toBe("match");
@@ -148,7 +106,7 @@ describe("push expectations against the reference server", () => {
     const n1 = pg.stores.registrations.getState().registrations.find((r) => r.enabledByResource === "r1")!.node;
     await pg.setPresence(r1!.id, { show: "unavailable" });
     await settle(pg);
-    const second = await sendAndJudge(pg, "stored for later");
+    const second = await sendAndJudge(d, "stored for later");
     expect(second.delivery.storedOffline).toBe(true);
     expect(second.server).toMatchObject({ policy: "prosody", agrees: true, rule: "prosody/offline" });
     expect(new Set(pushedNodes(second))).toEqual(new Set([n1, n2]));
@@ -165,7 +123,7 @@ describe("push expectations against the reference server", () => {
       ejabberd: { matched: 1, judged: 2 },
     });
     // Pinning another policy changes "the" expectation, not the score.
-    state.pin("ejabberd");
+    pg.expectations.pin("ejabberd");
     expect(selectExpectationChoice(pg.stores.expectations.getState())).toMatchObject({ policy: "ejabberd", source: "pinned" });
   });
 });

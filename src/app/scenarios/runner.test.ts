@@ -4,6 +4,7 @@ import type { ActionResult } from "../playground-api";
 import { SCENARIO_LANE } from "../model";
 import { createStores, type Stores } from "../stores";
 import { createMemoryStorage, DEFAULT_PROFILE } from "../stores/profile";
+import { createRecorder } from "../playground/recorder";
 import { createScenarioRunner } from "./runner";
 
 let server: TestServer;
@@ -32,13 +33,14 @@ function storesFor(prefix: string): Stores {
   });
 }
 
+const recorderFor = (stores: Stores) => createRecorder({ stores, now: Date.now, idPrefix: "test" });
 const resolve = (stores: Stores) => (): ActionResult<string> => ({ ok: true, value: stores.profile.getState().profile.service });
 const WAITS = { noPushMs: 400, pushMs: 3000 };
 
 describe("ScenarioRunner against the reference server", () => {
   it("runs selected scenarios on shared accounts: progress, verdicts, policy from disco, timeline events", async () => {
     const stores = storesFor("s");
-    const runner = createScenarioRunner({ stores, resolveService: resolve(stores), waits: WAITS, mechanism: "PLAIN" });
+    const runner = createScenarioRunner({ stores, recorder: recorderFor(stores), resolveService: resolve(stores), waits: WAITS, mechanism: "PLAIN" });
     const seen: string[] = [];
     const unsubscribe = stores.scenarios.subscribe((s, prev) => {
       if (s.done !== prev.done) seen.push(`done ${s.done}/${s.runIds.length}`);
@@ -74,14 +76,13 @@ describe("ScenarioRunner against the reference server", () => {
     expect(events.some((e) => e.kind === "message-sent" && e.summary.startsWith("C4 B sent"))).toBe(true);
     // C3 enables without a jid: the server's bad-request is on the timeline as the enable's outcome.
     expect(events.some((e) => e.kind === "enable" && e.summary.startsWith("C3 ") && e.outcome === "error" && e.error?.condition === "bad-request")).toBe(true);
-    runner.dispose();
   });
 
   it("runs with fresh accounts under a chosen policy and reports what differs", async () => {
     const stores = storesFor("f");
     stores.scenarios.getState().setAccounts("fresh");
     stores.scenarios.getState().setPolicy("prosody");
-    const runner = createScenarioRunner({ stores, resolveService: resolve(stores), waits: WAITS, mechanism: "PLAIN" });
+    const runner = createScenarioRunner({ stores, recorder: recorderFor(stores), resolveService: resolve(stores), waits: WAITS, mechanism: "PLAIN" });
     const report = await runner.run(["C1", "C4"]);
     const s = stores.scenarios.getState();
     expect(report?.target.accounts).toBe("fresh");
@@ -93,13 +94,12 @@ describe("ScenarioRunner against the reference server", () => {
     expect(s.results.C1?.hint).toEqual(expect.any(String));
     expect(s.results.C4?.verdict).toBe("pass");
     expect(s.identification?.scores.prosody.matched).toBeLessThan(s.identification?.scores.spec.matched ?? 0);
-    runner.dispose();
   });
 
   it("reports a server it cannot log in to as a failed run", async () => {
     const stores = storesFor("x");
     stores.profile.getState().updateAccount("account", { password: "" });
-    const runner = createScenarioRunner({ stores, resolveService: () => ({ ok: true, value: server.url.replace(/:\d+/, ":1") }), waits: WAITS, mechanism: "PLAIN" });
+    const runner = createScenarioRunner({ stores, recorder: recorderFor(stores), resolveService: () => ({ ok: true, value: server.url.replace(/:\d+/, ":1") }), waits: WAITS, mechanism: "PLAIN" });
     await runner.run(["C1"]);
     const s = stores.scenarios.getState();
     expect(s.status).toBe("failed");

@@ -2,8 +2,9 @@
  * Runs the §C conformance scenarios from the UI: the same `runSuite` as the CLI, pointed at the
  * profile's service, domain and accounts. The harness opens its own xmpp.js clients with fresh
  * resources (never the playground's sessions); progress goes into the scenarios store and every
- * harness event into the timeline's `scenarios` lane, so a results row can link to where its
- * scenario starts.
+ * harness event into the timeline's `scenarios` lane through the playground's recorder (the one
+ * writer of the timeline), so a results row can link to where its scenario starts. The app
+ * creates it next to the Playground (main.tsx) and hands it to the panel through context.
  *
  * runSuite cannot be cancelled mid-run, so neither can a run here: `run` refuses to start while
  * one is going (the panel disables its buttons and says why).
@@ -12,13 +13,14 @@ import { runSuite as defaultRunSuite, type RunSuiteOptions } from "../../conform
 import type { SuiteReport, SuiteTarget } from "../../conformance/types";
 import type { HarnessWaits, Mechanism } from "../../scenarios/harness";
 import type { ActionResult } from "../playground-api";
-import type { TimelineEvent } from "../model";
-import { createEventQueue, type EventQueue } from "../stores/event-queue";
+import type { Recorder } from "../playground/recorder";
 import type { Stores } from "../stores";
 import { harnessTimelineEvents } from "./timeline-events";
 
 export interface ScenarioRunnerOptions {
   stores: Stores;
+  /** The playground's recorder: harness events join the same timeline, batched the same way. */
+  recorder: Pick<Recorder, "record" | "flush">;
   /** The profile's service as an absolute ws(s) URL (the Playground resolves relative paths). */
   resolveService: () => ActionResult<string>;
   /** Injected in tests; defaults to the conformance runner. */
@@ -41,17 +43,14 @@ export interface ScenarioRunner {
   readonly running: boolean;
   /** Apply queued timeline events now. */
   flush(): void;
-  dispose(): void;
 }
 
 let runCounter = 0;
 
 export function createScenarioRunner(options: ScenarioRunnerOptions): ScenarioRunner {
-  const { stores } = options;
+  const { stores, recorder } = options;
   const runSuite = options.runSuite ?? defaultRunSuite;
   const now = options.now ?? Date.now;
-  // Its own batching into the same timeline: a run can emit hundreds of events per second.
-  const queue: EventQueue = createEventQueue({ timeline: stores.timeline, console: stores.console });
   let running = false;
 
   function target(service: string): SuiteTarget {
@@ -99,17 +98,16 @@ export function createScenarioRunner(options: ScenarioRunnerOptions): ScenarioRu
         },
         onHarnessEvent: (scenarioId, event) => {
           for (const e of harnessTimelineEvents(scenarioId, event)) {
-            const full = { ...e, id: `${prefix}-${++counter}`, at: e.at ?? now() } as TimelineEvent;
-            queue.pushEvent(full);
-            stores.scenarios.getState().noteEvent(scenarioId, full.id);
+            const id = recorder.record({ ...e, id: `${prefix}-${++counter}`, at: e.at ?? now() });
+            stores.scenarios.getState().noteEvent(scenarioId, id);
           }
         },
       });
-      queue.flush();
+      recorder.flush();
       stores.scenarios.getState().runFinished(report);
       return report;
     } catch (err) {
-      queue.flush();
+      recorder.flush();
       stores.scenarios.getState().runFailed(err instanceof Error ? err.message : String(err));
       return null;
     } finally {
@@ -122,7 +120,6 @@ export function createScenarioRunner(options: ScenarioRunnerOptions): ScenarioRu
     get running() {
       return running;
     },
-    flush: () => queue.flush(),
-    dispose: () => queue.dispose(),
+    flush: () => recorder.flush(),
   };
 }

@@ -21,7 +21,7 @@ export interface ConsoleFilters {
   search: string;
 }
 
-export const MAX_SEND_HISTORY = 50;
+const MAX_SEND_HISTORY = 50;
 
 export interface ConsoleState {
   frames: ConsoleFrame[];
@@ -106,7 +106,7 @@ export function createConsoleStore(options: ConsoleStoreOptions = {}): StoreApi<
   }));
 }
 
-export function frameMatches(f: ConsoleFrame, filters: ConsoleFilters, needle: string): boolean {
+function frameMatches(f: ConsoleFrame, filters: ConsoleFilters, needle: string): boolean {
   if (!filters.directions[f.direction]) return false;
   if (filters.hideSm && f.kind === "sm") return false;
   if (filters.kinds && !filters.kinds.includes(f.kind)) return false;

@@ -10,7 +10,7 @@ import { chooseExpectationPolicy, EMPTY_SCORES, rescore, type ExpectationChoice,
 import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, MIN_WINDOW_MS, type ExpectationRecord } from "../expectations/types";
 
 /** Records kept (oldest forgotten first); the score keeps counting what was forgotten. */
-export const DEFAULT_EXPECTATION_CAP = 20_000;
+const DEFAULT_EXPECTATION_CAP = 20_000;
 
 export interface ServerPolicyInfo {
   policy: PolicyName;

@@ -1,11 +1,11 @@
 /**
- * React hooks over the stores. They read the stores given by <StoresContext.Provider> (tests,
- * stories) and fall back to the app's singletons. Selectors returning new objects must be wrapped
+ * React hooks over the stores. They read the stores given by <StoresContext.Provider> (the
+ * PlaygroundProvider gives the Playground's; there is no app-wide fallback). Selectors returning new objects must be wrapped
  * in `useShallow` (zustand 5 compares by identity).
  */
 import { createContext, useContext, useMemo } from "react";
 import { useStore } from "zustand";
-import { defaultStores, type Stores } from "./index";
+import type { Stores } from "./index";
 import type { ConsoleState } from "./console";
 import type { DiscoState } from "./disco";
 import type { ExpectationsState } from "./expectations";
@@ -21,7 +21,9 @@ import type { ConsoleFrame, TimelineEvent } from "../model";
 export const StoresContext = createContext<Stores | null>(null);
 
 export function useStores(): Stores {
-  return useContext(StoresContext) ?? defaultStores();
+  const stores = useContext(StoresContext);
+  if (!stores) throw new Error("the stores hooks need a <PlaygroundProvider> (or <StoresContext.Provider>) above them.");
+  return stores;
 }
 
 export function useProfileStore<T>(selector: (s: ProfileState) => T): T {

@@ -53,13 +53,5 @@ export function createStores(options: CreateStoresOptions = {}): Stores {
   };
 }
 
-let defaults: Stores | null = null;
-
-/** The app's singleton stores (created on first use, with window.localStorage). */
-export function defaultStores(): Stores {
-  defaults ??= createStores();
-  return defaults;
-}
-
 export type { ConsoleState, DiscoState, ExpectationsState, ProfileState, RegistrationsState, ScenariosState, SessionsState, SinkState, TimelineState };
 export { DEFAULT_CAP } from "./ring";

@@ -3,7 +3,7 @@
  * darkened where needed so each reaches 4.5:1 against white and is still legible on dark
  * backgrounds with a light text label; the UI always pairs colour with the lane's name.
  */
-export const RESOURCE_PALETTE: readonly string[] = [
+const RESOURCE_PALETTE: readonly string[] = [
   "#0072B2", // blue
   "#B35A00", // orange (darkened)
   "#007A5A", // bluish green (darkened)

@@ -8,7 +8,7 @@ import type { AccountCredentials, ConnectionProfile } from "../model";
 
 export const PROFILE_STORAGE_KEY = "xmpp-push-playground/profile";
 /** Bumped when the persisted shape changes; older data is migrated or dropped. */
-export const PROFILE_STORAGE_VERSION = 1;
+const PROFILE_STORAGE_VERSION = 1;
 
 export const DEFAULT_PROFILE: ConnectionProfile = {
   name: "Reference server",

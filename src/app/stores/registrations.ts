@@ -49,7 +49,3 @@ export function createRegistrationsStore(): StoreApi<RegistrationsState> {
     clear: () => set({ registrations: [], lastResult: null, pending: false }),
   }));
 }
-
-export function activeRegistrations(s: Pick<RegistrationsState, "registrations">): KnownRegistration[] {
-  return s.registrations.filter((r) => r.state === "active");
-}

@@ -7,9 +7,9 @@ import { TIMELINE_KINDS } from "../model";
 import { coerceProfile, stripPasswords } from "./profile";
 
 export const TIMELINE_FORMAT = "xmpp-push-playground/timeline";
-export const TIMELINE_VERSION = 1;
+const TIMELINE_VERSION = 1;
 /** Refuse files larger than this many events (a hand-crafted file should not freeze the tab). */
-export const MAX_IMPORT_EVENTS = 1_000_000;
+const MAX_IMPORT_EVENTS = 1_000_000;
 
 export interface TimelineDocument {
   format: typeof TIMELINE_FORMAT;

@@ -267,7 +267,7 @@ export function selectViewEvents(s: Pick<TimelineState, "view" | "events" | "imp
   return s.view === "imported" && s.imported ? s.imported.events : s.events;
 }
 
-export function eventMatches(e: TimelineEvent, filters: TimelineFilters, needle: string): boolean {
+function eventMatches(e: TimelineEvent, filters: TimelineFilters, needle: string): boolean {
   if (filters.lanes && !filters.lanes.includes(e.lane)) return false;
   if (filters.kinds && !filters.kinds.includes(e.kind)) return false;
   if (needle) {

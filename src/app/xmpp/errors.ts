@@ -144,7 +144,7 @@ function withDetail(error: PlaygroundError, detail: string | undefined): Playgro
   return detail ? { ...error, detail } : error;
 }
 
-export function stepName(status: string): string {
+function stepName(status: string): string {
   switch (status) {
     case "connecting":
       return "opening the WebSocket";

@@ -11,14 +11,14 @@ import { buildIq } from "../../protocol/stanzas/iq";
 import { el, findChild, textOf } from "../../protocol/stanzas/xml-util";
 import type { XmppSession } from "./session";
 
-export const PUSH_LOG_HTTP_PATH = "/xmpp-push/log";
+const PUSH_LOG_HTTP_PATH = "/xmpp-push/log";
 
 export type LogFetchResult =
   | { ok: true; entries: PushLogEntry[]; via: "http" | "xmpp" }
   | { ok: false; error: string };
 
 /** `ws://host:port/xmpp-websocket` → `http://host:port/xmpp-push/log`. */
-export function pushLogHttpUrl(wsUrl: string, account: string, after: number): string {
+function pushLogHttpUrl(wsUrl: string, account: string, after: number): string {
   const url = new URL(wsUrl);
   url.protocol = url.protocol === "wss:" ? "https:" : "http:";
   url.pathname = PUSH_LOG_HTTP_PATH;
@@ -44,7 +44,7 @@ const KINDS = new Set([
 ]);
 
 /** Keep entries that have the fields we read; drop the rest (and say how many). */
-export function sanitizeEntries(raw: unknown): { entries: PushLogEntry[]; rejected: number } | null {
+function sanitizeEntries(raw: unknown): { entries: PushLogEntry[]; rejected: number } | null {
   if (!Array.isArray(raw)) return null;
   const entries: PushLogEntry[] = [];
   let rejected = 0;

@@ -14,7 +14,7 @@ export interface PresetContext {
 }
 
 /** Starting points for the raw send box (Gajim's presets, plus the push protocol's own). */
-export const PRESETS: readonly { name: string; build: (c: PresetContext) => string }[] = [
+const PRESETS: readonly { name: string; build: (c: PresetContext) => string }[] = [
   { name: "Presence", build: () => `<presence>\n  <priority>0</priority>\n</presence>` },
   { name: "Away presence", build: () => `<presence>\n  <show>away</show>\n  <priority>0</priority>\n</presence>` },
   {
@@ -59,7 +59,7 @@ export function Composer() {
     setFeedback(null);
     try {
       // The store keeps each text once, so this is harmless if the service records it too.
-      playground.stores.console.getState().rememberSent(text);
+      playground.rememberSent(text);
       setCursor(null);
       const result = await playground.sendRaw(from, text);
       setFeedback(result.ok ? { ok: true, text: "Sent." } : { ok: false, text: describeError(result.error) });

@@ -5,7 +5,7 @@ import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { ConsoleFrame, FrameKind } from "../../model";
-import { createFakePlayground, makeStores, renderWith, session } from "../test-utils";
+import { createFakePlayground, makeStores, renderWith, session } from "../../test-support/render";
 import { ConsolePanel } from "./ConsolePanel";
 
 let n = 0;
@@ -122,6 +122,7 @@ describe("ConsolePanel", () => {
       await user.click(screen.getByRole("button", { name: "Send XML" }));
     }
     expect(playground.sendRaw).toHaveBeenCalledTimes(2);
+    expect(playground.rememberSent.mock.calls.map(([text]) => text)).toEqual(["<presence/>", "<iq type='get' id='a'/>"]);
     await user.clear(box);
     await user.type(box, "draft");
     await user.keyboard("{Control>}{ArrowUp}{/Control}");

@@ -10,7 +10,7 @@ import { VirtualList, type VirtualListHandle } from "../shared/VirtualList";
 import { XmlView } from "../xml/XmlView";
 import { Composer } from "./Composer";
 
-export const FRAME_ROW_HEIGHT = 24;
+const FRAME_ROW_HEIGHT = 24;
 
 /**
  * Raw frames of every session, as on the wire (SASL masked). Stream-management chatter is hidden

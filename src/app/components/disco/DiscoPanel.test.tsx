@@ -5,7 +5,7 @@ import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { DiscoResult } from "../../model";
-import { createFakePlayground, makeStores, renderWith, session } from "../test-utils";
+import { createFakePlayground, makeStores, renderWith, session } from "../../test-support/render";
 import { DiscoPanel } from "./DiscoPanel";
 
 function result(target: "account" | "domain", features: string[]): DiscoResult {

@@ -3,7 +3,8 @@ import { isPolicyName } from "../../../protocol/policy";
 import { POLICY_NAMES } from "../../../protocol/policy/types";
 import { chooseExpectationPolicy, summarizeScores } from "../../expectations/policy-match";
 import { MAX_WINDOW_MS, MIN_WINDOW_MS } from "../../expectations/types";
-import { useExpectationsStore, useStores } from "../../stores/hooks";
+import { usePlayground } from "../../playground-context";
+import { useExpectationsStore } from "../../stores/hooks";
 import { Term } from "../shared/Term";
 
 /**
@@ -12,7 +13,7 @@ import { Term } from "../shared/Term";
  * (automatic or pinned), how long after a send pushes still count, and resetting the score.
  */
 export function ExpectationSummary() {
-  const stores = useStores();
+  const playground = usePlayground();
   const scores = useExpectationsStore((s) => s.scores);
   const pinned = useExpectationsStore((s) => s.pinned);
   const server = useExpectationsStore((s) => s.server);
@@ -60,7 +61,7 @@ export function ExpectationSummary() {
     const value = Number(text);
     const ok = text.trim() !== "" && Number.isFinite(value) && value * 1000 >= MIN_WINDOW_MS && value * 1000 <= MAX_WINDOW_MS;
     setWindowInvalid(!ok);
-    if (ok) stores.expectations.getState().setWindowMs(value * 1000);
+    if (ok) playground.expectations.setWindowMs(value * 1000);
   };
 
   return (
@@ -91,7 +92,7 @@ export function ExpectationSummary() {
                 style={{ width: "auto" }}
                 aria-label="Expectation policy"
                 value={pinned ?? "auto"}
-                onChange={(e) => stores.expectations.getState().pin(isPolicyName(e.target.value) ? e.target.value : null)}
+                onChange={(e) => playground.expectations.pin(isPolicyName(e.target.value) ? e.target.value : null)}
               >
                 <option value="auto">auto ({auto.policy})</option>
                 {POLICY_NAMES.map((name) => (
@@ -126,7 +127,7 @@ export function ExpectationSummary() {
             <button
               type="button"
               className="btn btn-small"
-              onClick={() => stores.expectations.getState().reset()}
+              onClick={() => playground.expectations.reset()}
               disabled={summary.judged === 0 && recordCount === 0}
               title="Forget the verdicts so far and start scoring afresh (the pin and the window stay)"
             >

@@ -6,7 +6,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { createStores } from "../../stores";
 import { createMemoryStorage, PROFILE_STORAGE_KEY } from "../../stores/profile";
-import { createFakePlayground, renderWith, session } from "../test-utils";
+import { createFakePlayground, renderWith, session } from "../../test-support/render";
 import { ProfilePanel } from "./ProfilePanel";
 
 function setup() {

@@ -5,7 +5,7 @@ import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { DiscoResult, KnownRegistration } from "../../model";
-import { createFakePlayground, makeStores, renderWith, session } from "../test-utils";
+import { createFakePlayground, makeStores, renderWith, session } from "../../test-support/render";
 import { PushPanel } from "./PushPanel";
 
 function setup(opts: { sinkOnline?: boolean } = {}) {
@@ -115,6 +115,9 @@ describe("PushPanel", () => {
     expect(table.queryByRole("button", { name: "Disable node node-b" })).toBeNull();
     await user.click(table.getByRole("button", { name: "Disable node node-a" }));
     expect(playground.disable).toHaveBeenLastCalledWith({ fromResourceId: "res-1", jid: "pushsvc@localhost/sink", node: "node-a" });
+    await user.click(screen.getByRole("button", { name: "Forget inactive" }));
+    expect(playground.pruneInactiveRegistrations).toHaveBeenCalledTimes(1);
+    expect(table.queryByText("removed by the server")).toBeNull();
   });
 
   it("shows the last result with its error condition and text", () => {

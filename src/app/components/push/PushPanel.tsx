@@ -245,7 +245,7 @@ export function PushPanel() {
           </table>
         )}
         {registrations.some((r) => r.state !== "active") ? (
-          <button type="button" className="btn btn-small" onClick={() => playground.stores.registrations.getState().pruneInactive()}>
+          <button type="button" className="btn btn-small" onClick={() => playground.pruneInactiveRegistrations()}>
             Forget inactive
           </button>
         ) : null}

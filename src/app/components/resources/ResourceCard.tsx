@@ -81,7 +81,7 @@ export function ResourceCard({ session }: { session: SessionView }) {
           type="color"
           aria-label={`Colour of ${session.resource}`}
           value={safeColour(session.colour, "#0072b2").slice(0, 7)}
-          onChange={(e) => playground.stores.sessions.getState().patch(session.id, { colour: e.target.value })}
+          onChange={(e) => playground.setResourceColour(session.id, e.target.value)}
         />
         {connected || transitioning ? (
           <span className="lane-label truncate" title={session.jid ?? session.label}>

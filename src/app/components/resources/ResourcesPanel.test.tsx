@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
 import "@testing-library/jest-dom/vitest";
 import "../../../test-setup/dom";
-import { screen, within } from "@testing-library/react";
+import { fireEvent, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { SessionView } from "../../stores/sessions";
-import { createFakePlayground, makeStores, renderWith, session } from "../test-utils";
+import { createFakePlayground, makeStores, renderWith, session } from "../../test-support/render";
 import { ResourcesPanel } from "./ResourcesPanel";
 
 function setup(sessions: SessionView[] = []) {
@@ -14,6 +14,15 @@ function setup(sessions: SessionView[] = []) {
   const user = userEvent.setup();
   return { ...renderWith(<ResourcesPanel />, createFakePlayground(stores)), user };
 }
+
+describe("ResourceCard colour", () => {
+  it("changes a lane colour through the service", () => {
+    const { playground, stores } = setup([session({ id: "res-1", resource: "r1" })]);
+    fireEvent.change(screen.getByLabelText("Colour of r1"), { target: { value: "#112233" } });
+    expect(playground.setResourceColour).toHaveBeenCalledWith("res-1", "#112233");
+    expect(stores.sessions.getState().sessions["res-1"]!.colour).toBe("#112233");
+  });
+});
 
 const card = (name: string) => screen.getByRole("region", { name: `Resource ${name}` });
 

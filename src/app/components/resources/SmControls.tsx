@@ -3,7 +3,7 @@ import type { SessionView, SmView } from "../../stores/sessions";
 type Tone = "ok" | "warn" | "err" | "info" | "idle";
 
 /** The XEP-0198 state of a resource in one word, with a tooltip saying what it means. */
-export function smBadge(sm: SmView): { label: string; tone: Tone; why: string } {
+function smBadge(sm: SmView): { label: string; tone: Tone; why: string } {
   const window = sm.max ? ` for up to ${sm.max} s` : "";
   switch (sm.state) {
     case "off":

@@ -9,7 +9,7 @@ import { identifyPolicy, summarize } from "../../../conformance/identify";
 import { ScenarioRunnerContext } from "../../scenarios/runner-context";
 import type { ScenarioRunner } from "../../scenarios/runner";
 import type { Stores } from "../../stores";
-import { createFakePlayground, renderWith } from "../test-utils";
+import { createFakePlayground, renderWith } from "../../test-support/render";
 import { ScenariosPanel } from "./ScenariosPanel";
 import * as download from "../shared/download";
 
@@ -62,7 +62,6 @@ function fakeRunner(stores: Stores) {
   const runner: ScenarioRunner = {
     running: false,
     flush: vi.fn(),
-    dispose: vi.fn(),
     run: vi.fn(async (ids?: readonly string[]) => {
       calls.push(ids);
       const runIds = ids ? [...ids] : ["C1", "C3"];
@@ -109,7 +108,7 @@ describe("ScenariosPanel", () => {
 
   it("shows progress, verdicts with expected/observed/hint, the identification line, and links into the timeline", async () => {
     const user = userEvent.setup();
-    const { stores } = setup();
+    const { stores, playground } = setup();
     await user.click(screen.getByRole("button", { name: "Run all" }));
     const s = () => stores.scenarios.getState();
     act(() => {
@@ -145,6 +144,7 @@ describe("ScenariosPanel", () => {
     expect(within(screen.getByRole("row", { name: /^C4 / })).queryByRole("button", { name: /timeline/ })).toBeNull();
 
     await user.click(screen.getByRole("button", { name: "Show C3 in timeline" }));
+    expect(playground.timeline.select).toHaveBeenCalledWith("scn-ev-9");
     expect(stores.timeline.getState().selectedId).toBe("scn-ev-9");
     expect(onShowTimeline).toHaveBeenCalled();
   });

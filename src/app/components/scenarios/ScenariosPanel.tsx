@@ -4,6 +4,7 @@ import { serverLabel } from "../../../conformance/server-identity";
 import type { AccountMode, ScenarioReport } from "../../../conformance/types";
 import { POLICY_NAMES } from "../../../protocol/policy/types";
 import type { ScenarioInfo } from "../../../scenarios/expectations";
+import { usePlayground } from "../../playground-context";
 import { useScenarioRunner } from "../../scenarios/runner-context";
 import { useProfileStore, useScenariosStore, useStores } from "../../stores/hooks";
 import type { ScenarioPolicyChoice } from "../../stores/scenarios";
@@ -57,6 +58,7 @@ function Observed({ report }: { report: ScenarioReport }) {
  */
 export function ScenariosPanel({ onShowTimeline }: { onShowTimeline?: () => void }) {
   const runner = useScenarioRunner();
+  const playground = usePlayground();
   const stores = useStores();
   const catalogue = useScenariosStore((s) => s.catalogue);
   const selected = useScenariosStore((s) => s.selected);
@@ -86,7 +88,7 @@ export function ScenariosPanel({ onShowTimeline }: { onShowTimeline?: () => void
     timeline.setLaneFilter(null);
     timeline.setKindFilter(null);
     timeline.setSearch("");
-    stores.timeline.getState().select(eventId);
+    playground.timeline.select(eventId);
     onShowTimeline?.();
   };
 

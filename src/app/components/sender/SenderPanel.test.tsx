@@ -4,7 +4,7 @@ import "../../../test-setup/dom";
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { createFakePlayground, makeStores, renderWith, session } from "../test-utils";
+import { createFakePlayground, makeStores, renderWith, session } from "../../test-support/render";
 import { SenderPanel } from "./SenderPanel";
 
 function setup(status: "online" | "offline" = "online") {

@@ -81,48 +81,6 @@ export function TextField(props: TextFieldProps) {
   );
 }
 
-export interface SelectOption<T extends string> {
-  value: T;
-  label: string;
-  disabled?: boolean;
-}
-
-export interface SelectFieldProps<T extends string> {
-  label: ReactNode;
-  value: T;
-  options: readonly SelectOption<T>[];
-  onChange: (value: T) => void;
-  help?: ReactNode;
-  disabled?: boolean;
-  className?: string;
-}
-
-export function SelectField<T extends string>(props: SelectFieldProps<T>) {
-  const id = useId();
-  const { label, value, options, onChange, help } = props;
-  return (
-    <FieldShell id={id} label={label} help={help} className={props.className}>
-      <select
-        id={id}
-        className="input"
-        value={value}
-        disabled={props.disabled}
-        aria-describedby={describedBy(id, help, null)}
-        onChange={(e) => {
-          const next = options.find((o) => o.value === e.target.value);
-          if (next) onChange(next.value);
-        }}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value} disabled={o.disabled}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </FieldShell>
-  );
-}
-
 export interface CheckboxFieldProps {
   label: ReactNode;
   checked: boolean;

@@ -6,12 +6,12 @@ export type ThemeChoice = "system" | "light" | "dark";
 const STORAGE_KEY = "xpp.theme";
 const CHOICES: readonly ThemeChoice[] = ["system", "light", "dark"];
 
-export function readThemeChoice(storage: Pick<Storage, "getItem"> | undefined = safeStorage()): ThemeChoice {
+function readThemeChoice(storage: Pick<Storage, "getItem"> | undefined = safeStorage()): ThemeChoice {
   const stored = storage?.getItem(STORAGE_KEY);
   return CHOICES.find((c) => c === stored) ?? "system";
 }
 
-export function applyThemeChoice(choice: ThemeChoice, root: HTMLElement = document.documentElement): void {
+function applyThemeChoice(choice: ThemeChoice, root: HTMLElement = document.documentElement): void {
   if (choice === "system") delete root.dataset.theme;
   else root.dataset.theme = choice;
 }

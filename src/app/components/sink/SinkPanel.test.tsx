@@ -5,7 +5,7 @@ import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { SinkMode } from "../../model";
-import { createFakePlayground, makeStores, renderWith, session } from "../test-utils";
+import { createFakePlayground, makeStores, renderWith, session } from "../../test-support/render";
 import { SinkPanel } from "./SinkPanel";
 
 function setup(status: "online" | "offline" = "online") {
@@ -55,7 +55,7 @@ describe("SinkPanel", () => {
   });
 
   it("shows the counters and resets them", async () => {
-    const { user, stores } = setup();
+    const { user, stores, playground } = setup();
     act(() => {
       stores.sink.getState().count({ received: 5, answeredResult: 3, answeredError: 1, unanswered: 1 });
       stores.sink.getState().setLastPushAt(Date.now());
@@ -66,6 +66,7 @@ describe("SinkPanel", () => {
     expect(counters.getByText("answered error").nextSibling).toHaveTextContent("1");
     expect(counters.getByText(/Last publish at/)).toBeInTheDocument();
     await user.click(counters.getByRole("button", { name: "Reset counters" }));
+    expect(playground.resetSinkCounters).toHaveBeenCalledTimes(1);
     expect(counters.getByText("publishes").nextSibling).toHaveTextContent("0");
   });
 

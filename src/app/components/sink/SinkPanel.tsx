@@ -196,7 +196,7 @@ export function SinkPanel() {
           </div>
         </dl>
         <p className="small muted">{lastPushAt ? `Last publish at ${formatTime(lastPushAt)}.` : "No publish received yet."}</p>
-        <button type="button" className="btn btn-small" onClick={() => playground.stores.sink.getState().resetCounters()}>
+        <button type="button" className="btn btn-small" onClick={() => playground.resetSinkCounters()}>
           Reset counters
         </button>
       </section>

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { DataForm, PlaygroundError, TimelineEvent } from "../../model";
+import { usePlayground } from "../../playground-context";
 import { useStores, useTimelineStore } from "../../stores/hooks";
 import { findEvent, selectSelectedEvent } from "../../stores/timeline";
 import { EmptyState } from "../shared/EmptyState";
@@ -223,9 +224,10 @@ function Fields({ event: e }: { event: TimelineEvent }) {
 /** Buttons to the related events (push → message, message → pushes, answer → push). */
 function Links({ event: e }: { event: TimelineEvent }) {
   const stores = useStores();
+  const playground = usePlayground();
   const lanes = useLanes();
   const state = stores.timeline.getState();
-  const jump = (id: string) => stores.timeline.getState().select(id);
+  const jump = (id: string) => playground.timeline.select(id);
 
   const links: { id: string; label: string }[] = [];
   const add = (id: string | undefined, role: string) => {

@@ -12,7 +12,7 @@ import { createExpectationEngine } from "../../expectations/engine";
 import { ACCOUNT, BOB, chatTo, manualClock, resource, SINK } from "../../expectations/fixtures";
 import { SINK_LANE, type PushEvent } from "../../model";
 import { Header } from "../layout/Header";
-import { addEvents, createFakePlayground, makeStores, messageSent, renderWith, session } from "../test-utils";
+import { addEvents, createFakePlayground, makeStores, messageSent, renderWith, session } from "../../test-support/render";
 import { EventDetail } from "./EventDetail";
 import { TimelinePanel } from "./TimelinePanel";
 
@@ -126,7 +126,7 @@ describe("push expectations in the timeline", () => {
   });
 
   it("pinning a policy switches the badges to it; the wait window is set from the header", async () => {
-    const { user, stores } = setup({ pushArrives: false });
+    const { user, stores, playground } = setup({ pushArrives: false });
     const menu = within(summaryGroup()).getByRole("button", { name: "expect: spec" });
     expect(menu).toHaveAttribute("title", expect.stringContaining("the server's decision log names spec"));
     await user.click(menu);
@@ -134,11 +134,13 @@ describe("push expectations in the timeline", () => {
     const picker = within(settings).getByRole("combobox", { name: "Expectation policy" });
     expect(picker).toHaveDisplayValue("auto (spec)");
     await user.selectOptions(picker, "prosody");
+    expect(playground.expectations.pin).toHaveBeenCalledWith("prosody");
     expect(stores.expectations.getState().pinned).toBe("prosody");
     expect(sentRow()).toHaveTextContent("✗ mismatch: expect push · prosody");
     expect(within(summaryGroup()).getByRole("button", { name: "expect: prosody (pinned)" })).toHaveAttribute("aria-expanded", "true");
     const wait = within(settings).getByRole("spinbutton", { name: "Push wait window in seconds" });
     fireEvent.change(wait, { target: { value: "1.5" } });
+    expect(playground.expectations.setWindowMs).toHaveBeenCalledWith(1500);
     expect(stores.expectations.getState().windowMs).toBe(1500);
     fireEvent.change(wait, { target: { value: "0" } });
     expect(wait).toHaveAttribute("aria-invalid", "true");
@@ -168,9 +170,10 @@ describe("push expectations in the timeline", () => {
   });
 
   it("reset forgets the score; a sent message with no prediction says why", async () => {
-    const { user, stores } = setup({ pushArrives: true });
+    const { user, stores, playground } = setup({ pushArrives: true });
     await user.click(within(summaryGroup()).getByRole("button", { name: "expect: spec" }));
     await user.click(within(summaryGroup()).getByRole("button", { name: "Reset score" }));
+    expect(playground.expectations.reset).toHaveBeenCalledTimes(1);
     expect(within(summaryGroup()).getByText("no verdicts yet")).toBeInTheDocument();
     expect(sentRow()).not.toHaveTextContent("expect push");
     act(() => addEvents(stores, [messageSent({ id: "ev-imported", messageId: "m-unknown" })]));

@@ -5,7 +5,7 @@ import { act, fireEvent, screen, waitFor, within } from "@testing-library/react"
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TimelineEvent } from "../../model";
-import { addEvents, makeStores, messageSent, nextAt, pushEvent, renderWith, createFakePlayground, session } from "../test-utils";
+import { addEvents, makeStores, messageSent, nextAt, pushEvent, renderWith, createFakePlayground, session } from "../../test-support/render";
 import { EventDetail } from "./EventDetail";
 import { TimelinePanel } from "./TimelinePanel";
 
@@ -145,15 +145,17 @@ describe("TimelinePanel", () => {
   });
 
   it("imports a file into a read-only view, and goes back to live", async () => {
-    const { user, stores } = setup([presence("res-1", "live event")]);
+    const { user, stores, playground } = setup([presence("res-1", "live event")]);
     const exported = makeStores();
     addEvents(exported, [presence("res-9", "imported event"), messageSent({ summary: "imported message" })]);
     const file = new File([exported.timeline.getState().exportJson()], "session.json", { type: "application/json" });
     await user.upload(screen.getByLabelText("Timeline file to import"), file);
     await waitFor(() => expect(screen.getByText(/Viewing imported timeline “session.json”/)).toBeInTheDocument());
+    expect(playground.timeline.importJson).toHaveBeenCalledWith(expect.any(String), "session.json");
     expect(options().map((o) => o.textContent)).toEqual([expect.stringContaining("imported event"), expect.stringContaining("imported message")]);
     expect(stores.timeline.getState().events).toHaveLength(1);
     await user.click(screen.getByRole("button", { name: "Back to live" }));
+    expect(playground.timeline.closeImport).toHaveBeenCalledTimes(1);
     expect(options()).toHaveLength(1);
     expect(options()[0]).toHaveTextContent("live event");
   });
@@ -186,11 +188,12 @@ describe("TimelinePanel", () => {
   it("jumps from the detail pane and by double click", async () => {
     const msg = messageSent({ summary: "the cause" });
     const push = pushEvent({ summary: "the push", causeEventId: msg.id });
-    const { user, stores } = setup([{ ...msg, pushEventIds: [push.id] } as TimelineEvent, push]);
+    const { user, stores, playground } = setup([{ ...msg, pushEventIds: [push.id] } as TimelineEvent, push]);
     await user.click(options()[1]!);
     const detail = screen.getByRole("region", { name: "Event detail" });
     expect(detail).toHaveTextContent("last-message-body");
     await user.click(within(detail).getByRole("button", { name: /Caused by: the cause/ }));
+    expect(playground.timeline.select).toHaveBeenLastCalledWith(msg.id);
     expect(stores.timeline.getState().selectedId).toBe(msg.id);
     await user.click(within(screen.getByRole("region", { name: "Event detail" })).getByRole("button", { name: /Push 1: the push/ }));
     expect(stores.timeline.getState().selectedId).toBe(push.id);

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { TIMELINE_KINDS, type LaneId, type TimelineEvent, type TimelineKind } from "../../model";
+import { usePlayground } from "../../playground-context";
 import { useStores, useTimelineStore, useVisibleTimeline } from "../../stores/hooks";
 import { selectViewEvents } from "../../stores/timeline";
 import { downloadText } from "../shared/download";
@@ -10,7 +11,7 @@ import { useLanes } from "../shared/lanes";
 import { VirtualList, type VirtualListHandle } from "../shared/VirtualList";
 import { linkedIds, TimelineRow } from "./TimelineRow";
 
-export const TIMELINE_ROW_HEIGHT = 28;
+const TIMELINE_ROW_HEIGHT = 28;
 
 /**
  * The one time-ordered view of everything the playground observed. Capture lives in the stores, so
@@ -18,6 +19,8 @@ export const TIMELINE_ROW_HEIGHT = 28;
  */
 export function TimelinePanel() {
   const stores = useStores();
+  const playground = usePlayground();
+  // Filters, pause and search are this view's own state; selection and import go through the service.
   const actions = stores.timeline.getState();
   const visible = useVisibleTimeline();
   const view = useTimelineStore((s) => s.view);
@@ -82,7 +85,7 @@ export function TimelinePanel() {
 
   const select = (index: number) => {
     const event = visible[Math.max(0, Math.min(visible.length - 1, index))];
-    if (event) actions.select(event.id);
+    if (event) playground.timeline.select(event.id);
   };
 
   const onListKey = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -108,11 +111,11 @@ export function TimelinePanel() {
         break;
       case "Enter": {
         const target = selected ? jumpTarget(selected) : undefined;
-        if (target) actions.select(target);
+        if (target) playground.timeline.select(target);
         break;
       }
       case "Escape":
-        actions.select(null);
+        playground.timeline.select(null);
         break;
       default:
         return;
@@ -127,7 +130,7 @@ export function TimelinePanel() {
   const importFile = async (file: File | undefined) => {
     if (!file) return;
     const text = await file.text();
-    stores.timeline.getState().importJson(text, file.name);
+    playground.timeline.importJson(text, file.name);
     if (fileRef.current) fileRef.current.value = "";
   };
 
@@ -215,7 +218,7 @@ export function TimelinePanel() {
         <div className="callout" role="status">
           Viewing imported timeline{imported.source ? ` “${imported.source}”` : ""} ({imported.events.length} events, exported{" "}
           {formatDateTime(Date.parse(imported.exportedAt))}). Live capture continues.{" "}
-          <button type="button" className="btn btn-small" onClick={() => actions.closeImport()}>
+          <button type="button" className="btn btn-small" onClick={() => playground.timeline.closeImport()}>
             Back to live
           </button>
         </div>
@@ -273,10 +276,10 @@ export function TimelinePanel() {
               id: e ? rowDomId(e.id) : undefined,
               "aria-selected": e ? e.id === selectedId : false,
               "data-kind": e?.kind,
-              onClick: () => e && actions.select(e.id),
+              onClick: () => e && playground.timeline.select(e.id),
               onDoubleClick: () => {
                 const target = e ? jumpTarget(e) : undefined;
-                if (target) actions.select(target);
+                if (target) playground.timeline.select(target);
               },
             };
           }}
@@ -309,12 +312,12 @@ export function TimelinePanel() {
 }
 
 /** DOM id of a row, for aria-activedescendant (event ids are ours, but escape to be safe). */
-export function rowDomId(eventId: string): string {
+function rowDomId(eventId: string): string {
   return `tl-${eventId.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }
 
 /** Where Enter / double-click goes: a push to its message, a sink answer to its push. */
-export function jumpTarget(e: TimelineEvent): string | undefined {
+function jumpTarget(e: TimelineEvent): string | undefined {
   if (e.kind === "push") return e.causeEventId;
   if (e.kind === "sink-answer") return e.pushEventId;
   if (e.kind === "message-received") return e.causeEventId;

@@ -4,13 +4,18 @@ import type { ReactElement } from "react";
 import { vi, type Mock } from "vitest";
 import type { ActionResult, Playground } from "../playground-api";
 import { PlaygroundProvider } from "../playground-context";
+import { createViewActions } from "../playground/view-actions";
 import type { LaneId, OperationResult, TimelineEvent } from "../model";
 import { createStores, type Stores } from "../stores";
 import { createMemoryStorage } from "../stores/profile";
 import type { SessionView } from "../stores/sessions";
 
 type Fn = (...args: never[]) => unknown;
-export type FakePlayground = { [K in keyof Playground]: Playground[K] extends Fn ? Mock<Playground[K]> & Playground[K] : Playground[K] };
+type Spied<T> = { [K in keyof T]: T[K] extends Fn ? Mock<T[K]> & T[K] : T[K] };
+export type FakePlayground = Spied<Omit<Playground, "timeline" | "expectations">> & {
+  timeline: Spied<Playground["timeline"]>;
+  expectations: Spied<Playground["expectations"]>;
+};
 
 const ok = <T,>(value: T): ActionResult<T> => ({ ok: true, value });
 
@@ -18,12 +23,22 @@ export function makeStores(): Stores {
   return createStores({ profile: { storage: createMemoryStorage() } });
 }
 
-/** A Playground whose actions only record their calls and answer success. */
+/**
+ * A Playground whose actions only record their calls and answer success. The view actions
+ * (selection, import, expectation settings, counters…) also apply to the stores, as the real ones do.
+ */
 export function createFakePlayground(stores: Stores = makeStores()): FakePlayground {
+  const views = createViewActions(stores, (id, colour) => stores.sessions.getState().patch(id, { colour }));
   const opResult = (operation: "enable" | "disable"): OperationResult => ({ operation, at: 0, outcome: "result", summary: `${operation} ok` });
   let nodes = 0;
   const fake = {
     stores,
+    timeline: { select: vi.fn(views.timeline.select), importJson: vi.fn(views.timeline.importJson), closeImport: vi.fn(views.timeline.closeImport) },
+    expectations: { setWindowMs: vi.fn(views.expectations.setWindowMs), pin: vi.fn(views.expectations.pin), reset: vi.fn(views.expectations.reset) },
+    resetSinkCounters: vi.fn(views.resetSinkCounters),
+    pruneInactiveRegistrations: vi.fn(views.pruneInactiveRegistrations),
+    setResourceColour: vi.fn(views.setResourceColour),
+    rememberSent: vi.fn(views.rememberSent),
     connectAll: vi.fn(async () => {}),
     disconnectAll: vi.fn(async () => {}),
     addResource: vi.fn((name?: string) => ok<LaneId>(`res-${name ?? "new"}`)),

@@ -1,0 +1,154 @@
+/**
+ * The Playground service: owns every XMPP session (the account's simulated resources, the sender
+ * and the App Server sink) and is the only way observed events and user actions reach the stores.
+ * Framework-free (tests drive it headlessly); React gets it through playground-context.tsx.
+ *
+ * This module only wires the services together; each lives in its own file with its own tests.
+ */
+import type { Element } from "@xmpp/xml";
+import { DEFAULT_POLICY_OPTIONS } from "../../protocol/policy/types";
+import { createExpectationEngine } from "../expectations/engine";
+import { SENDER_LANE, SINK_LANE, type LaneId } from "../model";
+import type { Playground } from "../playground-api";
+import { createStores } from "../stores";
+import { resolveServiceUrl } from "../xmpp/validate";
+import { newStanzaId } from "../xmpp/session";
+import { accountBareOf, ok, sinkJidOf, type PlaygroundOptions, type ServiceContext } from "./context";
+import { createActions, type Actions } from "./actions";
+import { randomNode } from "./format";
+import { createLaneRegistry } from "./lane-registry";
+import { createLinker } from "./linker";
+import { createLogEntryHandler } from "./log-entries";
+import { createObserver } from "./observer";
+import { createPushActions } from "./push-actions";
+import { createRecorder, type Recorder } from "./recorder";
+import { createServerLogPoller } from "./server-log";
+import { createSessionLanes } from "./session-lanes";
+import { createSinkService } from "./sink";
+import { createViewActions } from "./view-actions";
+
+export type { PlaygroundOptions } from "./context";
+
+/** A tag unique to this page load: ids of events and the sender's resource carry it. */
+export function newRunTag(): string {
+  return newStanzaId("run").split("-")[1] ?? "run";
+}
+
+export function createPlayground(options: PlaygroundOptions & { recorder?: Recorder } = {}): Playground {
+  const stores = options.stores ?? createStores();
+  if (options.profile) stores.profile.setState({ profile: options.profile });
+  const now = options.now ?? (() => Date.now());
+  const runTag = newRunTag();
+  const recorder = options.recorder ?? createRecorder({ stores, now, idPrefix: runTag, ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}) });
+  const ctx: ServiceContext = { stores, recorder, clock: { now } };
+  const awayOptions = { awayShows: options.awayShows ?? DEFAULT_POLICY_OPTIONS.awayShows };
+  const accountBare = () => accountBareOf(stores);
+  const sinkJid = () => sinkJidOf(stores);
+
+  const registry = createLaneRegistry(ctx, awayOptions);
+  // Push expectations: predicted at each send, judged when the wait window closes (src/app/expectations).
+  const expectations = createExpectationEngine({
+    stores,
+    account: accountBare,
+    sinkJid,
+    policyOptions: { ...DEFAULT_POLICY_OPTIONS, ...awayOptions },
+    presenceCountOf: (lane) => registry.presenceCountOf(lane),
+    now,
+  });
+  const linker = createLinker(ctx, expectations);
+  const onLogEntry = createLogEntryHandler(ctx, { linker, registry, accountBare });
+  const serverLog = createServerLogPoller(ctx, {
+    enabled: options.useServerLog ?? true,
+    accountBare,
+    resourceSession: () => registry.lanes().find((m) => m.role === "resource" && m.session?.online)?.session ?? null,
+    anyOnline: () => registry.lanes().some((m) => m.session?.online),
+    onEntry: (entry) => {
+      onLogEntry(entry);
+      expectations.logEntry(entry);
+    },
+    afterRead: () => linker.resolvePendingLinks(),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const sink = createSinkService(ctx, { linker, expectations, accountBare, onPushRecorded: () => serverLog.schedule(0) });
+  const observer = createObserver(ctx, { registry, linker });
+  // Late-bound: a resource's presence-on-connect is an action, and actions need the lanes.
+  let actions: Actions | null = null;
+  const lanes = createSessionLanes(ctx, {
+    registry,
+    redelivery: observer.redelivery,
+    serverLog,
+    sink,
+    expectations,
+    onElement: (lane: LaneId, direction, element: Element, at) => {
+      if (lane === SINK_LANE && element.name === "iq") {
+        if (direction === "in") sink.receive(element, at);
+        else sink.answerSent(element, at);
+      } else if (direction === "in") observer.receive(lane, element, at);
+    },
+    setPresence: (id, request) => actions!.setPresence(id, request),
+    options,
+    runTag,
+  });
+  actions = createActions(ctx, { registry, lanes, linker, expectations, serverLog, accountBare });
+  const pushActions = createPushActions(ctx, { registry, lanes, expectations, serverLog, accountBare, sinkJid });
+  const views = createViewActions(stores, registry.setColour);
+
+  for (const name of options.initialResources ?? ["r1", "r2"]) registry.addResource(name);
+  const unsubscribeProfile = stores.profile.subscribe((state, previous) => {
+    if (state.profile !== previous.profile) registry.refreshOfflineLabels();
+  });
+  const flush = () => {
+    expectations.flush();
+    recorder.flush();
+  };
+
+  return {
+    stores,
+    timeline: views.timeline,
+    expectations: views.expectations,
+    connectAll: lanes.connectAll,
+    disconnectAll: lanes.disconnectAll,
+    addResource: registry.addResource,
+    removeResource: registry.removeResource,
+    renameResource: registry.renameResource,
+    setPresenceOnConnect: registry.setPresenceOnConnect,
+    setResourceColour: views.setResourceColour,
+    connectResource: lanes.connect,
+    disconnectResource: lanes.disconnect,
+    killResource: lanes.kill,
+    resumeResource: lanes.resume,
+    setPresence: actions.setPresence,
+    connectSender: () => lanes.connect(SENDER_LANE),
+    disconnectSender: () => lanes.disconnect(SENDER_LANE),
+    connectSink: () => lanes.connect(SINK_LANE),
+    disconnectSink: () => lanes.disconnect(SINK_LANE),
+    disco: actions.disco,
+    enable: pushActions.enable,
+    disable: pushActions.disable,
+    setSinkMode: sink.setMode,
+    resetSinkCounters: views.resetSinkCounters,
+    pruneInactiveRegistrations: views.pruneInactiveRegistrations,
+    sinkRemoteDisable: pushActions.remoteDisable,
+    send: actions.send,
+    sendRaw: actions.sendRaw,
+    rememberSent: views.rememberSent,
+    sinkJid,
+    freshNode: randomNode,
+    resolvedService() {
+      const r = resolveServiceUrl(stores.profile.getState().profile.service, options.pageUrl);
+      return r.ok ? ok(r.value) : r;
+    },
+    flush,
+    async syncServerLog() {
+      await serverLog.sync();
+      flush();
+    },
+    async dispose() {
+      unsubscribeProfile();
+      serverLog.dispose();
+      await lanes.dispose();
+      expectations.dispose();
+      recorder.dispose();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/** The server's push log as timeline decisions, and what session entries do to the cards. */
+import { describe, expect, it, vi } from "vitest";
+import type { MessageDecisionEntry, PushLogEntry, SessionStateEntry } from "../../protocol/push-log";
+import { SERVER_LANE } from "../model";
+import { createTestContext } from "../test-support/service-context";
+import { createLaneRegistry } from "./lane-registry";
+import { createLogEntryHandler, sessionEntryWords } from "./log-entries";
+
+const base = { at: "2026-01-01T00:00:00.000Z", host: "localhost", policy: "spec", account: "alice@localhost" } as const;
+
+function entry<E extends PushLogEntry>(fields: Partial<E> & Pick<E, "kind" | "seq">): E {
+  return { ...base, ...fields } as unknown as E;
+}
+
+function setUp() {
+  const ctx = createTestContext();
+  const registry = createLaneRegistry(ctx, { awayShows: ["away", "xa"] });
+  const linker = { noteDecision: vi.fn(), notePublish: vi.fn(), noteSessionEntry: vi.fn() };
+  const handle = createLogEntryHandler(ctx, { linker, registry, accountBare: () => "alice@localhost" });
+  return { ctx, registry, linker, handle };
+}
+
+describe("log entries", () => {
+  it("records a message decision on the server lane and tells the linker", () => {
+    const { ctx, linker, handle } = setUp();
+    const decision = entry<MessageDecisionEntry>({ kind: "message-decision", seq: 3, messageId: "m1", decision: { rule: "spec/all-away", reason: "all away", verdicts: [{ push: true }] } as unknown as MessageDecisionEntry["decision"] });
+    handle(decision);
+    expect(linker.noteDecision).toHaveBeenCalledWith(decision);
+    expect(ctx.events()).toEqual([
+      expect.objectContaining({ kind: "decision", lane: SERVER_LANE, seq: 3, logKind: "message-decision", rule: "spec/all-away", messageId: "m1", summary: "spec: push to 1 registration for message m1: all away" }),
+    ]);
+  });
+
+  it("passes publishes to the linker without a timeline event, and skips enable/disable", () => {
+    const { ctx, linker, handle } = setUp();
+    handle(entry({ kind: "publish", seq: 4, iqId: "iq1", causeSeq: 3 }));
+    handle(entry({ kind: "enable", seq: 5 }));
+    expect(linker.notePublish).toHaveBeenCalledWith("iq1", 3);
+    expect(ctx.events()).toEqual([]);
+  });
+
+  it("marks the registration a server removed", () => {
+    const { ctx, handle } = setUp();
+    ctx.stores.registrations.getState().upsert({ jid: "pushsvc@localhost/sink", node: "n1", away: false, publishOptions: null, enabledBySessionId: "res-1", enabledByResource: "r1", enabledAt: 0, state: "active", pushCount: 0 });
+    handle(entry({ kind: "registration-removed", seq: 6, key: { jid: "pushsvc@localhost/sink", node: "n1" }, why: "App Server error" }));
+    expect(ctx.stores.registrations.getState().registrations[0]).toMatchObject({ state: "removed-by-server" });
+    expect(ctx.events()[0]!.summary).toBe("spec: registration pushsvc@localhost/sink / n1 removed: App Server error");
+  });
+
+  it("turns a hibernated card into expired when the server expires the session", () => {
+    const { ctx, registry, linker, handle } = setUp();
+    const r1 = registry.addResource("r1");
+    if (!r1.ok) throw new Error("no r1");
+    registry.patchView(r1.value, { sm: { state: "hibernated", enabled: true, resumable: true, id: "sm1", max: 3, since: 0 } });
+    const expired = entry<SessionStateEntry>({ kind: "session-expired", seq: 9, resource: "r1", unacked: 1, why: "resumption window over" });
+    handle(expired);
+    expect(linker.noteSessionEntry).toHaveBeenCalledWith(expired, expect.any(String));
+    expect(registry.view(r1.value)!.sm).toMatchObject({ state: "expired", note: "resumption window over" });
+    const events = ctx.events();
+    expect(events.map((e) => e.kind)).toEqual(["decision", "connection"]);
+    expect(events[1]!.summary).toContain("resuming it now fails (item-not-found)");
+  });
+
+  it("words session entries", () => {
+    expect(sessionEntryWords(entry<SessionStateEntry>({ kind: "session-hibernated", seq: 1, resource: "r1", unacked: 2, resumptionTimeoutMs: 3000 }))).toBe("alice@localhost/r1 hibernated (2 unacknowledged stanzas, resumable for 3 s)");
+    expect(sessionEntryWords(entry<SessionStateEntry>({ kind: "session-resumed", seq: 2, resource: "r1", unacked: 0, redelivered: 1, hibernatedMs: 1500 }))).toBe("alice@localhost/r1 resumed after 1.5 s, 1 stanza re-sent");
+    expect(sessionEntryWords(entry<SessionStateEntry>({ kind: "session-closed", seq: 3, resource: "r1", unacked: 1 }))).toBe("alice@localhost/r1 closed with 1 unacknowledged stanza");
+  });
+});

@@ -1,0 +1,59 @@
+/** The server-log poller with a fake HTTP log: new entries only, once each, and a missing log reported once. */
+import { describe, expect, it, vi } from "vitest";
+import { SERVER_LANE } from "../model";
+import { createTestContext } from "../test-support/service-context";
+import { createServerLogPoller } from "./server-log";
+
+const entry = (seq: number) => ({ seq, at: "2026-01-01T00:00:00.000Z", host: "localhost", policy: "spec", account: "alice@localhost", kind: "publish", key: { jid: "s@localhost/sink", node: "n" }, iqId: `iq${seq}`, causeSeq: 0 });
+
+function setUp(respond: (after: number) => Response) {
+  const ctx = createTestContext();
+  const fetch = vi.fn(async (url: string | URL | Request) => respond(Number(new URL(String(url)).searchParams.get("after"))));
+  const onEntry = vi.fn();
+  const afterRead = vi.fn(() => false);
+  const poller = createServerLogPoller(ctx, {
+    enabled: true,
+    accountBare: () => "alice@localhost",
+    resourceSession: () => null,
+    anyOnline: () => false,
+    onEntry,
+    afterRead,
+    fetch: fetch as unknown as typeof globalThis.fetch,
+  });
+  poller.useService("ws://127.0.0.1:1/xmpp-websocket");
+  return { ctx, poller, fetch, onEntry, afterRead };
+}
+
+describe("server log poller", () => {
+  it("reads after the last seq it saw and hands each entry over once", async () => {
+    const all = [entry(1), entry(2), entry(3)];
+    const { poller, fetch, onEntry, afterRead } = setUp((after) => Response.json({ entries: all.filter((e) => e.seq > after) }));
+    await poller.sync();
+    await poller.sync();
+    expect(onEntry.mock.calls.map(([e]) => e.seq)).toEqual([1, 2, 3]);
+    expect(fetch.mock.calls.map(([url]) => new URL(String(url)).searchParams.get("after"))).toEqual(["0", "3"]);
+    expect(afterRead).toHaveBeenCalledTimes(2);
+    poller.dispose();
+  });
+
+  it("skips what exists when primed, then reads only newer entries", async () => {
+    const all = [entry(1), entry(2)];
+    const { poller, onEntry } = setUp((after) => Response.json({ entries: all.filter((e) => e.seq > after) }));
+    poller.primeIfNew();
+    all.push(entry(3));
+    await poller.sync();
+    expect(onEntry.mock.calls.map(([e]) => e.seq)).toEqual([3]);
+    poller.dispose();
+  });
+
+  it("reports a server without the log once, on the server lane", async () => {
+    const { ctx, poller, onEntry } = setUp(() => new Response("nope", { status: 404 }));
+    await poller.sync();
+    await poller.sync();
+    expect(onEntry).not.toHaveBeenCalled();
+    const errors = ctx.events().filter((e) => e.kind === "error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ lane: SERVER_LANE, operation: "read push log", summary: expect.stringContaining("linked to messages heuristically") });
+    poller.dispose();
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Reads the reference server's push log (HTTP first, XMPP as fallback) after the actions that make
+ * the server decide, and on a slow tick while sessions are online (App Server timeouts and
+ * removals come late). Each new entry goes to `onEntry`; after each read the linker resolves what
+ * it can. A server without the log is reported once and pushes stay heuristically linked.
+ */
+import type { PushLogEntry } from "../../protocol/push-log";
+import { SERVER_LANE } from "../model";
+import { fetchLogHttp, fetchLogXmpp, type LogFetchResult } from "../xmpp/server-log";
+import type { XmppSession } from "../xmpp/session";
+import type { ServiceContext } from "./context";
+
+/** How long after a send the server log is read for the message's decision. */
+export const LOG_POLL_DELAY_MS = 120;
+/** While sessions are online, the server log is also read on this period. */
+const LOG_TICK_MS = 2_000;
+/** Re-read period while pushes wait for their explanation. */
+const LINK_RETRY_MS = 200;
+
+export interface ServerLogDeps {
+  enabled: boolean;
+  accountBare: () => string;
+  /** A session of the account to ask over XMPP when HTTP is not served. */
+  resourceSession: () => XmppSession | null;
+  anyOnline: () => boolean;
+  onEntry: (entry: PushLogEntry) => void;
+  /** After each read: true while pushes still wait for the log. */
+  afterRead: () => boolean;
+  fetch?: typeof fetch;
+}
+
+export interface ServerLogPoller {
+  /** The service the sessions connect to (a new one starts the log over). */
+  useService(service: string): void;
+  schedule(delayMs: number): void;
+  ensureTicker(): void;
+  /** Skip the entries that exist now (an old run is not replayed); once per service. */
+  primeIfNew(): void;
+  /** Read the log now (after a pending prime). */
+  sync(): Promise<void>;
+  dispose(): void;
+}
+
+export function createServerLogPoller(ctx: ServiceContext, deps: ServerLogDeps): ServerLogPoller {
+  let seq = 0;
+  let mode: "unknown" | "http" | "xmpp" | "unavailable" = "unknown";
+  let service: string | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let ticker: ReturnType<typeof setInterval> | null = null;
+  let busy: Promise<void> | null = null;
+  let primed: Promise<void> | null = null;
+  let disposed = false;
+  const active = () => deps.enabled && !disposed && mode !== "unavailable";
+
+  async function fetchViaXmpp(after: number): Promise<LogFetchResult> {
+    const session = deps.resourceSession();
+    if (!session) return { ok: false, error: "no online resource of the account to ask over XMPP" };
+    return fetchLogXmpp(session, deps.accountBare(), after);
+  }
+
+  async function fetchLog(after: number): Promise<LogFetchResult> {
+    if (!service) return { ok: false, error: "not connected yet" };
+    if (mode === "xmpp" || mode === "unavailable") return fetchViaXmpp(after);
+    const http = await fetchLogHttp(service, deps.accountBare(), after, deps.fetch);
+    if (http.ok || mode === "http") return http;
+    const viaXmpp = await fetchViaXmpp(after);
+    return viaXmpp.ok ? viaXmpp : { ok: false, error: `${http.error}; ${viaXmpp.error}` };
+  }
+
+  async function read(): Promise<void> {
+    const result = await fetchLog(seq);
+    if (disposed) return;
+    if (!result.ok) {
+      if (mode !== "unknown") return;
+      mode = "unavailable";
+      ctx.recorder.record({
+        kind: "error",
+        lane: SERVER_LANE,
+        summary: "no push decision log on this server: pushes are linked to messages heuristically",
+        error: { code: "server-log", message: "The server's push log is not reachable (it is a feature of the reference server); pushes are linked by body and time instead.", detail: result.error },
+        operation: "read push log",
+      });
+      return;
+    }
+    mode = result.via;
+    for (const entry of result.entries) {
+      if (entry.seq <= seq) continue;
+      seq = entry.seq;
+      deps.onEntry(entry);
+    }
+    if (deps.afterRead()) schedule(LINK_RETRY_MS);
+  }
+
+  async function poll(): Promise<void> {
+    if (busy) {
+      await busy;
+      return poll();
+    }
+    busy = read().finally(() => {
+      busy = null;
+    });
+    return busy;
+  }
+
+  function schedule(delayMs: number): void {
+    if (!active() || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void poll();
+    }, delayMs);
+  }
+
+  return {
+    useService(next) {
+      if (service === next) return;
+      service = next;
+      mode = "unknown";
+      seq = 0;
+    },
+    schedule,
+    ensureTicker() {
+      if (!deps.enabled || disposed || ticker) return;
+      ticker = setInterval(() => {
+        if (!deps.anyOnline() || mode === "unavailable" || disposed) {
+          if (ticker) clearInterval(ticker);
+          ticker = null;
+          return;
+        }
+        if (!busy) void poll();
+      }, LOG_TICK_MS);
+    },
+    primeIfNew() {
+      if (!deps.enabled || mode !== "unknown" || seq !== 0) return;
+      primed ??= (async () => {
+        const result = await fetchLog(0);
+        if (!result.ok) return;
+        mode = result.via;
+        for (const e of result.entries) seq = Math.max(seq, e.seq);
+      })().finally(() => {
+        primed = null;
+      });
+    },
+    async sync() {
+      if (primed) await primed;
+      await poll();
+    },
+    dispose() {
+      disposed = true;
+      if (timer) clearTimeout(timer);
+      if (ticker) clearInterval(ticker);
+    },
+  };
+}

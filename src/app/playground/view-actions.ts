@@ -1,0 +1,53 @@
+/**
+ * The store changes the views ask for, as service actions: views read the stores and call these;
+ * they never write a store a service owns.
+ */
+import type { PolicyName } from "../../protocol/policy/types";
+import type { LaneId } from "../model";
+import type { Stores } from "../stores";
+import type { ImportResult } from "../stores/timeline";
+
+export interface TimelineActions {
+  select(id: string | null): void;
+  /** Validate and load a file into the read-only imported view. Never throws. */
+  importJson(text: string, source?: string): ImportResult;
+  closeImport(): void;
+}
+
+export interface ExpectationActions {
+  /** Returns what was set (rounded, clamped), or null for a non-number. */
+  setWindowMs(ms: number): number | null;
+  pin(policy: PolicyName | null): void;
+  /** Forget every record and the score. */
+  reset(): void;
+}
+
+export interface ViewActions {
+  timeline: TimelineActions;
+  expectations: ExpectationActions;
+  /** The raw XML composer's history (kept even when the text is not sent). */
+  rememberSent(text: string): void;
+  setResourceColour(id: LaneId, colour: string): void;
+  resetSinkCounters(): void;
+  /** Forget registrations that are no longer active. */
+  pruneInactiveRegistrations(): void;
+}
+
+export function createViewActions(stores: Stores, setColour: (id: LaneId, colour: string) => void): ViewActions {
+  return {
+    timeline: {
+      select: (id) => stores.timeline.getState().select(id),
+      importJson: (text, source) => stores.timeline.getState().importJson(text, source),
+      closeImport: () => stores.timeline.getState().closeImport(),
+    },
+    expectations: {
+      setWindowMs: (ms) => stores.expectations.getState().setWindowMs(ms),
+      pin: (policy) => stores.expectations.getState().pin(policy),
+      reset: () => stores.expectations.getState().reset(),
+    },
+    rememberSent: (text) => stores.console.getState().rememberSent(text),
+    setResourceColour: setColour,
+    resetSinkCounters: () => stores.sink.getState().resetCounters(),
+    pruneInactiveRegistrations: () => stores.registrations.getState().pruneInactive(),
+  };
+}
