@@ -23,17 +23,18 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-/** At most `max` characters (code points, so a surrogate pair is never split), with an ellipsis when cut. */
+/** At most `max` UTF-16 units, with an ellipsis when cut; a surrogate pair is never split. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  const points = Array.from(text);
-  if (points.length <= max) return text;
-  return `${points.slice(0, Math.max(0, max - 1)).join("")}…`;
+  let end = Math.max(0, max - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
 }
 
-/** A message body as a label shows it: one line, quoted, cut to `max`. */
+/** A message body as a label shows it: one line, quoted, cut to `max` (a huge body costs no more than a short one). */
 export function quote(body: string, max = 40): string {
-  return `“${truncate(oneLine(body), max)}”`;
+  return `“${truncate(oneLine(truncate(body, max * 4)), max)}”`;
 }
 
 /**
