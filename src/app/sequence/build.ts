@@ -4,6 +4,7 @@
  * because presence bursts and stream noise fold into one row each (unless the user opened them).
  */
 import type { MessageSentEvent, PresenceEvent, TimelineEvent } from "../model";
+import { causalOrder } from "./causal";
 import { collectParticipants, SERVER_ID } from "./participants";
 import { decisionPushed, eventRows, isMessageDecision, isNoise, isPresenceChange } from "./rows";
 import { oneLine, plural } from "./text";
@@ -147,7 +148,7 @@ export function buildSequence(events: readonly TimelineEvent[], options: Sequenc
     run = [];
   };
 
-  for (const e of events) {
+  for (const e of causalOrder(events)) {
     const p = participants.ofLane(e.lane);
     if (p === null) {
       skipped += 1;

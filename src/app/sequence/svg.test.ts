@@ -73,7 +73,7 @@ describe("toSvg", () => {
     expect(push.children.find((c) => c.name === "text")?.text).toContain("push: publish node n-3f9a");
     const notPushed = rows.find((g) => g.attributes["data-event-id"] === w.ids.notPushed)!;
     expect(notPushed.children.find((c) => c.name === "title")?.text).toBe(
-      "chat “Are you there?” — not pushed: alice/laptop is online (available): it gets the message [spec/online-session]",
+      "bob → localhost: chat “Are you there?”; not pushed: alice/laptop is online (available): it gets the message [spec/online-session]",
     );
     expect(notPushed.children.find((c) => c.name === "text")?.text).toContain("✗ not pushed");
   });

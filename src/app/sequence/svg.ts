@@ -5,9 +5,10 @@
  * from the network or the user goes through `escapeXml`; colours come from a fixed palette.
  */
 import { CHAR_WIDTH, diagramWidth, fitText, FONT_FAMILY, FONT_SIZE, HEADER_HEIGHT, LANE_GAP, laneX, MARGIN, ROW_HEIGHT, textWidth } from "./layout";
+import { describeParticipant, describeRow } from "./describe";
 import { roleCaption } from "./participants";
 import { escapeXml, oneLine } from "./text";
-import type { ArrowRow, CollapsedRow, NoteRow, SequenceModel, SequenceRow, Tone } from "./types";
+import type { ArrowRow, CollapsedRow, NoteRow, Participant, SequenceModel, SequenceRow, Tone } from "./types";
 
 export type SequenceTheme = "light" | "dark";
 
@@ -79,6 +80,7 @@ function attrs(values: Record<string, string | number>): string {
 }
 
 interface Ctx {
+  participants: readonly Participant[];
   palette: Palette;
   width: number;
   laneIndex: Map<string, number>;
@@ -88,10 +90,10 @@ function laneXOf(ctx: Ctx, id: string): number {
   return laneX(ctx.laneIndex.get(id) ?? 0);
 }
 
-function verdictText(row: ArrowRow): { short: string; full: string } | null {
-  if (!row.verdict) return null;
-  if (row.verdict.pushed) return { short: "  ✓ pushed", full: `pushed (${row.verdict.reason})` };
-  return { short: `  ✗ not pushed: ${row.verdict.reason}`, full: `not pushed: ${row.verdict.reason}${row.verdict.rule ? ` [${row.verdict.rule}]` : ""}` };
+/** The badge after a message's label: its push verdict, short. */
+function verdictBadge(row: ArrowRow): string {
+  if (!row.verdict) return "";
+  return row.verdict.pushed ? "  ✓ pushed" : `  ✗ not pushed: ${row.verdict.reason}`;
 }
 
 function arrowSvg(row: ArrowRow, top: number, ctx: Ctx): string {
@@ -113,15 +115,14 @@ function arrowSvg(row: ArrowRow, top: number, ctx: Ctx): string {
   const textX = Math.min(x1, x2) + 8;
   const room = ctx.width - MARGIN - textX;
   const label = fitText(oneLine(row.label), room);
-  const verdict = verdictText(row);
+  const verdict = verdictBadge(row);
   const rest = room - textWidth(label);
-  const badge = verdict && rest > CHAR_WIDTH * 6 ? fitText(verdict.short, rest) : "";
+  const badge = verdict && rest > CHAR_WIDTH * 6 ? fitText(verdict, rest) : "";
   const badgeColour = row.verdict ? palette.tones[row.verdict.pushed ? "push" : "no-push"] : colour;
   parts.push(
     `<text${attrs({ x: textX, y: y - 5, fill: row.tone === "muted" ? colour : palette.text })}>${escapeXml(label)}${badge ? `<tspan${attrs({ fill: badgeColour, "font-weight": "600" })}>${escapeXml(badge)}</tspan>` : ""}</text>`,
   );
-  const title = `${oneLine(row.label)}${verdict ? ` — ${verdict.full}` : ""}`;
-  return `<title>${escapeXml(title)}</title>${parts.join("")}`;
+  return `<title>${escapeXml(describeRow(ctx.participants, row))}</title>${parts.join("")}`;
 }
 
 function noteSvg(row: NoteRow, top: number, ctx: Ctx): string {
@@ -138,7 +139,7 @@ function noteSvg(row: NoteRow, top: number, ctx: Ctx): string {
   const stroke = row.tone === "normal" ? palette.noteStroke : palette.tones[row.tone];
   const fill = row.tone === "muted" ? palette.background : palette.noteFill;
   return (
-    `<title>${escapeXml(text)}</title>` +
+    `<title>${escapeXml(describeRow(ctx.participants, row))}</title>` +
     `<rect${attrs({ x: left, y: top + 4, width, height: ROW_HEIGHT - 8, rx: 3, fill, stroke, "stroke-width": row.tone === "push" || row.tone === "no-push" ? 1.5 : 1 })}/>` +
     `<text${attrs({ x: left + 8, y: top + ROW_HEIGHT / 2 + 4, fill: row.tone === "muted" ? palette.tones.muted : palette.text })}>${escapeXml(fitted)}</text>`
   );
@@ -149,7 +150,7 @@ function collapsedSvg(row: CollapsedRow, top: number, ctx: Ctx): string {
   const width = ctx.width - 2 * MARGIN;
   const text = `⋯ ${oneLine(row.text)}`;
   return (
-    `<title>${escapeXml(`${text} (folded)`)}</title>` +
+    `<title>${escapeXml(describeRow(ctx.participants, row))}</title>` +
     `<rect${attrs({ x: MARGIN, y: top + 5, width, height: ROW_HEIGHT - 10, rx: 4, fill: palette.collapsedFill, stroke: palette.headerStroke })} stroke-dasharray="4 3"/>` +
     `<text${attrs({ x: MARGIN + 10, y: top + ROW_HEIGHT / 2 + 4, fill: palette.tones.muted, "font-style": "italic" })}>${escapeXml(fitText(text, width - 20))}</text>`
   );
@@ -174,8 +175,8 @@ function lanesSvg(model: SequenceModel, height: number, palette: Palette): strin
       const boxWidth = LANE_GAP - 20;
       const caption = roleCaption(p.role);
       return (
-        `<g${attrs({ class: `lane lane-${p.role}`, "aria-label": `${p.label} (${caption})` })}>` +
-        `<title>${escapeXml(`${p.label} (${caption})`)}</title>` +
+        `<g${attrs({ class: `lane lane-${p.role}`, "aria-label": describeParticipant(p) })}>` +
+        `<title>${escapeXml(describeParticipant(p))}</title>` +
         `<line${attrs({ x1: x, y1: HEADER_HEIGHT - 6, x2: x, y2: height - MARGIN / 2, stroke: palette.lifeline, "stroke-width": 1.5 })} stroke-dasharray="3 4"/>` +
         `<rect${attrs({ x: x - boxWidth / 2, y: 8, width: boxWidth, height: 42, rx: 6, fill: palette.headerFill, stroke: palette.headerStroke })}/>` +
         `<text${attrs({ x, y: 26, "text-anchor": "middle", "font-weight": "600", fill: palette.text })}>${escapeXml(fitText(p.label, boxWidth - 12, CHAR_WIDTH * 1.08))}</text>` +
@@ -198,7 +199,7 @@ export function toSvg(model: SequenceModel, options: SvgOptions = {}): string {
   const palette = PALETTES[options.theme ?? "light"];
   const width = diagramWidth(model.participants.length);
   const height = HEADER_HEIGHT + model.rows.length * ROW_HEIGHT + MARGIN;
-  const ctx: Ctx = { palette, width, laneIndex: new Map(model.participants.map((p, i) => [p.id, i])) };
+  const ctx: Ctx = { participants: model.participants, palette, width, laneIndex: new Map(model.participants.map((p, i) => [p.id, i])) };
   const title = options.title ?? "XMPP push sequence";
   const s = model.stats;
   const desc = `${model.participants.map((p) => p.label).join(", ")}: ${s.rows} rows from ${s.events} events, ${s.pushes} pushes, ${s.notPushed} messages not pushed`;
