@@ -18,6 +18,11 @@ describe("text helpers", () => {
 
   it("puts any text on one line", () => {
     expect(oneLine(" a\tb\r\nc  ")).toBe("a b c");
+    expect(oneLine("already one line")).toBe("already one line");
+    expect(oneLine("two  spaces")).toBe("two spaces");
+    expect(oneLine(" lead")).toBe("lead");
+    expect(oneLine("trail ")).toBe("trail");
+    expect(oneLine("no\u00A0break\u2028separator")).toBe("no break separator");
   });
 
   it("reads the resource and the domain of a JID", () => {

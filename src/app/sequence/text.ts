@@ -20,8 +20,12 @@ const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "
 
 /** One line: newlines and tabs become spaces, runs of whitespace one space. */
 export function oneLine(text: string): string {
+  // Most labels are one line already: test before building a new string.
+  if (!NOT_ONE_LINE.test(text)) return text;
   return text.replace(/\s+/g, " ").trim();
 }
+
+const NOT_ONE_LINE = /[^\S ]| {2}|^ | $/;
 
 /** At most `max` UTF-16 units, with an ellipsis when cut; a surrogate pair is never split. */
 export function truncate(text: string, max: number): string {
