@@ -117,9 +117,10 @@ describe("mermaidText", () => {
     expect(mermaidText("line\nbreak\ttab")).toBe("line break tab");
     expect(mermaidText("   ")).toBe("#160;");
     expect(mermaidText("😀\u202E")).toBe("#128512;#8238;");
+    expect(mermaidText("bell\u0007 half \uD83D pair\u0085")).toBe("bell#65533; half #65533; pair#65533;");
   });
 
   it("round-trips: decoding the codes gives the text back (on one line)", () => {
-    for (const s of [MERMAID_BODY, XSS_BODY, XSS_RESOURCE, "n-3f9a", "a #quot; b"]) expect(decode(mermaidText(s))).toBe(oneLine(s));
+    for (const s of [MERMAID_BODY, XSS_BODY, XSS_RESOURCE, "n-3f9a", "a #quot; b", "emoji 😀 and 你好"]) expect(decode(mermaidText(s))).toBe(oneLine(s));
   });
 });

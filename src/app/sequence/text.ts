@@ -62,11 +62,18 @@ export function mermaidText(text: string): string {
   let i = 0;
   for (const ch of line) {
     const plain = MERMAID_PLAIN.test(ch) || (ch === ":" && i >= prefix);
-    out += plain ? ch : `#${ch.codePointAt(0)!};`;
+    out += plain ? ch : `#${drawable(ch.codePointAt(0)!)};`;
     i += ch.length;
   }
   // A label that is only spaces (or empty) would leave the statement without text.
   return out.trim() === "" ? "#160;" : out;
+}
+
+/** A code point HTML can show; controls and lone surrogates become U+FFFD (HTML would refuse them as references). */
+function drawable(code: number): number {
+  const control = code < 0x20 || (code >= 0x7f && code <= 0x9f);
+  const surrogate = code >= 0xd800 && code <= 0xdfff;
+  return control || surrogate ? 0xfffd : code;
 }
 
 /** The local part of a JID's resource, or the JID itself when it has none. */
