@@ -210,4 +210,12 @@ describe("sliceSequence", () => {
     expect(slice.stats).toMatchObject({ rows: 2, notPushed: 1, pushes: 0 });
     expect(sliceSequence(model, -5, 1e9).rows).toHaveLength(model.rows.length);
   });
+
+  it("counts the events a slice shows: folded ones, and an iq with its answer once", () => {
+    const w = walkThrough();
+    const model = buildSequence(w.events, { lanes: LANES });
+    expect(sliceSequence(model, 0, 1).stats).toMatchObject({ events: 5, collapsedEvents: 5, rows: 1 });
+    const enable = model.rowOfEvent.get(w.ids.enable)!;
+    expect(sliceSequence(model, enable, enable + 2).stats).toMatchObject({ events: 1, collapsedEvents: 0, rows: 2 });
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * `buildSequence`: timeline events (in timeline order) → the Sequence view's model. Linear in the
- * number of events, so it can be rebuilt on every store update; long sessions stay readable
- * because presence bursts and stream noise fold into one row each (unless the user opened them).
+ * number of events (a few milliseconds per thousand), so it can be rebuilt when the timeline
+ * changes; long sessions stay readable because presence bursts and stream noise fold into one row
+ * each (unless the user opened them). Effects observed before their message are drawn after it
+ * (`causalOrder`).
  */
 import type { MessageSentEvent, PresenceEvent, TimelineEvent } from "../model";
 import { causalOrder } from "./causal";
@@ -191,8 +193,8 @@ export function sliceSequence(model: SequenceModel, start: number, end: number):
   const from = Math.max(0, Math.min(start, model.rows.length));
   const to = Math.max(from, Math.min(end, model.rows.length));
   const rows = model.rows.slice(from, to);
-  const events = rows.reduce((n, row) => n + (row.kind === "collapsed" ? row.count : 0), 0);
-  const collapsedEvents = events;
-  const single = new Set(rows.filter((r) => r.kind !== "collapsed").map((r) => r.eventId)).size;
-  return finishModel(model.participants, rows, { events: events + single, collapsedEvents, skipped: 0 });
+  const folded = rows.reduce((n, row) => n + (row.kind === "collapsed" ? row.count : 0), 0);
+  // An event drawn as two rows (an iq and its answer) counts once.
+  const drawn = new Set(rows.filter((r) => r.kind !== "collapsed").map((r) => r.eventId)).size;
+  return finishModel(model.participants, rows, { events: folded + drawn, collapsedEvents: folded, skipped: 0 });
 }
