@@ -198,6 +198,17 @@ describe("buildSequence: lanes that are no participant", () => {
   });
 });
 
+describe("buildSequence: events it does not know", () => {
+  it("draws nothing for an unknown kind and a plain note for an unknown connection status, without throwing", () => {
+    const log = new EventLog();
+    const odd = log.add({ kind: "future-kind", lane: "res-1", summary: "?" } as unknown as Parameters<EventLog["add"]>[0]);
+    const status = log.add({ kind: "connection", lane: "res-1", status: "sleeping", summary: "phone sleeping" } as unknown as Parameters<EventLog["add"]>[0]);
+    const model = buildSequence(log.events, { lanes: LANES, collapse: false });
+    expect(model.rowOfEvent.has(odd)).toBe(false);
+    expect(model.rows[model.rowOfEvent.get(status)!]).toMatchObject({ kind: "note", text: "phone sleeping", tone: "muted" });
+  });
+});
+
 describe("sliceSequence", () => {
   it("keeps the participants and re-indexes the rows of the slice", () => {
     const w = walkThrough();

@@ -82,6 +82,8 @@ function connectionRows(e: ConnectionEvent, p: string): SequenceRow[] {
       return [note(e, p, "connecting", "muted")];
     case "disconnecting":
       return [note(e, p, "disconnecting", "muted")];
+    default:
+      return [note(e, p, oneLine(e.summary), "muted")];
   }
 }
 
@@ -207,6 +209,9 @@ export function eventRows(e: TimelineEvent, ctx: RowContext): SequenceRow[] {
       return [arrow(e, "raw", p, SERVER_ID, `raw <${e.element}>`, e.element === "message" ? "normal" : "muted")];
     case "decision":
       return decisionRows(e);
+    default:
+      // A kind added to the timeline after this module (or one in a hand-made file): not drawn, never a crash.
+      return [];
   }
 }
 
