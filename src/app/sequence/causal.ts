@@ -23,35 +23,45 @@ function causeOf(e: TimelineEvent, sentByMessageId: ReadonlyMap<string, string>)
   }
 }
 
-/** The events with every effect observed before its message moved to right after it; the input itself when none was. */
-export function causalOrder(events: readonly TimelineEvent[]): readonly TimelineEvent[] {
+/**
+ * Indexes of `events[from..]` in drawing order: every effect observed before its message moved to
+ * right after it. Effects of messages before `from` stay where they are (their message is drawn
+ * already), so a tail can be ordered on its own.
+ */
+export function causalIndexes(events: readonly TimelineEvent[], from = 0): number[] {
   const position = new Map<string, number>();
   const sentByMessageId = new Map<string, string>();
-  events.forEach((e, i) => {
+  for (let i = from; i < events.length; i++) {
+    const e = events[i]!;
     if (e.kind === "message-sent") {
       position.set(e.id, i);
       if (!sentByMessageId.has(e.messageId)) sentByMessageId.set(e.messageId, e.id);
     } else if (e.kind === "raw-send" && e.element === "message") position.set(e.id, i);
-  });
-  const deferred = new Map<string, TimelineEvent[]>();
-  const out: TimelineEvent[] = [];
-  let moved = false;
-  events.forEach((e, i) => {
+  }
+  const deferred = new Map<string, number[]>();
+  const out: number[] = [];
+  for (let i = from; i < events.length; i++) {
+    const e = events[i]!;
     const cause = causeOf(e, sentByMessageId);
     const at = cause === undefined ? undefined : position.get(cause);
     if (cause !== undefined && at !== undefined && at > i) {
-      moved = true;
       const list = deferred.get(cause);
-      if (list) list.push(e);
-      else deferred.set(cause, [e]);
-      return;
+      if (list) list.push(i);
+      else deferred.set(cause, [i]);
+      continue;
     }
-    out.push(e);
+    out.push(i);
     const effects = deferred.get(e.id);
     if (effects) {
       out.push(...effects);
       deferred.delete(e.id);
     }
-  });
-  return moved ? out : events;
+  }
+  return out;
+}
+
+/** The events with every effect observed before its message moved to right after it; the input itself when none was. */
+export function causalOrder(events: readonly TimelineEvent[]): readonly TimelineEvent[] {
+  const order = causalIndexes(events);
+  return order.every((index, i) => index === i) ? events : order.map((i) => events[i]!);
 }

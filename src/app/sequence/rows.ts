@@ -94,12 +94,15 @@ function messageLabel(e: MessageSentEvent): string {
 }
 
 function sentRows(e: MessageSentEvent, p: string, ctx: RowContext): SequenceRow[] {
-  const verdict = ctx.verdictOf(e);
+  return [withVerdict(arrow(e, "message", p, SERVER_ID, messageLabel(e)), ctx.verdictOf(e))];
+}
+
+/** A message arrow with its push verdict (or none yet). */
+export function withVerdict(row: ArrowRow, verdict: PushVerdict | undefined): ArrowRow {
+  const { verdict: _previous, ...rest } = row;
   // The publish arrow is the push's highlight; the message itself only shows the verdict.
   const tone: Tone = verdict && !verdict.pushed ? "no-push" : "normal";
-  const row = arrow(e, "message", p, SERVER_ID, messageLabel(e), tone);
-  if (verdict) row.verdict = verdict;
-  return [row];
+  return verdict ? { ...rest, tone, verdict } : { ...rest, tone };
 }
 
 function receivedRows(e: MessageReceivedEvent, p: string): SequenceRow[] {
