@@ -1,7 +1,7 @@
 /**
  * Sequence view benchmark: build the sequence model from 10,000 and 100,000 realistic timeline
- * events (the timeline benchmark's push rounds), window it as the view scrolls, export SVG and
- * Mermaid. Prints medians over N runs.
+ * events (the timeline benchmark's push rounds), keep it up to date as a live timeline grows,
+ * window it as the view scrolls, export SVG and Mermaid. Prints medians over N runs.
  *
  *   node --import tsx bench/sequence.ts [--small 10000] [--large 100000] [--runs 5] [--check] [--json out.json]
  *
@@ -11,7 +11,7 @@
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { TimelineEvent } from "../src/app/model";
-import { buildSequence, scrollTopToReveal, sliceSequence, toMermaid, toSvg, visibleRows, ROW_HEIGHT, type SequenceModel } from "../src/app/sequence";
+import { buildSequence, createSequenceBuilder, scrollTopToReveal, sliceSequence, toMermaid, toSvg, visibleRows, ROW_HEIGHT, type SequenceModel } from "../src/app/sequence";
 import { intIn, parseFlags, usage, UsageError, type FlagSpecs } from "./lib/cli";
 import { below, fmtBytes, fmtCount, fmtMs, machineLine, median, meets, renderTable, timeSync, type Target } from "./lib/stats";
 import { buildTimelineFixture } from "./lib/timeline-fixtures";
@@ -79,6 +79,15 @@ function oneRun(figures: Figures, small: TimelineEvent[], large: TimelineEvent[]
   figures.add(`build model: ${sizes.large} events`, "ms", builtLarge.ms, { target: below(2000, "2 s") });
   const flat = timeSync(() => buildSequence(large, { collapse: false }));
   figures.add(`  same, nothing folded`, "ms", flat.ms, { note: `${count(flat.value.rows.length)} rows` });
+
+  // A live view: the builder redraws from its last checkpoint before what changed.
+  const builder = createSequenceBuilder();
+  builder.update(large.slice(0, large.length - 20));
+  figures.add(`live update: 20 events appended to ${sizes.large}`, "ms", timeSync(() => builder.update(large)).ms, { target: below(50, "50 ms") });
+  const patched = large.slice();
+  const at = patched.length - 30;
+  patched[at] = { ...patched[at]!, summary: `${patched[at]!.summary} (patched)` };
+  figures.add(`live update: an event 30 from the end patched`, "ms", timeSync(() => builder.update(patched)).ms, { target: below(50, "50 ms") });
 
   const model = builtLarge.value;
   figures.add(`window (visibleRows), ${sizes.large}-event model`, "us", windowing(model), { note: `mean of ${count(SCROLLS)} scroll positions, ${VIEWPORT} px`, target: below(1000, "1 ms") });

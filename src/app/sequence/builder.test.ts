@@ -44,12 +44,14 @@ function session(rand: () => number, rounds: number): TimelineEvent[] {
 /**
  * Feeds `source` to a timeline the way the store fills it: in batches, decisions arriving a few
  * batches late and merged in by time (stamped before their message), message events first without
- * their receipts and push links and patched later, the oldest dropped at the cap.
+ * their receipts and push links and patched later, pushes linked to a wrong message (or none) and
+ * re-linked later, the oldest dropped at the cap.
  */
 function* timelineStates(source: readonly TimelineEvent[], rand: () => number, cap: number): Generator<{ events: TimelineEvent[]; now: number }> {
   let shown: TimelineEvent[] = [];
   const late: TimelineEvent[] = [];
   const finals = new Map<string, TimelineEvent>();
+  const sentIds: string[] = [];
   let i = 0;
   while (i < source.length || late.length > 0) {
     const batch: TimelineEvent[] = [];
@@ -59,6 +61,13 @@ function* timelineStates(source: readonly TimelineEvent[], rand: () => number, c
       else if (e.kind === "message-sent" && (e.receivedBy.length > 0 || e.pushEventIds.length > 0)) {
         finals.set(e.id, e);
         batch.push({ ...e, receivedBy: [], pushEventIds: [] });
+        sentIds.push(e.id);
+      } else if (e.kind === "push" && rand() < 0.5) {
+        // Linked by the heuristic first (maybe to the wrong message), by the server log later.
+        finals.set(e.id, e);
+        const { causeEventId: _cause, ...unlinked } = e;
+        const wrong = sentIds[Math.floor(rand() * sentIds.length)];
+        batch.push(rand() < 0.7 && wrong ? { ...unlinked, causeEventId: wrong, linkMethod: "heuristic" } : unlinked);
       } else batch.push(e);
     }
     if (late.length > 0 && (rand() < 0.5 || i >= source.length)) batch.push(...late.splice(0, late.length));

@@ -12,14 +12,16 @@
 import type { MessageSentEvent, TimelineEvent } from "../model";
 import { causalIndexes } from "./causal";
 import { collapsedRow, DEFAULT_PRESENCE_BURST, type Placed } from "./collapse";
-import { collectParticipants } from "./participants";
+import { NO_NAMES, participantsOf, readNames, type LaneNames } from "./participants";
 import { eventRows, isNoise, isPresenceChange, withVerdict } from "./rows";
 import type { ArrowRow, CollapsedRow, SequenceModel, SequenceOptions, SequenceRow, SequenceStats } from "./types";
-import { sameVerdict, verdicts, type VerdictOf } from "./verdicts";
+import { DEFAULT_PUSH_WAIT_MS, nowOf, sameVerdict, VerdictIndex, type VerdictOf } from "./verdicts";
 
 /** The build's state where every event before `index` is drawn, none after, and no run is pending. */
 interface Checkpoint {
   index: number;
+  /** What events before `index` tell about the participants. */
+  names: LaneNames;
   rows: number;
   messages: number;
   skipped: number;
@@ -63,7 +65,8 @@ export function createSequenceBuilder(options: SequenceOptions = {}): SequenceBu
   const collapse = options.collapse ?? true;
   const burst = options.presenceBurst ?? DEFAULT_PRESENCE_BURST;
   const expanded = options.expanded;
-  const start: Checkpoint = { index: 0, rows: 0, messages: 0, skipped: 0, collapsedEvents: 0 };
+  const start: Checkpoint = { index: 0, names: NO_NAMES, rows: 0, messages: 0, skipped: 0, collapsedEvents: 0 };
+  const verdictIndex = new VerdictIndex();
 
   let prev: readonly TimelineEvent[] = [];
   let prevNow: number | undefined;
@@ -160,6 +163,8 @@ export function createSequenceBuilder(options: SequenceOptions = {}): SequenceBu
 
     let drawn = from;
     let highest = from - 1;
+    let names = checkpoints[checkpoints.length - 1]!.names;
+    let namesAt = checkpoints[checkpoints.length - 1]!.index;
     for (const i of causalIndexes(events, from)) {
       const e = events[i]!;
       drawn += 1;
@@ -173,7 +178,9 @@ export function createSequenceBuilder(options: SequenceOptions = {}): SequenceBu
       }
       // Everything before `drawn` is drawn and nothing after: a state to come back to.
       if (run.length === 0 && highest + 1 === drawn && drawn - checkpoints[checkpoints.length - 1]!.index >= CHECKPOINT_EVERY) {
-        checkpoints.push({ index: drawn, rows: rows.length, messages: messageRows.length, skipped, collapsedEvents });
+        names = readNames(names, events, namesAt, drawn);
+        namesAt = drawn;
+        checkpoints.push({ index: drawn, names, rows: rows.length, messages: messageRows.length, skipped, collapsedEvents });
       }
     }
     flush();
@@ -183,14 +190,19 @@ export function createSequenceBuilder(options: SequenceOptions = {}): SequenceBu
     update(events, now) {
       if (last && events === prev && now === prevNow) return last;
       const opts = now === undefined ? options : { ...options, now };
-      const participants = collectParticipants(events, opts);
-      const nextLabels = new Map(participants.list.map((p): [string, string] => [p.id, p.label]));
-      const verdictOf = verdicts(events, opts);
-
-      // Folded rows name participants: a label that changed means drawing everything again.
-      const changedAt = labelsKept(labels, nextLabels) ? firstDifference(prev, events) : 0;
+      let changedAt = firstDifference(prev, events);
       let cp = start;
       for (const c of checkpoints) if (c.index <= changedAt) cp = c;
+      const participants = participantsOf(readNames(cp.names, events, cp.index), opts);
+      const nextLabels = new Map(participants.list.map((p): [string, string] => [p.id, p.label]));
+      // Folded rows name participants: a label that changed means drawing everything again.
+      if (!labelsKept(labels, nextLabels)) {
+        changedAt = 0;
+        cp = start;
+      }
+      verdictIndex.rewind(changedAt);
+      verdictIndex.readTo(events);
+      const verdictOf = verdictIndex.verdictOf(nowOf(events, opts), opts.pushWaitMs ?? DEFAULT_PUSH_WAIT_MS);
       rewind(cp);
       refreshVerdicts(verdictOf);
       const labelOf = (id: string) => nextLabels.get(id) ?? id;

@@ -31,30 +31,54 @@ function fixedId(lane: LaneId, options: SequenceOptions): string | null {
   return null;
 }
 
-/** What the events tell about names: each lane's own JID, and the server's domain. */
-function namesFromEvents(events: readonly TimelineEvent[]): { laneJid: Map<LaneId, string>; domain: string; senderJid: string } {
-  const laneJid = new Map<LaneId, string>();
-  let domain = "";
-  let senderJid = "";
-  for (const e of events) {
+/**
+ * What the events tell about the participants, in timeline order: each lane's own JID (a full one
+ * preferred), the server's domain, the sender's JID, and the lanes in order of first appearance.
+ * Kept as a value that grows event by event, so a builder can resume it from a checkpoint.
+ */
+export interface LaneNames {
+  readonly laneJid: ReadonlyMap<LaneId, string>;
+  readonly domain: string;
+  readonly senderJid: string;
+  readonly lanes: readonly LaneId[];
+}
+
+export const NO_NAMES: LaneNames = { laneJid: new Map(), domain: "", senderJid: "", lanes: [] };
+
+/** `names` with `events[from..to)` read too (a new value; `names` is not changed). */
+export function readNames(names: LaneNames, events: readonly TimelineEvent[], from = 0, to = events.length): LaneNames {
+  let laneJid: Map<LaneId, string> | null = null;
+  let lanes: LaneId[] | null = null;
+  let { domain, senderJid } = names;
+  const seen = new Set(names.lanes);
+  for (let i = from; i < to; i++) {
+    const e = events[i]!;
+    if (!seen.has(e.lane)) {
+      seen.add(e.lane);
+      (lanes ??= [...names.lanes]).push(e.lane);
+    }
     let own: string | undefined;
     if (e.kind === "connection") own = e.jid;
     else if (e.kind === "message-received" && e.lane !== SENDER_LANE) own = e.to;
     else if (e.kind === "message-sent") {
       own = e.from;
       if (!domain) domain = domainOf(e.to);
+      if (!senderJid) senderJid = e.from.split("/")[0] ?? "";
     }
+    if (!own) continue;
     // A full JID names the resource; a bare one (a message to the bare JID) only until a full one shows up.
-    const known = laneJid.get(e.lane);
-    if (own && (!known || (!known.includes("/") && own.includes("/")))) laneJid.set(e.lane, own);
-    if (e.kind === "message-sent" && !senderJid) senderJid = e.from.split("/")[0] ?? "";
-    if (!domain && own) domain = domainOf(own);
+    const known = (laneJid ?? names.laneJid).get(e.lane);
+    if (!known || (!known.includes("/") && own.includes("/"))) (laneJid ??= new Map(names.laneJid)).set(e.lane, own);
+    if (!domain) domain = domainOf(own);
   }
-  return { laneJid, domain, senderJid };
+  return { laneJid: laneJid ?? names.laneJid, domain, senderJid, lanes: lanes ?? names.lanes };
 }
 
 export function collectParticipants(events: readonly TimelineEvent[], options: SequenceOptions): Participants {
-  const names = namesFromEvents(events);
+  return participantsOf(readNames(NO_NAMES, events), options);
+}
+
+export function participantsOf(names: LaneNames, options: SequenceOptions): Participants {
   const lanes = options.lanes ?? {};
   const resourceLanes: LaneId[] = [];
   const seen = new Set<LaneId>();
@@ -65,7 +89,7 @@ export function collectParticipants(events: readonly TimelineEvent[], options: S
   };
   // Known resources first, in the sessions store's order, so the lanes keep their places as events arrive.
   for (const [lane, info] of Object.entries(lanes)) if (info.role === "resource") addResource(lane);
-  for (const e of events) addResource(e.lane);
+  for (const lane of names.lanes) addResource(lane);
 
   const senderLabel = lanes[SENDER_LANE]?.label || names.senderJid || "sender";
   const sinkJid = names.laneJid.get(SINK_LANE);
