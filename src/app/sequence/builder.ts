@@ -24,6 +24,8 @@ interface Checkpoint {
   names: LaneNames;
   rows: number;
   messages: number;
+  /** Publish arrows drawn before it (they never change once drawn). */
+  pushes: number;
   skipped: number;
   collapsedEvents: number;
 }
@@ -65,7 +67,7 @@ export function createSequenceBuilder(options: SequenceOptions = {}): SequenceBu
   const collapse = options.collapse ?? true;
   const burst = options.presenceBurst ?? DEFAULT_PRESENCE_BURST;
   const expanded = options.expanded;
-  const start: Checkpoint = { index: 0, names: NO_NAMES, rows: 0, messages: 0, skipped: 0, collapsedEvents: 0 };
+  const start: Checkpoint = { index: 0, names: NO_NAMES, rows: 0, messages: 0, pushes: 0, skipped: 0, collapsedEvents: 0 };
   const verdictIndex = new VerdictIndex();
 
   let prev: readonly TimelineEvent[] = [];
@@ -80,6 +82,7 @@ export function createSequenceBuilder(options: SequenceOptions = {}): SequenceBu
   let checkpoints: Checkpoint[] = [start];
   let skipped = 0;
   let collapsedEvents = 0;
+  let pushes = 0;
 
   function index(id: string, row: number): void {
     if (!rowOfEvent.has(id)) rowOfEvent.set(id, row);
@@ -106,6 +109,7 @@ export function createSequenceBuilder(options: SequenceOptions = {}): SequenceBu
     checkpoints = checkpoints.filter((c) => c.index <= cp.index);
     skipped = cp.skipped;
     collapsedEvents = cp.collapsedEvents;
+    pushes = cp.pushes;
   }
 
   /** Messages drawn before the checkpoint may have a new verdict (a decision or push came later). */
@@ -125,6 +129,7 @@ export function createSequenceBuilder(options: SequenceOptions = {}): SequenceBu
           messageRows.push(rows.length);
           messageEvents.push(e);
         }
+        if (row.kind === "arrow" && row.arrow === "publish" && row.tone === "push") pushes += 1;
         index(row.eventId, rows.length);
         rows.push(row);
       }
@@ -180,7 +185,7 @@ export function createSequenceBuilder(options: SequenceOptions = {}): SequenceBu
       if (run.length === 0 && highest + 1 === drawn && drawn - checkpoints[checkpoints.length - 1]!.index >= CHECKPOINT_EVERY) {
         names = readNames(names, events, namesAt, drawn);
         namesAt = drawn;
-        checkpoints.push({ index: drawn, names, rows: rows.length, messages: messageRows.length, skipped, collapsedEvents });
+        checkpoints.push({ index: drawn, names, rows: rows.length, messages: messageRows.length, pushes, skipped, collapsedEvents });
       }
     }
     flush();
@@ -211,7 +216,9 @@ export function createSequenceBuilder(options: SequenceOptions = {}): SequenceBu
       prev = events;
       prevNow = now;
       labels = nextLabels;
-      last = { participants: participants.list, rows, rowOfEvent, stats: { events: events.length, collapsedEvents, skipped, ...rowStats(rows) } };
+      let notPushed = 0;
+      for (const r of messageRows) if ((rows[r] as ArrowRow).verdict?.pushed === false) notPushed += 1;
+      last = { participants: participants.list, rows, rowOfEvent, stats: { events: events.length, rows: rows.length, collapsedEvents, skipped, pushes, notPushed } };
       return last;
     },
   };
