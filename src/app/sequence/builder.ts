@@ -4,10 +4,11 @@
  * recent message is patched with its receipts and push links. So the builder keeps checkpoints
  * (the state after every so many events, where nothing is pending) and on each update redraws only
  * from the last checkpoint before the first event that changed. Verdicts depend on events anywhere
- * after their message, so they are recomputed for every message row each time (cheap: a lookup per
- * message). A full build is the same path from the first checkpoint.
+ * after their message, so they are looked up again for every message row each time (a map lookup
+ * per message). A full build is the same path from the first checkpoint.
  *
- * Models from one builder share their `rowOfEvent` index: use the latest one.
+ * A builder's options are fixed (a view that opens a folded group, or changes the burst size,
+ * starts a new builder). Models from one builder share their `rowOfEvent` index: use the latest.
  */
 import type { MessageSentEvent, TimelineEvent } from "../model";
 import { causalIndexes } from "./causal";
