@@ -103,11 +103,45 @@ function checkCharacters(source: string): void {
   throw new XmlSyntaxError("not-well-formed", `${positionOf(source, bad.index)}: disallowed character ${code}`);
 }
 
+/**
+ * saxes's `on()` stores each handler under a computed key; past about six such new properties V8
+ * turns the parser into a dictionary-mode object and the whole parse gets several times slower.
+ * Creating the fields (private in saxes's typings) with plain assignments first keeps it a fast
+ * object; `on()` then only overwrites them.
+ */
+interface SaxesHandlerFields {
+  xmldeclHandler?: undefined;
+  textHandler?: undefined;
+  piHandler?: undefined;
+  doctypeHandler?: undefined;
+  commentHandler?: undefined;
+  openTagStartHandler?: undefined;
+  openTagHandler?: undefined;
+  closeTagHandler?: undefined;
+  cdataHandler?: undefined;
+  errorHandler?: undefined;
+}
+
+function reserveHandlerFields(parser: object): void {
+  const fields = parser as SaxesHandlerFields;
+  fields.xmldeclHandler = undefined;
+  fields.textHandler = undefined;
+  fields.piHandler = undefined;
+  fields.doctypeHandler = undefined;
+  fields.commentHandler = undefined;
+  fields.openTagStartHandler = undefined;
+  fields.openTagHandler = undefined;
+  fields.closeTagHandler = undefined;
+  fields.cdataHandler = undefined;
+  fields.errorHandler = undefined;
+}
+
 /** Parses `source` completely, calling `handler` as it goes; throws `XmlSyntaxError` at the first fault. */
 export function parseXmlEvents(source: string, handler: XmlHandler, options: XmlParseOptions = {}): void {
   checkCharacters(source);
   const fragment = options.fragment ?? false;
   const parser = new SaxesParser<SaxesOptions>({ xmlns: options.namespaces ?? false, fragment, position: true });
+  reserveHandlerFields(parser);
   const refuse = (message: string): never => {
     throw new XmlSyntaxError("restricted-xml", `${parser.line}:${parser.column}: ${message}`);
   };
