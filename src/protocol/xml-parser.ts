@@ -12,7 +12,7 @@
  *   misreads a lone surrogate as half of a pair.
  * - DTDs are never interpreted: saxes expands only the five predefined entities and character
  *   references, so entity expansion attacks have nothing to expand.
- * - saxes stops at its first fault: it throws, and we carry no state past an error.
+ * - saxes would carry on after a fault; our error handler throws, so parsing stops at the first one.
  */
 import { SaxesParser, type SaxesOptions } from "saxes";
 
