@@ -25,6 +25,8 @@ export interface SessionLanesDeps {
   onElement: (lane: LaneId, direction: "in" | "out", element: Element, at: number) => void;
   /** The presence a resource sends right after connecting. */
   setPresence: (id: LaneId, request: PresenceRequest) => Promise<ActionResult>;
+  /** A resource's fresh session is online and has sent its presence-on-connect (disco on connect). */
+  onResourceOnline?: (id: LaneId) => void;
   options: Pick<PlaygroundOptions, "pageUrl" | "connectTimeoutMs" | "iqTimeoutMs">;
   /** This page load's tag (the sender's resource is `playground-<tag>`). */
   runTag: string;
@@ -106,12 +108,12 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     serverLog.ensureTicker();
     // Start reading the log after the entries that exist now, so an old run is not replayed.
     if (m.role === "resource") serverLog.primeIfNew();
+    if (m.role !== "resource") return okVoid;
     const after = registry.view(id);
     const choice = after?.presenceOnConnect ?? null;
-    if (m.role === "resource" && choice !== null && choice !== "unavailable") {
-      return deps.setPresence(id, { show: choice, priority: after?.priority ?? 0, status: after?.statusText || undefined });
-    }
-    return okVoid;
+    const presence = choice !== null && choice !== "unavailable" ? await deps.setPresence(id, { show: choice, priority: after?.priority ?? 0, status: after?.statusText || undefined }) : okVoid;
+    deps.onResourceOnline?.(id);
+    return presence;
   }
 
   async function disconnect(id: LaneId): Promise<void> {
