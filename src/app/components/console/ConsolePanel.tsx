@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { FRAME_KINDS, type FrameKind, type LaneId } from "../../model";
 import { useConsoleStore, useStores, useVisibleFrames } from "../../stores/hooks";
 import { EmptyState } from "../shared/EmptyState";
@@ -63,6 +63,19 @@ export function ConsolePanel() {
     else return;
     e.preventDefault();
   };
+
+  // Open at the newest frame, like the timeline: the list mounts (tab opened, first frame, filters
+  // that matched nothing) scrolled to its end, and follows from there.
+  const hasRows = visible.length > 0;
+  useLayoutEffect(() => {
+    if (hasRows) listRef.current?.scrollToEnd();
+  }, [hasRows]);
+  // Whether the view is at the end changes with the list too (frames arriving while scrolled up, a
+  // filter that leaves a few rows), not only when the user scrolls.
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => setAtEnd(listRef.current?.isAtEnd() ?? true));
+    return () => cancelAnimationFrame(frame);
+  }, [visible]);
 
   const filtering =
     !filters.directions.in || !filters.directions.out || filters.kinds !== null || filters.lanes !== null || filters.search.trim() !== "";
