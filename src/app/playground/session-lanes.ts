@@ -7,6 +7,7 @@ import type { ExpectationEngine } from "../expectations/engine";
 import { SENDER_LANE, SINK_LANE, type LaneId, type PlaygroundError, type PresenceRequest, type SessionRole } from "../model";
 import type { ActionResult } from "../playground-api";
 import { resolveServiceUrl, validateDomain, validateResource, validateUsername } from "../xmpp/validate";
+import { CREDENTIAL_FIELD, nameCredentialField } from "../xmpp/errors";
 import { XmppSession, type XmppSessionOptions } from "../xmpp/session";
 import { createSessionEventHandler } from "./session-events";
 import { failed, ok, okVoid, type PlaygroundOptions, type ServiceContext } from "./context";
@@ -64,7 +65,10 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     const res = validateResource(resource, role === "sink" ? "sink resource" : "resource");
     if (!res.ok) return res;
     if (creds.password === "") {
-      return failed({ code: "bad-credentials", message: `the password for ${username.value}@${domain.value} is empty (it is not saved unless “remember password” is ticked)` });
+      return failed({
+        code: "bad-credentials",
+        message: `Password for ${username.value}@${domain.value} (${CREDENTIAL_FIELD[role]}) in the Connection tab is empty (it is not saved unless “remember password” is ticked)`,
+      });
     }
     const { connectTimeoutMs, iqTimeoutMs } = deps.options;
     return ok({
@@ -104,7 +108,7 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     m.presenceCount = 0;
     m.unsubscribe = session.on((event) => onSessionEvent(id, event));
     const result = await session.start();
-    if (!result.ok) return failed(result.error);
+    if (!result.ok) return failed(nameCredentialField(result.error, CREDENTIAL_FIELD[m.role], registry.view(id)?.account ?? opts.value.username));
     serverLog.ensureTicker();
     // Start reading the log after the entries that exist now, so an old run is not replayed.
     if (m.role === "resource") serverLog.primeIfNew();
