@@ -41,7 +41,8 @@ export function DiscoPanel() {
       </div>
       <p className="panel-intro">
         Ask the server what it supports. XEP-0357 clients look for <code>urn:xmpp:push:0</code> on the account&apos;s
-        bare JID; the away extension is <code>tigase:push:away:0</code>.
+        bare JID; the away extension is <code>tigase:push:away:0</code>. Both queries run on their own when the
+        account&apos;s first resource connects (and again after the server changes); the buttons ask again.
       </p>
       {online.length === 0 ? (
         <EmptyState title="No connected resource">Connect a resource first: disco#info is sent from one of the account&apos;s sessions.</EmptyState>
