@@ -60,7 +60,7 @@ describe("connecting", () => {
 
     const empty = server.driver({ account: { username: "erin", password: "" } });
     const r5 = await empty.pg.connectResource(empty.lane("r1"));
-    expect(!r5.ok && r5.error.message).toMatch(/^Password for erin@localhost \(Account\) in the Connection tab is empty/);
+    expect(!r5.ok && r5.error.message).toMatch(/^the password for erin@localhost is empty: fill “Account password” in the Connection tab/);
   });
 });
 

@@ -67,7 +67,7 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     if (creds.password === "") {
       return failed({
         code: "bad-credentials",
-        message: `Password for ${username.value}@${domain.value} (${CREDENTIAL_FIELD[role]}) in the Connection tab is empty (it is not saved unless “remember password” is ticked)`,
+        message: `the password for ${username.value}@${domain.value} is empty: fill “${CREDENTIAL_FIELD[role]} password” in the Connection tab (it is not saved unless “remember password” is ticked)`,
       });
     }
     const { connectTimeoutMs, iqTimeoutMs } = deps.options;
