@@ -35,6 +35,9 @@ export function App() {
   const [centre, setCentre] = useState<CentreTab>("timeline");
   const [leftWidth, setLeftWidth] = useState(320);
   const [rightWidth, setRightWidth] = useState(460);
+  // The scenarios report needs the whole width; the side panels come back on request.
+  const [reportWide, setReportWide] = useState(true);
+  const wide = centre === "scenarios" && reportWide;
   const eventCount = useTimelineStore((s) => s.events.length);
   const frameCount = useConsoleStore((s) => s.frames.length);
   const active = useRegistrationsStore((s) => s.registrations.filter((r) => r.state === "active").length);
@@ -47,7 +50,7 @@ export function App() {
         Skip to timeline
       </a>
       <Header theme={theme} onTheme={setTheme} />
-      <main className="app-main" style={{ ["--left-w" as string]: `${leftWidth}px`, ["--right-w" as string]: `${rightWidth}px` }}>
+      <main className={`app-main${wide ? " is-report-wide" : ""}`} style={{ ["--left-w" as string]: `${leftWidth}px`, ["--right-w" as string]: `${rightWidth}px` }}>
         <aside className="column column-left scroll" aria-label="Simulated resources">
           <ErrorBoundary what="the resources">
             <ResourcesPanel />
@@ -75,7 +78,7 @@ export function App() {
                 ),
               },
               { id: "console", label: "XML console", badge: frameCount || undefined, content: wrap("the XML console", <ConsolePanel />) },
-              { id: "scenarios", label: "Scenarios", content: wrap("the scenarios panel", <ScenariosPanel onShowTimeline={() => setCentre("timeline")} />) },
+              { id: "scenarios", label: "Scenarios", content: wrap("the scenarios panel", <ScenariosPanel onShowTimeline={() => setCentre("timeline")} wide={reportWide} onWideChange={setReportWide} />) },
             ]}
           />
         </div>

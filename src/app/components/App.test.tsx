@@ -5,6 +5,8 @@ import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "../App";
+import type { ScenarioRunner } from "../scenarios/runner";
+import { ScenarioRunnerContext } from "../scenarios/runner-context";
 import { addEvents, createFakePlayground, makeStores, renderWith, session } from "../test-support/render";
 
 function setup() {
@@ -105,5 +107,29 @@ describe("App shell", () => {
     for (const role of ["button", "textbox", "checkbox", "combobox", "tab", "searchbox", "spinbutton", "radio"] as const) {
       for (const el of screen.queryAllByRole(role)) expect(el).toHaveAccessibleName();
     }
+  });
+});
+
+describe("App shell: the scenarios report", () => {
+  it("takes the whole width while the Scenarios view is shown, with the side panels a click away", async () => {
+    const stores = makeStores();
+    const runner: ScenarioRunner = { running: false, flush: () => {}, run: async () => null };
+    const user = userEvent.setup();
+    const { container } = renderWith(
+      <ScenarioRunnerContext.Provider value={runner}>
+        <App />
+      </ScenarioRunnerContext.Provider>,
+      createFakePlayground(stores),
+    );
+    const main = container.querySelector("main")!;
+    expect(main).not.toHaveClass("is-report-wide");
+    await user.click(screen.getByRole("tab", { name: "Scenarios" }));
+    expect(main).toHaveClass("is-report-wide");
+    await user.click(screen.getByRole("button", { name: "Show side panels" }));
+    expect(main).not.toHaveClass("is-report-wide");
+    await user.click(screen.getByRole("button", { name: "Show side panels" }));
+    expect(main).toHaveClass("is-report-wide");
+    await user.click(screen.getByRole("tab", { name: "Timeline" }));
+    expect(main).not.toHaveClass("is-report-wide");
   });
 });

@@ -18,6 +18,7 @@ import { createActions, type Actions } from "./actions";
 import { randomNode } from "./format";
 import { createLaneRegistry } from "./lane-registry";
 import { createLinker } from "./linker";
+import { createDiscoOnConnect, type DiscoOnConnect } from "./disco-on-connect";
 import { createLogEntryHandler } from "./log-entries";
 import { createObserver } from "./observer";
 import { createPushActions } from "./push-actions";
@@ -73,6 +74,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
   const observer = createObserver(ctx, { registry, linker });
   // Late-bound: a resource's presence-on-connect is an action, and actions need the lanes.
   let actions: Actions | null = null;
+  let discoOnConnect: DiscoOnConnect | null = null;
   const lanes = createSessionLanes(ctx, {
     registry,
     redelivery: observer.redelivery,
@@ -86,10 +88,12 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
       } else if (direction === "in") observer.receive(lane, element, at);
     },
     setPresence: (id, request) => actions!.setPresence(id, request),
+    onResourceOnline: (id) => discoOnConnect?.resourceOnline(id),
     options,
     runTag,
   });
   actions = createActions(ctx, { registry, lanes, linker, expectations, serverLog, accountBare });
+  discoOnConnect = createDiscoOnConnect(ctx, { disco: actions.disco, accountBare });
   const pushActions = createPushActions(ctx, { registry, lanes, expectations, serverLog, accountBare, sinkJid });
   const views = createViewActions(stores, registry.setColour);
 
@@ -145,6 +149,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     },
     async dispose() {
       unsubscribeProfile();
+      discoOnConnect?.dispose();
       serverLog.dispose();
       await lanes.dispose();
       expectations.dispose();

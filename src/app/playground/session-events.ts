@@ -9,6 +9,7 @@ import type { SmSnapshot } from "../../xmpp-client/client";
 import type { ExpectationEngine } from "../expectations/engine";
 import type { LaneId } from "../model";
 import type { SessionView, SmView } from "../stores/sessions";
+import { CREDENTIAL_FIELD, nameCredentialField } from "../xmpp/errors";
 import type { SessionEvent, XmppSession } from "../xmpp/session";
 import type { ServiceContext } from "./context";
 import { resumedSummary } from "./format";
@@ -115,9 +116,11 @@ export function createSessionEventHandler(ctx: ServiceContext, deps: SessionEven
     }
   }
 
-  function onStatus(id: LaneId, event: StatusEvent): void {
+  function onStatus(id: LaneId, raw: StatusEvent): void {
     const v = registry.view(id);
     if (!v) return;
+    // A refused password names the Connection tab field to fix.
+    const event = raw.error ? { ...raw, error: nameCredentialField(raw.error, CREDENTIAL_FIELD[v.role], v.account) } : raw;
     const who = event.jid ?? v.jid ?? v.label;
     if (event.cause === "killed") return onKilled(id, event, who);
     if (event.cause === "resumed") return onResumed(id, event, who);

@@ -47,7 +47,20 @@ describe("connecting", () => {
     await first.dispose();
     const wrong = server.driver({ account: { username: "dave", password: "wrong" } });
     const r3 = await wrong.pg.connectResource(wrong.lane("r1"));
-    expect(!r3.ok && r3.error).toMatchObject({ code: "bad-credentials", message: "bad credentials for dave@localhost" });
+    // The message names the field to fix, on the card and on the timeline as in the result.
+    const refusedText = "Password for dave@localhost (Account) in the Connection tab was refused by the server (not-authorized)";
+    expect(!r3.ok && r3.error).toMatchObject({ code: "bad-credentials", condition: "not-authorized", message: refusedText });
+    expect(wrong.view("r1").lastError?.message).toBe(refusedText);
+    expect(wrong.events().some((e) => e.kind === "connection" && e.status === "failed" && e.summary === `dave/r1: ${refusedText}`)).toBe(true);
+
+    const wrongSender = server.driver({ accountPrefix: "ws" });
+    wrongSender.pg.stores.profile.getState().updateAccount("sender", { username: "dave", password: "wrong" });
+    const r4 = await wrongSender.pg.connectSender();
+    expect(!r4.ok && r4.error.message).toBe("Password for dave@localhost (Sender) in the Connection tab was refused by the server (not-authorized)");
+
+    const empty = server.driver({ account: { username: "erin", password: "" } });
+    const r5 = await empty.pg.connectResource(empty.lane("r1"));
+    expect(!r5.ok && r5.error.message).toMatch(/^the password for erin@localhost is empty: fill “Account password” in the Connection tab/);
   });
 });
 

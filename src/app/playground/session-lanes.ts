@@ -7,6 +7,7 @@ import type { ExpectationEngine } from "../expectations/engine";
 import { SENDER_LANE, SINK_LANE, type LaneId, type PlaygroundError, type PresenceRequest, type SessionRole } from "../model";
 import type { ActionResult } from "../playground-api";
 import { resolveServiceUrl, validateDomain, validateResource, validateUsername } from "../xmpp/validate";
+import { CREDENTIAL_FIELD, nameCredentialField } from "../xmpp/errors";
 import { XmppSession, type XmppSessionOptions } from "../xmpp/session";
 import { createSessionEventHandler } from "./session-events";
 import { failed, ok, okVoid, type PlaygroundOptions, type ServiceContext } from "./context";
@@ -25,6 +26,8 @@ export interface SessionLanesDeps {
   onElement: (lane: LaneId, direction: "in" | "out", element: Element, at: number) => void;
   /** The presence a resource sends right after connecting. */
   setPresence: (id: LaneId, request: PresenceRequest) => Promise<ActionResult>;
+  /** A resource's fresh session is online and has sent its presence-on-connect (disco on connect). */
+  onResourceOnline?: (id: LaneId) => void;
   options: Pick<PlaygroundOptions, "pageUrl" | "connectTimeoutMs" | "iqTimeoutMs">;
   /** This page load's tag (the sender's resource is `playground-<tag>`). */
   runTag: string;
@@ -62,7 +65,10 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     const res = validateResource(resource, role === "sink" ? "sink resource" : "resource");
     if (!res.ok) return res;
     if (creds.password === "") {
-      return failed({ code: "bad-credentials", message: `the password for ${username.value}@${domain.value} is empty (it is not saved unless “remember password” is ticked)` });
+      return failed({
+        code: "bad-credentials",
+        message: `the password for ${username.value}@${domain.value} is empty: fill “${CREDENTIAL_FIELD[role]} password” in the Connection tab (it is not saved unless “remember password” is ticked)`,
+      });
     }
     const { connectTimeoutMs, iqTimeoutMs } = deps.options;
     return ok({
@@ -102,16 +108,16 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     m.presenceCount = 0;
     m.unsubscribe = session.on((event) => onSessionEvent(id, event));
     const result = await session.start();
-    if (!result.ok) return failed(result.error);
+    if (!result.ok) return failed(nameCredentialField(result.error, CREDENTIAL_FIELD[m.role], registry.view(id)?.account ?? opts.value.username));
     serverLog.ensureTicker();
     // Start reading the log after the entries that exist now, so an old run is not replayed.
     if (m.role === "resource") serverLog.primeIfNew();
+    if (m.role !== "resource") return okVoid;
     const after = registry.view(id);
     const choice = after?.presenceOnConnect ?? null;
-    if (m.role === "resource" && choice !== null && choice !== "unavailable") {
-      return deps.setPresence(id, { show: choice, priority: after?.priority ?? 0, status: after?.statusText || undefined });
-    }
-    return okVoid;
+    const presence = choice !== null && choice !== "unavailable" ? await deps.setPresence(id, { show: choice, priority: after?.priority ?? 0, status: after?.statusText || undefined }) : okVoid;
+    deps.onResourceOnline?.(id);
+    return presence;
   }
 
   async function disconnect(id: LaneId): Promise<void> {

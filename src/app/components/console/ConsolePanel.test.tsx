@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import "@testing-library/jest-dom/vitest";
 import "../../../test-setup/dom";
-import { act, screen, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConsoleFrame, FrameKind } from "../../model";
 import { createFakePlayground, makeStores, renderWith, session } from "../../test-support/render";
 import { ConsolePanel } from "./ConsolePanel";
@@ -141,5 +141,66 @@ describe("ConsolePanel", () => {
     await user.type(screen.getByLabelText("Raw XML to send"), "<presence");
     await user.click(screen.getByRole("button", { name: "Send XML" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("not well-formed: unclosed tag");
+  });
+});
+
+describe("ConsolePanel follows the latest frame", () => {
+  // jsdom does no layout: the list's scroll height is its spacer's height, so "at the end" means
+  // something (the shared setup gives every element a 600 px viewport).
+  let restore: (() => void) | null = null;
+  beforeEach(() => {
+    const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "scrollHeight");
+    Object.defineProperty(HTMLElement.prototype, "scrollHeight", {
+      configurable: true,
+      get(this: HTMLElement) {
+        const spacer = this.classList.contains("vlist") ? (this.firstElementChild as HTMLElement | null) : null;
+        return spacer ? parseFloat(spacer.style.height) || 0 : 0;
+      },
+    });
+    restore = () => {
+      if (original) Object.defineProperty(HTMLElement.prototype, "scrollHeight", original);
+      else delete (HTMLElement.prototype as { scrollHeight?: number }).scrollHeight;
+    };
+  });
+  afterEach(() => restore?.());
+
+  const many = (count: number) => Array.from({ length: count }, (_, i) => frame(`<presence id="p${i}"/>`, "presence"));
+  const list = () => screen.getByRole("listbox", { name: "Frames" });
+  const jump = () => screen.getByRole("button", { name: "Jump to latest" });
+  const lastRendered = () => Math.max(...rows().map((r) => Number(r.getAttribute("aria-posinset"))));
+  const scrollListTo = (top: number) =>
+    act(() => {
+      list().scrollTop = top;
+      list().dispatchEvent(new Event("scroll"));
+    });
+
+  it("opens at the newest frame, with nothing to jump to", async () => {
+    setup(many(200));
+    await waitFor(() => expect(lastRendered()).toBe(200));
+    expect(list().scrollTop).toBeGreaterThan(0);
+    expect(jump()).toBeDisabled();
+  });
+
+  it("offers Jump to latest when frames arrive while scrolled up, and jumps", async () => {
+    const { user, stores } = setup(many(200));
+    await waitFor(() => expect(lastRendered()).toBe(200));
+    scrollListTo(0);
+    await waitFor(() => expect(jump()).toBeEnabled());
+    act(() => stores.console.getState().appendFrames(many(20)));
+    // New frames do not yank the view down, and the button stays on offer.
+    expect(jump()).toBeEnabled();
+    expect(lastRendered()).toBeLessThan(200);
+    await user.click(jump());
+    await waitFor(() => expect(lastRendered()).toBe(220));
+  });
+
+  it("updates Jump to latest when the list changes without a scroll (a filter that leaves little to show)", async () => {
+    const { user } = setup([...many(200), frame(`<message><body>needle</body></message>`, "message")]);
+    await waitFor(() => expect(lastRendered()).toBe(201));
+    scrollListTo(0);
+    await waitFor(() => expect(jump()).toBeEnabled());
+    await user.type(screen.getByRole("searchbox", { name: "Search frames" }), "needle");
+    expect(rows()).toHaveLength(1);
+    await waitFor(() => expect(jump()).toBeDisabled());
   });
 });

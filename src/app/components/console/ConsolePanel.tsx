@@ -1,14 +1,14 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { FRAME_KINDS, type FrameKind, type LaneId } from "../../model";
 import { useConsoleStore, useStores, useVisibleFrames } from "../../stores/hooks";
 import { EmptyState } from "../shared/EmptyState";
-import { FilterMenu } from "../shared/FilterMenu";
 import { formatTime } from "../shared/format";
 import { LaneChip } from "../shared/LaneChip";
 import { useLanes } from "../shared/lanes";
 import { VirtualList, type VirtualListHandle } from "../shared/VirtualList";
 import { XmlView } from "../xml/XmlView";
 import { Composer } from "./Composer";
+import { ConsoleToolbar } from "./ConsoleToolbar";
+import { useFollowLatest } from "./follow-latest";
 
 const FRAME_ROW_HEIGHT = 24;
 
@@ -29,7 +29,7 @@ export function ConsolePanel() {
   const lanes = useLanes();
   const listRef = useRef<VirtualListHandle>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [atEnd, setAtEnd] = useState(true);
+  const [atEnd, setAtEnd] = useFollowLatest(listRef, visible);
 
   const laneIds = useMemo(() => {
     const ids = lanes.list.map((l) => l.id);
@@ -69,70 +69,16 @@ export function ConsolePanel() {
 
   return (
     <section className="console" aria-label="XML console">
-      <div className="toolbar" role="toolbar" aria-label="Console tools">
-        <label className="visually-hidden" htmlFor="console-search">
-          Search frames
-        </label>
-        <input
-          id="console-search"
-          className="input search"
-          type="search"
-          placeholder="Search raw XML"
-          value={filters.search}
-          onChange={(e) => actions.setSearch(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Escape") actions.setSearch("");
-          }}
-        />
-        <label className="field-check small">
-          <input type="checkbox" checked={filters.directions.in} onChange={(e) => actions.setDirection("in", e.target.checked)} />
-          Incoming
-        </label>
-        <label className="field-check small">
-          <input type="checkbox" checked={filters.directions.out} onChange={(e) => actions.setDirection("out", e.target.checked)} />
-          Outgoing
-        </label>
-        <FilterMenu
-          label="Kinds"
-          groupLabel="Filter frames by kind"
-          items={FRAME_KINDS.map((k) => ({ id: k, label: k, checked: !filters.kinds || filters.kinds.includes(k) }))}
-          onToggle={(id) => actions.toggleKind(id as FrameKind)}
-          onReset={() => actions.setKindFilter(null)}
-        />
-        <FilterMenu
-          label="Sessions"
-          groupLabel="Filter frames by session"
-          items={laneIds.map((id) => {
-            const info = lanes.get(id);
-            return { id, label: info.label, colour: info.colour, checked: !filters.lanes || filters.lanes.includes(id) };
-          })}
-          onToggle={(id) => actions.toggleLane(id as LaneId, laneIds)}
-          onReset={() => actions.setLaneFilter(null)}
-        />
-        <label className="field-check small" title="XEP-0198 <r/>, <a/>, <enable/>, <enabled/>… are hidden by default">
-          <input type="checkbox" checked={!filters.hideSm} onChange={(e) => actions.setHideSm(!e.target.checked)} />
-          Show stream management
-        </label>
-        <span className="toolbar-group">
-          <button type="button" className="btn btn-small" onClick={() => (paused ? actions.resume() : actions.pause())}>
-            {paused ? "Resume" : "Pause"}
-          </button>
-          <button type="button" className="btn btn-small" onClick={() => listRef.current?.scrollToEnd()} disabled={visible.length === 0 || atEnd}>
-            Jump to latest
-          </button>
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => {
-              actions.clear();
-              setSelectedId(null);
-            }}
-            disabled={total === 0 && bufferedCount === 0}
-          >
-            Clear
-          </button>
-        </span>
-      </div>
+      <ConsoleToolbar
+        laneIds={laneIds}
+        canJump={visible.length > 0 && !atEnd}
+        onJump={() => listRef.current?.scrollToEnd()}
+        canClear={total > 0 || bufferedCount > 0}
+        onClear={() => {
+          actions.clear();
+          setSelectedId(null);
+        }}
+      />
       {paused ? (
         <div className="callout callout-warn" role="status">
           Paused: {bufferedCount} new {bufferedCount === 1 ? "frame" : "frames"} waiting. Capture continues.

@@ -82,3 +82,33 @@ describe("DiscoPanel", () => {
     expect(screen.getByRole("region", { name: /Domain \(localhost\)/ })).toHaveTextContent("condition: cancel/service-unavailable");
   });
 });
+
+describe("DiscoPanel errors", () => {
+  const failedAnswer = (): DiscoResult => ({
+    ...result("account", []),
+    outcome: "error",
+    error: { code: "stanza-error", message: "disco#info failed", condition: "service-unavailable", type: "cancel" },
+  });
+
+  it("shows a failed answer once, in its result section", async () => {
+    const { user, playground, stores } = setup();
+    // As the service does: the failed answer is stored as the result and returned.
+    playground.disco.mockImplementationOnce(async () => {
+      const answer = failedAnswer();
+      stores.disco.getState().setResult(answer);
+      return { ok: false as const, error: answer.error! };
+    });
+    await user.click(screen.getByRole("button", { name: "Query account" }));
+    const alerts = screen.getAllByRole("alert");
+    expect(alerts).toHaveLength(1);
+    expect(within(screen.getByRole("region", { name: /Account \(alice@localhost\)/ })).getByRole("alert")).toHaveTextContent("service-unavailable");
+  });
+
+  it("drops a query's error once a newer result arrives (e.g. disco on connect)", async () => {
+    const { user, stores } = setup();
+    await user.click(screen.getByRole("button", { name: "Query account" }));
+    expect(screen.getByRole("alert")).toHaveTextContent("fake");
+    act(() => stores.disco.getState().setResult(result("account", ["urn:xmpp:push:0"])));
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+});

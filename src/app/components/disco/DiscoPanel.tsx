@@ -3,7 +3,7 @@ import { useShallow } from "zustand/react/shallow";
 import type { DiscoResult, DiscoTarget, FeatureHighlight } from "../../model";
 import { usePlayground } from "../../playground-context";
 import { awaySupport, awayToggleExplanation } from "../../stores/disco";
-import { useDiscoStore, useProfileStore, useSessionsStore } from "../../stores/hooks";
+import { useDiscoStore, useProfileStore, useSessionsStore, useStores } from "../../stores/hooks";
 import { selectResources } from "../../stores/sessions";
 import { EmptyState } from "../shared/EmptyState";
 import { describeError, formatTime } from "../shared/format";
@@ -15,6 +15,23 @@ const HIGHLIGHT_NOTES: Record<Exclude<FeatureHighlight, null>, string> = {
   "tigase-push": "Tigase push extension",
 };
 
+/** A query that failed, and the target's result at that moment. */
+interface QueryFailure {
+  target: DiscoTarget;
+  text: string;
+  stored: DiscoResult | null;
+}
+
+/**
+ * The panel's own line for a failed query, or null: an answer that failed (error, timeout) already
+ * shows in its result section, and any newer result (a later query, disco on connect) supersedes it.
+ */
+function failureText(failure: QueryFailure, current: DiscoResult | null): string | null {
+  if (current !== failure.stored) return null;
+  if (current && current.outcome !== "result" && current.error && describeError(current.error) === failure.text) return null;
+  return failure.text;
+}
+
 /** disco#info on the account's bare JID and on the domain: does this server do push, and away? */
 export function DiscoPanel() {
   const playground = usePlayground();
@@ -25,13 +42,15 @@ export function DiscoPanel() {
   const online = resources.filter((r) => r.status === "online");
   const [from, setFrom] = useState<string>("");
   const fromId = online.some((r) => r.id === from) ? from : online[0]?.id;
-  const [error, setError] = useState<string | null>(null);
+  const stores = useStores();
+  const [failure, setFailure] = useState<QueryFailure | null>(null);
 
   const query = async (target: DiscoTarget) => {
-    setError(null);
+    setFailure(null);
     const result = await playground.disco(target, fromId);
-    if (!result.ok) setError(describeError(result.error));
+    if (!result.ok) setFailure({ target, text: describeError(result.error), stored: stores.disco.getState().results[target] });
   };
+  const error = failure ? failureText(failure, results[failure.target]) : null;
 
   const support = awaySupport({ results });
   return (
@@ -41,7 +60,8 @@ export function DiscoPanel() {
       </div>
       <p className="panel-intro">
         Ask the server what it supports. XEP-0357 clients look for <code>urn:xmpp:push:0</code> on the account&apos;s
-        bare JID; the away extension is <code>tigase:push:away:0</code>.
+        bare JID; the away extension is <code>tigase:push:away:0</code>. Both queries run on their own when the
+        account&apos;s first resource connects (and again after the server changes); the buttons ask again.
       </p>
       {online.length === 0 ? (
         <EmptyState title="No connected resource">Connect a resource first: disco#info is sent from one of the account&apos;s sessions.</EmptyState>

@@ -1,7 +1,8 @@
 import { useId, useState } from "react";
-import { PRESENCE_CHOICES, type PresenceChoice } from "../../model";
+import { PRESENCE_CHOICES, type PlaygroundError, type PresenceChoice } from "../../model";
 import { usePlayground } from "../../playground-context";
 import type { SessionView } from "../../stores/sessions";
+import { useActionError } from "../shared/action-error";
 import { describeError, PRESENCE_LABELS, STATUS_LABELS, STATUS_TONES } from "../shared/format";
 import { safeColour } from "../shared/LaneChip";
 import { StatusDot } from "../shared/StatusDot";
@@ -33,7 +34,8 @@ export function ResourceCard({ session }: { session: SessionView }) {
   const [statusText, setStatusText] = useState(session.statusText);
   const [name, setName] = useState(session.resource);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // Connection failures show in the lastError callout; this is for what else an action refused.
+  const [error, setError] = useActionError(session);
 
   const connected = session.status === "online";
   const transitioning = session.status === "connecting" || session.status === "disconnecting";
@@ -41,12 +43,12 @@ export function ResourceCard({ session }: { session: SessionView }) {
   const priorityNumber = Number(priority);
   const priorityValid = priority.trim() !== "" && Number.isInteger(priorityNumber) && priorityNumber >= -128 && priorityNumber <= 127;
 
-  const run = async (action: () => Promise<{ ok: boolean; error?: { message: string } } | void>) => {
+  const run = async (action: () => Promise<{ ok: boolean; error?: PlaygroundError } | void>) => {
     setBusy(true);
     setError(null);
     try {
       const result = await action();
-      if (result && !result.ok && result.error) setError(result.error.message);
+      if (result && !result.ok && result.error) setError(result.error);
     } finally {
       setBusy(false);
     }
@@ -65,7 +67,7 @@ export function ResourceCard({ session }: { session: SessionView }) {
     if (!next || next === session.resource) return;
     const result = playground.renameResource(session.id, next);
     if (!result.ok) {
-      setError(result.error.message);
+      setError(result.error);
       setName(session.resource);
     }
   };

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import "@testing-library/jest-dom/vitest";
 import "../../../test-setup/dom";
-import { fireEvent, screen, within } from "@testing-library/react";
+import { act, fireEvent, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { SessionView } from "../../stores/sessions";
@@ -141,5 +141,41 @@ describe("presence on connect", () => {
     expect(playground.setPresenceOnConnect).toHaveBeenLastCalledWith("res-1", "away");
     await user.selectOptions(select, "none");
     expect(playground.setPresenceOnConnect).toHaveBeenLastCalledWith("res-1", null);
+  });
+});
+
+describe("errors on a resource card", () => {
+  const refused = { code: "bad-credentials" as const, condition: "not-authorized", message: "Password for alice@localhost (Account) in the Connection tab was refused by the server (not-authorized)" };
+
+  it("shows a refused connect once, and not after the session connects (e.g. Connect all after fixing the password)", async () => {
+    const { user, playground, stores } = setup([session({ id: "res-1", resource: "r1", status: "offline", connectedAt: null })]);
+    // As the service does: the failure lands on the session's lastError and is returned.
+    playground.connectResource.mockImplementation(async (id: string) => {
+      stores.sessions.getState().patch(id, { status: "failed", lastError: refused });
+      return { ok: false as const, error: refused };
+    });
+    await user.click(within(card("r1")).getByRole("button", { name: "Connect" }));
+    const alerts = within(card("r1")).getAllByRole("alert");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toHaveTextContent("Password for alice@localhost (Account) in the Connection tab was refused by the server");
+
+    act(() => stores.sessions.getState().patch("res-1", { status: "online", lastError: null, connectedAt: 2 }));
+    expect(within(card("r1")).queryAllByRole("alert")).toHaveLength(0);
+  });
+
+  it("clears an action's error on a reconnect and on the next success of the same action", async () => {
+    const { user, playground, stores } = setup([session({ id: "res-1", resource: "r1", status: "online", connectedAt: 1 })]);
+    playground.killResource.mockResolvedValueOnce({ ok: false, error: { code: "not-connected", message: "alice/r1 is not connected: there is no app to kill" } });
+    await user.click(within(card("r1")).getByRole("button", { name: /Kill app/ }));
+    expect(within(card("r1")).getByRole("alert")).toHaveTextContent("there is no app to kill");
+    act(() => stores.sessions.getState().patch("res-1", { status: "offline" }));
+    act(() => stores.sessions.getState().patch("res-1", { status: "online", connectedAt: 5 }));
+    expect(within(card("r1")).queryByRole("alert")).toBeNull();
+
+    playground.setPresence.mockResolvedValueOnce({ ok: false, error: { code: "not-connected", message: "alice/r1 is not connected: connect it before sending presence" } });
+    await user.click(within(card("r1")).getByRole("button", { name: "away" }));
+    expect(within(card("r1")).getByRole("alert")).toHaveTextContent("connect it before sending presence");
+    await user.click(within(card("r1")).getByRole("button", { name: "away" }));
+    expect(within(card("r1")).queryByRole("alert")).toBeNull();
   });
 });

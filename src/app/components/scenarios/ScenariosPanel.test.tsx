@@ -3,6 +3,7 @@ import "@testing-library/jest-dom/vitest";
 import "../../../test-setup/dom";
 import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { useState } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ScenarioReport, SuiteReport } from "../../../conformance/types";
 import { identifyPolicy, summarize } from "../../../conformance/identify";
@@ -174,5 +175,36 @@ describe("ScenariosPanel", () => {
     });
     expect(screen.getByRole("alert")).toHaveTextContent("the account cannot log in: not-authorized");
     expect(screen.getByRole("button", { name: "Run all" })).toBeEnabled();
+  });
+});
+
+describe("ScenariosPanel width", () => {
+  it("offers the side panels back while the report is full-width, and hides them again", async () => {
+    const user = userEvent.setup();
+    const playground = createFakePlayground();
+    const { runner } = fakeRunner(playground.stores);
+    const changes: boolean[] = [];
+    function Shell() {
+      const [wide, setWide] = useState(true);
+      return (
+        <ScenarioRunnerContext.Provider value={runner}>
+          <ScenariosPanel
+            wide={wide}
+            onWideChange={(next) => {
+              changes.push(next);
+              setWide(next);
+            }}
+          />
+        </ScenarioRunnerContext.Provider>
+      );
+    }
+    renderWith(<Shell />, playground);
+    const toggle = screen.getByRole("button", { name: "Show side panels" });
+    expect(toggle).toHaveAttribute("aria-pressed", "false");
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute("aria-pressed", "true");
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute("aria-pressed", "false");
+    expect(changes).toEqual([false, true]);
   });
 });

@@ -55,8 +55,9 @@ function Observed({ report }: { report: ScenarioReport }) {
  * The §C conformance scenarios against the profile's server: pick some or all, run them (the
  * harness logs in with its own clients and fresh resources), watch progress, read each verdict
  * with what was expected and observed, jump to the scenario's events on the timeline, export.
+ * The shell shows it full-width (`wide`); "Show side panels" brings the other columns back.
  */
-export function ScenariosPanel({ onShowTimeline }: { onShowTimeline?: () => void }) {
+export function ScenariosPanel({ onShowTimeline, wide, onWideChange }: { onShowTimeline?: () => void; wide?: boolean; onWideChange?: (wide: boolean) => void }) {
   const runner = useScenarioRunner();
   const playground = usePlayground();
   const stores = useStores();
@@ -104,6 +105,17 @@ export function ScenariosPanel({ onShowTimeline }: { onShowTimeline?: () => void
     <section className="panel scenarios-panel scroll" aria-label="Conformance scenarios">
       <div className="panel-header">
         <h2>Scenarios</h2>
+        {onWideChange ? (
+          <button
+            type="button"
+            className="btn btn-small"
+            aria-pressed={!wide}
+            title={wide ? "Bring back the resources and tools columns beside the report" : "Hide the side columns so the report gets the whole width"}
+            onClick={() => onWideChange(!wide)}
+          >
+            Show side panels
+          </button>
+        ) : null}
       </div>
       <p className="panel-intro">
         Runs the {catalogue.length} conformance scenarios against <code>{profile.service}</code> (domain <code>{profile.domain}</code>) as{" "}

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import "@testing-library/jest-dom/vitest";
 import "../../../test-setup/dom";
-import { screen } from "@testing-library/react";
+import { act, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { createFakePlayground, makeStores, renderWith, session } from "../../test-support/render";
@@ -71,5 +71,37 @@ describe("SenderPanel", () => {
     playground.send.mockResolvedValueOnce({ ok: false, error: { code: "not-connected", message: "the sender is not connected" } });
     await user.click(screen.getByRole("button", { name: "Send message" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("the sender is not connected");
+  });
+});
+
+describe("SenderPanel errors", () => {
+  it("shows a refused connect once, naming the field to fix, and drops it once the sender is online", async () => {
+    const { user, playground, stores } = setup("offline");
+    const refused = { code: "bad-credentials" as const, condition: "not-authorized", message: "Password for bob@localhost (Sender) in the Connection tab was refused by the server (not-authorized)" };
+    playground.connectSender.mockImplementation(async () => {
+      stores.sessions.getState().patch("sender", { status: "failed", lastError: refused });
+      return { ok: false as const, error: refused };
+    });
+    await user.click(screen.getByRole("button", { name: "Connect sender" }));
+    const alerts = screen.getAllByRole("alert");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toHaveTextContent("Password for bob@localhost (Sender) in the Connection tab was refused");
+    act(() => stores.sessions.getState().patch("sender", { status: "online", lastError: null, connectedAt: 9 }));
+    expect(screen.queryAllByRole("alert")).toHaveLength(0);
+  });
+
+  it("keeps a failed send's error until the next send succeeds or the sender reconnects", async () => {
+    const { user, playground, stores } = setup();
+    playground.send.mockResolvedValueOnce({ ok: false, error: { code: "bad-input", message: "the message body is empty" } });
+    await user.click(screen.getByRole("button", { name: "Send message" }));
+    expect(screen.getByRole("alert")).toHaveTextContent("the message body is empty");
+    act(() => stores.sessions.getState().patch("sender", { connectedAt: 7 }));
+    expect(screen.queryByRole("alert")).toBeNull();
+    playground.send.mockResolvedValueOnce({ ok: false, error: { code: "bad-input", message: "the message body is empty" } });
+    await user.click(screen.getByRole("button", { name: "Send message" }));
+    expect(screen.getByRole("alert")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Send message" }));
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.getByRole("status")).toHaveTextContent("Sent 1 message");
   });
 });

@@ -5,6 +5,7 @@ import { usePlayground } from "../../playground-context";
 import { useProfileStore, useSessionsStore } from "../../stores/hooks";
 import { selectResources } from "../../stores/sessions";
 import { describeError, STATUS_LABELS, STATUS_TONES } from "../shared/format";
+import { useActionError } from "../shared/action-error";
 import { StatusDot } from "../shared/StatusDot";
 
 const KIND_NOTES: Record<SendKind, string> = {
@@ -26,7 +27,9 @@ export function SenderPanel() {
   const [body, setBody] = useState("Hello from the playground");
   const [count, setCount] = useState("1");
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [sent, setSent] = useState<string | null>(null);
+  // Connection failures show in the lastError callout; this is for what else an action refused.
+  const [error, setError] = useActionError(sender);
 
   const status = sender?.status ?? "offline";
   const connected = status === "online";
@@ -36,19 +39,17 @@ export function SenderPanel() {
   const countValid = Number.isInteger(n) && n >= 1 && n <= MAX_BURST;
 
   const send = async () => {
+    setSent(null);
     if (!countValid) {
-      setOutcome({ ok: false, text: `Burst size must be a whole number from 1 to ${MAX_BURST}.` });
+      setError(`Burst size must be a whole number from 1 to ${MAX_BURST}.`);
       return;
     }
     setBusy(true);
-    setOutcome(null);
+    setError(null);
     try {
       const result = await playground.send({ to, kind, body: kind === "chat-state" ? undefined : body, count: n });
-      setOutcome(
-        result.ok
-          ? { ok: true, text: `Sent ${result.value.length} ${result.value.length === 1 ? "message" : "messages"} to ${to === "bare" ? account : `${account}/${to}`}.` }
-          : { ok: false, text: describeError(result.error) },
-      );
+      if (result.ok) setSent(`Sent ${result.value.length} ${result.value.length === 1 ? "message" : "messages"} to ${to === "bare" ? account : `${account}/${to}`}.`);
+      else setError(result.error);
     } finally {
       setBusy(false);
     }
@@ -56,11 +57,12 @@ export function SenderPanel() {
 
   const connectToggle = async () => {
     setBusy(true);
+    setError(null);
     try {
       if (connected) await playground.disconnectSender();
       else {
         const r = await playground.connectSender();
-        if (!r.ok) setOutcome({ ok: false, text: describeError(r.error) });
+        if (!r.ok) setError(r.error);
       }
     } finally {
       setBusy(false);
@@ -175,9 +177,13 @@ export function SenderPanel() {
           <kbd>Ctrl</kbd>+<kbd>Enter</kbd> in the body sends.
         </p>
       </form>
-      {outcome ? (
-        <p className={`callout small ${outcome.ok ? "callout-ok" : "callout-err"}`} role={outcome.ok ? "status" : "alert"}>
-          {outcome.text}
+      {error ? (
+        <p className="callout small callout-err" role="alert">
+          {error}
+        </p>
+      ) : sent ? (
+        <p className="callout small callout-ok" role="status">
+          {sent}
         </p>
       ) : null}
     </section>

@@ -100,3 +100,20 @@ describe("SinkPanel", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("the sink is not connected");
   });
 });
+
+describe("SinkPanel errors", () => {
+  it("shows a refused connect once and drops it once the sink is online", async () => {
+    const { user, playground, stores } = setup("offline");
+    const refused = { code: "bad-credentials" as const, condition: "not-authorized", message: "Password for pushsvc@localhost (Sink) in the Connection tab was refused by the server (not-authorized)" };
+    playground.connectSink.mockImplementation(async () => {
+      stores.sessions.getState().patch("sink", { status: "failed", lastError: refused });
+      return { ok: false as const, error: refused };
+    });
+    await user.click(screen.getByRole("button", { name: "Connect sink" }));
+    const alerts = screen.getAllByRole("alert");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toHaveTextContent("Password for pushsvc@localhost (Sink) in the Connection tab was refused");
+    act(() => stores.sessions.getState().patch("sink", { status: "online", lastError: null, connectedAt: 3 }));
+    expect(screen.queryAllByRole("alert")).toHaveLength(0);
+  });
+});

@@ -5,6 +5,7 @@ import { usePlayground } from "../../playground-context";
 import { useRegistrationsStore, useSessionsStore, useSinkStore } from "../../stores/hooks";
 import { describeSinkMode, SINK_ERROR_PRESETS } from "../../stores/sink";
 import { describeError, formatTime, STATUS_LABELS, STATUS_TONES } from "../shared/format";
+import { useActionError } from "../shared/action-error";
 import { StatusDot } from "../shared/StatusDot";
 import { Term, TERMS } from "../shared/Term";
 import { STANZA_ERROR_CONDITIONS } from "../../../protocol/stanzas/errors";
@@ -23,7 +24,8 @@ export function SinkPanel() {
   const lastPushAt = useSinkStore((s) => s.lastPushAt);
   const registrations = useRegistrationsStore((s) => s.registrations);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // Connection failures show in the lastError callout; this is for what else an action refused.
+  const [error, setError] = useActionError(sink);
   const [customNode, setCustomNode] = useState("");
 
   const status = sink?.status ?? "offline";
@@ -38,7 +40,7 @@ export function SinkPanel() {
     setError(null);
     try {
       const r = await fn();
-      if (r && !r.ok && r.error) setError(describeError(r.error));
+      if (r && !r.ok && r.error) setError(r.error);
     } finally {
       setBusy(false);
     }
