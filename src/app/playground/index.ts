@@ -15,6 +15,8 @@ import { resolveServiceUrl } from "../xmpp/validate";
 import { newStanzaId } from "../xmpp/session";
 import { accountBareOf, ok, sinkJidOf, type PlaygroundOptions, type ServiceContext } from "./context";
 import { createActions, type Actions } from "./actions";
+import { tryChange, type ChangeActions } from "./apply-change";
+import { createExplanationService } from "./explanations";
 import { randomNode } from "./format";
 import { createLaneRegistry } from "./lane-registry";
 import { createLinker } from "./linker";
@@ -56,6 +58,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     now,
   });
   const linker = createLinker(ctx, expectations);
+  const explanations = createExplanationService({ stores, accountBare, sinkJid, policyOptions: { ...DEFAULT_POLICY_OPTIONS, ...awayOptions } });
   const onLogEntry = createLogEntryHandler(ctx, { linker, registry, accountBare });
   const serverLog = createServerLogPoller(ctx, {
     enabled: options.useServerLog ?? true,
@@ -65,6 +68,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     onEntry: (entry) => {
       onLogEntry(entry);
       expectations.logEntry(entry);
+      explanations.logEntry(entry);
     },
     afterRead: () => linker.resolvePendingLinks(),
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -97,6 +101,18 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
   const unsubscribeProfile = stores.profile.subscribe((state, previous) => {
     if (state.profile !== previous.profile) registry.refreshOfflineLabels();
   });
+  const changeActions: ChangeActions = {
+    setPresence: actions.setPresence,
+    disconnectResource: lanes.disconnect,
+    killResource: lanes.kill,
+    resumeResource: lanes.resume,
+    addResource: registry.addResource,
+    setPresenceOnConnect: registry.setPresenceOnConnect,
+    connectResource: lanes.connect,
+    enable: pushActions.enable,
+    disable: pushActions.disable,
+    send: actions.send,
+  };
   const flush = () => {
     expectations.flush();
     recorder.flush();
@@ -132,6 +148,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     send: actions.send,
     sendRaw: actions.sendRaw,
     rememberSent: views.rememberSent,
+    applyChange: (change) => tryChange(stores, changeActions, change),
     sinkJid,
     freshNode: randomNode,
     resolvedService() {
@@ -145,6 +162,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     },
     async dispose() {
       unsubscribeProfile();
+      explanations.dispose();
       serverLog.dispose();
       await lanes.dispose();
       expectations.dispose();

@@ -1,0 +1,76 @@
+/**
+ * The explanations service against the in-process reference server (issue 9): a message that was
+ * not pushed is explained from the server's decision record, its counterfactual names the resource
+ * that decided, and applying that counterfactual through the Playground's action makes the next
+ * message push.
+ */
+import { describe, expect, it } from "vitest";
+import type { MessageSentEvent } from "../model";
+import { referenceServerPerFile } from "../test-support/reference-server";
+
+const server = referenceServerPerFile();
+
+describe("explanations against the reference server", () => {
+  it("phone away, laptop available, away enabled: no push; the counterfactual on laptop, tried, makes the next message push", async () => {
+    const d = server.driver({ initialResources: ["phone", "laptop"], windowMs: 400 });
+    // sync: the playground starts reading the log where it stands once it has connected.
+    await d.connect().sync().presence("phone", "away").enable({ from: "phone", away: true }).send("first");
+    const firstId = d.lastSent[0]!;
+    const sent = await d.waitFor(() => d.sentEvent(firstId), "the sent message");
+    d.pg.timeline.select(sent.id);
+
+    const explanation = await d.waitFor(() => {
+      const current = d.pg.stores.explanations.getState().current;
+      return current?.source === "decision-record" ? current : null;
+    }, "the explanation from the decision record", { sync: true });
+    expect(explanation).toMatchObject({ eventId: sent.id, messageId: firstId, status: "ready", policy: "spec", canTry: true });
+    expect(explanation.card).toMatchObject({ pushed: false, source: "decision-record", messageId: firstId });
+    expect(explanation.card?.headline).toMatch(/laptop/);
+    expect(explanation.card?.resources.map((r) => [r.resource, r.standing])).toEqual([["phone", "away"], ["laptop", "online"]]);
+    expect(explanation.lifecycle?.routed.text).toBe("delivered to phone, laptop");
+    expect(explanation.lifecycle?.registrations[0]?.stoppedAt).toBe("decision");
+    expect(explanation.markdown).toContain("**What would have changed it**");
+
+    const first = explanation.counterfactuals[0]!;
+    expect(first.sentence).toMatch(/laptop/);
+    expect(first.change).toMatchObject({ resource: "laptop" });
+    expect(first.outcome.pushed).toBe(true);
+
+    const tried = await d.pg.applyChange(first.change);
+    expect(tried).toMatchObject({ ok: true });
+    expect(d.pg.stores.explanations.getState().trial).toMatchObject({ status: "done" });
+
+    await d.send("second").expectPush((p) => p.notification?.lastMessageBody === "second", "the push for the second message");
+    const second = d.sentEvent(d.lastSent[0]!) as MessageSentEvent;
+    d.pg.timeline.select(second.id);
+    const pushed = await d.waitFor(() => {
+      const current = d.pg.stores.explanations.getState().current;
+      const line = current?.lifecycle?.registrations[0];
+      return current?.eventId === second.id && current.source === "decision-record" && line?.steps.some((s) => s.stage === "registration") ? current : null;
+    }, "the pushed message's lifecycle up to the registration", { sync: true });
+    expect(pushed.card?.pushed).toBe(true);
+    expect(pushed.lifecycle?.registrations[0]?.steps.map((s) => [s.stage, s.status])).toEqual([
+      ["decision", "done"],
+      ["publish", "done"],
+      ["answer", "done"],
+      ["registration", "done"],
+    ]);
+  });
+
+  it("reports a specific error when the change cannot be made, and a policy switch is not the playground's to make", async () => {
+    const d = server.driver({ initialResources: ["phone"] });
+    const offline = await d.pg.applyChange({ kind: "set-presence", resource: "phone", show: "away", priority: 0 });
+    expect(offline).toMatchObject({ ok: false, error: { code: "not-connected", message: "phone is not connected now: connect it first" } });
+    expect(d.pg.stores.explanations.getState().trial).toMatchObject({ status: "failed", text: "phone is not connected now: connect it first" });
+    const policy = await d.pg.applyChange({ kind: "policy", policy: "prosody" });
+    expect(policy).toMatchObject({ ok: false, error: { message: expect.stringContaining("prosody.localhost") } });
+  });
+
+  it("connects a new resource with the presence a counterfactual names", async () => {
+    const d = server.driver({ initialResources: ["phone"] });
+    await d.connect("phone", "sender", "sink");
+    const r = await d.pg.applyChange({ kind: "connect-resource", resource: "r1", show: "away", priority: 0 });
+    expect(r).toEqual({ ok: true, value: "r1 connected and is away" });
+    await d.waitFor(() => d.view("r1").presence?.show === "away", "r1 away");
+  });
+});
