@@ -4,6 +4,7 @@ import { Highlight } from "../shared/Highlight";
 import { LaneChip } from "../shared/LaneChip";
 import type { LaneInfo } from "../shared/lanes";
 import { ExpectationBadge } from "./ExpectationBadge";
+import { WhyButton } from "./WhyButton";
 
 interface TimelineRowProps {
   event: TimelineEvent;
@@ -46,6 +47,7 @@ function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId
             </span>
           ) : null}
           <ExpectationBadge eventId={event.id} />
+          <WhyButton eventId={event.id} pushed={pushIds.length > 0} />
         </>
       );
     }

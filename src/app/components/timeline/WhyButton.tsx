@@ -1,0 +1,22 @@
+import type { MouseEvent } from "react";
+import { usePlayground } from "../../playground-context";
+import { EXPLANATION_CARD_ID } from "../explain/ExplanationCard";
+
+/**
+ * "Why?" on a sent message's row: selects it and brings its explanation card into view. The card
+ * itself is computed by the explanations service for the selection.
+ */
+export function WhyButton({ eventId, pushed }: { eventId: string; pushed: boolean }) {
+  const playground = usePlayground();
+  const open = (e: MouseEvent) => {
+    // The row's own click would select too; this one also scrolls the card into view.
+    e.stopPropagation();
+    playground.timeline.select(eventId);
+    requestAnimationFrame(() => document.getElementById(EXPLANATION_CARD_ID)?.scrollIntoView({ block: "start" }));
+  };
+  return (
+    <button type="button" className="btn btn-small tl-link tl-why" onClick={open} title="Explain why this message was or was not pushed, and what would have changed it">
+      {pushed ? "Why?" : "Why not pushed?"}
+    </button>
+  );
+}
