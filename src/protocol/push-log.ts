@@ -56,6 +56,14 @@ export interface MessageDecisionEntry extends PushLogBase {
 export function decisionInputOf(entry: MessageDecisionEntry): DecisionInput | null {
   const { message, options, pushedSinceOnline, offlineCount } = entry;
   if (!message || !options || pushedSinceOnline === undefined || offlineCount === undefined) return null;
+  // The record arrives over HTTP or XMPP: check the shapes the policies read before trusting it.
+  const shaped =
+    typeof message === "object" && typeof message.type === "string" && typeof message.hasBody === "boolean" && typeof message.from === "string" &&
+    typeof options === "object" && Array.isArray(options.awayShows) &&
+    Array.isArray(entry.sessions) && Array.isArray(entry.registrations) &&
+    typeof entry.delivery === "object" && entry.delivery !== null && Array.isArray(entry.delivery.deliveredTo) &&
+    typeof pushedSinceOnline === "number" && typeof offlineCount === "number";
+  if (!shaped) return null;
   return {
     account: entry.account,
     sessions: entry.sessions,

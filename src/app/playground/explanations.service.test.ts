@@ -5,10 +5,24 @@
  * message push.
  */
 import { describe, expect, it } from "vitest";
+import type { PolicyName } from "../../protocol/policy/types";
 import type { MessageSentEvent } from "../model";
+import type { PlaygroundDriver } from "../test-support/driver";
 import { referenceServerPerFile } from "../test-support/reference-server";
 
 const server = referenceServerPerFile();
+
+/** Select the sent message and wait until its explanation is `source` (and `ready` when asked). */
+async function explanationOf(d: PlaygroundDriver, messageId: string, source: "decision-record" | "prediction") {
+  const sent = await d.waitFor(() => d.sentEvent(messageId), "the sent message");
+  d.pg.timeline.select(sent.id);
+  return d.waitFor(() => {
+    const current = d.pg.stores.explanations.getState().current;
+    return current?.eventId === sent.id && current.source === source ? current : null;
+  }, `the explanation (${source})`, { sync: source === "decision-record" });
+}
+
+const DOMAINS: Record<PolicyName, string> = { spec: "localhost", tigase: "tigase.localhost", prosody: "prosody.localhost", ejabberd: "ejabberd.localhost" };
 
 describe("explanations against the reference server", () => {
   it("phone away, laptop available, away enabled: no push; the counterfactual on laptop, tried, makes the next message push", async () => {
@@ -72,5 +86,44 @@ describe("explanations against the reference server", () => {
     const r = await d.pg.applyChange({ kind: "connect-resource", resource: "r1", show: "away", priority: 0 });
     expect(r).toEqual({ ok: true, value: "r1 connected and is away" });
     await d.waitFor(() => d.view("r1").presence?.show === "away", "r1 away");
+  });
+
+  it.each(Object.entries(DOMAINS) as [PolicyName, string][])(
+    "under %s: the first counterfactual of a message that was not pushed, applied through applyChange, makes the next message push",
+    async (policy, domain) => {
+      const d = server.driver({ domain, initialResources: ["phone", "laptop"], windowMs: 400 });
+      await d.connect().sync().presence("phone", "away").enable({ from: "phone", away: true }).send("before");
+      const before = await explanationOf(d, d.lastSent[0]!, "decision-record");
+      expect(before.policy).toBe(policy);
+      expect(before.card?.pushed).toBe(false);
+      // The policy switch is not the playground's to make; every other change is.
+      const chosen = before.counterfactuals.find((c) => c.change.kind !== "policy" && c.change.kind !== "send");
+      expect(chosen, before.counterfactuals.map((c) => c.sentence).join("\n")).toBeDefined();
+      const tried = await d.pg.applyChange(chosen!.change);
+      expect(tried, chosen!.sentence).toMatchObject({ ok: true });
+      await d.send("after").expectPush((p) => p.notification?.lastMessageBody === "after" || p.causeMessageId === d.lastSent[0], `a push for the message after: ${chosen!.sentence}`);
+      const after = await explanationOf(d, d.lastSent[0]!, "decision-record");
+      expect(after.card?.pushed).toBe(true);
+    },
+  );
+
+  it("on a server without a decision record (a real server), explains from the prediction and offers no policy switch", async () => {
+    const d = server.driver({ initialResources: ["phone", "laptop"], useServerLog: false, windowMs: 300 });
+    await d.connect().presence("phone", "away").enable({ from: "phone", away: true }).send("first");
+    const explanation = await explanationOf(d, d.lastSent[0]!, "prediction");
+    expect(explanation.card).toMatchObject({ source: "prediction", pushed: false });
+    expect(explanation.card?.notes.some((n) => n.startsWith("A prediction of the"))).toBe(true);
+    expect(explanation.counterfactuals.some((c) => c.change.kind === "policy")).toBe(false);
+    expect(explanation.counterfactuals[0]?.sentence).toMatch(/laptop/);
+
+    // A pushed message's lifecycle comes from what the sink saw, its reaction predicted by the policy.
+    await d.disconnect("laptop").send("second").expectPush((p) => p.notification?.lastMessageBody === "second");
+    const sent = d.sentEvent(d.lastSent[0]!)!;
+    d.pg.timeline.select(sent.id);
+    const pushed = await d.waitFor(() => {
+      const current = d.pg.stores.explanations.getState().current;
+      return current?.eventId === sent.id && current.lifecycle?.registrations[0]?.steps.length === 4 ? current : null;
+    }, "the predicted lifecycle");
+    expect(pushed.lifecycle?.registrations[0]?.steps.map((s) => s.status)).toEqual(["done", "done", "done", "predicted"]);
   });
 });

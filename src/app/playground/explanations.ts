@@ -207,7 +207,14 @@ export function createExplanationService(deps: ExplanationsDeps): ExplanationSer
       if (store.current !== null) store.setCurrent(null);
       return;
     }
-    const next = build(event);
+    let next: MessageExplanation;
+    try {
+      next = build(event);
+    } catch (e) {
+      // The decision record comes from the server: a malformed one must not break the stores' updates.
+      const messageId = event.kind === "message-sent" ? event.messageId : "";
+      next = { eventId: event.id, messageId, status: "unavailable", why: `This message cannot be explained: ${e instanceof Error ? e.message : String(e)}`, counterfactuals: [], canTry: false };
+    }
     // Skip a store write when nothing the views show changed (refresh runs on every store change).
     const signature = JSON.stringify(next);
     if (signature === lastSignature) return;
