@@ -224,7 +224,9 @@ export function createExplanationService(deps: ExplanationsDeps): ExplanationSer
 
   const unsubscribe = [
     stores.timeline.subscribe((s, p) => {
-      if (s.selectedId !== p.selectedId || s.events !== p.events || s.view !== p.view || s.imported !== p.imported) refresh();
+      if (s.selectedId !== p.selectedId || s.view !== p.view || s.imported !== p.imported) refresh();
+      // New events matter only while a message is explained (its pushes and answers arrive as events).
+      else if (s.events !== p.events && stores.explanations.getState().current !== null) refresh();
     }),
     stores.expectations.subscribe((s, p) => {
       if (s.records !== p.records || s.pinned !== p.pinned || s.server !== p.server || s.scores !== p.scores) refresh();
