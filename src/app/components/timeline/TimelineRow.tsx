@@ -30,6 +30,8 @@ export function TimelineRow({ event, lane, laneOf, needle }: TimelineRowProps) {
   );
 }
 
+const RECEIVERS_STYLE = { flex: "0 1 auto", minWidth: "3em", overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" } as const;
+
 function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId) => LaneInfo }) {
   switch (event.kind) {
     case "message-sent": {
@@ -38,7 +40,8 @@ function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId
       const pushIds = event.pushEventIds ?? [];
       return (
         <>
-          <span className="tl-link small muted" title="Sessions that received this message">
+          {/* Long resource names shrink here rather than push the badges and "Why?" out of the row. */}
+          <span className="tl-link small muted" style={RECEIVERS_STYLE} title="Sessions that received this message">
             {receivers.length ? `→ ${receivers.join(", ")}` : "→ no session"}
           </span>
           {pushIds.length ? (

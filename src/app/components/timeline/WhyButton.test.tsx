@@ -8,9 +8,9 @@ import { EventDetail } from "./EventDetail";
 import { WhyButton } from "./WhyButton";
 
 describe("Why? on a message row", () => {
-  it("says “Why not pushed?” for a message without pushes, “Why?” otherwise, and selects the message", () => {
+  it("says “Why not?” for a message without pushes, “Why?” otherwise, and selects the message", () => {
     const { playground, unmount } = renderWith(<WhyButton eventId="e1" pushed={false} />);
-    fireEvent.click(screen.getByRole("button", { name: "Why not pushed?" }));
+    fireEvent.click(screen.getByRole("button", { name: "Why not?" }));
     expect(playground.timeline.select).toHaveBeenCalledWith("e1");
     unmount();
     renderWith(<WhyButton eventId="e2" pushed />);

@@ -15,8 +15,8 @@ export function WhyButton({ eventId, pushed }: { eventId: string; pushed: boolea
     requestAnimationFrame(() => document.getElementById(EXPLANATION_CARD_ID)?.scrollIntoView({ block: "start" }));
   };
   return (
-    <button type="button" className="btn btn-small tl-link tl-why" onClick={open} title="Explain why this message was or was not pushed, and what would have changed it">
-      {pushed ? "Why?" : "Why not pushed?"}
+    <button type="button" className="btn btn-small tl-link tl-why" onClick={open} title={pushed ? "Why was this message pushed, and what would have suppressed it?" : "Why was this message not pushed, and what would have made it push?"}>
+      {pushed ? "Why?" : "Why not?"}
     </button>
   );
 }
