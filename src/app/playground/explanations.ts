@@ -109,7 +109,8 @@ export function createExplanationService(deps: ExplanationsDeps): ExplanationSer
     return { key: `prediction#${record.messageId}#${policy}#${record.sentAt}`, source: "prediction", policy, input, decision: prediction.decision, decisionSeq: null };
   }
 
-  function lifecycleFor(basis: Basis, event: TimelineEvent, record: ExpectationRecord | undefined): PushLifecycle {
+  /** The lifecycle, and what the App Server answered each publish (for the card's registrations). */
+  function lifecycleFor(basis: Basis, event: TimelineEvent, record: ExpectationRecord | undefined): { lifecycle: PushLifecycle; answered: CardPublishFact[] } {
     let publishes: PublishFact[] = [];
     let answers: AnswerFact[] = [];
     if (basis.decisionSeq !== null) {
@@ -126,7 +127,11 @@ export function createExplanationService(deps: ExplanationsDeps): ExplanationSer
       answers = pushes.flatMap((p) => (p.answer ? [{ iqId: p.iqId, outcome: p.answer }] : []));
     }
     const settled = record ? record.observation.closedAt !== null || record.observation.unobservable !== null : true;
-    return pushLifecycle({
+    const answered = publishes.flatMap((p): CardPublishFact[] => {
+      const a = answers.find((x) => x.iqId === p.iqId);
+      return a ? [{ key: p.key, outcome: a.outcome, ...(a.reaction ? { reaction: a.reaction } : {}) }] : [];
+    });
+    const lifecycle = pushLifecycle({
       source: basis.source,
       policy: basis.policy,
       delivery: basis.input.delivery,
@@ -136,16 +141,10 @@ export function createExplanationService(deps: ExplanationsDeps): ExplanationSer
       answers,
       settled,
     });
+    return { lifecycle, answered };
   }
 
-  function explained(basis: Basis, lifecycle: PushLifecycle): { card: ExplanationCard; counterfactuals: Counterfactual[] } {
-    const publishFacts: CardPublishFact[] = lifecycle.registrations.flatMap((line) => {
-      const answer = line.steps.find((s) => s.stage === "answer");
-      if (!answer) return [];
-      const publish = basis.decisionSeq !== null ? (publishesBySeq.get(basis.decisionSeq) ?? []).find((p) => p.key.jid === line.key.jid && p.key.node === line.key.node) : undefined;
-      const outcome = publish ? outcomes.get(publish.iqId) : undefined;
-      return outcome ? [{ key: line.key, outcome: outcome.outcome, reaction: outcome.reaction }] : [];
-    });
+  function explained(basis: Basis, publishFacts: CardPublishFact[]): { card: ExplanationCard; counterfactuals: Counterfactual[] } {
     const support = awaySupport(stores.disco.getState());
     const card = explain(basis.input, basis.decision, {
       source: basis.source,
@@ -179,8 +178,8 @@ export function createExplanationService(deps: ExplanationsDeps): ExplanationSer
     const canTry = stores.timeline.getState().view === "live";
     const basis = basisFor(event, record);
     if ("why" in basis) return { eventId: event.id, messageId, status: "unavailable", why: basis.why, counterfactuals: [], canTry };
-    const lifecycle = lifecycleFor(basis, event, record);
-    const { card, counterfactuals: whatIf } = explained(basis, lifecycle);
+    const { lifecycle, answered } = lifecycleFor(basis, event, record);
+    const { card, counterfactuals: whatIf } = explained(basis, answered);
     const withId: ExplanationCard = messageId ? { ...card, messageId } : card;
     return {
       eventId: event.id,
