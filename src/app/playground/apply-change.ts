@@ -154,7 +154,7 @@ export async function tryChange(stores: Stores, actions: ChangeActions, change: 
   }
   stores.explanations.getState().setTrial(
     result.ok
-      ? { changeId: id, status: "done", text: `${result.value}. Send again to see the outcome.` }
+      ? { changeId: id, status: "done", text: change.kind === "send" ? `${result.value}: its outcome is in the timeline.` : `${result.value}. Send again to see the outcome.` }
       : { changeId: id, status: "failed", text: result.error.message },
   );
   return result;

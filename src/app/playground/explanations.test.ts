@@ -62,4 +62,19 @@ describe("explanations service", () => {
     expect(stores.explanations.getState().current).toMatchObject({ status: "unavailable" });
     service.dispose();
   });
+
+  it("forgets the last Try it outcome when another message is explained", () => {
+    const { stores, service } = setUp();
+    const a = messageSent({ messageId: "m-a" });
+    const b = messageSent({ messageId: "m-b" });
+    addEvents(stores, [a, b]);
+    service.logEntry(decisionEntry("m-a"));
+    service.logEntry({ ...decisionEntry("m-b"), seq: 8 });
+    stores.timeline.getState().select(a.id);
+    stores.explanations.getState().setTrial({ changeId: "x", status: "done", text: "laptop is now away" });
+    stores.timeline.getState().select(b.id);
+    expect(stores.explanations.getState().current?.eventId).toBe(b.id);
+    expect(stores.explanations.getState().trial).toBeNull();
+    service.dispose();
+  });
 });

@@ -218,6 +218,8 @@ export function createExplanationService(deps: ExplanationsDeps): ExplanationSer
     const signature = JSON.stringify(next);
     if (signature === lastSignature) return;
     lastSignature = signature;
+    // A "Try it" outcome belongs to the card it was pressed on.
+    if (store.current?.eventId !== next.eventId && store.trial?.status !== "running") store.setTrial(null);
     store.setCurrent(next);
   }
 

@@ -73,7 +73,12 @@ function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId
         </span>
       );
     case "raw-send":
-      return event.element === "message" ? <ExpectationBadge eventId={event.id} /> : null;
+      return event.element === "message" ? (
+        <>
+          <ExpectationBadge eventId={event.id} />
+          <WhyButton eventId={event.id} pushed={null} />
+        </>
+      ) : null;
     case "error":
       return event.error.condition ? <span className="tl-link badge badge-err">{event.error.condition}</span> : null;
     case "enable":
