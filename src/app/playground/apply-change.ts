@@ -44,6 +44,8 @@ async function ensureLane(stores: Stores, actions: ChangeActions, resource: stri
   if (!v) {
     const added = actions.addResource(resource);
     if (!added.ok) return added;
+    // A resource added only to enable sends no presence: it must not change who is receiving.
+    actions.setPresenceOnConnect(added.value, null);
     v = laneOf(stores, resource);
     if (!v) return { ok: false, error: { code: "internal", message: `resource ${resource} was added but is not listed` } };
   }

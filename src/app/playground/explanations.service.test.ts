@@ -126,4 +126,28 @@ describe("explanations against the reference server", () => {
     }, "the predicted lifecycle");
     expect(pushed.lifecycle?.registrations[0]?.steps.map((s) => s.status)).toEqual(["done", "done", "done", "predicted"]);
   });
+
+  it("with no registration in force, the counterfactual enables one; tried, the next message pushes", async () => {
+    const d = server.driver({ initialResources: ["phone"], windowMs: 300 });
+    await d.connect().sync().presence("phone", "away").send("before");
+    const before = await explanationOf(d, d.lastSent[0]!, "decision-record");
+    expect(before.card?.registrations).toEqual([]);
+    const enable = before.counterfactuals.find((c) => c.change.kind === "enable");
+    expect(enable?.sentence).toMatch(/^would have been pushed to n-[0-9a-f]+ if phone had enabled a registration with away='true'$/);
+    expect(await d.pg.applyChange(enable!.change)).toMatchObject({ ok: true });
+    await d.send("after").expectPush((p) => p.notification?.lastMessageBody === "after");
+  });
+
+  it("enables from a resource that has left, then leaves again; a new resource enables without sending presence", async () => {
+    const d = server.driver({ initialResources: ["phone", "laptop"], windowMs: 300 });
+    await d.connect().enable({ from: "phone", away: false }).disconnect("phone");
+    const node = d.pg.stores.registrations.getState().registrations[0]!.node;
+    const reEnabled = await d.pg.applyChange({ kind: "re-enable", jid: d.pg.sinkJid(), node, away: true, byResource: "phone" });
+    expect(reEnabled).toEqual({ ok: true, value: `phone enabled ${node} with away='true' and disconnected again` });
+    expect(d.view("phone").status).toBe("offline");
+    const fresh = await d.pg.applyChange({ kind: "enable", jid: d.pg.sinkJid(), node: "n-new", away: true, byResource: "r3", byResourceStays: false });
+    expect(fresh).toEqual({ ok: true, value: "r3 enabled n-new with away='true' and disconnected again" });
+    expect(d.view("r3")).toMatchObject({ status: "offline", presenceOnConnect: null });
+    expect(d.pg.stores.registrations.getState().registrations.map((r) => [r.node, r.away, r.state])).toEqual([[node, true, "active"], ["n-new", true, "active"]]);
+  });
 });
