@@ -70,6 +70,8 @@ describe("ExplanationCard", () => {
     expect(rows).toEqual([expect.stringMatching(/^phone.*away/), expect.stringMatching(/^laptop \(decided\).*online/)]);
     const regs = within(card).getByRole("table", { name: "Registrations and the outcome for each" });
     expect(within(regs).getByText("n-3f9")).toBeTruthy();
+    expect(within(regs).getByText("pushsvc@localhost/sink")).toBeTruthy();
+    expect(within(regs).getByText("phone (connected)")).toBeTruthy();
     expect(within(regs).getByText("not pushed")).toBeTruthy();
   });
 

@@ -106,8 +106,10 @@ function StateTables({ card }: { card: Card }) {
           <tbody>
             {card.registrations.map((r) => (
               <tr key={`${r.key.jid} ${r.key.node}`} aria-current={r.decisive ? "true" : undefined}>
-                <th scope="row" className="mono" title={r.key.jid}>
-                  {r.label}
+                <th scope="row">
+                  <span className="mono">{r.label}</span>
+                  <br />
+                  <span className="small muted mono">{r.key.jid}</span>
                 </th>
                 <td>{r.away ? "true" : "false"}</td>
                 <td>{r.errorCount}</td>
