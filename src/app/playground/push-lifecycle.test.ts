@@ -30,6 +30,7 @@ describe("pushLifecycle", () => {
     const l = lifecycleOf("spec", { sessions: [available("laptop")], registrations: [registration("n-1", { away: true })] });
     expect(l.routed).toEqual({ stage: "routed", status: "done", text: "delivered to laptop" });
     expect(stagesOf(l)).toEqual([["decision:stopped"]]);
+    expect(l.registrations[0]?.steps[0]?.text).toBe("not pushed: resource laptop is online (available)");
     expect(l.registrations[0]?.stoppedAt).toBe("decision");
   });
 

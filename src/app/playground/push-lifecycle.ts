@@ -72,6 +72,9 @@ export interface LifecycleInput {
   settled: boolean;
 }
 
+/** A verdict's sentence without its own "pushed:" / "not pushed:" lead, which the step says already. */
+const reason = (why: string) => why.replace(/^(not )?pushed( after [^:]*)?: /, "");
+
 const sameKey = (a: RegistrationKey, b: RegistrationKey) => a.jid === b.jid && a.node === b.node;
 
 function routedStep(delivery: Delivery): LifecycleStep {
@@ -112,10 +115,10 @@ function registrationLine(input: LifecycleInput, verdict: RegistrationVerdict): 
   const steps: LifecycleStep[] = [];
   const line = (stoppedAt: LifecycleStage | null): RegistrationLifecycle => ({ key: verdict.key, label: regLabel(verdict.key), steps, stoppedAt });
   if (!verdict.push) {
-    steps.push({ stage: "decision", status: "stopped", text: `not pushed: ${verdict.why}` });
+    steps.push({ stage: "decision", status: "stopped", text: `not pushed: ${reason(verdict.why)}` });
     return line("decision");
   }
-  steps.push({ stage: "decision", status: "done", text: `push: ${verdict.why}` });
+  steps.push({ stage: "decision", status: "done", text: `push: ${reason(verdict.why)}` });
   const publish = input.publishes.find((p) => sameKey(p.key, verdict.key));
   if (!publish) {
     if (!input.settled) {
