@@ -230,7 +230,9 @@ export function createExplanationService(deps: ExplanationsDeps): ExplanationSer
       else if (s.events !== p.events && stores.explanations.getState().current !== null) refresh();
     }),
     stores.expectations.subscribe((s, p) => {
-      if (s.records !== p.records || s.pinned !== p.pinned || s.server !== p.server || s.scores !== p.scores) refresh();
+      const changed = s.records !== p.records || s.pinned !== p.pinned || s.server !== p.server || s.scores !== p.scores;
+      // Nothing is explained when the selection is not a sent message: no need to look for it again.
+      if (changed && stores.explanations.getState().current !== null) refresh();
     }),
   ];
 
@@ -252,7 +254,7 @@ export function createExplanationService(deps: ExplanationsDeps): ExplanationSer
         default:
           return;
       }
-      refresh();
+      if (stores.explanations.getState().current !== null) refresh();
     },
     refresh,
     dispose() {
