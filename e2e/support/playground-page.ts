@@ -263,6 +263,20 @@ export class PlaygroundPage {
     return id.trim();
   }
 
+  /** The explanation card of the selected message, in the event detail. */
+  explanationCard(): Locator {
+    return this.page.getByRole("region", { name: "Event detail", exact: true }).getByRole("region", { name: "Why this message was or was not pushed", exact: true });
+  }
+
+  /** Press a message row's "Why?" / "Why not pushed?" and return its explanation card. */
+  async explain(row: Locator): Promise<Locator> {
+    await row.getByRole("button", { name: /^Why/ }).click();
+    await expect(row).toHaveAttribute("aria-selected", "true");
+    const card = this.explanationCard();
+    await expect(card).toBeVisible();
+    return card;
+  }
+
   /** Click Export JSON and save the download under its suggested name in `dir`. */
   async exportTimeline(dir: string): Promise<{ download: Download; path: string; events: number }> {
     const timeline = await this.showTimeline();

@@ -15,6 +15,7 @@ import type {
   SendRequest,
   SinkMode,
 } from "./model";
+import type { Change } from "../protocol/explain";
 import type { Stores } from "./stores";
 import type { ExpectationActions, TimelineActions } from "./playground/view-actions";
 
@@ -78,6 +79,13 @@ export interface Playground {
   send(request: SendRequest): Promise<ActionResult<string[]>>;
   /** Send one raw element from a session (validated: exactly one well-formed element). */
   sendRaw(sessionId: LaneId, xmlText: string): Promise<ActionResult>;
+
+  /**
+   * "Try it" on a counterfactual (issue 9): set the playground up the way `change` says, through the
+   * actions above. The value says what was done; the error says why it could not be (e.g. the
+   * resource is not connected). Progress and outcome also go to the explanations store.
+   */
+  applyChange(change: Change): Promise<ActionResult<string>>;
 
   /** Full JID of the sink (the default `jid` for enable). */
   sinkJid(): string;

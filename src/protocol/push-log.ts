@@ -5,9 +5,12 @@
 import type {
   AppServerOutcome,
   AppServerReaction,
+  DecisionInput,
   Delivery,
   HibernationPushDecision,
+  MessageSnapshot,
   PolicyName,
+  PolicyOptions,
   PresencePushDecision,
   PushDecision,
   RegistrationKey,
@@ -38,6 +41,39 @@ export interface MessageDecisionEntry extends PushLogBase {
   registrations: RegistrationSnapshot[];
   delivery: Delivery;
   decision: PushDecision;
+  /**
+   * Added with issue 9 so the record carries the whole DecisionInput the policy decided on (the
+   * explanation card and its counterfactuals re-run the policies on it): the message as the policy
+   * read it, the host's options and the account's counters. Optional: older records lack them.
+   */
+  message?: MessageSnapshot;
+  options?: PolicyOptions;
+  pushedSinceOnline?: number;
+  offlineCount?: number;
+}
+
+/** The DecisionInput a `message-decision` entry was decided on, or null for a record from before issue 9. */
+export function decisionInputOf(entry: MessageDecisionEntry): DecisionInput | null {
+  const { message, options, pushedSinceOnline, offlineCount } = entry;
+  if (!message || !options || pushedSinceOnline === undefined || offlineCount === undefined) return null;
+  // The record arrives over HTTP or XMPP: check the shapes the policies read before trusting it.
+  const shaped =
+    typeof message === "object" && typeof message.type === "string" && typeof message.hasBody === "boolean" && typeof message.from === "string" &&
+    typeof options === "object" && Array.isArray(options.awayShows) &&
+    Array.isArray(entry.sessions) && Array.isArray(entry.registrations) &&
+    typeof entry.delivery === "object" && entry.delivery !== null && Array.isArray(entry.delivery.deliveredTo) &&
+    typeof pushedSinceOnline === "number" && typeof offlineCount === "number";
+  if (!shaped) return null;
+  return {
+    account: entry.account,
+    sessions: entry.sessions,
+    registrations: entry.registrations,
+    message,
+    delivery: entry.delivery,
+    options,
+    pushedSinceOnline,
+    offlineCount,
+  };
 }
 
 export interface PresenceDecisionEntry extends PushLogBase {

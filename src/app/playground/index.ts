@@ -15,6 +15,8 @@ import { resolveServiceUrl } from "../xmpp/validate";
 import { newStanzaId } from "../xmpp/session";
 import { accountBareOf, ok, sinkJidOf, type PlaygroundOptions, type ServiceContext } from "./context";
 import { createActions, type Actions } from "./actions";
+import { tryChange, type ChangeActions } from "./apply-change";
+import { createExplanationService } from "./explanations";
 import { randomNode } from "./format";
 import { createLaneRegistry } from "./lane-registry";
 import { createLinker } from "./linker";
@@ -57,6 +59,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     now,
   });
   const linker = createLinker(ctx, expectations);
+  const explanations = createExplanationService({ stores, accountBare, sinkJid, policyOptions: { ...DEFAULT_POLICY_OPTIONS, ...awayOptions } });
   const onLogEntry = createLogEntryHandler(ctx, { linker, registry, accountBare });
   const serverLog = createServerLogPoller(ctx, {
     enabled: options.useServerLog ?? true,
@@ -66,6 +69,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     onEntry: (entry) => {
       onLogEntry(entry);
       expectations.logEntry(entry);
+      explanations.logEntry(entry);
     },
     afterRead: () => linker.resolvePendingLinks(),
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -101,6 +105,18 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
   const unsubscribeProfile = stores.profile.subscribe((state, previous) => {
     if (state.profile !== previous.profile) registry.refreshOfflineLabels();
   });
+  const changeActions: ChangeActions = {
+    setPresence: actions.setPresence,
+    disconnectResource: lanes.disconnect,
+    killResource: lanes.kill,
+    resumeResource: lanes.resume,
+    addResource: registry.addResource,
+    setPresenceOnConnect: registry.setPresenceOnConnect,
+    connectResource: lanes.connect,
+    enable: pushActions.enable,
+    disable: pushActions.disable,
+    send: actions.send,
+  };
   const flush = () => {
     expectations.flush();
     recorder.flush();
@@ -136,6 +152,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     send: actions.send,
     sendRaw: actions.sendRaw,
     rememberSent: views.rememberSent,
+    applyChange: (change) => tryChange(stores, changeActions, change),
     sinkJid,
     freshNode: randomNode,
     resolvedService() {
@@ -150,6 +167,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     async dispose() {
       unsubscribeProfile();
       discoOnConnect?.dispose();
+      explanations.dispose();
       serverLog.dispose();
       await lanes.dispose();
       expectations.dispose();

@@ -9,6 +9,7 @@ import type { Stores } from "./index";
 import type { ConsoleState } from "./console";
 import type { DiscoState } from "./disco";
 import type { ExpectationsState } from "./expectations";
+import type { ExplanationsState } from "./explanations";
 import type { ProfileState } from "./profile";
 import type { RegistrationsState } from "./registrations";
 import type { ScenariosState } from "./scenarios";
@@ -49,6 +50,9 @@ export function useConsoleStore<T>(selector: (s: ConsoleState) => T): T {
 }
 export function useExpectationsStore<T>(selector: (s: ExpectationsState) => T): T {
   return useStore(useStores().expectations, selector);
+}
+export function useExplanationsStore<T>(selector: (s: ExplanationsState) => T): T {
+  return useStore(useStores().explanations, selector);
 }
 export function useScenariosStore<T>(selector: (s: ScenariosState) => T): T {
   return useStore(useStores().scenarios, selector);

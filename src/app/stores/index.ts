@@ -6,6 +6,7 @@ import type { StoreApi } from "zustand/vanilla";
 import { createConsoleStore, type ConsoleState } from "./console";
 import { createDiscoStore, type DiscoState } from "./disco";
 import { createExpectationsStore, type ExpectationsState } from "./expectations";
+import { createExplanationsStore, type ExplanationsState } from "./explanations";
 import { createProfileStore, type ProfileStoreOptions, type ProfileState } from "./profile";
 import { createRegistrationsStore, type RegistrationsState } from "./registrations";
 import { createScenariosStore, type ScenariosState } from "./scenarios";
@@ -25,6 +26,8 @@ export interface Stores {
   expectations: StoreApi<ExpectationsState>;
   /** The Scenarios panel: catalogue, selection, run progress and results (src/app/scenarios). */
   scenarios: StoreApi<ScenariosState>;
+  /** The selected message's explanation card, counterfactuals and push lifecycle (issue 9). */
+  explanations: StoreApi<ExplanationsState>;
 }
 
 export interface CreateStoresOptions {
@@ -50,8 +53,9 @@ export function createStores(options: CreateStoresOptions = {}): Stores {
     console: createConsoleStore({ cap: options.cap }),
     expectations: createExpectationsStore(),
     scenarios: createScenariosStore(),
+    explanations: createExplanationsStore(),
   };
 }
 
-export type { ConsoleState, DiscoState, ExpectationsState, ProfileState, RegistrationsState, ScenariosState, SessionsState, SinkState, TimelineState };
+export type { ConsoleState, DiscoState, ExpectationsState, ExplanationsState, ProfileState, RegistrationsState, ScenariosState, SessionsState, SinkState, TimelineState };
 export { DEFAULT_CAP } from "./ring";

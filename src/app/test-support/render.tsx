@@ -61,6 +61,7 @@ export function createFakePlayground(stores: Stores = makeStores()): FakePlaygro
     sinkRemoteDisable: vi.fn(async () => ok(undefined)),
     send: vi.fn(async () => ok(["m1"])),
     sendRaw: vi.fn(async () => ok(undefined)),
+    applyChange: vi.fn(async () => ok("done")),
     sinkJid: vi.fn(() => "pushsvc@localhost/sink"),
     freshNode: vi.fn(() => `node-${++nodes}`),
     resolvedService: vi.fn(() => ok("ws://localhost:5173/xmpp-websocket")),

@@ -13,7 +13,7 @@ import type {
   SessionSnapshot,
   StanzaErrorSpec,
 } from "../../protocol/policy/types";
-import type { PushLogEntry, SessionStateEntry } from "../../protocol/push-log";
+import type { MessageDecisionEntry, PushLogEntry, SessionStateEntry } from "../../protocol/push-log";
 import type { Logger } from "../types";
 import type { Host } from "./hosts";
 import type { PushLog } from "./push-log-store";
@@ -49,7 +49,7 @@ export class DecisionRecorder {
       registrations: RegistrationSnapshot[];
       delivery: Delivery;
       decision: PushDecision;
-    },
+    } & Pick<MessageDecisionEntry, "message" | "options" | "pushedSinceOnline" | "offlineCount">,
   ): PushLogEntry {
     const entry = this.log.append({ kind: "message-decision", ...this.base(host, account), ...details });
     const { decision } = details;

@@ -7,6 +7,7 @@ import { EmptyState } from "../shared/EmptyState";
 import { describeAnswer, formatDateTime, KIND_LABELS, KIND_TONES } from "../shared/format";
 import { LaneChip } from "../shared/LaneChip";
 import { useLanes } from "../shared/lanes";
+import { ExplanationCard } from "../explain/ExplanationCard";
 import { XmlView } from "../xml/XmlView";
 import { ExpectationDetail } from "./ExpectationDetail";
 
@@ -41,7 +42,12 @@ export function EventDetail() {
         <Fields event={event} />
       </dl>
       <Links event={event} />
-      {event.kind === "message-sent" || (event.kind === "raw-send" && event.element === "message") ? <ExpectationDetail eventId={event.id} /> : null}
+      {event.kind === "message-sent" || (event.kind === "raw-send" && event.element === "message") ? (
+        <>
+          <ExplanationCard eventId={event.id} />
+          <ExpectationDetail eventId={event.id} />
+        </>
+      ) : null}
       {event.xml ? (
         <>
           <h3>Stanza</h3>

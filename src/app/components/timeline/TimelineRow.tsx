@@ -4,6 +4,7 @@ import { Highlight } from "../shared/Highlight";
 import { LaneChip } from "../shared/LaneChip";
 import type { LaneInfo } from "../shared/lanes";
 import { ExpectationBadge } from "./ExpectationBadge";
+import { WhyButton } from "./WhyButton";
 
 interface TimelineRowProps {
   event: TimelineEvent;
@@ -29,6 +30,8 @@ export function TimelineRow({ event, lane, laneOf, needle }: TimelineRowProps) {
   );
 }
 
+const RECEIVERS_STYLE = { flex: "0 1 auto", minWidth: "3em", overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" } as const;
+
 function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId) => LaneInfo }) {
   switch (event.kind) {
     case "message-sent": {
@@ -37,7 +40,8 @@ function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId
       const pushIds = event.pushEventIds ?? [];
       return (
         <>
-          <span className="tl-link small muted" title="Sessions that received this message">
+          {/* Long resource names shrink here rather than push the badges and "Why?" out of the row. */}
+          <span className="tl-link small muted" style={RECEIVERS_STYLE} title="Sessions that received this message">
             {receivers.length ? `→ ${receivers.join(", ")}` : "→ no session"}
           </span>
           {pushIds.length ? (
@@ -46,6 +50,7 @@ function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId
             </span>
           ) : null}
           <ExpectationBadge eventId={event.id} />
+          <WhyButton eventId={event.id} pushed={pushIds.length > 0} />
         </>
       );
     }
@@ -68,7 +73,12 @@ function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId
         </span>
       );
     case "raw-send":
-      return event.element === "message" ? <ExpectationBadge eventId={event.id} /> : null;
+      return event.element === "message" ? (
+        <>
+          <ExpectationBadge eventId={event.id} />
+          <WhyButton eventId={event.id} pushed={null} />
+        </>
+      ) : null;
     case "error":
       return event.error.condition ? <span className="tl-link badge badge-err">{event.error.condition}</span> : null;
     case "enable":

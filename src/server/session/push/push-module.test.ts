@@ -6,7 +6,8 @@
 import { xml } from "@xmpp/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { NS } from "../../../protocol/ns";
-import type { PushLogEntry } from "../../../protocol/push-log";
+import { POLICIES } from "../../../protocol/policy";
+import { decisionInputOf, type PushLogEntry } from "../../../protocol/push-log";
 import { buildDisable, buildEnable, buildRemoteDisable } from "../../../protocol/stanzas/push";
 import { attrOf, findChild } from "../../../protocol/stanzas/xml-util";
 import { startTestServer, type TestServer } from "../../test-support";
@@ -196,6 +197,11 @@ describe("publishing", () => {
     expect(decisions[0]).toMatchObject({ policy: "spec", host: "localhost", from: bob.jid, to: alice, delivery: { storedOffline: true } });
     expect(publishesLogged[0]).toMatchObject({ causeSeq: decisions[0]?.seq, iqId: s.publishes[0]?.parsed.id, key: { node: "node-1" } });
     expect(outcomes[0]).toMatchObject({ iqId: s.publishes[0]?.parsed.id, outcome: { kind: "result" }, reaction: { action: "keep" } });
+    // The record carries the whole DecisionInput (issue 9): replaying it gives the recorded decision.
+    const second = decisions[1];
+    const input = second?.kind === "message-decision" ? decisionInputOf(second) : null;
+    expect(input).toMatchObject({ account: alice, message: { type: "chat", hasBody: true, body: "second" }, pushedSinceOnline: 1, offlineCount: 2 });
+    expect(input && second?.kind === "message-decision" ? POLICIES.spec.decide(input) : null).toEqual(second?.kind === "message-decision" ? second.decision : undefined);
 
     // An online session resets the count (spec's message-count: pushed since last online).
     const back = await login(`${alice}/laptop`);

@@ -66,6 +66,11 @@ export class PushModule implements SessionEvents {
       registrations: input.registrations,
       delivery,
       decision,
+      // The rest of the DecisionInput, so the record explains itself (issue 9).
+      message: input.message,
+      options: input.options,
+      pushedSinceOnline: input.pushedSinceOnline,
+      offlineCount: input.offlineCount,
     });
     const pushes = decision.verdicts.filter((v) => v.push).map((v) => ({ key: v.key, delayMs: v.delayMs ?? decision.delayMs }));
     this.publisher.publishAll(host, account, pushes, decision.summary, entry.seq);
