@@ -72,6 +72,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
       explanations.logEntry(entry);
     },
     afterRead: () => linker.resolvePendingLinks(),
+    isOwnEntry: (entry) => entry.kind === "message-decision" && entry.messageId !== null && linker.sentByMessageId(entry.messageId) !== undefined,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const sink = createSinkService(ctx, { linker, expectations, accountBare, onPushRecorded: () => serverLog.schedule(0) });

@@ -1,12 +1,13 @@
 /** The server-log poller with a fake HTTP log: new entries only, once each, and a missing log reported once. */
 import { describe, expect, it, vi } from "vitest";
+import type { PushLogEntry } from "../../protocol/push-log";
 import { SERVER_LANE } from "../model";
 import { createTestContext } from "../test-support/service-context";
 import { createServerLogPoller } from "./server-log";
 
 const entry = (seq: number) => ({ seq, at: "2026-01-01T00:00:00.000Z", host: "localhost", policy: "spec", account: "alice@localhost", kind: "publish", key: { jid: "s@localhost/sink", node: "n" }, iqId: `iq${seq}`, causeSeq: 0 });
 
-function setUp(respond: (after: number) => Response) {
+function setUp(respond: (after: number) => Response, isOwnEntry?: (e: PushLogEntry) => boolean) {
   const ctx = createTestContext();
   const fetch = vi.fn(async (url: string | URL | Request) => respond(Number(new URL(String(url)).searchParams.get("after"))));
   const onEntry = vi.fn();
@@ -19,6 +20,7 @@ function setUp(respond: (after: number) => Response) {
     onEntry,
     afterRead,
     fetch: fetch as unknown as typeof globalThis.fetch,
+    ...(isOwnEntry ? { isOwnEntry } : {}),
   });
   poller.useService("ws://127.0.0.1:1/xmpp-websocket");
   return { ctx, poller, fetch, onEntry, afterRead };
@@ -43,6 +45,16 @@ describe("server log poller", () => {
     all.push(entry(3));
     await poller.sync();
     expect(onEntry.mock.calls.map(([e]) => e.seq)).toEqual([3]);
+    poller.dispose();
+  });
+
+  it("when primed after this run's first entries were logged, skips only the older ones", async () => {
+    // The race: the account's first decisions reach the log before the priming read comes back.
+    const all = [entry(1), entry(2), entry(3), entry(4)];
+    const { poller, onEntry } = setUp((after) => Response.json({ entries: all.filter((e) => e.seq > after) }), (e) => e.kind === "publish" && e.iqId === "iq3");
+    poller.primeIfNew();
+    await poller.sync();
+    expect(onEntry.mock.calls.map(([e]) => e.seq)).toEqual([3, 4]);
     poller.dispose();
   });
 

@@ -26,6 +26,12 @@ export interface ServerLogDeps {
   onEntry: (entry: PushLogEntry) => void;
   /** After each read: true while pushes still wait for the log. */
   afterRead: () => boolean;
+  /**
+   * Whether an entry is about something this playground did (e.g. the decision for a message it
+   * sent). Priming skips the log's old entries, but the first read can come back after this run's
+   * first decisions were logged; those must not be skipped with the old ones.
+   */
+  isOwnEntry?: (entry: PushLogEntry) => boolean;
   fetch?: typeof fetch;
 }
 
@@ -135,7 +141,9 @@ export function createServerLogPoller(ctx: ServiceContext, deps: ServerLogDeps):
         const result = await fetchLog(0);
         if (!result.ok) return;
         mode = result.via;
-        for (const e of result.entries) seq = Math.max(seq, e.seq);
+        const firstOwn = deps.isOwnEntry ? result.entries.find((e) => deps.isOwnEntry!(e)) : undefined;
+        // Everything from this run's first entry on is read normally by the next poll.
+        for (const e of result.entries) if (!firstOwn || e.seq < firstOwn.seq) seq = Math.max(seq, e.seq);
       })().finally(() => {
         primed = null;
       });
