@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState, type KeyboardEvent } from "react";
-import { describeParticipant, describeRow, neighbourRow, roleCaption, ROW_HEIGHT, type CollapsedRow, type SequenceModel, type SequenceRow } from "../../sequence";
+import { describeParticipant, describeRow, neighbourRow, ROW_HEIGHT, type CollapsedRow, type Participant, type SequenceModel, type SequenceRow } from "../../sequence";
 import { usePlayground } from "../../playground-context";
 import { useTimelineStore } from "../../stores/hooks";
 import { EmptyState } from "../shared/EmptyState";
@@ -7,6 +7,9 @@ import { laneCentre, SequenceRowView, type LaneGeometry } from "./SequenceRow";
 import { SequenceToolbar } from "./SequenceToolbar";
 import { SEQ_HEADER_HEIGHT, useSequenceViewport } from "./use-sequence-viewport";
 import { useSequenceModel } from "./use-sequence-model";
+
+/** Under a lane's name, where the full caption (in its accessible name) would not fit. */
+const SHORT_CAPTIONS: Record<Participant["role"], string> = { sender: "sender", server: "XMPP server", resource: "resource", "app-server": "App Server" };
 
 const NO_EXPANDED: ReadonlySet<string> = new Set();
 
@@ -130,7 +133,7 @@ export function SequencePanel() {
               {model.participants.map((p, i) => (
                 <div key={p.id} role="listitem" aria-label={describeParticipant(p)} className={`seq-participant role-${p.role}`} style={{ left: `${laneCentre(geometry, i)}%` }}>
                   <span className="seq-participant-name">{p.label}</span>
-                  <span className="seq-participant-role">{roleCaption(p.role)}</span>
+                  <span className="seq-participant-role">{SHORT_CAPTIONS[p.role]}</span>
                 </div>
               ))}
             </div>

@@ -36,7 +36,7 @@ interface RowProps {
  * the lanes. Every string is a React text node (names and bodies are untrusted).
  */
 export function SequenceRowView({ row, domId, top, height, geometry, label, selected, active, onSelect, onExpand }: RowProps) {
-  const className = ["seq-row", `seq-${row.kind}`, `tone-${row.tone}`, selected ? "is-selected" : "", active ? "is-active" : ""].filter(Boolean).join(" ");
+  const className = ["seq-row", `seq-row-${row.kind}`, `tone-${row.tone}`, selected ? "is-selected" : "", active ? "is-active" : ""].filter(Boolean).join(" ");
   return (
     <div
       id={domId}
@@ -68,10 +68,15 @@ function Arrow({ row, geometry }: { row: ArrowRow; geometry: LaneGeometry }) {
   const width = self ? 50 / Math.max(1, geometry.count) : Math.abs(to - from);
   const direction = self || to > from ? "right" : "left";
   const style: CSSProperties = { left: pct(left), width: pct(width) };
+  // A label may spill past a one-lane arrow into the free space around it, except beside a verdict.
+  const laneWidth = 100 / Math.max(1, geometry.count);
+  const labelRoom = row.verdict || self || width <= 0 ? 100 : (Math.max(width, laneWidth * 1.8) / width) * 100;
   return (
     <>
       <div className={`seq-arrow to-${direction}${row.dashed ? " is-dashed" : ""}${self ? " is-self" : ""}`} style={style}>
-        <span className="seq-arrow-label">{row.label}</span>
+        <span className="seq-arrow-label" style={{ maxWidth: `calc(${pct(labelRoom)} - 8px)` }}>
+          {row.label}
+        </span>
         <span className="seq-arrow-line" aria-hidden="true" />
       </div>
       {row.verdict ? <Verdict row={row} at={Math.max(from, to)} /> : null}
@@ -90,17 +95,29 @@ function Verdict({ row, at }: { row: ArrowRow; at: number }) {
   );
 }
 
+/** Notes up to this many characters fit over one lane and stay centred on it. */
+const SHORT_NOTE = 18;
+
 function Note({ row, geometry }: { row: NoteRow; geometry: LaneGeometry }) {
   const centres = row.over.map((id) => centreOf(geometry, id));
-  const first = Math.min(...centres);
-  const last = Math.max(...centres);
-  const span = last - first;
-  const laneWidth = 100 / Math.max(1, geometry.count);
-  // A note over one lane may take most of two lanes' width, centred on it.
-  const width = Math.max(span + laneWidth * 0.8, laneWidth * 1.7);
-  const style: CSSProperties = { left: pct((first + last) / 2), maxWidth: pct(width) };
+  const middle = (Math.min(...centres) + Math.max(...centres)) / 2;
+  if (row.text.length <= SHORT_NOTE) {
+    return (
+      <div className="seq-note" style={{ left: pct(middle), maxWidth: `calc(${pct(2 * Math.min(middle, 100 - middle))} - 8px)` }}>
+        {row.text}
+      </div>
+    );
+  }
+  // A long note (a decision's reason is the point) starts just before its lane and runs towards the
+  // wider side of the diagram.
+  const half = 50 / Math.max(1, geometry.count);
+  const toRight = middle <= 50;
+  const edge = toRight ? Math.max(0, middle - half) : Math.min(100, middle + half);
+  const style: CSSProperties = toRight
+    ? { left: pct(edge), maxWidth: `calc(${pct(100 - edge)} - 8px)`, transform: "none" }
+    : { right: pct(100 - edge), maxWidth: `calc(${pct(edge)} - 8px)`, transform: "none" };
   return (
-    <div className="seq-note" style={style}>
+    <div className="seq-note is-long" style={style}>
       {row.text}
     </div>
   );
