@@ -26,8 +26,8 @@ type ToolTab = "connection" | "disco" | "push" | "sink" | "sender";
 type CentreTab = "timeline" | "sequence" | "console" | "scenarios";
 
 /**
- * The shell: resources on the left, the timeline (or the XML console) in the centre, tools and the
- * selected event's detail on the right. Panels only read stores and call the Playground service.
+ * The shell: resources on the left, the timeline (or the sequence diagram, the XML console) in the
+ * centre, tools and the selected event's detail on the right. Panels only read stores and call the Playground service.
  */
 export function App() {
   const playground = usePlayground();
