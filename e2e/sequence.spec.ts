@@ -1,7 +1,10 @@
+import { writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
 import { SaxesParser } from "saxes";
+import { LANES, longSession } from "../src/app/sequence/test-events";
+import { buildTimelineDocument } from "../src/app/stores/timeline-file";
 import { collectPageErrors, PlaygroundPage } from "./support/playground-page";
 import { SequenceView } from "./support/sequence-view";
 
@@ -132,4 +135,48 @@ test("Sequence view: the walk-through's push as an arrow, selected with the time
 
   expect(errors, "console errors and uncaught exceptions").toEqual([]);
   await pg.disableNode(node);
+});
+
+// A long session (an imported 10,000-event timeline): only the rows on screen are in the DOM, and
+// scrolling through it keeps frames short and the rows drawn where the scroll position says.
+test("Sequence view: 10,000 events are windowed and scroll smoothly", async ({ page }) => {
+  const errors = collectPageErrors(page);
+  const pg = new PlaygroundPage(page);
+  const seq = new SequenceView(page);
+  await pg.goto();
+  const path = test.info().outputPath("long-session.json");
+  await writeFile(path, JSON.stringify(buildTimelineDocument(longSession(10_000), null, LANES)));
+  await pg.importTimeline(path);
+
+  await seq.open();
+  await expect(seq.list()).toHaveAttribute("aria-label", /^Sequence diagram: \d{4,} rows/);
+  const options = seq.list().locator('[role="option"]');
+  expect(await options.count()).toBeLessThan(80);
+  // Following the latest: the last row is on screen.
+  await expect(options.last()).toBeInViewport();
+
+  // Scroll from the end to the top in 60 animation frames, measuring each frame.
+  const frames = await seq.list().evaluate(async (list) => {
+    const scroller = list.parentElement!;
+    const durations: number[] = [];
+    const steps = 60;
+    const from = scroller.scrollTop;
+    let last = performance.now();
+    for (let i = 1; i <= steps; i++) {
+      scroller.scrollTop = from - (from * i) / steps;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const now = performance.now();
+      durations.push(now - last);
+      last = now;
+    }
+    return durations.sort((a, b) => a - b);
+  });
+  const median = frames[Math.floor(frames.length / 2)]!;
+  test.info().annotations.push({ type: "scroll frames (ms)", description: `median ${median.toFixed(1)}, worst ${frames.at(-1)!.toFixed(1)}` });
+  console.log(`sequence scroll over 10,000 events: median frame ${median.toFixed(1)} ms, worst ${frames.at(-1)!.toFixed(1)} ms`);
+  expect(median, `median frame while scrolling (ms), all: ${frames.map((f) => f.toFixed(1)).join(", ")}`).toBeLessThan(50);
+  await expect(options.first()).toHaveAttribute("style", /top: 0px/);
+  expect(await options.count()).toBeLessThan(80);
+  await expect(seq.region().getByRole("button", { name: "Jump to latest" })).toBeEnabled();
+  expect(errors).toEqual([]);
 });

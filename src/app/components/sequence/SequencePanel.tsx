@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState, type KeyboardEvent } from "react";
-import { describeParticipant, describeRow, neighbourRow, ROW_HEIGHT, type CollapsedRow, type Participant, type SequenceModel, type SequenceRow } from "../../sequence";
+import { describeParticipant, neighbourRow, ROW_HEIGHT, type CollapsedRow, type Participant, type SequenceModel, type SequenceRow } from "../../sequence";
 import { usePlayground } from "../../playground-context";
 import { useTimelineStore } from "../../stores/hooks";
 import { EmptyState } from "../shared/EmptyState";
@@ -68,10 +68,13 @@ export function SequencePanel() {
     setCursor(null);
   }, []);
 
-  const select = (row: SequenceRow, index: number) => {
-    setCursor({ key: row.key, hint: index });
-    playground.timeline.select(row.eventId);
-  };
+  const select = useCallback(
+    (row: SequenceRow, index: number) => {
+      setCursor({ key: row.key, hint: index });
+      playground.timeline.select(row.eventId);
+    },
+    [playground],
+  );
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const { start, end } = viewport.onScreen;
@@ -160,14 +163,14 @@ export function SequencePanel() {
                 <SequenceRowView
                   key={row.key}
                   row={row}
+                  index={index}
                   domId={rowDomId(row)}
-                  top={index * ROW_HEIGHT}
                   height={ROW_HEIGHT}
+                  participants={model.participants}
                   geometry={geometry}
-                  label={describeRow(model.participants, row)}
                   selected={index === selectedRow || (selectedId !== null && row.eventId === selectedId)}
                   active={index === activeIndex}
-                  onSelect={(r) => select(r, index)}
+                  onSelect={select}
                   onExpand={expand}
                 />
               );

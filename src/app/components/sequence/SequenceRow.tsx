@@ -1,5 +1,5 @@
-import type { CSSProperties } from "react";
-import type { ArrowRow, CollapsedRow, NoteRow, SequenceRow as Row } from "../../sequence";
+import { memo, type CSSProperties } from "react";
+import { describeRow, type ArrowRow, type CollapsedRow, type NoteRow, type Participant, type SequenceRow as Row } from "../../sequence";
 import { formatTime } from "../shared/format";
 
 /** Horizontal geometry of the lanes area, in percent of its width: lanes share it evenly. */
@@ -20,14 +20,14 @@ const pct = (n: number) => `${n}%`;
 
 interface RowProps {
   row: Row;
+  index: number;
   domId: string;
-  top: number;
   height: number;
+  participants: readonly Participant[];
   geometry: LaneGeometry;
-  label: string;
   selected: boolean;
   active: boolean;
-  onSelect: (row: Row) => void;
+  onSelect: (row: Row, index: number) => void;
   onExpand: (row: CollapsedRow) => void;
 }
 
@@ -35,7 +35,9 @@ interface RowProps {
  * One line of the diagram: its time in the gutter, then an arrow, a note or a folded group over
  * the lanes. Every string is a React text node (names and bodies are untrusted).
  */
-export function SequenceRowView({ row, domId, top, height, geometry, label, selected, active, onSelect, onExpand }: RowProps) {
+export const SequenceRowView = memo(function SequenceRowView({ row, index, domId, height, participants, geometry, selected, active, onSelect, onExpand }: RowProps) {
+  // Memoized with stable props: a scroll renders only the rows that came into view.
+  const label = describeRow(participants, row);
   const className = ["seq-row", `seq-row-${row.kind}`, `tone-${row.tone}`, selected ? "is-selected" : "", active ? "is-active" : ""].filter(Boolean).join(" ");
   return (
     <div
@@ -45,9 +47,9 @@ export function SequenceRowView({ row, domId, top, height, geometry, label, sele
       aria-label={label}
       title={label}
       className={className}
-      style={{ top, height }}
+      style={{ top: index * height, height }}
       data-kind={row.kind === "arrow" ? row.arrow : row.kind}
-      onClick={() => onSelect(row)}
+      onClick={() => onSelect(row, index)}
     >
       <span className="seq-time">{formatTime(row.at)}</span>
       <div className="seq-lanes-area">
@@ -57,7 +59,7 @@ export function SequenceRowView({ row, domId, top, height, geometry, label, sele
       </div>
     </div>
   );
-}
+});
 
 function Arrow({ row, geometry }: { row: ArrowRow; geometry: LaneGeometry }) {
   const from = centreOf(geometry, row.from);

@@ -36,13 +36,18 @@ export function useSequenceViewport(model: SequenceModel, selectedId: string | n
   const topRef = useRef(0);
   const viewportRef = useRef(viewport);
 
+  // Set when the view itself moves (a reveal, a key, a jump): the DOM must be told. A position read
+  // from a scroll event is never written back, or a render that lags the user's wheel would pull
+  // the view back to where it was a frame ago.
+  const mustWrite = useRef(false);
   const top = follow ? scrollTopForLatest(model, viewport) : scrollTop;
   useLayoutEffect(() => {
     modelRef.current = model;
     topRef.current = top;
     viewportRef.current = viewport;
     const el = scrollRef.current;
-    if (el && Math.abs(el.scrollTop - top) >= 1) el.scrollTop = top;
+    if (el && (follow || mustWrite.current) && Math.abs(el.scrollTop - top) >= 1) el.scrollTop = top;
+    mustWrite.current = false;
   });
 
   // The scroller exists only once there are rows to draw.
@@ -58,7 +63,9 @@ export function useSequenceViewport(model: SequenceModel, selectedId: string | n
     return () => observer.disconnect();
   }, [hasRows]);
 
-  const goTo = useCallback((next: number) => {
+  const goTo = useCallback((next: number, fromScrollEvent = false) => {
+    if (!fromScrollEvent) mustWrite.current = true;
+    topRef.current = next;
     setScrollTop(next);
     setFollow(isAtLatest(modelRef.current, next, viewportRef.current));
   }, []);
@@ -77,10 +84,13 @@ export function useSequenceViewport(model: SequenceModel, selectedId: string | n
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
     if (!el || Math.abs(el.scrollTop - topRef.current) < 1) return;
-    goTo(el.scrollTop);
+    goTo(el.scrollTop, true);
   }, [goTo]);
 
-  const jumpToLatest = useCallback(() => setFollow(true), []);
+  const jumpToLatest = useCallback(() => {
+    mustWrite.current = true;
+    setFollow(true);
+  }, []);
 
   const revealRow = useCallback(
     (index: number) => {
