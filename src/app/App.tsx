@@ -5,6 +5,7 @@ import { Header } from "./components/layout/Header";
 import { ProfilePanel } from "./components/profile/ProfilePanel";
 import { PushPanel } from "./components/push/PushPanel";
 import { ResourcesPanel } from "./components/resources/ResourcesPanel";
+import { SequencePanel } from "./components/sequence/SequencePanel";
 import { ScenariosPanel } from "./components/scenarios/ScenariosPanel";
 import { SenderPanel } from "./components/sender/SenderPanel";
 import { ErrorBoundary } from "./components/shared/ErrorBoundary";
@@ -22,11 +23,11 @@ function wrap(what: string, node: ReactNode) {
 }
 
 type ToolTab = "connection" | "disco" | "push" | "sink" | "sender";
-type CentreTab = "timeline" | "console" | "scenarios";
+type CentreTab = "timeline" | "sequence" | "console" | "scenarios";
 
 /**
- * The shell: resources on the left, the timeline (or the XML console) in the centre, tools and the
- * selected event's detail on the right. Panels only read stores and call the Playground service.
+ * The shell: resources on the left, the timeline (or the sequence diagram, the XML console) in the
+ * centre, tools and the selected event's detail on the right. Panels only read stores and call the Playground service.
  */
 export function App() {
   const playground = usePlayground();
@@ -77,6 +78,7 @@ export function App() {
                   </ErrorBoundary>
                 ),
               },
+              { id: "sequence", label: "Sequence", content: wrap("the sequence view", <SequencePanel />) },
               { id: "console", label: "XML console", badge: frameCount || undefined, content: wrap("the XML console", <ConsolePanel />) },
               { id: "scenarios", label: "Scenarios", content: wrap("the scenarios panel", <ScenariosPanel onShowTimeline={() => setCentre("timeline")} wide={reportWide} onWideChange={setReportWide} />) },
             ]}
