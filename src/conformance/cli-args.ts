@@ -9,8 +9,8 @@ import type { Credentials, HarnessWaits, Mechanism } from "../scenarios/harness"
 import type { SuiteTarget } from "./types";
 
 /**
- * Waits against a real server at timeout scale 1 (design C: a push within 10 s). Pushes that do
- * not depend on stream management arrive within milliseconds (design E: medians 2-3 ms), so a
+ * Waits against a real server at timeout scale 1 (docs/push-semantics.md C: a push within 10 s). Pushes that do
+ * not depend on stream management arrive within milliseconds (docs/push-semantics.md E: medians 2-3 ms), so a
  * probe closes after 2 s without news; scale it up for a slow or remote server.
  */
 export const CLI_WAITS: HarnessWaits = { pushMs: 10_000, noPushMs: 2_000, iqMs: 10_000, settleMs: 200 };
@@ -42,7 +42,7 @@ export type CliParse = { kind: "run"; options: CliOptions } | { kind: "help" } |
 
 export const USAGE = `Usage: npm run conformance -- --service URL --domain DOMAIN --account USER:PASS --sender USER:PASS --sink USER:PASS [options]
 
-Runs the push conformance scenarios C1-C27 (design push-semantics.md section C) against an XMPP
+Runs the push conformance scenarios C1-C27 (docs/push-semantics.md §C) against an XMPP
 server over WebSocket and judges them by level (MUST, SHOULD, COMPAT, INFO). Scenarios that need a
 feature the server does not advertise (or XEP-0198 it does not offer) are reported as n/a.
 

@@ -1,6 +1,6 @@
 /**
  * What a failing, differing or n/a scenario means on the server in question: one sentence per
- * scenario and server family, from the evidence in design push-semantics.md (tables A, B.2, B.4,
+ * scenario and server family, from the evidence in docs/push-semantics.md (tables A, B.2, B.4,
  * section E). The `prosody`, `ejabberd` and `tigase` texts describe those servers (and the
  * reference server's policies that model them); `spec` describes the reference server's default
  * policy; `general` says what the scenario needs from any server.

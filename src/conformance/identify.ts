@@ -1,5 +1,5 @@
 /**
- * Which policy a server's observed behaviour matches (design §0.4: report the match rather than
+ * Which policy a server's observed behaviour matches (docs/push-semantics.md §0.4: report the match rather than
  * fail a Prosody-like server), and the verdict counts. Pure: works on partial reports too, so a
  * live view can say "behaves like prosody: 7/7" while the suite is still running.
  */

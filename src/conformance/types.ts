@@ -63,7 +63,7 @@ export interface ScenarioReport {
   mismatches: string[];
   /** What was seen (features, iq outcomes, nodes pushed, summary fields). */
   notes: string[];
-  /** Policies whose expectation the observation meets (design §0.4). */
+  /** Policies whose expectation the observation meets (docs/push-semantics.md §0.4). */
   matches: PolicyName[];
   /** Policies this run gives evidence about: the scenario ran and the policy asserts something. */
   comparable: PolicyName[];

@@ -5,7 +5,7 @@ import { isAway, isOnline, isReceiving, isRoutable, routeMessage } from "./routi
 
 const withDnd = { awayShows: ["away", "xa", "dnd"] as const };
 
-describe("session vocabulary (design §0.1)", () => {
+describe("session vocabulary (docs/push-semantics.md §0.1)", () => {
   it.each([
     { label: "available, no <show>", session: available("a"), receiving: true, away: false, online: true },
     { label: "chat", session: available("a", "chat"), receiving: true, away: false, online: true },

@@ -1,11 +1,11 @@
 /**
- * RFC 6121 §8.5 delivery of a message to a local account, and the session vocabulary of design
- * §0.1 (receiving, away, online) that the push policies share.
+ * RFC 6121 §8.5 delivery of a message to a local account, and the session vocabulary of
+ * docs/push-semantics.md §0.1 (receiving, away, online) that the push policies share.
  */
 import type { Delivery, MessageSnapshot, PolicyOptions, SessionSnapshot } from "./policy/types";
 
 /**
- * Whether a session receives messages now (design §0.1): connected, with available presence at
+ * Whether a session receives messages now (docs/push-semantics.md §0.1): connected, with available presence at
  * priority >= 0 (RFC 6121 §8.5.2.1.1). A hibernated (XEP-0198) session is not receiving: its
  * client sees nothing until it resumes. The server still routes to it (`isRoutable`).
  */

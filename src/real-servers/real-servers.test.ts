@@ -143,7 +143,7 @@ describe.each(REAL_SERVER_NAMES.map((name) => REAL_SERVERS[name]))("real server 
       const enabled = await phone.iqCaller.request(buildEnable({ jid: server.sinkJid, node }), 5000);
       expect(enabled.attrs.type).toBe("result");
 
-      // "Gone" per design C: the stream closed cleanly (</close> answered), no XEP-0198 resumption.
+      // "Gone" per docs/push-semantics.md C: the stream closed cleanly (</close> answered), no XEP-0198 resumption.
       await phone.stop();
       expect(phone.status).toBe("offline");
 

@@ -22,12 +22,12 @@ export interface RealServer {
   name: RealServerName;
   /** Product and the Debian 12 package it comes from, for reports. */
   product: string;
-  /** RFC 7395 endpoint (ws:// on loopback: xmpp.js offers PLAIN there, see design anchors 1.2). */
+  /** RFC 7395 endpoint (ws:// on loopback: xmpp.js offers PLAIN there, and only on wss: elsewhere). */
   service: string;
   domain: string;
   /** Plain TCP client-to-server listener (no TLS). */
   c2s: { host: string; port: number };
-  /** The push policy of design section 0.2 this server's behaviour is expected to match. */
+  /** The push policy of docs/push-semantics.md §0.2 this server's behaviour is expected to match. */
   policy: Extract<PolicyName, RealServerName>;
   accounts: {
     /** The account whose devices enable push. */
@@ -37,7 +37,7 @@ export interface RealServer {
     /** Plays the App Server: its session at `sinkJid` receives the publishes. */
     pushsvc: RealServerAccount;
   };
-  /** A full JID: a bare one would be answered by the server's own PEP service (design 0.3). */
+  /** A full JID: a bare one would be answered by the server's own PEP service (docs/push-semantics.md 0.3). */
   sinkJid: string;
   /** How to start it (as root). */
   startCommand: string;

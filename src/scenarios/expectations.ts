@@ -20,7 +20,7 @@ export interface SummaryExpectation {
 
 /**
  * Checks on every message push of a probe:
- * `from-domain`: the publish comes from the account's domain JID (design A.4, C5);
+ * `from-domain`: the publish comes from the account's domain JID (docs/push-semantics.md A.4, C5);
  * `publish-options-echo`: it echoes the publish-options form given at enable (C6);
  * `summary-form`: if a summary form is present its FORM_TYPE is urn:xmpp:push:summary and it holds
  * only the registered fields (C7; a non-integer message-count already makes the publish unreadable).
@@ -30,7 +30,7 @@ export type PublishCheck = "from-domain" | "publish-options-echo" | "summary-for
 export interface ProbeExpectation {
   /** Node labels of the message pushes, as a multiset (order ignored); [] = no push. */
   push?: string[];
-  /** Every label at least once and no other label (Tigase may push twice, design B.2 row 8). */
+  /** Every label at least once and no other label (Tigase may push twice, docs/push-semantics.md B.2 row 8). */
   pushAtLeast?: string[];
   /** Node labels of Tigase "retrieved" pings (message-count 0, no sender, no body). */
   retrieved?: string[];
@@ -49,7 +49,7 @@ export interface Expectation {
   features?: { include?: string[]; exclude?: string[] };
   iqs?: Record<string, IqExpectation>;
   probes?: Record<string, ProbeExpectation>;
-  /** Where the expectation comes from (design section and row). */
+  /** Where the expectation comes from (a section and row of docs/push-semantics.md). */
   basis?: string;
 }
 
@@ -68,7 +68,7 @@ export interface ScenarioInfo {
   needsStreamManagement?: boolean;
   setup: string;
   action: string;
-  /** The design's expected observation, in words. */
+  /** The expected observation (docs/push-semantics.md §C), in words. */
   expectation: string;
   backing: string;
   expected: Record<PolicyName, Expectation>;

@@ -236,7 +236,7 @@ describe("catalogue", () => {
     expect(scenarioById("C8")?.name).toBe("Core: other client away");
   });
 
-  it("tells which policies an observation matches (design §0.4)", () => {
+  it("tells which policies an observation matches (docs/push-semantics.md §0.4)", () => {
     const c10 = scenarioById("C10");
     if (!c10) throw new Error("C10 missing");
     const pushedAnyway = observation({

@@ -1,7 +1,7 @@
 /**
  * Compares an observation with what a policy expects. Pure: the UI, the CLI and the tests call it
  * on recorded observations, and `matchingPolicies` tells which server a real one behaves like
- * (design §0.4: report the match rather than fail a Prosody-like server).
+ * (docs/push-semantics.md §0.4: report the match rather than fail a Prosody-like server).
  */
 import { POLICY_NAMES } from "../protocol/policy/types";
 import type { PolicyName } from "../protocol/policy/types";

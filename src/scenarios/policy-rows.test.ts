@@ -151,7 +151,7 @@ function pushedLabels(h: PushHarness): string[] {
   return (probe?.publishes ?? []).filter((p) => p.kind !== "retrieved").map((p) => p.nodeLabel ?? `unknown node '${p.node}'`);
 }
 
-describe.concurrent("design table B.2 (without stream management)", () => {
+describe.concurrent("docs/push-semantics.md table B.2 (without stream management)", () => {
   for (const row of ROWS) {
     for (const column of COLUMNS) {
       it(`row ${row.row}: ${row.name} — ${column.column}`, async () => {

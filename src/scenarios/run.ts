@@ -1,6 +1,6 @@
 /**
  * Running catalogue scenarios: one fresh harness per scenario, the disco#info prelude that gates
- * scenarios needing a feature (design C1: "if away is missing, mark the remaining away tests N/A"),
+ * scenarios needing a feature (docs/push-semantics.md C1: "if away is missing, mark the remaining away tests N/A"),
  * and the judgement under a policy. Isomorphic: the UI and the CLI use it as the tests do.
  */
 import type { PolicyName } from "../protocol/policy/types";
@@ -48,7 +48,7 @@ export interface ScenarioResult {
   scenarioId: string;
   policy: PolicyName;
   judgement: Judgement;
-  /** Policies the observed behaviour matches (design §0.4). */
+  /** Policies the observed behaviour matches (docs/push-semantics.md §0.4). */
   matches: PolicyName[];
   observation: Observation;
 }

@@ -1,4 +1,4 @@
-// The catalogue (design §C) against the reference server's `spec` host: every scenario must pass.
+// The catalogue (docs/push-semantics.md §C) against the reference server's `spec` host: every scenario must pass.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer } from "../server/test-support/test-server";
 import type { TestServer } from "../server/test-support/test-server";

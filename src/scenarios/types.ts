@@ -7,7 +7,7 @@ import type { ParsedSummary } from "../protocol/stanzas/push";
 
 export type Level = "MUST" | "SHOULD" | "COMPAT" | "INFO";
 
-/** Who a harness session plays (design C "Harness"): the account's resources, the sender B, the App Server sink S. */
+/** Who a harness session plays (docs/push-semantics.md C "Harness"): the account's resources, the sender B, the App Server sink S. */
 export type Role = "account" | "sender" | "sink";
 
 /** How the sink answers a publish: `result`, a stanza error, or nothing at all (forces the server's timeout). */
@@ -15,7 +15,7 @@ export type SinkMode = { kind: "result" } | { kind: "error"; error: StanzaErrorS
 
 /**
  * `message`: a notification about a message. `retrieved`: Tigase's "messages retrieved" ping
- * (message-count 0, no sender, no body; design A.4, B.3) which clients read as "dismiss".
+ * (message-count 0, no sender, no body; docs/push-semantics.md A.4, B.3) which clients read as "dismiss".
  * `malformed`: the sink could not read it as a XEP-0357 publish.
  */
 export type PublishKind = "message" | "retrieved" | "malformed";

@@ -55,7 +55,7 @@ export interface ReferenceServerOptions {
   pushLogCapacity?: number;
   /**
    * Offer XEP-0198 Stream Management after SASL (default true). Note that xmpp.js enables it
-   * whenever it is offered (and 0.14 miscounts its acks; design §E).
+   * whenever it is offered (and 0.14 miscounts its acks; docs/push-semantics.md §E).
    */
   streamManagement?: boolean;
   /**

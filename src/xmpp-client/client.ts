@@ -75,7 +75,7 @@ export interface XmppClient extends StockClient {
    * (Prosody hibernates it, and pushes), as it would for a lost network.
    *
    * Node: `ws`'s `terminate()` destroys the TCP connection at once (ejabberd ignores a bare
-   * WebSocket close frame until its next write fails, design push-semantics.md §E). Browser: a
+   * WebSocket close frame until its next write fails, docs/push-semantics.md §E). Browser: a
    * page can only `close()` a WebSocket, which sends a close frame (code 1000): Prosody treats it
    * like a drop, ejabberd may notice only later. `xmpp://`/`xmpps://` (Node): the TCP/TLS socket is
    * destroyed. Resolves once the status is `disconnect`.

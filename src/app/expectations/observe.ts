@@ -10,7 +10,7 @@ import type { Observation, ObservedPush } from "./types";
 export interface PushFact extends ObservedPush {
   causeMessageId: string | null;
   /**
-   * Tigase's "messages retrieved" notification (message-count 0, no sender, no body, design B.3):
+   * Tigase's "messages retrieved" notification (message-count 0, no sender, no body, docs/push-semantics.md B.3):
    * a presence causes it, never a message, so a heuristic link to a message is ignored.
    */
   retrievedPing: boolean;

@@ -1,5 +1,5 @@
 /**
- * Push expectations: for each message sent to the account, what each policy of design §0.2
+ * Push expectations: for each message sent to the account, what each policy of docs/push-semantics.md §0.2
  * predicts (from what the playground knows when it sends), what the App Server sink observed within
  * a wait window, the verdict per policy, and the reference server's own decision record beside it.
  * Plain, JSON-serialisable data: the store keeps these records and the views only read them.

@@ -91,7 +91,7 @@ export function createPushActions(ctx: ServiceContext, deps: PushActionsDeps): P
     const at = clock.now();
     const v = deps.registry.view(lane)!;
     const publishOptions: DataForm | null = form.value ? dataFormFromRecord(form.value, NS.pubsubPublishOptions) : null;
-    const bareWarning = jid.value.resource === "" ? " (a bare JID: the server's PEP answers in the sink's place, design §0.3)" : "";
+    const bareWarning = jid.value.resource === "" ? " (a bare JID: the server's PEP answers in the sink's place, docs/push-semantics.md §0.3)" : "";
     const what = `enable jid=${jid.value.full} node=${node}${request.away ? " away=true" : ""}${publishOptions ? ` with publish-options (${Object.keys(form.value ?? {}).join(", ")})` : ""}`;
     const summary = `${v.label}: ${what}: ${outcomeWords(res)}${bareWarning}`;
     const error = res.outcome === "result" ? undefined : res.error;

@@ -55,7 +55,7 @@ export function sendKindOf(m: MessageSnapshot): SendKind | null {
 }
 
 function withRegistration(regs: readonly RegistrationSnapshot[], reg: RegistrationSnapshot): RegistrationSnapshot[] {
-  // An enable with a key in force replaces it (design §0.1) and becomes the most recent.
+  // An enable with a key in force replaces it (docs/push-semantics.md §0.1) and becomes the most recent.
   return [...regs.filter((r) => r.jid !== reg.jid || r.node !== reg.node), reg];
 }
 

@@ -11,7 +11,7 @@ import { decisiveParts, keyId } from "./state";
 import type { Change, Counterfactual, DecisionSummary, PresenceChoice, SendKind } from "./types";
 
 export interface CounterfactualOptions {
-  /** Service JID for a registration a change enables (default `appserver@<domain>/sink`, design §0.3). */
+  /** Service JID for a registration a change enables (default `appserver@<domain>/sink`, docs/push-semantics.md §0.3). */
   sinkJid?: string;
   /** Node for a registration a change enables (default "new-node"); the UI passes a fresh one. */
   newNode?: string;

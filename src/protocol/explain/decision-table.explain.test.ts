@@ -111,7 +111,7 @@ function byHand(spec: InputSpec, change: Change, policy: PolicyName): { spec: In
   }
 }
 
-describe("explanations of design table B.2", () => {
+describe("explanations of docs/push-semantics.md table B.2", () => {
   it.each(CASES)("$name: the card names the rule, the deciders and the outcome", ({ row, policy, away }) => {
     const inp = input(rowSpec(row, away));
     const decision = POLICIES[policy].decide(inp);

@@ -1,4 +1,4 @@
-/** Plain titles for the policies' rule ids, and what each policy does in one phrase (design §0.2). */
+/** Plain titles for the policies' rule ids, and what each policy does in one phrase (docs/push-semantics.md §0.2). */
 import type { PolicyName } from "../policy/types";
 
 const TITLES: Readonly<Record<string, string>> = {

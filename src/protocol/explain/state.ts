@@ -25,7 +25,7 @@ export function isTigaseOnline(session: SessionSnapshot): boolean {
   return session.presence !== null && session.presence.show === null;
 }
 
-/** Whether a body-less message stored offline goes through ejabberd's offline hook (design B.2 row 13). */
+/** Whether a body-less message stored offline goes through ejabberd's offline hook (docs/push-semantics.md B.2 row 13). */
 function ejabberdOfflinePath(input: DecisionInput): boolean {
   const m = input.message;
   return input.delivery.storedOffline && !m.hasBody && m.standaloneChatState !== true;
@@ -82,7 +82,7 @@ export function decisiveParts(input: DecisionInput, decision: PushDecision): Dec
   return { resources: new Set(), registrations: new Set(), message };
 }
 
-/** Tigase's own reading of a session (design §0.2 tigase): `<show>` alone decides, when there is a presence. */
+/** Tigase's own reading of a session (docs/push-semantics.md §0.2 tigase): `<show>` alone decides, when there is a presence. */
 function tigaseStanding(session: SessionSnapshot): Standing {
   if (session.presence === null) return "not-receiving";
   return isTigaseOnline(session) ? "online" : "away";

@@ -34,7 +34,7 @@ export interface PublishFact {
 }
 
 /**
- * How a resource stands in design §0.1's vocabulary. `online` and `away` are receiving sessions;
+ * How a resource stands in docs/push-semantics.md §0.1's vocabulary. `online` and `away` are receiving sessions;
  * everything else (no presence, negative priority, hibernated) is `not-receiving`.
  */
 export type Standing = "online" | "away" | "not-receiving";
@@ -60,7 +60,7 @@ export interface ResourceState {
   decisive: boolean;
 }
 
-/** The enabling session as a session-bound server sees it (design §0.2 prosody, ejabberd). */
+/** The enabling session as a session-bound server sees it (docs/push-semantics.md §0.2 prosody, ejabberd). */
 export type EnablerStanding = "connected" | "hibernated" | "gone";
 
 export interface RegistrationState {

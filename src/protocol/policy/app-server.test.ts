@@ -1,4 +1,4 @@
-/** How each policy reacts to the App Server's answer to a publish (design B.4, C21, C22). */
+/** How each policy reacts to the App Server's answer to a publish (docs/push-semantics.md B.4, C21, C22). */
 import { describe, expect, it } from "vitest";
 import { registration } from "../test-support/policy-fixtures";
 import { POLICIES } from "./index";

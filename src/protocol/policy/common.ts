@@ -14,7 +14,7 @@ import type {
   SummaryFields,
 } from "./types";
 
-/** What a server with Tigase's away extension switched on advertises (design A.1). */
+/** What a server with Tigase's away extension switched on advertises (docs/push-semantics.md A.1). */
 export const PUSH_WITH_AWAY_FEATURES: readonly string[] = [NS.push, NS.pushAway];
 
 // ---- messages -------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * other resources of alice. Every row runs with R enabled with away='true' and without it.
  *
  * Columns: `tigase` is B.2's Tigase pair (with away / without away); `prosody` and `ejabberd` are
- * B.2's columns (the same for both flavours: they ignore away); `spec` is derived from design §0.2
+ * B.2's columns (the same for both flavours: they ignore away); `spec` is derived from docs/push-semantics.md §0.2
  * (rule 1 no receiving session → all; rule 2 all receiving away → away=true only; rule 3 → none).
  */
 import { describe, expect, it } from "vitest";

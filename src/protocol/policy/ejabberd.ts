@@ -1,5 +1,5 @@
 /**
- * `ejabberd`: mod_push with mod_mam (design §0.2, A.2, A.3, B.2, B.4, E). A registration is bound
+ * `ejabberd`: mod_push with mod_mam (docs/push-semantics.md §0.2, A.2, A.3, B.2, B.4, E). A registration is bound
  * to the session that enabled it; mod_push's MAM hook pushes one-to-one messages to registrations
  * whose session ejabberd no longer holds, and a hibernated (pending) session gets a push for any
  * stanza queued for it. `away` is ignored.

@@ -1,5 +1,5 @@
 /**
- * `onHibernation` (design B.2 row 11): what each policy pushes, at once, when a session goes into
+ * `onHibernation` (docs/push-semantics.md B.2 row 11): what each policy pushes, at once, when a session goes into
  * XEP-0198 hibernation while stanzas to it are unacknowledged.
  */
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-/** The four push policies (design §0.2) by name. */
+/** The four push policies (docs/push-semantics.md §0.2) by name. */
 import { ejabberdPolicy } from "./ejabberd";
 import { prosodyPolicy } from "./prosody";
 import { specPolicy } from "./spec";

@@ -1,6 +1,6 @@
 /**
  * `prosody`: mod_cloud_notify with mod_mam, as in Debian's prosody-modules and Prosody 13 core
- * (design §0.2, B.2, B.4, E). A registration is bound to the session that enabled it and is pushed
+ * (docs/push-semantics.md §0.2, B.2, B.4, E). A registration is bound to the session that enabled it and is pushed
  * whenever that session is not alive, whatever the other resources' presence; `away` is ignored.
  */
 import { NS } from "../ns";
@@ -45,7 +45,7 @@ import type {
 
 /** push_max_errors. */
 export const PROSODY_MAX_ERRORS = 16;
-/** mod_cloud_notify collects stanzas queued for a hibernated session with a 1 s timer (design E). */
+/** mod_cloud_notify collects stanzas queued for a hibernated session with a 1 s timer (docs/push-semantics.md E). */
 export const PROSODY_HIBERNATION_BATCH_MS = 1000;
 /** push_notification_important_body: the body placeholder when push_notification_with_body is off. */
 export const PROSODY_IMPORTANT_BODY = "New Message!";

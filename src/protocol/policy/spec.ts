@@ -1,5 +1,5 @@
 /**
- * `spec`: the project's reading of XEP-0357 plus tigase:push:away:0 (design §0.2), the default.
+ * `spec`: the project's reading of XEP-0357 plus tigase:push:away:0 (docs/push-semantics.md §0.2), the default.
  * Account-wide: push everything when nobody receives, only away=true registrations when every
  * receiving resource is away, nothing while a resource is online.
  */
@@ -38,7 +38,7 @@ import type {
   SummaryFields,
 } from "./types";
 
-/** Why a message is not pushable under spec (design §0.1), or null when it is. */
+/** Why a message is not pushable under spec (docs/push-semantics.md §0.1), or null when it is. */
 function notPushableBecause(message: MessageSnapshot, account: string): string | null {
   if (!isChatOrNormal(message)) return `a ${message.type} message is not pushable under spec (only chat and normal are)`;
   if (!message.hasBody) return "the message has no <body> (a chat state, receipt or call signal), so it is not pushable";

@@ -1,6 +1,6 @@
 /**
  * `tigase`: Tigase's PushNotifications with AwayPushNotificationsExtension switched on, quirks
- * included (design §0.2, B.1, B.3, B.4). Registrations belong to the account, not to a session.
+ * included (docs/push-semantics.md §0.2, B.1, B.3, B.4). Registrations belong to the account, not to a session.
  */
 import {
   PUSH_WITH_AWAY_FEATURES,

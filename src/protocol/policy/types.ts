@@ -1,6 +1,6 @@
 /**
  * The contract between the reference server, the playground's predictions and the tests:
- * every push decision is a pure function of these snapshots (design push-semantics.md §0).
+ * every push decision is a pure function of these snapshots (docs/push-semantics.md §0).
  * Nothing here touches sockets, clocks or randomness.
  */
 
@@ -81,7 +81,7 @@ export interface MessageSnapshot {
   /**
    * Carries a XEP-0353 `<propose xmlns='urn:xmpp:jingle-message:0'>` (a call offer, B.2 row 15).
    * Added because the servers treat it apart from body-less messages: Prosody pushes it to every
-   * registration as urgent, Tigase only to registrations enabled with `<jingle/>` (design A.1, A.4).
+   * registration as urgent, Tigase only to registrations enabled with `<jingle/>` (docs/push-semantics.md A.1, A.4).
    */
   callPropose?: boolean;
   /**
@@ -233,7 +233,7 @@ export interface QueuedStanzaSnapshot {
 /**
  * Added with issue 5 because Prosody (`smacks-hibernation-start`) and ejabberd
  * (`c2s_session_pending`) push, at once, the registration of a session that goes into hibernation
- * while stanzas to it are still unacknowledged (design B.2 row 11). Input of `onHibernation`.
+ * while stanzas to it are still unacknowledged (docs/push-semantics.md B.2 row 11). Input of `onHibernation`.
  */
 export interface HibernationInput {
   account: string;

@@ -3,7 +3,7 @@ import { NS } from "../ns";
 import { buildDataForm, dataFormFromRecord, formTypeOf, formValue, formValues, isDataForm, parseDataForm } from "./data-form";
 import { parseXml } from "./parse";
 
-// Publish options from XEP-0357 §6 / design A.2.
+// Publish options from XEP-0357 §6 / docs/push-semantics.md A.2.
 const PUBLISH_OPTIONS = `<x xmlns='jabber:x:data' type='submit'>
   <field var='FORM_TYPE'><value>http://jabber.org/protocol/pubsub#publish-options</value></field>
   <field var='secret'><value>eruio234vzxc2kla-91</value></field>

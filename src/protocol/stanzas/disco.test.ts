@@ -19,7 +19,7 @@ describe("buildDiscoInfoQuery", () => {
 });
 
 describe("buildDiscoInfoResult", () => {
-  it("answers the design's request: swapped addresses, same id, identities then features", () => {
+  it("answers the request of docs/push-semantics.md A.1: swapped addresses, same id, identities then features", () => {
     const result = buildDiscoInfoResult(parseXml(REQUEST), {
       identities: [{ category: "account", type: "registered" }],
       features: [NS.discoInfo, NS.push, NS.pushAway],

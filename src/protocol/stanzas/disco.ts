@@ -1,4 +1,4 @@
-/** XEP-0030 disco#info, as used for push discovery (XEP-0357 §5, design A.1). */
+/** XEP-0030 disco#info, as used for push discovery (XEP-0357 §5, docs/push-semantics.md A.1). */
 import type { Element } from "@xmpp/xml";
 import { NS } from "../ns";
 import { parseStanzaError } from "./errors";

@@ -67,7 +67,7 @@ export const STANZA_ERROR_TYPES: readonly StanzaErrorSpec["type"][] = ["cancel",
 /**
  * The error type RFC 6120 §8.3.3 uses in its example for each condition: a sensible default for
  * UIs that let the user pick only a condition. `wait` matters for push: servers keep a
- * registration after a `wait` error (design B.4).
+ * registration after a `wait` error (docs/push-semantics.md B.4).
  */
 export const DEFAULT_ERROR_TYPE: Record<StanzaErrorCondition, StanzaErrorSpec["type"]> = {
   "bad-request": "modify",

@@ -4,7 +4,7 @@ import { NS } from "../ns";
 import type { MessageSnapshot, MessageType } from "../policy/types";
 import { attrOf, childElements, cloneElement, el, findChild, findChildren, findClientChildren, localName, nsOf, textOf } from "./xml-util";
 
-/** XEP-0353 Jingle Message Initiation (call proposals; Tigase pushes them, design A.4). */
+/** XEP-0353 Jingle Message Initiation (call proposals; Tigase pushes them, docs/push-semantics.md A.4). */
 export const NS_JINGLE_MESSAGE = "urn:xmpp:jingle-message:0";
 
 export const MESSAGE_TYPES: readonly MessageType[] = ["chat", "normal", "groupchat", "headline", "error"];

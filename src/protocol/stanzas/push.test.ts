@@ -69,7 +69,7 @@ function summaryForm(fields: Record<string, string>, type?: string): string {
 }
 
 describe("enable", () => {
-  it("parses the design's enable with away and publish options", () => {
+  it("parses the enable of docs/push-semantics.md A.2 with away and publish options", () => {
     expect(parseEnable(parseXml(ENABLE_WITH_AWAY))).toEqual({
       jid: "push-5.client.example",
       node: "yxs32uqsflafdk3iuqo",

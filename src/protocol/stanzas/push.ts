@@ -24,7 +24,7 @@ export interface EnableOptions {
   id?: string;
   /** `set` per the XEP; `get` lets the playground probe servers that do not check the type. */
   type?: "set" | "get";
-  /** Tigase's device label attribute (design A.1). */
+  /** Tigase's device label attribute (docs/push-semantics.md A.1). */
   name?: string;
 }
 
@@ -118,7 +118,7 @@ export const SUMMARY_FIELDS = {
 
 export interface PushPublishOptions {
   id: string;
-  /** The server's domain JID (design A.4). */
+  /** The server's domain JID (docs/push-semantics.md A.4). */
   from: string;
   /** The push service JID of the registration. */
   to: string;

@@ -1,6 +1,6 @@
 /**
  * Reproduces xmpp.js 0.14's stream-management (XEP-0198) ack miscount against the real servers
- * (design push-semantics.md section E) and prints what it observes. It does not fix anything.
+ * (docs/push-semantics.md §E) and prints what it observes. It does not fix anything.
  *
  *   e2e/real-servers/servers.sh start     # as root
  *   npx tsx src/real-servers/test-support/sm-ack-repro.ts [prosody|ejabberd|all]
@@ -138,7 +138,7 @@ async function runOnce(server: RealServer, label: string, correct: boolean, bob:
   const phone = await connect(`phone-${tag}`);
   const pendingIds = new Set<string>();
   const counter = watchStanzas(phone, pendingIds);
-  // xmpp.js resolves start() before <enabled/> on SASL1 servers (design anchors 1.2).
+  // xmpp.js resolves start() before <enabled/> on SASL1 servers (seen with xmpp.js 0.14.0).
   await waitUntil(() => phone.streamManagement.enabled, 5000, "stream management <enabled/>");
   await phone.send(buildPresence());
 

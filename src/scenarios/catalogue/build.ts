@@ -1,5 +1,5 @@
 /**
- * The building blocks of the catalogue's scenarios (design push-semantics.md §C): the scenario
+ * The building blocks of the catalogue's scenarios (docs/push-semantics.md §C): the scenario
  * wrapper, the set-ups several scenarios share and the expectations several policies share.
  *
  * Resources: A1, A2, A3 of the account; B sends; S (a full JID) is the App Server. A2 is the device
@@ -71,7 +71,7 @@ const HIBERNATION_QUIET_MS = 1800;
 export const push = (...nodes: string[]): ProbeExpectation => ({ push: nodes });
 export const enabled = { enable: "result" } as const;
 
-/** What each policy puts in the summary form of a message push (design A.4 and §0.2). */
+/** What each policy puts in the summary form of a message push (docs/push-semantics.md A.4 and §0.2). */
 export const SUMMARY: Record<PolicyName, SummaryExpectation> = {
   spec: { messageCount: "positive", sender: "full", body: "message" },
   // Offline-storage count: 1 in C4's conditions (the one message just stored).

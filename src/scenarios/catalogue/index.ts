@@ -1,5 +1,5 @@
 /**
- * The conformance scenarios of design push-semantics.md §C (C1-C25, and C26-C27 for the "app
+ * The conformance scenarios of docs/push-semantics.md §C (C1-C25, and C26-C27 for the "app
  * killed" rows 11-12 of table B.2) as data plus steps, with what each policy of §0.2 expects
  * (tigase, prosody and ejabberd per tables B.2 and B.4), in catalogue order.
  */

@@ -28,7 +28,7 @@ export interface HarnessWaits {
   settleMs: number;
 }
 
-/** Against the in-process reference server. Real servers over a network want longer windows (design C: ≤10 s / 5 s). */
+/** Against the in-process reference server. Real servers over a network want longer windows (docs/push-semantics.md C: ≤10 s / 5 s). */
 export const DEFAULT_WAITS: HarnessWaits = { pushMs: 3000, noPushMs: 500, iqMs: 5000, settleMs: 30 };
 
 export type Mechanism = "PLAIN" | "SCRAM-SHA-1";
@@ -55,7 +55,7 @@ export interface PushHarnessOptions {
    * Negotiate XEP-0198 when the server offers it (default false; `connect(res, { streamManagement })`
    * overrides it per session). Our client (src/xmpp-client) counts acks correctly, but the
    * catalogue's "gone" means a plain clean close, and a session without SM cannot hibernate, so
-   * only the scenarios about hibernation ("app killed", design B.2 rows 11-12) turn it on.
+   * only the scenarios about hibernation ("app killed", docs/push-semantics.md B.2 rows 11-12) turn it on.
    */
   streamManagement?: boolean;
 }

@@ -1,5 +1,5 @@
 /**
- * A fluent, headless push scenario driver over @xmpp/client (design push-semantics.md §C "Harness",
+ * A fluent, headless push scenario driver over @xmpp/client (docs/push-semantics.md §C "Harness",
  * §0.3): it owns the account's resources (A1, A2, …), the sender B and the App Server sink S (a
  * full JID), runs steps in order, and records everything the sessions observe as plain data.
  *
@@ -212,7 +212,7 @@ export class PushHarness implements PromiseLike<void> {
   /**
    * The app is killed: the transport is dropped without `</close>` (our client's `killSocket()`).
    * On a session with XEP-0198 resumption the server hibernates it (it keeps the session and
-   * queues what arrives for it: Prosody and ejabberd push then, design B.2 rows 11-12); without,
+   * queues what arrives for it: Prosody and ejabberd push then, docs/push-semantics.md B.2 rows 11-12); without,
    * the session ends as with a lost connection. `close()` resumes a hibernated session and ends
    * it cleanly, so that real servers do not keep it (ejabberd's mod_push_keepalive: for days).
    */

@@ -89,7 +89,7 @@ export function observePublish(stanza: Element, seq: number, answer: SinkMode, a
   };
 }
 
-/** Tigase's "messages retrieved" notification: message-count 0 and neither sender nor body (design A.4). */
+/** Tigase's "messages retrieved" notification: message-count 0 and neither sender nor body (docs/push-semantics.md A.4). */
 export function isRetrievedPing(summary: Pick<ParsedSummary, "messageCount" | "lastMessageSender" | "lastMessageBody"> | null): boolean {
   return summary !== null && summary.messageCount === 0 && summary.lastMessageSender === undefined && summary.lastMessageBody === undefined;
 }

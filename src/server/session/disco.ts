@@ -1,6 +1,6 @@
 /**
  * XEP-0030 answers the server gives itself: the domain (server/im) and the account's bare JID
- * for its owner (account/registered, design A.1). Push features come from the host's policy.
+ * for its owner (account/registered, docs/push-semantics.md A.1). Push features come from the host's policy.
  */
 import { NS } from "../../protocol/ns";
 import type { DiscoInfo } from "../../protocol/stanzas/disco";

@@ -1,5 +1,5 @@
 /**
- * XEP-0198 hibernation as the push policies see it (design §0.2, B.2 rows 11-12, E): the "app
+ * XEP-0198 hibernation as the push policies see it (docs/push-semantics.md §0.2, B.2 rows 11-12, E): the "app
  * killed" device is a raw stream-management client whose socket is dropped without `<close/>`;
  * bob (the sender) and the App Server sink are xmpp.js sessions. Each test reads the server's
  * decision record to check what the policy saw (state `hibernated`) and why it decided as it did.

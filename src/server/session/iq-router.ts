@@ -58,7 +58,7 @@ export class IqRouter {
       if (this.refuseNode(sender, iq)) return;
       sender.session.send(buildDiscoInfoResult(iq, accountDiscoInfo(host)));
     });
-    // Both types reach the push handlers: whether `get` is acceptable is the policy's call (design C25).
+    // Both types reach the push handlers: whether `get` is acceptable is the policy's call (docs/push-semantics.md C25).
     for (const type of ["get", "set"] as const) {
       this.accountHandlers.set(handlerKey(type, NS.push, "enable"), (sender, iq, host, t) => this.push.enable(sender, iq, host, t));
       this.accountHandlers.set(handlerKey(type, NS.push, "disable"), (sender, iq, host, t) => this.push.disable(sender, iq, host, t));

@@ -108,7 +108,7 @@ describe("XEP-0198 negotiation", () => {
     expect((await socket.waitFor((e) => e.is("iq") && e.attrs.id === "still-open")).attrs.type).toBe("result");
   });
 
-  it("treats SM elements as unsupported when stream management is off (design: not offered)", async () => {
+  it("treats SM elements as unsupported when stream management is off (not offered)", async () => {
     ts = await startTestServer({ streamManagement: false });
     const { socket } = track(await rawSession(ts.url, { username: "alice", resource: "phone" }));
     socket.send(`<enable xmlns='${NS.sm}' resume='true'/>`);

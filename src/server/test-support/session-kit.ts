@@ -122,7 +122,7 @@ export function errorOf(stanza: Element): StanzaErrorSpec | null {
 export type SinkAnswer = { kind: "result" } | { kind: "error"; type: string; condition: string } | { kind: "silent" };
 
 /**
- * A session playing the App Server (design §0.3): records each publish iq and answers it with
+ * A session playing the App Server (docs/push-semantics.md §0.3): records each publish iq and answers it with
  * `answer` (result by default), which a test may change between messages.
  */
 export class AppServerSink {

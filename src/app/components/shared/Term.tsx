@@ -20,7 +20,7 @@ export function Term({ children, tip }: { children: ReactNode; tip: string }) {
   );
 }
 
-/** Shared explanations, so every panel says the same thing (design push-semantics §0.1). */
+/** Shared explanations, so every panel says the same thing (docs/push-semantics.md §0.1). */
 export const TERMS = {
   receiving:
     "Receiving: the session sent available presence with priority ≥ 0, so it gets messages sent to the bare JID (RFC 6121 §8.5.2.1.1).",

@@ -1,6 +1,6 @@
 /**
  * The push service over real sessions: enable/disable per policy, the publish to an App Server
- * sink (design §0.3), the App Server's answers, remote disable, Tigase's presence ping and the
+ * sink (docs/push-semantics.md §0.3), the App Server's answers, remote disable, Tigase's presence ping and the
  * decision log. The scenario suite (src/scenarios) covers the decision rules themselves.
  */
 import { xml } from "@xmpp/client";

@@ -154,7 +154,7 @@ export class PushModule implements SessionEvents {
     return this.publisher.pendingCount;
   }
 
-  /** Tigase's "messages retrieved" ping on an available presence (design §B.3). */
+  /** Tigase's "messages retrieved" ping on an available presence (docs/push-semantics.md §B.3). */
   private presencePing(host: Host, record: SessionRecord): void {
     const account = record.session.account;
     const sessions = this.ctx.sessions.snapshotsOf(account);
@@ -166,7 +166,7 @@ export class PushModule implements SessionEvents {
   }
 }
 
-/** What hibernation means for pushes under each policy (design §0.2, B.2 rows 11-12). */
+/** What hibernation means for pushes under each policy (docs/push-semantics.md §0.2, B.2 rows 11-12). */
 const HIBERNATION_EFFECT: Record<PushPolicy["name"], string> = {
   spec: "spec counts a hibernated session as not receiving, so messages for the account are pushed as if nobody received them",
   tigase: "Tigase has no stream-management trigger: the session keeps its last presence, and pushes follow that presence as before",
