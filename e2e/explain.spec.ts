@@ -1,9 +1,12 @@
 import { expect, test } from "@playwright/test";
 import { collectPageErrors, freshAccounts, PlaygroundPage } from "./support/playground-page";
+import { SequenceView } from "./support/sequence-view";
+import { xmlTexts } from "./support/xml-texts";
 
 // Issue 9's "why not, and what would make it push" in the UI, against the reference server (spec):
 // phone away, laptop available, push enabled with away → no push. The explanation card names
-// laptop; its counterfactual's "Try it" makes laptop away; the next message is pushed.
+// laptop; its counterfactual's "Try it" makes laptop away; the next message is pushed. Then the
+// Sequence view shows that push as an arrow and exports the session as SVG and Mermaid.
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
@@ -58,6 +61,24 @@ test("why not pushed: the counterfactual naming laptop, tried, makes the next me
   const pushedCard = await pg.explain(pg.timelineRows("message-sent").last());
   await expect(pushedCard.getByRole("heading", { name: /^Why pushed/ })).toBeVisible();
   await expect(pushedCard.getByRole("list", { name: `Lifecycle for ${node}` })).toContainText("App Server answer result");
+
+  // 5. Show it: the push is an arrow in the Sequence view, and both exports parse.
+  const seq = new SequenceView(page);
+  await seq.open();
+  await expect(seq.rows("publish")).toHaveCount(1);
+  await expect(seq.rows("publish")).toContainText(node);
+  await expect(seq.rows("message").first().locator(".seq-verdict")).toContainText(/^not pushed/);
+  await expect(seq.rows("message").last().locator(".seq-verdict")).toContainText(/^pushed/);
+  const names = await seq.participantLabels();
+  expect(names.length).toBe(5);
+  const dir = test.info().outputPath("exports");
+  await seq.setScope("whole session");
+  const svg = xmlTexts((await seq.export("SVG", dir)).text);
+  expect(svg.root).toBe("svg");
+  for (const name of names) expect(svg.texts.join("\n")).toContain(name);
+  const mermaid = (await seq.export("Mermaid", dir)).text;
+  expect(mermaid.startsWith("sequenceDiagram")).toBe(true);
+  for (const name of names) expect(mermaid).toContain(`as ${name} (`);
 
   expect(errors, "console errors and uncaught exceptions").toEqual([]);
 });
