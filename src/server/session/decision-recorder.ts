@@ -5,9 +5,7 @@
 import type {
   AppServerOutcome,
   AppServerReaction,
-  Delivery,
   PresencePushDecision,
-  PushDecision,
   RegistrationKey,
   RegistrationSnapshot,
   SessionSnapshot,
@@ -41,15 +39,8 @@ export class DecisionRecorder {
   messageDecision(
     host: Host,
     account: string,
-    details: {
-      messageId: string | null;
-      from: string;
-      to: string;
-      sessions: SessionSnapshot[];
-      registrations: RegistrationSnapshot[];
-      delivery: Delivery;
-      decision: PushDecision;
-    } & Pick<MessageDecisionEntry, "message" | "options" | "pushedSinceOnline" | "offlineCount">,
+    // The entry's own fields; the server always knows the whole decision input, so none is optional.
+    details: Required<Omit<MessageDecisionEntry, "kind" | "seq" | "at" | "host" | "policy" | "account">>,
   ): PushLogEntry {
     const entry = this.log.append({ kind: "message-decision", ...this.base(host, account), ...details });
     const { decision } = details;
