@@ -12,7 +12,7 @@ import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { TimelineEvent } from "../src/app/model";
 import { buildSequence, createSequenceBuilder, scrollTopToReveal, sliceSequence, toMermaid, toSvg, visibleRows, ROW_HEIGHT, type SequenceModel } from "../src/app/sequence";
-import { intIn, parseFlags, usage, UsageError, type FlagSpecs } from "./lib/cli";
+import { commandLine, intIn, type FlagSpecs } from "./lib/cli";
 import { below, fmtBytes, fmtCount, fmtMs, machineLine, median, meets, renderTable, timeSync, type Target } from "./lib/stats";
 import { buildTimelineFixture } from "./lib/timeline-fixtures";
 
@@ -109,20 +109,8 @@ function oneRun(figures: Figures, small: TimelineEvent[], large: TimelineEvent[]
 }
 
 function main(): number {
-  let flags;
-  try {
-    flags = parseFlags(process.argv.slice(2), FLAGS);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${usage(TITLE, FLAGS)}`);
-      return 2;
-    }
-    throw err;
-  }
-  if (flags.help) {
-    console.log(usage(TITLE, FLAGS));
-    return 0;
-  }
+  const flags = commandLine(TITLE, FLAGS);
+  if (typeof flags === "number") return flags;
   const smallCount = intIn("small", flags.small, 10_000, 10, 1_000_000);
   const largeCount = intIn("large", flags.large, 100_000, 10, 2_000_000);
   const runs = intIn("runs", flags.runs, 5, 1, 50);

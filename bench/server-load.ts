@@ -14,7 +14,7 @@
 import "../src/test-setup/node-websocket";
 import { writeFileSync } from "node:fs";
 import { isRealServerName } from "../src/real-servers/realServers";
-import { parseFlags, usage, UsageError, type FlagSpecs } from "./lib/cli";
+import { commandLine, UsageError, type FlagSpecs } from "./lib/cli";
 import { LOAD_FLAGS, loadParams, referenceMode } from "./lib/load/options";
 import { checksTable, loadTable, referenceTargets } from "./lib/load/report";
 import { runLoad } from "./lib/load/run-load";
@@ -32,20 +32,8 @@ const FLAGS = {
 const TITLE = "bench/server-load.ts: push throughput, latency and memory of one XMPP server";
 
 async function main(): Promise<number> {
-  let flags;
-  try {
-    flags = parseFlags(process.argv.slice(2), FLAGS);
-    if (flags.help) {
-      console.log(usage(TITLE, FLAGS));
-      return 0;
-    }
-  } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${usage(TITLE, FLAGS)}`);
-      return 2;
-    }
-    throw err;
-  }
+  const flags = commandLine(TITLE, FLAGS);
+  if (typeof flags === "number") return flags;
   const name = flags.target ?? "reference";
   const log = flags.quiet ? () => undefined : (line: string) => console.log(line);
 

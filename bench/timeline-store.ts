@@ -19,7 +19,7 @@ import { createEventQueue, DEFAULT_FLUSH_INTERVAL_MS, type EventQueue } from "..
 import { DEFAULT_CAP } from "../src/app/stores/ring";
 import { createTimelineStore, filterEvents, type TimelineFilters, type TimelineState } from "../src/app/stores/timeline";
 import { stanzaKind } from "../src/protocol/xml-format";
-import { intIn, parseFlags, usage, UsageError, type FlagSpecs } from "./lib/cli";
+import { commandLine, intIn, type FlagSpecs } from "./lib/cli";
 import {
   below,
   fmtBytes,
@@ -331,20 +331,8 @@ function measureMemory(events: number, frames: number): MemoryFigures {
 // ---------------------------------------------------------------------------------------------
 
 function main(): number {
-  let flags;
-  try {
-    flags = parseFlags(process.argv.slice(2), FLAGS);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${usage(TITLE, FLAGS)}`);
-      return 2;
-    }
-    throw err;
-  }
-  if (flags.help) {
-    console.log(usage(TITLE, FLAGS));
-    return 0;
-  }
+  const flags = commandLine(TITLE, FLAGS);
+  if (typeof flags === "number") return flags;
   const eventCount = intIn("events", flags.events, 100_000, 10, 1_000_000);
   const frameCount = intIn("frames", flags.frames, 100_000, 10, 1_000_000);
   const runs = intIn("runs", flags.runs, 5, 1, 50);

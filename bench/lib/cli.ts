@@ -75,3 +75,24 @@ export function intIn(name: string, value: number | undefined, fallback: number,
   if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${v}`);
   return v;
 }
+
+/**
+ * The command line of a benchmark: its flags, or the exit code when there is nothing to run
+ * (`--help` printed the usage: 0; a bad flag printed its message and the usage: 2).
+ */
+export function commandLine<S extends FlagSpecs>(title: string, specs: S, argv: readonly string[] = process.argv.slice(2)): ParsedFlags<S> | number {
+  try {
+    const flags = parseFlags(argv, specs);
+    if ((flags as Record<string, unknown>).help) {
+      console.log(usage(title, specs));
+      return 0;
+    }
+    return flags;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${usage(title, specs)}`);
+      return 2;
+    }
+    throw err;
+  }
+}
