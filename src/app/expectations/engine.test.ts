@@ -8,7 +8,7 @@ import { createStores, type Stores } from "../stores";
 import { createMemoryStorage } from "../stores/profile";
 import type { SessionView } from "../stores/sessions";
 import { createExpectationEngine, type ExpectationEngine } from "./engine";
-import { ACCOUNT, BOB, chatTo, manualClock, resource, SINK } from "./fixtures";
+import { ACCOUNT, BOB, chatTo, manualClock, resource, SINK } from "../test-support/expectation-fixtures";
 
 let stores: Stores;
 let clock: ReturnType<typeof manualClock>;

@@ -10,28 +10,20 @@ import type { Element } from "@xmpp/xml";
 import { isPolicyName } from "../../protocol/policy";
 import type { PolicyOptions, RegistrationKey } from "../../protocol/policy/types";
 import type { MessageDecisionEntry, PushLogEntry } from "../../protocol/push-log";
-import { attrOf } from "../../protocol/stanzas/xml-util";
 import { SINK_LANE, type LaneId, type LinkMethod, type PushEvent } from "../model";
 import type { Stores } from "../stores";
-import type { ServerPolicyInfo } from "../stores/expectations";
-import { selectResources } from "../stores/sessions";
-import { keyId } from "./keys";
-import { observe, pushFact, type PushFact } from "./observe";
-import {
-  connectionSessionId,
-  messageSnapshotOf,
-  predict,
-  registrationFacts,
-  sessionSnapshots,
-  ZERO_COUNTERS,
-  type ConnectionInfo,
-  type Prediction,
-  type PredictionCounters,
-  type RegistrationTracking,
-} from "./predict";
+import { createConnectionTracker } from "./connection-tracker";
+import { messageToAccount, planMessage, sentRecord, type MessagePlan } from "./message-plan";
+import { observe, pushFact } from "./observe";
+import { ZERO_COUNTERS, type PredictionCounters } from "./predict";
+import { createPushMemory } from "./push-memory";
+import { createRecordWriter } from "./record-writer";
 import { checkServerDecision } from "./server-check";
 import type { ExpectationRecord } from "./types";
 import { judgeAll } from "./verdict";
+import { createWaitWindows } from "./wait-windows";
+
+export type { MessagePlan } from "./message-plan";
 
 export interface ExpectationEngineOptions {
   stores: Stores;
@@ -48,20 +40,6 @@ export interface ExpectationEngineOptions {
   clearTimer?: (handle: unknown) => void;
   /** Store writes are batched on this period (default 50 ms, like the timeline). */
   flushIntervalMs?: number;
-}
-
-/** A message about to be sent, predicted from what the playground knows at that moment. */
-export interface MessagePlan {
-  messageId: string;
-  lane: LaneId;
-  account: string;
-  sinkJid: string;
-  windowMs: number;
-  /** Why the sink cannot observe this message's pushes, or null. */
-  unobservable: string | null;
-  /** The sink connection the observation relies on (its connectedAt), to notice a reconnect in the window. */
-  sinkConnectedAt: number | null;
-  prediction: Prediction;
 }
 
 export interface ExpectationEngine {
@@ -86,119 +64,45 @@ export interface ExpectationEngine {
   dispose(): void;
 }
 
-/** Pushes remembered for (re)linking; older ones are forgotten first. */
-const PUSH_MEMORY = 10_000;
 /** Server decisions that arrived before their message's record (rare: kept briefly). */
 const EARLY_DECISIONS = 1_000;
-/** Sink answers remembered per registration (Prosody removes at 16 errors). */
-const OUTCOMES_PER_REGISTRATION = 64;
 
 export function createExpectationEngine(options: ExpectationEngineOptions): ExpectationEngine {
   const { stores } = options;
   const now = options.now ?? (() => Date.now());
   const setTimer = options.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
   const clearTimer = options.clearTimer ?? ((h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>));
-  const flushIntervalMs = options.flushIntervalMs ?? 50;
 
-  const generations = new Map<LaneId, number>();
-  const tracking = new Map<string, RegistrationTracking>();
-  let counters: PredictionCounters = ZERO_COUNTERS;
-  const pushes = new Map<string, PushFact>();
-  const pushesByMessage = new Map<string, Set<string>>();
+  const connections = createConnectionTracker();
+  const pushes = createPushMemory();
+  const writer = createRecordWriter({ stores, setTimer, clearTimer, flushIntervalMs: options.flushIntervalMs ?? 50 });
+  const windows = createWaitWindows({ now, setTimer, clearTimer, onClose: close });
   const earlyDecisions = new Map<string, MessageDecisionEntry>();
-  const deadlines = new Map<string, { at: number; sinkConnectedAt: number | null }>();
-  const dirty = new Map<string, ExpectationRecord>();
-  let pendingServer: ServerPolicyInfo | undefined;
-  let windowTimer: unknown = null;
-  let windowTimerAt = Infinity;
-  let flushTimer: unknown = null;
+  let counters: PredictionCounters = ZERO_COUNTERS;
   let disposed = false;
-
-  const store = () => stores.expectations.getState();
-  const current = (messageId: string): ExpectationRecord | undefined => dirty.get(messageId) ?? store().records[messageId];
-  const serverPolicy = () => (pendingServer !== undefined ? pendingServer : store().server)?.policy ?? null;
-
-  function sinkView() {
-    return stores.sessions.getState().sessions[SINK_LANE];
-  }
-
-  function scheduleFlush(): void {
-    if (flushTimer !== null || disposed) return;
-    flushTimer = setTimer(() => {
-      flushTimer = null;
-      flush();
-    }, flushIntervalMs);
-  }
-
-  function flush(): void {
-    if (flushTimer !== null) {
-      clearTimer(flushTimer);
-      flushTimer = null;
-    }
-    if (dirty.size === 0 && pendingServer === undefined) return;
-    const upsert = [...dirty.values()];
-    dirty.clear();
-    const server = pendingServer;
-    pendingServer = undefined;
-    store().applyBatch({ upsert, ...(server !== undefined ? { server } : {}) });
-  }
-
-  function put(record: ExpectationRecord): void {
-    dirty.set(record.messageId, record);
-    scheduleFlush();
-  }
 
   /** Observation and verdicts of a record from the pushes linked to it now. */
   function reobserve(record: ExpectationRecord, closedAt: number | null, unobservable: string | null): ExpectationRecord {
-    const ids = pushesByMessage.get(record.messageId);
-    const linked = ids ? [...ids].map((id) => pushes.get(id)).filter((p): p is PushFact => p !== undefined) : [];
+    const linked = pushes.linkedTo(record.messageId);
     const observation = observe({ messageId: record.messageId, sentAt: record.sentAt, windowMs: record.windowMs, closedAt, unobservable }, linked);
     return { ...record, observation, verdicts: judgeAll(record.predictions, observation, { sinkJid: record.sinkJid, windowMs: record.windowMs }) };
   }
 
   function refresh(messageId: string): void {
-    const record = current(messageId);
+    const record = writer.current(messageId);
     if (!record) return;
-    put(reobserve(record, record.observation.closedAt, record.observation.unobservable));
+    writer.put(reobserve(record, record.observation.closedAt, record.observation.unobservable));
   }
 
-  // ---- wait windows -----------------------------------------------------------------------
-
-  function armWindowTimer(): void {
-    if (disposed) return;
-    let next = Infinity;
-    for (const d of deadlines.values()) if (d.at < next) next = d.at;
-    if (next === Infinity) return;
-    if (windowTimer !== null && windowTimerAt <= next) return;
-    if (windowTimer !== null) clearTimer(windowTimer);
-    windowTimerAt = next;
-    windowTimer = setTimer(() => {
-      windowTimer = null;
-      windowTimerAt = Infinity;
-      closeDue();
-    }, Math.max(0, next - now()));
-  }
-
-  function closeDue(): void {
-    const t = now();
-    for (const [messageId, d] of deadlines) {
-      if (d.at > t) continue;
-      deadlines.delete(messageId);
-      close(messageId, d.sinkConnectedAt);
-    }
-    armWindowTimer();
-  }
-
+  /** A wait window passed: observable only if the sink stayed on the connection the message was sent under. */
   function close(messageId: string, sinkConnectedAt: number | null): void {
-    const record = current(messageId);
+    const record = writer.current(messageId);
     if (!record) return;
-    const sink = sinkView();
+    const sink = stores.sessions.getState().sessions[SINK_LANE];
     const sinkStayed = sink?.status === "online" && sink.connectedAt === sinkConnectedAt;
     const unobservable = record.observation.unobservable ?? (sinkStayed ? null : "the App Server sink disconnected during the wait window");
-    put(reobserve(record, now(), unobservable));
+    writer.put(reobserve(record, now(), unobservable));
   }
-
-  // ---- server decisions --------------------------------------------------------------------
 
   function attachDecision(record: ExpectationRecord, entry: MessageDecisionEntry): ExpectationRecord {
     if (!isPolicyName(entry.policy)) return record;
@@ -213,128 +117,61 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
     return { ...record, server };
   }
 
-  function unlink(messageId: string, pushEventId: string): void {
-    const set = pushesByMessage.get(messageId);
-    set?.delete(pushEventId);
-    if (set?.size === 0) pushesByMessage.delete(messageId);
+  /** The server's policy and host, written when its log names another. */
+  function noteServer(entry: PushLogEntry): void {
+    if (!isPolicyName(entry.policy)) return;
+    const known = writer.server();
+    if (known?.policy !== entry.policy || known.host !== entry.host) writer.setServer({ policy: entry.policy, host: entry.host });
   }
 
-  /** Memory stays bounded: at most PUSH_MEMORY pushes, and link sets only for messages that have some. */
-  function rememberPush(fact: PushFact): void {
-    pushes.set(fact.eventId, fact);
-    if (pushes.size > PUSH_MEMORY) {
-      const oldest = pushes.keys().next().value;
-      if (oldest !== undefined) {
-        const gone = pushes.get(oldest);
-        pushes.delete(oldest);
-        if (gone?.causeMessageId) unlink(gone.causeMessageId, oldest);
-      }
-    }
-    if (fact.causeMessageId) {
-      const set = pushesByMessage.get(fact.causeMessageId) ?? new Set<string>();
-      set.add(fact.eventId);
-      pushesByMessage.set(fact.causeMessageId, set);
+  /** A decision for a message not recorded yet waits for it (bounded: the oldest go first). */
+  function keepEarly(messageId: string, entry: MessageDecisionEntry): void {
+    earlyDecisions.set(messageId, entry);
+    if (earlyDecisions.size > EARLY_DECISIONS) {
+      const oldest = earlyDecisions.keys().next().value;
+      if (oldest !== undefined) earlyDecisions.delete(oldest);
     }
   }
-
-  // ---- hooks --------------------------------------------------------------------------------
 
   return {
-    connectionOnline(lane) {
-      generations.set(lane, (generations.get(lane) ?? 0) + 1);
-    },
-
-    registrationEnabled(key, lane) {
-      const view = stores.sessions.getState().sessions[lane];
-      const generation = generations.get(lane);
-      tracking.set(keyId(key), {
-        enabledBySessionId: view && generation !== undefined ? connectionSessionId(lane, view.resource, generation) : null,
-        remoteDisabled: false,
-        outcomes: [],
-      });
-    },
-
-    remoteDisabled(key) {
-      const id = keyId(key);
-      const t = tracking.get(id);
-      tracking.set(id, t ? { ...t, remoteDisabled: true } : { enabledBySessionId: null, remoteDisabled: true, outcomes: [] });
-    },
+    connectionOnline: (lane) => connections.connectionOnline(lane),
+    registrationEnabled: (key, lane) => connections.registrationEnabled(key, lane, stores.sessions.getState().sessions[lane]),
+    remoteDisabled: (key) => connections.remoteDisabled(key),
 
     plan(element, lane, fromJid) {
-      if (element.name !== "message") return null;
-      const messageId = attrOf(element, "id");
-      const to = attrOf(element, "to");
-      if (!messageId || !to) return null;
-      const account = options.account();
-      const slash = to.indexOf("/");
-      if ((slash === -1 ? to : to.slice(0, slash)).toLowerCase() !== account) return null;
-
-      const views = selectResources(stores.sessions.getState());
-      const connections = new Map<LaneId, ConnectionInfo>();
-      for (const v of views) {
-        connections.set(v.id, { generation: generations.get(v.id) ?? 0, presenceCount: options.presenceCountOf?.(v.id) ?? (v.presence ? 1 : 0) });
-      }
-      const sessions = sessionSnapshots(views, connections);
-      const registrations = registrationFacts(stores.registrations.getState().registrations, (key) => tracking.get(keyId(key)));
-      const message = messageSnapshotOf(element, { from: fromJid, domain: account.slice(account.indexOf("@") + 1) });
-      const prediction = predict({ account, sessions, registrations, message, options: options.policyOptions, serverPolicy: serverPolicy(), counters });
-      const sink = sinkView();
-      const sinkOnline = sink?.status === "online";
-      return {
-        messageId,
-        lane,
-        account,
-        sinkJid: options.sinkJid(),
-        windowMs: store().windowMs,
-        unobservable: sinkOnline ? null : "the App Server sink was not connected when the message was sent",
-        sinkConnectedAt: sinkOnline ? (sink.connectedAt ?? null) : null,
-        prediction,
-      };
+      const target = messageToAccount(element, options.account);
+      if (!target) return null;
+      return planMessage(element, target.messageId, lane, fromJid, {
+        stores,
+        connections,
+        account: target.account,
+        sinkJid: options.sinkJid,
+        windowMs: () => stores.expectations.getState().windowMs,
+        policyOptions: options.policyOptions,
+        serverPolicy: writer.server()?.policy ?? null,
+        counters,
+        presenceCountOf: options.presenceCountOf,
+      });
     },
 
     sent(plan, eventId, at) {
       if (disposed) return;
       counters = plan.prediction.counters;
-      const { prediction } = plan;
-      let record: ExpectationRecord = {
-        messageId: plan.messageId,
-        eventId,
-        lane: plan.lane,
-        sentAt: at,
-        windowMs: plan.windowMs,
-        account: plan.account,
-        sinkJid: plan.sinkJid,
-        message: prediction.message,
-        sessions: prediction.sessions,
-        delivery: prediction.delivery,
-        predictions: prediction.predictions,
-        observation: { closedAt: null, pushes: [], late: [], unobservable: plan.unobservable },
-        verdicts: {} as ExpectationRecord["verdicts"],
-        server: null,
-      };
       // Pushes may already be linked to it (a resend of an id); an unobservable message has nothing to wait for.
-      record = reobserve(record, plan.unobservable ? at : null, plan.unobservable);
+      let record = reobserve(sentRecord(plan, eventId, at), plan.unobservable ? at : null, plan.unobservable);
       const early = earlyDecisions.get(plan.messageId);
       if (early) {
         earlyDecisions.delete(plan.messageId);
         record = attachDecision(record, early);
       }
-      put(record);
-      if (!plan.unobservable) {
-        const deadline = at + plan.windowMs;
-        deadlines.set(plan.messageId, { at: deadline, sinkConnectedAt: plan.sinkConnectedAt });
-        if (windowTimer === null || deadline < windowTimerAt) armWindowTimer();
-      }
+      writer.put(record);
+      if (!plan.unobservable) windows.open(plan.messageId, at + plan.windowMs, plan.sinkConnectedAt);
     },
 
     pushRecorded(event, to) {
       const fact = pushFact(event, to);
-      if (event.node !== null && event.answer) {
-        const id = keyId(fact.key);
-        const t = tracking.get(id) ?? { enabledBySessionId: null, remoteDisabled: false, outcomes: [] };
-        tracking.set(id, { ...t, outcomes: [...t.outcomes, event.answer].slice(-OUTCOMES_PER_REGISTRATION) });
-      }
-      rememberPush(fact);
+      if (event.node !== null && event.answer) connections.answered(fact.key, event.answer);
+      pushes.remember(fact);
       if (fact.causeMessageId) refresh(fact.causeMessageId);
     },
 
@@ -343,40 +180,26 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
       if (!fact) return;
       const previous = fact.causeMessageId;
       if (previous === causeMessageId && fact.linkMethod === linkMethod) return;
-      if (previous) unlink(previous, pushEventId);
-      rememberPush({ ...fact, causeMessageId, linkMethod });
+      if (previous) pushes.unlink(previous, pushEventId);
+      pushes.remember({ ...fact, causeMessageId, linkMethod });
       if (previous && previous !== causeMessageId) refresh(previous);
       if (causeMessageId) refresh(causeMessageId);
     },
 
     logEntry(entry) {
       if (entry.account.toLowerCase() !== options.account()) return;
-      if (isPolicyName(entry.policy)) {
-        const known = pendingServer !== undefined ? pendingServer : store().server;
-        if (known?.policy !== entry.policy || known.host !== entry.host) {
-          pendingServer = { policy: entry.policy, host: entry.host };
-          scheduleFlush();
-        }
-      }
+      noteServer(entry);
       if (entry.kind !== "message-decision" || !entry.messageId) return;
-      const record = current(entry.messageId);
-      if (record) {
-        put(attachDecision(record, entry));
-        return;
-      }
-      earlyDecisions.set(entry.messageId, entry);
-      if (earlyDecisions.size > EARLY_DECISIONS) {
-        const oldest = earlyDecisions.keys().next().value;
-        if (oldest !== undefined) earlyDecisions.delete(oldest);
-      }
+      const record = writer.current(entry.messageId);
+      if (record) writer.put(attachDecision(record, entry));
+      else keepEarly(entry.messageId, entry);
     },
 
-    flush,
+    flush: () => writer.flush(),
 
     dispose() {
-      if (windowTimer !== null) clearTimer(windowTimer);
-      windowTimer = null;
-      flush();
+      windows.dispose();
+      writer.dispose();
       disposed = true;
     },
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { POLICIES } from "../../protocol/policy";
 import { DEFAULT_POLICY_OPTIONS, type PolicyName } from "../../protocol/policy/types";
 import type { SessionView } from "../stores/sessions";
-import { ACCOUNT, BOB, chatTo, connections, reg, resource } from "./fixtures";
+import { ACCOUNT, BOB, chatTo, connections, reg, resource } from "../test-support/expectation-fixtures";
 import {
   connectionSessionId,
   messageSnapshotOf,

@@ -3,7 +3,7 @@ import { POLICIES } from "../../protocol/policy";
 import { DEFAULT_POLICY_OPTIONS, type DecisionInput, type PolicyName, type RegistrationSnapshot, type SessionSnapshot } from "../../protocol/policy/types";
 import type { MessageDecisionEntry } from "../../protocol/push-log";
 import { routeMessage } from "../../protocol/routing";
-import { ACCOUNT, BOB, chatTo, connections, reg, resource, SINK } from "./fixtures";
+import { ACCOUNT, BOB, chatTo, connections, reg, resource, SINK } from "../test-support/expectation-fixtures";
 import { messageSnapshotOf, predict, sessionSnapshots, ZERO_COUNTERS, type Prediction } from "./predict";
 import { checkServerDecision, inputDifferences } from "./server-check";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY_OPTIONS } from "../../protocol/policy/types";
 import type { SessionView } from "../stores/sessions";
-import { ACCOUNT, BOB, chatTo, connections, reg, resource, SINK } from "./fixtures";
+import { ACCOUNT, BOB, chatTo, connections, reg, resource, SINK } from "../test-support/expectation-fixtures";
 import { observe, pushFact, type PushFact } from "./observe";
 import { messageSnapshotOf, predict, sessionSnapshots, ZERO_COUNTERS, type RegistrationFacts } from "./predict";
 import type { Observation } from "./types";

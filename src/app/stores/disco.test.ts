@@ -20,7 +20,7 @@ describe("disco store", () => {
   it("explains the away toggle from what the server advertises", () => {
     const store = createDiscoStore();
     expect(awaySupport(store.getState())).toBe("unknown");
-    expect(awayToggleExplanation(store.getState())).toMatch(/Run disco#info/);
+    expect(awayToggleExplanation(store.getState())).toMatch(/Connect a resource of the account: disco#info runs on connect/);
     store.getState().setPending("account", true);
     store.getState().setResult(result("account", ["urn:xmpp:push:0"]));
     expect(store.getState().pending.account).toBe(false);

@@ -43,6 +43,6 @@ export function awayToggleExplanation(s: Pick<DiscoState, "results">): string {
     case "not-advertised":
       return "The server does not advertise tigase:push:away:0: it will probably ignore away='true' (Prosody and ejabberd accept and ignore it), so pushes follow its own rules.";
     default:
-      return "Run disco#info on the account first to see whether the server supports tigase:push:away:0.";
+      return "Connect a resource of the account: disco#info runs on connect and tells whether the server supports tigase:push:away:0.";
   }
 }

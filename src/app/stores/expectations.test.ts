@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY_OPTIONS, POLICY_NAMES, type PolicyName } from "../../protocol/policy/types";
-import { ACCOUNT, BOB, chatTo, connections, reg, resource, SINK } from "../expectations/fixtures";
+import { ACCOUNT, BOB, chatTo, connections, reg, resource, SINK } from "../test-support/expectation-fixtures";
 import { messageSnapshotOf, predict, sessionSnapshots, ZERO_COUNTERS } from "../expectations/predict";
 import type { ExpectationRecord, PolicyVerdict, VerdictStatus } from "../expectations/types";
 import { createExpectationsStore, selectExpectationChoice, selectRecordForEvent } from "./expectations";

@@ -8,7 +8,7 @@ import { VirtualList, type VirtualListHandle } from "../shared/VirtualList";
 import { XmlView } from "../xml/XmlView";
 import { Composer } from "./Composer";
 import { ConsoleToolbar } from "./ConsoleToolbar";
-import { useFollowLatest } from "./follow-latest";
+import { useFollowLatest } from "../shared/follow-latest";
 
 const FRAME_ROW_HEIGHT = 24;
 

@@ -140,7 +140,7 @@ describe("PushPanel", () => {
   it("explains the away toggle when the server does not advertise the feature", async () => {
     const { user, stores } = setup();
     const toggle = screen.getByRole("checkbox", { name: "Push while away (away='true')" });
-    expect(toggle).toHaveAccessibleDescription(/Run disco#info on the account first/);
+    expect(toggle).toHaveAccessibleDescription(/Connect a resource of the account: disco#info runs on connect/);
     act(() => stores.disco.getState().setResult(disco(["urn:xmpp:push:0"])));
     expect(toggle).toHaveAccessibleDescription(/does not advertise tigase:push:away:0/);
     await user.click(toggle);

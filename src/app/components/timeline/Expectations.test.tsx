@@ -9,7 +9,7 @@ import { DEFAULT_POLICY_OPTIONS, type SessionSnapshot } from "../../../protocol/
 import type { MessageDecisionEntry } from "../../../protocol/push-log";
 import { routeMessage } from "../../../protocol/routing";
 import { createExpectationEngine } from "../../expectations/engine";
-import { ACCOUNT, BOB, chatTo, manualClock, resource, SINK } from "../../expectations/fixtures";
+import { ACCOUNT, BOB, chatTo, manualClock, resource, SINK } from "../../test-support/expectation-fixtures";
 import { SINK_LANE, type PushEvent } from "../../model";
 import { Header } from "../layout/Header";
 import { addEvents, createFakePlayground, makeStores, messageSent, renderWith, session } from "../../test-support/render";

@@ -5,6 +5,7 @@ import { act, fireEvent, screen, waitFor, within } from "@testing-library/react"
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TimelineEvent } from "../../model";
+import { useSpacerScrollHeight } from "../../test-support/list-layout";
 import { addEvents, makeStores, messageSent, nextAt, pushEvent, renderWith, createFakePlayground, session } from "../../test-support/render";
 import { EventDetail } from "./EventDetail";
 import { TimelinePanel } from "./TimelinePanel";
@@ -205,5 +206,56 @@ describe("TimelinePanel", () => {
     setup([pushEvent({ summary: "a push" })]);
     expect(options()[0]).toHaveClass("tl-push");
     expect(options()[0]).toHaveTextContent("no cause");
+  });
+});
+
+describe("TimelinePanel follows the latest event", () => {
+  useSpacerScrollHeight();
+
+  const many = (count: number, tag = "presence") => Array.from({ length: count }, (_, i) => presence("res-1", `${tag} ${i}`));
+  const list = () => screen.getByRole("listbox", { name: "Timeline events" });
+  const jump = () => screen.getByRole("button", { name: "Jump to latest" });
+  const lastRendered = () => Math.max(...options().map((r) => Number(r.getAttribute("aria-posinset"))));
+  const scrollListTo = (top: number) =>
+    act(() => {
+      list().scrollTop = top;
+      list().dispatchEvent(new Event("scroll"));
+    });
+
+  it("opens at the newest event, with nothing to jump to", async () => {
+    setup(many(200));
+    await waitFor(() => expect(lastRendered()).toBe(200));
+    expect(list().scrollTop).toBeGreaterThan(0);
+    expect(jump()).toBeDisabled();
+  });
+
+  it("follows the newest event when the first events arrive after it opened", async () => {
+    const { stores } = setup();
+    act(() => addEvents(stores, many(200)));
+    await waitFor(() => expect(lastRendered()).toBe(200));
+    expect(jump()).toBeDisabled();
+  });
+
+  it("offers Jump to latest when events arrive while scrolled up, and jumps", async () => {
+    const { user, stores } = setup(many(200));
+    await waitFor(() => expect(lastRendered()).toBe(200));
+    scrollListTo(0);
+    await waitFor(() => expect(jump()).toBeEnabled());
+    act(() => addEvents(stores, many(20, "later")));
+    // New events do not yank the view down, and the button stays on offer.
+    expect(jump()).toBeEnabled();
+    expect(lastRendered()).toBeLessThan(200);
+    await user.click(jump());
+    await waitFor(() => expect(lastRendered()).toBe(220));
+  });
+
+  it("updates Jump to latest when the list changes without a scroll (a filter that leaves little to show)", async () => {
+    const { user } = setup([...many(200), messageSent({ summary: "needle" })]);
+    await waitFor(() => expect(lastRendered()).toBe(201));
+    scrollListTo(0);
+    await waitFor(() => expect(jump()).toBeEnabled());
+    await user.type(screen.getByRole("searchbox", { name: "Search timeline" }), "needle");
+    expect(options()).toHaveLength(1);
+    await waitFor(() => expect(jump()).toBeDisabled());
   });
 });

@@ -7,7 +7,7 @@ import type { Element } from "@xmpp/xml";
 import { buildChatMessage } from "../../protocol/stanzas/message";
 import type { KnownRegistration, LaneId, PresenceChoice } from "../model";
 import type { SessionView } from "../stores/sessions";
-import { connectionSessionId, type ConnectionInfo, type RegistrationFacts } from "./predict";
+import { connectionSessionId, type ConnectionInfo, type RegistrationFacts } from "../expectations/predict";
 
 export const ACCOUNT = "alice@localhost";
 export const SINK = "pushsvc@localhost/sink";

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useState, type RefObject } from "react";
-import type { VirtualListHandle } from "../shared/VirtualList";
+import type { VirtualListHandle } from "./VirtualList";
 
 /**
  * `[atEnd, setAtEnd]` for a following list: it opens at its newest row, like the timeline (when

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { resource, SINK } from "../test-support/expectation-fixtures";
+import { createConnectionTracker, OUTCOMES_PER_REGISTRATION } from "./connection-tracker";
+import { connectionSessionId } from "./predict";
+
+const key = { jid: SINK, node: "n1" };
+
+describe("connection tracker", () => {
+  it("binds a registration to the enabling lane's current connection", () => {
+    const tracker = createConnectionTracker();
+    const view = resource("r1", "available");
+    expect(tracker.generationOf(view.id)).toBeUndefined();
+    tracker.connectionOnline(view.id);
+    tracker.connectionOnline(view.id);
+    expect(tracker.generationOf(view.id)).toBe(2);
+    tracker.registrationEnabled(key, view.id, view);
+    expect(tracker.trackingOf(key)).toEqual({ enabledBySessionId: connectionSessionId(view.id, view.resource, 2), remoteDisabled: false, outcomes: [] });
+  });
+
+  it("does not know the enabling session of a lane that never came online", () => {
+    const tracker = createConnectionTracker();
+    const view = resource("r1", "available");
+    tracker.registrationEnabled(key, view.id, view);
+    expect(tracker.trackingOf(key)?.enabledBySessionId).toBeNull();
+  });
+
+  it("remembers a remote disable and the sink's latest answers", () => {
+    const tracker = createConnectionTracker();
+    tracker.remoteDisabled(key);
+    expect(tracker.trackingOf(key)).toEqual({ enabledBySessionId: null, remoteDisabled: true, outcomes: [] });
+    for (let i = 0; i < OUTCOMES_PER_REGISTRATION + 3; i++) tracker.answered(key, i === 0 ? { kind: "timeout" } : { kind: "result" });
+    const outcomes = tracker.trackingOf(key)?.outcomes ?? [];
+    expect(outcomes).toHaveLength(OUTCOMES_PER_REGISTRATION);
+    expect(outcomes.every((o) => o.kind === "result")).toBe(true);
+    expect(tracker.trackingOf(key)?.remoteDisabled).toBe(true);
+  });
+});
