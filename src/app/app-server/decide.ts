@@ -16,24 +16,24 @@ export interface AppServerConfig {
   genericMode: SinkMode;
 }
 
-function pick(input: PublishInput, config: AppServerConfig, state: AppServerState, now: number, rng: () => number): { answer: ProfileAnswer; rateLimited: boolean; recent: number[] } {
+function pick(input: PublishInput, config: AppServerConfig, state: AppServerState, now: number, rng: () => number): { answer: ProfileAnswer; by: AppServerDecision["by"]; recent: number[] } {
   const profile = PROFILES[config.profile];
   const faults = faultsFor(config.faults, input.node);
   const limit = [profile.builtInRateLimit, faults.rateLimitPerSecond].filter((n): n is number => n !== null);
   const window = rateWindow(state.recent[input.node] ?? [], now, limit.length ? Math.min(...limit) : null);
-  if (window.limited && !input.parseError) return { answer: profile.rateLimitAnswer, rateLimited: true, recent: window.kept };
+  if (window.limited && !input.parseError) return { answer: profile.rateLimitAnswer, by: "rate-limit", recent: window.kept };
   const recent = [...window.kept, now];
-  if (faults.answer.kind === "no-reply") return { answer: { outcome: { kind: "timeout" }, note: "fault: no reply" }, rateLimited: false, recent };
+  if (faults.answer.kind === "no-reply") return { answer: { outcome: { kind: "timeout" }, note: "fault: no reply" }, by: "fault", recent };
   if (faults.answer.kind === "error") {
     const { type, condition } = faults.answer;
-    return { answer: { outcome: { kind: "error", type, condition }, note: `fault: error ${type}/${condition}` }, rateLimited: false, recent };
+    return { answer: { outcome: { kind: "error", type, condition }, note: `fault: error ${type}/${condition}` }, by: "fault", recent };
   }
   if (faults.errorProbability.p > 0 && rng() < faults.errorProbability.p) {
     const { type, condition, p } = faults.errorProbability;
-    return { answer: { outcome: { kind: "error", type, condition }, note: `fault: random error (p=${p})` }, rateLimited: false, recent };
+    return { answer: { outcome: { kind: "error", type, condition }, note: `fault: random error (p=${p})` }, by: "fault", recent };
   }
   const ctx: ProfileContext = { settings: config.settings, genericMode: config.genericMode, blockedTokens: state.blockedTokens };
-  return { answer: profile.answer(input, ctx), rateLimited: false, recent };
+  return { answer: profile.answer(input, ctx), by: "profile", recent };
 }
 
 export function decideAppServer(input: PublishInput, config: AppServerConfig, state: AppServerState, now: number): { decision: AppServerDecision; state: AppServerState } {
@@ -44,14 +44,14 @@ export function decideAppServer(input: PublishInput, config: AppServerConfig, st
     return step.value;
   };
   const faults = faultsFor(config.faults, input.node);
-  const { answer, rateLimited, recent } = pick(input, config, state, now, rng);
+  const { answer, by, recent } = pick(input, config, state, now, rng);
   const delayMs = answer.outcome.kind === "timeout" ? 0 : latencyOf(faults.latency, rng);
   const accepted = answer.outcome.kind === "result";
-  const provider = accepted ? (rateLimited ? "dropped" : faults.providerOutcome) : null;
+  const provider = accepted ? (by === "rate-limit" ? "dropped" : faults.providerOutcome) : null;
   // An expired token makes fpush block it: later publishes to it are refused.
   const blocked = provider === "token-expired" && config.profile === "fpush" && !state.blockedTokens.includes(input.node) ? [...state.blockedTokens, input.node] : state.blockedTokens;
   return {
-    decision: { outcome: answer.outcome, delayMs, note: answer.note, details: answer.details ?? [], provider },
+    decision: { outcome: answer.outcome, delayMs, by, note: answer.note, details: answer.details ?? [], provider },
     state: { recent: { ...state.recent, [input.node]: recent }, rng: rngState, blockedTokens: blocked },
   };
 }

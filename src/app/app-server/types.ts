@@ -85,6 +85,17 @@ export interface AppServerDecision {
   delayMs: number;
   note: string;
   details: string[];
+  /** What decided the answer. */
+  by: "profile" | "fault" | "rate-limit";
   /** Set when the App Server accepted the publish and a provider outcome is simulated. */
+  provider: ProviderOutcome | null;
+}
+
+/** What the App Server did with one publish, as recorded with the push in the timeline. */
+export interface AppServerFacts {
+  profile: ProfileId;
+  note: string;
+  details: string[];
+  delayMs: number;
   provider: ProviderOutcome | null;
 }
