@@ -190,4 +190,22 @@ describe("the sink against the reference server", () => {
     pg.flush();
     expect(d.pushes()).toHaveLength(1);
   });
+
+  it("a simulated provider outcome is recorded with the push and ends the message's lifecycle", async () => {
+    const d = server.driver();
+    const pg = d.pg;
+    pg.setSinkFaults(null, { ...NO_FAULTS, providerOutcome: "dropped" });
+    await d.connect().sync().enable({ from: "r1", away: false }).disconnect("r1", "r2").send("lost at the provider").expectPush();
+    expect(d.lastPush?.appServer).toMatchObject({ profile: "generic", provider: "dropped" });
+    expect(d.lastPush?.summary).toContain("provider: dropped");
+    const sent = await d.waitFor(() => d.sentEvent(d.lastSent[0]!), "the sent message");
+    pg.timeline.select(sent.id);
+    const explained = await d.waitFor(() => {
+      const current = pg.stores.explanations.getState().current;
+      const line = current?.lifecycle?.registrations[0];
+      return current?.eventId === sent.id && line?.steps.some((s) => s.stage === "provider") ? line : null;
+    }, "the lifecycle up to the provider", { sync: true });
+    expect(explained.steps.at(-1)).toEqual({ stage: "provider", status: "stopped", text: "provider: dropped (never reaches the device)" });
+    expect(explained.stoppedAt).toBe("provider");
+  });
 });
