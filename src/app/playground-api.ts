@@ -16,6 +16,8 @@ import type {
   SinkMode,
 } from "./model";
 import type { Change } from "../protocol/explain";
+import type { FaultSettings } from "./app-server/faults";
+import type { ProfileId, ProfileSettings } from "./app-server/types";
 import type { Stores } from "./stores";
 import type { ExpectationActions, TimelineActions } from "./playground/view-actions";
 
@@ -66,6 +68,11 @@ export interface Playground {
   disable(request: DisableRequestForm): Promise<OperationResult>;
 
   setSinkMode(mode: SinkMode): void;
+  /** The App Server the sink plays (issue 10): its profile, the profile's settings, injected faults. */
+  setSinkProfile(profile: ProfileId): void;
+  setSinkProfileSettings(settings: ProfileSettings): void;
+  /** Faults for one registration node, or for all (`node` null); null settings clear a node's. */
+  setSinkFaults(node: string | null, settings: FaultSettings | null): void;
   resetSinkCounters(): void;
   /** Forget registrations that are no longer active (Push panel). */
   pruneInactiveRegistrations(): void;

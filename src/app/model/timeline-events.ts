@@ -3,6 +3,7 @@
  * as-is. Only the playground's recorder writes them (src/app/playground/recorder.ts).
  */
 import type { AppServerOutcome, DataForm, Show } from "../../protocol/policy/types";
+import type { AppServerFacts } from "../app-server/types";
 import type { PlaygroundError } from "./errors";
 import type { ConnectionStatus, LaneId } from "./lanes";
 import type { DiscoTarget } from "./operations";
@@ -140,6 +141,8 @@ export interface PushEvent extends EventBase<"push"> {
   publishOptions: DataForm | null;
   /** Set when the publish was malformed: it was answered `bad-request`. */
   parseError?: string;
+  /** The App Server profile's and faults' account of the publish (absent for plain generic). */
+  appServer?: AppServerFacts;
   /** How the sink answered (filled when known: immediately for result/error, `timeout` at once for silent mode). */
   answer: AppServerOutcome | null;
   /** `messageId` of the message-sent event that caused it. */

@@ -77,6 +77,16 @@ export function createExplanationBuilder(deps: ExplanationsDeps, memory: Explana
     return { key: `prediction#${record.messageId}#${policy}#${record.sentAt}`, source: "prediction", policy, input, decision: prediction.decision, decisionSeq: null };
   }
 
+  /** The push provider's outcome the sink simulated for a publish (issue 10), if any. */
+  function providerOf(iqId: string) {
+    const events = stores.timeline.getState().events;
+    for (let i = events.length - 1; i >= 0; i--) {
+      const e = events[i]!;
+      if (e.kind === "push" && e.iqId === iqId) return e.appServer?.provider ?? null;
+    }
+    return null;
+  }
+
   /** The lifecycle, and what the App Server answered each publish (for the card's registrations). */
   function lifecycleFor(basis: Basis, event: TimelineEvent, record: ExpectationRecord | undefined): { lifecycle: PushLifecycle; answered: CardPublishFact[] } {
     let publishes: PublishFact[] = [];
@@ -85,14 +95,14 @@ export function createExplanationBuilder(deps: ExplanationsDeps, memory: Explana
       publishes = publishesBySeq.get(basis.decisionSeq) ?? [];
       answers = publishes.flatMap((p) => {
         const o = outcomes.get(p.iqId);
-        return o ? [{ iqId: o.iqId, outcome: o.outcome, reaction: o.reaction }] : [];
+        return o ? [{ iqId: o.iqId, outcome: o.outcome, reaction: o.reaction, provider: providerOf(p.iqId) }] : [];
       });
     } else if (event.kind === "message-sent") {
       const timeline = stores.timeline.getState();
       const sinkJid = record?.sinkJid ?? deps.sinkJid();
       const pushes = (event.pushEventIds ?? []).map((id) => findEvent(timeline, id)).filter((e): e is PushEvent => e?.kind === "push");
       publishes = pushes.map((p) => ({ key: { jid: sinkJid, node: p.node ?? "" }, iqId: p.iqId }));
-      answers = pushes.flatMap((p) => (p.answer ? [{ iqId: p.iqId, outcome: p.answer }] : []));
+      answers = pushes.flatMap((p) => (p.answer ? [{ iqId: p.iqId, outcome: p.answer, provider: p.appServer?.provider ?? null }] : []));
     }
     const settled = record ? record.observation.closedAt !== null || record.observation.unobservable !== null : true;
     const answered = publishes.flatMap((p): CardPublishFact[] => {

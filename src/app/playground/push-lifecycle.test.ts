@@ -45,6 +45,21 @@ describe("pushLifecycle", () => {
     expect(l.registrations[0]?.stoppedAt).toBeNull();
   });
 
+  it("ends with the push provider's outcome the sink simulated, after the server's reaction", () => {
+    const facts = (provider: "delivered" | "token-expired" | "dropped") => ({
+      publishes: [{ key: KEY, iqId: "push-1" }],
+      answers: [{ iqId: "push-1", outcome: { kind: "result" } as const, reaction: { action: "keep" as const, errorCount: 0, why: "accepted" }, provider }],
+    });
+    const delivered = lifecycleOf("spec", { sessions: [], registrations: [registration("n-1")] }, facts("delivered"));
+    expect(stagesOf(delivered)).toEqual([["decision:done", "publish:done", "answer:done", "registration:done", "provider:done"]]);
+    expect(delivered.registrations[0]?.stoppedAt).toBeNull();
+    const expired = lifecycleOf("spec", { sessions: [], registrations: [registration("n-1")] }, facts("token-expired"));
+    expect(expired.registrations[0]?.steps.at(-1)).toEqual({ stage: "provider", status: "stopped", text: "provider: token expired (the device is gone; the App Server will refuse this token)" });
+    expect(expired.registrations[0]?.stoppedAt).toBe("provider");
+    const dropped = lifecycleOf("spec", { sessions: [], registrations: [registration("n-1")] }, facts("dropped"));
+    expect(dropped.registrations[0]?.stoppedAt).toBe("provider");
+  });
+
   it("counts an error (Prosody) and removes on one (ejabberd), from the server's reaction", () => {
     const counted = lifecycleOf("prosody", { sessions: [], registrations: [registration("n-1")] }, {
       publishes: [{ key: KEY, iqId: "p" }],

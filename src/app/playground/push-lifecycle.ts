@@ -1,8 +1,8 @@
 /**
  * The lifecycle of one message's pushes, one line per registration, the way push consoles show a
  * notification's states (issue 9): message routed → decision → publish sent → App Server answer →
- * registration kept / error counted / removed. A push that never left stops at the step where it
- * stopped. Pure: the explanations service gathers the facts (the reference server's record, or
+ * registration kept / error counted / removed → (when the sink simulates it) the push provider's
+ * outcome. A push that never left stops at the step where it stopped. Pure: the explanations service gathers the facts (the reference server's record, or
  * what the sink observed with the policy's predicted reaction on a real server).
  */
 import { POLICIES } from "../../protocol/policy";
@@ -16,8 +16,9 @@ import type {
   RegistrationSnapshot,
   RegistrationVerdict,
 } from "../../protocol/policy/types";
+import type { ProviderOutcome } from "../app-server/types";
 
-export type LifecycleStage = "routed" | "decision" | "publish" | "answer" | "registration";
+export type LifecycleStage = "routed" | "decision" | "publish" | "answer" | "registration" | "provider";
 /** done: happened; stopped: the push ends here; pending: not known yet; predicted: what the policy would do. */
 export type StepStatus = "done" | "stopped" | "pending" | "predicted";
 
@@ -54,6 +55,18 @@ export interface AnswerFact {
   outcome: AppServerOutcome;
   /** What the server did with the registration; absent on a real server (then predicted). */
   reaction?: AppServerReaction;
+  /** What the push provider did with an accepted push, when the sink simulates it (issue 10). */
+  provider?: ProviderOutcome | null;
+}
+
+const PROVIDER_TEXT: Record<ProviderOutcome, string> = {
+  delivered: "provider: delivered to the device",
+  "token-expired": "provider: token expired (the device is gone; the App Server will refuse this token)",
+  dropped: "provider: dropped (never reaches the device)",
+};
+
+function providerStep(provider: ProviderOutcome): LifecycleStep {
+  return { stage: "provider", status: provider === "delivered" ? "done" : "stopped", text: PROVIDER_TEXT[provider] };
 }
 
 export interface LifecycleInput {
@@ -102,12 +115,13 @@ function afterPublish(input: LifecycleInput, verdict: RegistrationVerdict, publi
   const answer = input.answers.find((a) => a.iqId === publish.iqId);
   if (!answer) return [{ stage: "answer", status: "pending", text: "waiting for the App Server's answer" }];
   const steps: LifecycleStep[] = [{ stage: "answer", status: answer.outcome.kind === "result" ? "done" : "stopped", text: answerText(answer.outcome) }];
-  if (answer.reaction) {
-    steps.push(reactionStep(answer.reaction, answer.outcome, false));
-    return steps;
+  if (answer.reaction) steps.push(reactionStep(answer.reaction, answer.outcome, false));
+  else {
+    const reg = input.registrations.find((r) => sameKey(r, verdict.key));
+    if (reg) steps.push(reactionStep(POLICIES[input.policy].onAppServerOutcome(reg, answer.outcome), answer.outcome, true));
   }
-  const reg = input.registrations.find((r) => sameKey(r, verdict.key));
-  if (reg) steps.push(reactionStep(POLICIES[input.policy].onAppServerOutcome(reg, answer.outcome), answer.outcome, true));
+  // The provider's outcome comes after the server's reaction: the server never learns it.
+  if (answer.outcome.kind === "result" && answer.provider) steps.push(providerStep(answer.provider));
   return steps;
 }
 

@@ -5,8 +5,14 @@
  * (which must produce the reply) asks the same function, so recording never depends on which of
  * the two sees the stanza first. Publishes xmpp.js answers on its own (not a single well-formed
  * `<pubsub>` child) are decided the way xmpp.js answers them.
+ *
+ * Which App Server the sink plays (`../app-server/`: a profile plus injected faults) is decided
+ * once per publish, whichever of the two paths sees it first: the profile's rate limits and the
+ * seeded RNG keep state, so deciding twice would count the publish twice.
  */
-import type { Element } from "@xmpp/xml";
+import xml, { type Element } from "@xmpp/xml";
+import { decideAppServer, type AppServerConfig } from "../app-server/decide";
+import { initialAppServerState, type AppServerFacts, type AppServerState, type PublishInput } from "../app-server/types";
 import { NS } from "../../protocol/ns";
 import { buildErrorElement, parseStanzaError } from "../../protocol/stanzas/errors";
 import { isParseFailure, parsePushPublish, type ParsedPushPublish } from "../../protocol/stanzas/push";
@@ -25,7 +31,11 @@ export interface SinkDecision {
   answer: SinkMode;
   /** "xmpp.js": the iq never reaches the sink's handler; xmpp.js answers it itself. */
   answeredBy: "sink" | "xmpp.js";
+  /** Set when a profile other than generic, or a fault, decided: what the App Server did. */
+  appServer?: SinkAppServerFacts;
 }
+
+export type SinkAppServerFacts = AppServerFacts;
 
 const BAD_REQUEST = { kind: "error", type: "modify", condition: "bad-request" } as const;
 const SERVICE_UNAVAILABLE = { kind: "error", type: "cancel", condition: "service-unavailable" } as const;
@@ -47,20 +57,70 @@ export function decideSinkAnswer(stanza: Element, mode: SinkMode): SinkDecision 
   return { parsed: null, parseError: `${why} (answered by xmpp.js itself)`, answer: children.length !== 1 ? BAD_REQUEST : SERVICE_UNAVAILABLE, answeredBy: "xmpp.js" };
 }
 
+function publishInputOf(stanza: Element, decision: SinkDecision): PublishInput {
+  const parsed = decision.parsed;
+  const options: Record<string, string> = {};
+  for (const f of parsed?.publishOptions?.fields ?? []) if (f.var !== "FORM_TYPE" && !(f.var in options)) options[f.var] = f.values[0] ?? "";
+  return {
+    node: nodeOf(stanza, parsed) ?? "",
+    options,
+    summary: parsed?.summary ?? null,
+    from: attrOf(stanza, "from") ?? "",
+    extraChildren: parsed?.extraChildren ?? [],
+    ...(decision.parseError ? { parseError: decision.parseError } : {}),
+  };
+}
+
+/**
+ * The sink's decision under an App Server profile and its faults: the routing as
+ * `decideSinkAnswer`, then, for what reaches the sink's handler, the profile's answer.
+ */
+export function decideWithAppServer(stanza: Element, config: AppServerConfig, state: AppServerState, now: number): { decision: SinkDecision; state: AppServerState } | null {
+  const base = decideSinkAnswer(stanza, config.genericMode);
+  if (!base || base.answeredBy !== "sink") return base ? { decision: base, state } : null;
+  const next = decideAppServer(publishInputOf(stanza, base), config, state, now);
+  const d = next.decision;
+  // Generic without any fault answers as the sink always did: nothing more to record.
+  const plain = config.profile === "generic" && d.by === "profile" && d.delayMs === 0 && d.provider === null;
+  const facts: SinkAppServerFacts = { profile: config.profile, note: d.note, details: d.details, delayMs: d.delayMs, provider: d.provider };
+  return { decision: { ...base, answer: d.outcome, ...(plain ? {} : { appServer: facts }) }, state: next.state };
+}
+
+function delayed<T>(value: T, ms: number): T | Promise<T> {
+  return ms > 0 ? new Promise<T>((resolve) => setTimeout(() => resolve(value), ms)) : value;
+}
+
 /** The callee's reply for a decision: an error element, `true` (empty result) or, to time out, never. */
-export function replyFor(decision: SinkDecision): Element | true | Promise<never> {
-  if (decision.parseError) return buildErrorElement({ type: "modify", condition: "bad-request", text: `malformed push: ${decision.parseError}` });
+export function replyFor(decision: SinkDecision): Element | true | Promise<Element | true> {
   const mode = decision.answer;
+  const delayMs = decision.appServer?.delayMs ?? 0;
   switch (mode.kind) {
     case "result":
-      return true;
-    case "error":
-      return buildErrorElement({ type: mode.type, condition: mode.condition });
+      return delayed(true as const, delayMs);
+    case "error": {
+      const text = decision.parseError ? `malformed push: ${decision.parseError}` : undefined;
+      return delayed(buildErrorElement({ type: mode.type, condition: mode.condition, ...(text ? { text } : {}) }), delayMs);
+    }
     case "timeout":
       // xmpp.js's callee answers whatever the handler resolves to, so never resolve: the server
       // under test must see no answer at all. The pending promise is collected with its iq.
       return new Promise<never>(() => {});
   }
+}
+
+/**
+ * The sink's disco#info, as an App Server's: identity pubsub/push and feature urn:xmpp:push:0
+ * (XEP-0357 §5; Converse.js refuses to enable push towards a service without them). Any other iq
+ * the sink has no handler for is answered `service-unavailable` by xmpp.js's callee.
+ */
+export function sinkDiscoInfo(node: string | undefined): Element {
+  return xml(
+    "query",
+    { xmlns: NS.discoInfo, ...(node ? { node } : {}) },
+    xml("identity", { category: "pubsub", type: "push", name: "XMPP Push Playground sink" }),
+    xml("feature", { var: NS.push }),
+    xml("feature", { var: NS.discoInfo }),
+  );
 }
 
 export interface SinkServiceDeps {
@@ -119,13 +179,45 @@ export function pushSummary(decision: SinkDecision, node: string | null): string
     if (parsed?.warnings.length) parts.push(`${parsed.warnings.length} warning(s): ${parsed.warnings.join("; ")}`);
   }
   parts.push(`→ ${describeSinkMode(answer)}`);
+  const facts = decision.appServer;
+  if (facts) {
+    const extra = [`${facts.profile}: ${facts.note}`, ...facts.details.filter((d) => !facts.note.includes(d))];
+    if (facts.delayMs > 0) extra.push(`after ${facts.delayMs} ms`);
+    if (facts.provider) extra.push(`provider: ${facts.provider}`);
+    parts.push(`(${extra.join("; ")})`);
+  }
   return parts.join(", ");
 }
 
 export function createSinkService(ctx: ServiceContext, deps: SinkServiceDeps): SinkService {
   const { stores, recorder } = ctx;
   const awaitingAnswer = new Map<string, { pushEventId: string }>();
-  const mode = () => stores.sink.getState().mode;
+  let appServerState = initialAppServerState(1);
+  /** Decisions one path made and the other has yet to read, by sender and iq id. */
+  const decided = new Map<string, SinkDecision>();
+
+  function config(): AppServerConfig {
+    const s = stores.sink.getState();
+    return { profile: s.profile, settings: s.profileSettings, faults: s.faults, genericMode: s.mode };
+  }
+
+  function decideOnce(stanza: Element): SinkDecision | null {
+    const key = `${attrOf(stanza, "from") ?? ""}\u0000${attrOf(stanza, "id") ?? ""}`;
+    const earlier = decided.get(key);
+    if (earlier) {
+      decided.delete(key);
+      return earlier;
+    }
+    const next = decideWithAppServer(stanza, config(), appServerState, ctx.clock.now());
+    if (!next) return null;
+    appServerState = next.state;
+    // Only publishes the sink's handler receives are seen twice (element event and callee).
+    if (next.decision.answeredBy === "sink") {
+      decided.set(key, next.decision);
+      if (decided.size > 256) decided.delete(decided.keys().next().value!);
+    }
+    return next.decision;
+  }
 
   function count(answer: SinkMode, malformed: boolean, at: number): void {
     const counters: Partial<Record<keyof SinkCounters, number>> = { received: 1 };
@@ -155,6 +247,7 @@ export function createSinkService(ctx: ServiceContext, deps: SinkServiceDeps): S
       from: attrOf(stanza, "from") ?? "",
       node,
       notification: notificationOf(parsed),
+      ...(decision.appServer ? { appServer: decision.appServer } : {}),
       publishOptions: parsed?.publishOptions ?? null,
       ...(parseError ? { parseError } : {}),
       answer,
@@ -177,14 +270,15 @@ export function createSinkService(ctx: ServiceContext, deps: SinkServiceDeps): S
 
   return {
     attach(session) {
+      session.handleIq("get", NS.discoInfo, "query", (_stanza, query) => sinkDiscoInfo(attrOf(query, "node")));
       session.handleIq("set", NS.pubsub, "pubsub", (stanza) => {
-        const decision = decideSinkAnswer(stanza, mode());
+        const decision = decideOnce(stanza);
         // The callee only routes well-formed publish iqs, which always have a decision.
         return decision ? replyFor(decision) : true;
       });
     },
     receive(stanza, at) {
-      const decision = decideSinkAnswer(stanza, mode());
+      const decision = decideOnce(stanza);
       if (decision) record(stanza, decision, at);
     },
     answerSent(element, at) {

@@ -1,12 +1,23 @@
 /** The App Server sink: how it answers publishes, and what it has seen. */
 import { createStore, type StoreApi } from "zustand/vanilla";
+import { DEFAULT_FAULTS, NO_FAULTS, type FaultConfig, type FaultSettings } from "../app-server/faults";
+import { PROFILES } from "../app-server/profiles";
+import { DEFAULT_PROFILE_SETTINGS, type ProfileId, type ProfileSettings } from "../app-server/types";
 import type { SinkCounters, SinkMode } from "../model";
 
 export interface SinkState {
   mode: SinkMode;
+  /** The App Server the sink plays; `generic` answers with `mode`. */
+  profile: ProfileId;
+  profileSettings: ProfileSettings;
+  faults: FaultConfig;
   counters: SinkCounters;
   lastPushAt: number | null;
   setMode(mode: SinkMode): void;
+  setProfile(profile: ProfileId): void;
+  setProfileSettings(settings: ProfileSettings): void;
+  /** Faults for one registration node, or for all when `node` is null; null settings clear a node's. */
+  setFaults(node: string | null, settings: FaultSettings | null): void;
   count(patch: Partial<SinkCounters>): void;
   setLastPushAt(at: number): void;
   resetCounters(): void;
@@ -28,9 +39,22 @@ export const SINK_ERROR_PRESETS: readonly { type: "cancel" | "modify" | "auth" |
 export function createSinkStore(): StoreApi<SinkState> {
   return createStore<SinkState>()((set, get) => ({
     mode: { kind: "result" },
+    profile: "generic",
+    profileSettings: DEFAULT_PROFILE_SETTINGS,
+    faults: DEFAULT_FAULTS,
     counters: ZERO_COUNTERS,
     lastPushAt: null,
     setMode: (mode) => set({ mode }),
+    setProfile: (profile) => set({ profile }),
+    setProfileSettings: (profileSettings) => set({ profileSettings }),
+    setFaults: (node, settings) => {
+      const faults = get().faults;
+      if (node === null) return set({ faults: { ...faults, all: settings ?? NO_FAULTS } });
+      const byNode = { ...faults.byNode };
+      if (settings) byNode[node] = settings;
+      else delete byNode[node];
+      set({ faults: { ...faults, byNode } });
+    },
     count: (patch) => {
       const c = { ...get().counters };
       for (const [k, v] of Object.entries(patch) as [keyof SinkCounters, number][]) c[k] += v;
@@ -50,4 +74,9 @@ export function describeSinkMode(mode: SinkMode): string {
     case "timeout":
       return "never answer (the server times out)";
   }
+}
+
+/** The publish-options the enable form starts with under the sink's profile (e.g. p2's secret). */
+export function enableFormDefaults(state: Pick<SinkState, "profile" | "profileSettings">): { var: string; value: string }[] {
+  return PROFILES[state.profile].formDefaults(state.profileSettings);
 }

@@ -9,6 +9,7 @@ import type { LaneId, OperationResult, TimelineEvent } from "../model";
 import { createStores, type Stores } from "../stores";
 import { createMemoryStorage } from "../stores/profile";
 import type { SessionView } from "../stores/sessions";
+import type { SinkState } from "../stores/sink";
 
 type Fn = (...args: never[]) => unknown;
 type Spied<T> = { [K in keyof T]: T[K] extends Fn ? Mock<T[K]> & T[K] : T[K] };
@@ -58,6 +59,10 @@ export function createFakePlayground(stores: Stores = makeStores()): FakePlaygro
     enable: vi.fn(async () => opResult("enable")),
     disable: vi.fn(async () => opResult("disable")),
     setSinkMode: vi.fn(),
+    // The App Server's profile and faults live in the sink store: the fake writes them as the service does.
+    setSinkProfile: vi.fn((profile: SinkState["profile"]) => stores.sink.getState().setProfile(profile)),
+    setSinkProfileSettings: vi.fn((settings: SinkState["profileSettings"]) => stores.sink.getState().setProfileSettings(settings)),
+    setSinkFaults: vi.fn((node: string | null, settings: SinkState["faults"]["all"] | null) => stores.sink.getState().setFaults(node, settings)),
     sinkRemoteDisable: vi.fn(async () => ok(undefined)),
     send: vi.fn(async () => ok(["m1"])),
     sendRaw: vi.fn(async () => ok(undefined)),

@@ -6,6 +6,7 @@ const STAGE_LABELS: Record<LifecycleStage, string> = {
   publish: "publish sent",
   answer: "App Server answer",
   registration: "registration",
+  provider: "push provider",
 };
 
 const STATUS_MARKS: Record<LifecycleStep["status"], string> = { done: "✓", stopped: "✗", pending: "…", predicted: "?" };

@@ -1,8 +1,9 @@
-import { useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { LaneId } from "../../model";
 import { usePlayground } from "../../playground-context";
 import { awaySupport, awayToggleExplanation } from "../../stores/disco";
-import { useDiscoStore, useRegistrationsStore } from "../../stores/hooks";
+import { useDiscoStore, useRegistrationsStore, useSinkStore } from "../../stores/hooks";
+import { enableFormDefaults } from "../../stores/sink";
 import type { SessionView } from "../../stores/sessions";
 import { CheckboxField, TextField } from "../shared/Field";
 import { ResourcePicker } from "../shared/ResourcePicker";
@@ -30,6 +31,17 @@ export function EnablePushForm({ online, fromId, onFromChange, onDisable }: Enab
   const [node, setNode] = useState(() => playground.freshNode());
   const [away, setAway] = useState(false);
   const rows = usePublishOptionRows();
+  // The sink's App Server profile says which publish-options a client would send it (p2's secret…).
+  const profile = useSinkStore((s) => s.profile);
+  const profileSettings = useSinkStore((s) => s.profileSettings);
+  const defaults = useMemo(() => enableFormDefaults({ profile, profileSettings }), [profile, profileSettings]);
+  const defaultsKey = JSON.stringify(defaults);
+  const { applyDefaults } = rows;
+  useEffect(() => {
+    if (defaults.length > 0) applyDefaults(defaults);
+    // Only a change of the defaults themselves re-applies them; the rows stay the user's otherwise.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [defaultsKey]);
 
   const sinkJid = playground.sinkJid();
   const jid = jidOverride ?? sinkJid;
@@ -89,7 +101,7 @@ export function EnablePushForm({ online, fromId, onFromChange, onDisable }: Enab
           the server does with it.
         </p>
       ) : null}
-      <PublishOptionsFieldset {...rows} />
+      <PublishOptionsFieldset options={rows.options} setOptions={rows.setOptions} addOption={rows.addOption} />
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={!fromId || pending}>
           {pending ? "Waiting for the server…" : "Enable push"}

@@ -13,6 +13,8 @@ export interface PublishOptionRows {
   options: OptionRow[];
   setOptions(update: (rows: OptionRow[]) => OptionRow[]): void;
   addOption(preset?: { var: string; value: string }): void;
+  /** Set each default's row (adding it when missing): the sink profile's publish-options. */
+  applyDefaults(defaults: readonly { var: string; value: string }[]): void;
 }
 
 /** The enable form's publish-options rows, each with a stable key so editing one keeps its focus. */
@@ -23,11 +25,22 @@ export function usePublishOptionRows(): PublishOptionRows {
     setOptions((rows) => [...rows, { key: nextKey, var: preset?.var ?? "", value: preset?.value ?? "" }]);
     setNextKey((k) => k + 1);
   };
-  return { options, setOptions, addOption };
+  const applyDefaults = (defaults: readonly { var: string; value: string }[]) => {
+    const missing = defaults.filter((d) => !options.some((r) => r.var === d.var));
+    setOptions((rows) => [
+      ...rows.map((r) => {
+        const d = defaults.find((x) => x.var === r.var);
+        return d ? { ...r, value: d.value } : r;
+      }),
+      ...missing.map((d, i) => ({ key: nextKey + i, var: d.var, value: d.value })),
+    ]);
+    setNextKey((k) => k + missing.length);
+  };
+  return { options, setOptions, addOption, applyDefaults };
 }
 
 /** The optional publish-options form sent with enable: name/value rows, "Add field" and "Add secret". */
-export function PublishOptionsFieldset({ options, setOptions, addOption }: PublishOptionRows) {
+export function PublishOptionsFieldset({ options, setOptions, addOption }: Omit<PublishOptionRows, "applyDefaults">) {
   const playground = usePlayground();
   return (
     <fieldset>

@@ -101,6 +101,80 @@ describe("SinkPanel", () => {
   });
 });
 
+describe("SinkPanel App Server profile and faults", () => {
+  it("chooses a profile by keyboard, explains it with its source, and shows its settings", async () => {
+    const { user, playground, stores } = setup();
+    const select = screen.getByLabelText("Behave like");
+    expect(select).toHaveValue("generic");
+    expect(screen.getByRole("radiogroup", { name: "Answer mode" })).toBeInTheDocument();
+    // A native select: focusable and changed from the keyboard by the browser itself.
+    act(() => select.focus());
+    expect(select).toHaveFocus();
+    await user.selectOptions(select, "p2");
+    expect(playground.setSinkProfile).toHaveBeenLastCalledWith("p2");
+    expect(stores.sink.getState().profile).toBe("p2");
+    expect(select).toHaveAccessibleDescription(/Conversations' App Server.*Source: iNPUTmice\/p2/);
+    // The profile decides the answer: the generic answer mode is gone.
+    expect(screen.queryByRole("radiogroup", { name: "Answer mode" })).not.toBeInTheDocument();
+    expect(screen.getByText(/The enable form starts with the publish-options secret=playground-secret/)).toBeInTheDocument();
+    await user.clear(screen.getByLabelText("p2 secret"));
+    await user.type(screen.getByLabelText("p2 secret"), "abc");
+    expect(stores.sink.getState().profileSettings.p2.secret).toBe("abc");
+    await user.click(screen.getByLabelText("FCM fails (wait/recipient-unavailable)"));
+    expect(stores.sink.getState().profileSettings.p2.providerFailure).toBe(true);
+    await user.selectOptions(select, "mod_push_appserver");
+    expect(screen.getByText(/Rate limit: 5 per second per node/)).toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText("APNs priority"), "silent");
+    expect(stores.sink.getState().profileSettings.modPushAppserver.priority).toBe("silent");
+  });
+
+  it("sets faults for all nodes: latency, a forced error, a probability, a rate limit, the provider outcome", async () => {
+    const { user, stores } = setup();
+    await user.selectOptions(screen.getByLabelText("Latency"), "fixed");
+    await user.clear(screen.getByLabelText("Delay (ms)"));
+    await user.type(screen.getByLabelText("Delay (ms)"), "250");
+    expect(stores.sink.getState().faults.all.latency).toEqual({ kind: "fixed", ms: 250 });
+    await user.selectOptions(screen.getByLabelText("Answer"), "error");
+    await user.selectOptions(screen.getByLabelText("Forced error type"), "wait");
+    await user.selectOptions(screen.getByLabelText("Forced error condition"), "resource-constraint");
+    expect(stores.sink.getState().faults.all.answer).toEqual({ kind: "error", type: "wait", condition: "resource-constraint" });
+    await user.selectOptions(screen.getByLabelText("Answer"), "no-reply");
+    expect(stores.sink.getState().faults.all.answer).toEqual({ kind: "no-reply" });
+    await user.clear(screen.getByLabelText("Error probability (%)"));
+    await user.type(screen.getByLabelText("Error probability (%)"), "30");
+    expect(stores.sink.getState().faults.all.errorProbability.p).toBeCloseTo(0.3);
+    await user.type(screen.getByLabelText("Rate limit (publishes per second)"), "3");
+    expect(stores.sink.getState().faults.all.rateLimitPerSecond).toBe(3);
+    await user.selectOptions(screen.getByLabelText("Push provider outcome"), "token-expired");
+    expect(stores.sink.getState().faults.all.providerOutcome).toBe("token-expired");
+    expect(screen.getByText(/Now \(all nodes\): latency 250 ms, no reply, 30% wait\/internal-server-error, 3\/s, provider: token-expired/)).toBeInTheDocument();
+  });
+
+  it("sets faults for one registration node only, and goes back to the settings for all", async () => {
+    const { user, stores } = setup();
+    act(() =>
+      stores.registrations.getState().upsert({
+        jid: "pushsvc@localhost/sink",
+        node: "node-a",
+        away: false,
+        publishOptions: null,
+        enabledBySessionId: "res-1",
+        enabledByResource: "r1",
+        enabledAt: 0,
+        state: "active",
+        pushCount: 0,
+      }),
+    );
+    await user.selectOptions(screen.getByLabelText("Apply to"), "node-a");
+    expect(screen.getByText(/follows the settings for all nodes/)).toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText("Answer"), "no-reply");
+    expect(stores.sink.getState().faults.byNode["node-a"]?.answer).toEqual({ kind: "no-reply" });
+    expect(stores.sink.getState().faults.all.answer).toEqual({ kind: "profile" });
+    await user.click(screen.getByRole("button", { name: "Use the settings for all nodes" }));
+    expect(stores.sink.getState().faults.byNode["node-a"]).toBeUndefined();
+  });
+});
+
 describe("SinkPanel errors", () => {
   it("shows a refused connect once and drops it once the sink is online", async () => {
     const { user, playground, stores } = setup("offline");

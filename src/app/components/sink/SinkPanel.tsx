@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { SINK_LANE } from "../../model";
 import { usePlayground } from "../../playground-context";
-import { useSessionsStore } from "../../stores/hooks";
+import { useSessionsStore, useSinkStore } from "../../stores/hooks";
 import { describeError, STATUS_LABELS, STATUS_TONES } from "../shared/format";
 import { useActionError } from "../shared/action-error";
 import { StatusDot } from "../shared/StatusDot";
@@ -9,11 +9,14 @@ import { Term, TERMS } from "../shared/Term";
 import { RemoteDisable } from "./RemoteDisable";
 import { SinkAnswerMode } from "./SinkAnswerMode";
 import { SinkCounters } from "./SinkCounters";
+import { SinkFaults } from "./SinkFaults";
+import { SinkProfile } from "./SinkProfile";
 
 /** The App Server stand-in: how it answers the server's publishes, and what it has received. */
 export function SinkPanel() {
   const playground = usePlayground();
   const sink = useSessionsStore((s) => s.sessions[SINK_LANE]);
+  const profile = useSinkStore((s) => s.profile);
   const [busy, setBusy] = useState(false);
   // Connection failures show in the lastError callout; this is for what else an action refused.
   const [error, setError] = useActionError(sink);
@@ -43,7 +46,7 @@ export function SinkPanel() {
       </div>
       <p className="panel-intro">
         Plays the App Server at <code>{sinkJid}</code>: the server publishes each notification to it as a pubsub iq, and it
-        answers the way you choose below.
+        answers the way the App Server profile and the faults you choose below say.
       </p>
       <div className="row">
         {connected || status === "connecting" ? (
@@ -67,7 +70,9 @@ export function SinkPanel() {
         </p>
       ) : null}
 
-      <SinkAnswerMode />
+      <SinkProfile />
+      {profile === "generic" ? <SinkAnswerMode /> : null}
+      <SinkFaults />
       <SinkCounters />
       <RemoteDisable enabled={connected && !busy} onRemoteDisable={(node) => void act(() => playground.sinkRemoteDisable(node))} />
     </section>
