@@ -188,3 +188,32 @@ export function messagesSentTo(events: readonly TimelineEvent[], account: string
     .filter((e): e is MessageSentEvent => e.kind === "message-sent" && (e.to.toLowerCase() === bare || e.to.toLowerCase().startsWith(`${bare}/`)))
     .map((e) => e.at);
 }
+
+export interface HealthSources {
+  policy: PushPolicy;
+  /** The registrations store's answers and removals (from the server's log), by registrationKeyId. */
+  answers: Readonly<Record<string, readonly ObservedAnswer[]>>;
+  removals: Readonly<Record<string, LoggedRemoval>>;
+  hasServerLog: boolean;
+  /** Timeline events: the sink's answers and the messages sent, for real servers. */
+  events: readonly TimelineEvent[];
+  account: string;
+  now: number;
+  windowMs: number;
+}
+
+/** The health of one registration the playground knows, from the log when it has one, else from the sink. */
+export function healthOfRegistration(reg: KnownRegistration, keyId: string, sources: HealthSources): RegistrationHealth {
+  const logged = sources.answers[keyId] ?? [];
+  const answers = logged.length > 0 || sources.hasServerLog ? logged : sinkAnswersFor(sources.events, reg.node, reg.enabledAt);
+  return registrationHealth({
+    policy: sources.policy,
+    registration: reg,
+    answers,
+    loggedRemoval: sources.removals[keyId] ?? null,
+    hasServerLog: sources.hasServerLog,
+    messagesSentAt: sources.hasServerLog ? [] : messagesSentTo(sources.events, sources.account),
+    now: sources.now,
+    windowMs: sources.windowMs,
+  });
+}
