@@ -6,6 +6,7 @@ import { useDiscoStore, useRegistrationsStore } from "../../stores/hooks";
 import type { SessionView } from "../../stores/sessions";
 import { CheckboxField, TextField } from "../shared/Field";
 import { ResourcePicker } from "../shared/ResourcePicker";
+import { EnableLint } from "./EnableLint";
 import { PublishOptionsFieldset, usePublishOptionRows } from "./PublishOptionsFieldset";
 
 export interface DisableTarget {
@@ -90,6 +91,7 @@ export function EnablePushForm({ online, fromId, onFromChange, onDisable }: Enab
         </p>
       ) : null}
       <PublishOptionsFieldset {...rows} />
+      <EnableLint jid={jid} node={node} away={away} publishOptions={rows.options} fromId={fromId} />
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={!fromId || pending}>
           {pending ? "Waiting for the server…" : "Enable push"}
