@@ -8,6 +8,7 @@ import { VirtualList, type VirtualListHandle } from "../shared/VirtualList";
 import { XmlView } from "../xml/XmlView";
 import { Composer } from "./Composer";
 import { ConsoleToolbar } from "./ConsoleToolbar";
+import { FrameEnableLint } from "./FrameEnableLint";
 import { useFollowLatest } from "./follow-latest";
 
 const FRAME_ROW_HEIGHT = 24;
@@ -152,6 +153,7 @@ export function ConsolePanel() {
             </button>
           </div>
           <XmlView xml={selected.text} highlight={filters.search} label="Frame XML" />
+          <FrameEnableLint frame={selected} />
         </section>
       ) : null}
       <Composer />
