@@ -74,8 +74,19 @@ function ordinal(n: number): string {
   return `${n}${tail}`;
 }
 
-/** The policy's removal rule in one sentence, derived from probing its onAppServerOutcome. */
+const rules = new WeakMap<PushPolicy, string>();
+
+/** The policy's removal rule in one sentence, derived from probing its onAppServerOutcome (computed once per policy). */
 export function removalRule(policy: PushPolicy): string {
+  let rule = rules.get(policy);
+  if (rule === undefined) {
+    rule = probeRemovalRule(policy);
+    rules.set(policy, rule);
+  }
+  return rule;
+}
+
+function probeRemovalRule(policy: PushPolicy): string {
   const permanent = removalThreshold(policy);
   if (permanent === null) return `${policy.name} never removes a registration after App Server errors`;
   const waitNever = removalThreshold(policy, { kind: "error", type: "wait", condition: "resource-constraint" }) === null;
