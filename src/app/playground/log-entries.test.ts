@@ -47,6 +47,24 @@ describe("log entries", () => {
     expect(ctx.events()[0]!.summary).toBe("spec: registration pushsvc@localhost/sink / n1 removed: App Server error");
   });
 
+  it("keeps the App Server answers the log reports and the answer that caused a removal (registration health)", () => {
+    const { ctx, handle } = setUp();
+    const key = { jid: "pushsvc@localhost/sink", node: "n1" };
+    const regs = () => ctx.stores.registrations.getState();
+    regs().upsert({ ...key, away: false, publishOptions: null, enabledBySessionId: "res-1", enabledByResource: "r1", enabledAt: 0, state: "active", pushCount: 0 });
+    const outcome = { kind: "error", type: "cancel", condition: "item-not-found" } as const;
+    const reaction = { action: "remove", errorCount: 1, why: "first non-wait error" } as const;
+    handle(entry({ kind: "publish-outcome", seq: 7, key, iqId: "p1", outcome, reaction, policy: "ejabberd" }));
+    handle(entry({ kind: "registration-removed", seq: 8, key, why: "App Server answered publish p1 with error cancel/item-not-found", policy: "ejabberd" }));
+    const at = Date.parse(base.at);
+    expect(regs().answers["pushsvc@localhost/sink\u0000n1"]).toEqual([{ at, outcome, reaction }]);
+    expect(regs().removals["pushsvc@localhost/sink\u0000n1"]).toEqual({ at, why: "App Server answered publish p1 with error cancel/item-not-found", cause: outcome });
+    // A new enable of the same key starts its health afresh.
+    regs().upsert({ ...key, away: false, publishOptions: null, enabledBySessionId: "res-1", enabledByResource: "r1", enabledAt: 1, state: "active", pushCount: 0 });
+    expect(regs().answers).toEqual({});
+    expect(regs().removals).toEqual({});
+  });
+
   it("turns a hibernated card into expired when the server expires the session", () => {
     const { ctx, registry, linker, handle } = setUp();
     const r1 = registry.addResource("r1");

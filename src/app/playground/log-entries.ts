@@ -9,6 +9,8 @@ import type { ServiceContext } from "./context";
 import { plural } from "./format";
 import type { LaneRegistry } from "./lane-registry";
 import type { Linker } from "./linker";
+import type { LoggedRemoval, ObservedAnswer } from "./registration-health";
+import { registrationKeyId } from "../stores/registrations";
 
 export interface LogEntryDeps {
   linker: Pick<Linker, "noteDecision" | "notePublish" | "noteSessionEntry">;
@@ -68,6 +70,7 @@ export function createLogEntryHandler(ctx: ServiceContext, deps: LogEntryDeps): 
         deps.linker.notePublish(entry.iqId, entry.causeSeq);
         return;
       case "publish-outcome":
+        stores.registrations.getState().recordAnswer(entry.key.jid, entry.key.node, { at, outcome: entry.outcome, reaction: entry.reaction });
         recorder.record({
           ...base,
           reason: entry.reaction.why,
@@ -75,7 +78,11 @@ export function createLogEntryHandler(ctx: ServiceContext, deps: LogEntryDeps): 
         });
         return;
       case "registration-removed":
-        if (entry.key) stores.registrations.getState().setState(entry.key.jid, entry.key.node, "removed-by-server", entry.why);
+        if (entry.key) {
+          const regs = stores.registrations.getState();
+          regs.setState(entry.key.jid, entry.key.node, "removed-by-server", entry.why);
+          regs.recordRemoval(entry.key.jid, entry.key.node, removalOf(regs.answers[registrationKeyId(entry.key.jid, entry.key.node)], entry.why, at));
+        }
         recorder.record({
           ...base,
           reason: entry.why,
@@ -116,4 +123,10 @@ export function sessionEntryWords(entry: SessionStateEntry): string {
       return `${who} ${entry.kind === "session-expired" ? "expired without being resumed" : `closed with ${plural(entry.unacked, "unacknowledged stanza")}`}${outcome}`;
     }
   }
+}
+
+/** The removal, with the App Server answer that caused it when the log's last answer removed it. */
+function removalOf(answers: readonly ObservedAnswer[] | undefined, why: string, at: number): LoggedRemoval {
+  const last = answers?.[answers.length - 1];
+  return last?.reaction?.action === "remove" ? { at, why, cause: last.outcome } : { at, why };
 }

@@ -81,6 +81,17 @@ describe("ConsolePanel", () => {
     expect(screen.queryByRole("region", { name: "Selected frame" })).toBeNull();
   });
 
+  it("lints an enable frame in its detail (form without type='submit', bare sink JID), and no other frame", async () => {
+    const enable = `<iq type="set" id="e1"><enable xmlns="urn:xmpp:push:0" jid="pushsvc@localhost" node="n1"><x xmlns="jabber:x:data"><field var="FORM_TYPE"><value>http://jabber.org/protocol/pubsub#publish-options</value></field></x></enable></iq>`;
+    const { user } = setup([frame(enable, "iq", "out"), frame("<presence/>", "presence")]);
+    await user.click(rows()[0]!);
+    const check = within(screen.getByRole("group", { name: "Enable check of this frame" }));
+    expect(check.getByText(/is the sink's bare JID/).closest("li")).toHaveAttribute("data-code", "jid-bare-sink");
+    expect(check.getByText(/The publish-options form has no type/).closest("li")).toHaveAttribute("data-code", "form-type-missing");
+    await user.click(rows()[1]!);
+    expect(screen.queryByRole("group", { name: "Enable check of this frame" })).toBeNull();
+  });
+
   it("pauses and resumes, and clears", async () => {
     const { user, stores } = setup([frame("<presence/>", "presence")]);
     await user.click(screen.getByRole("button", { name: "Pause" }));

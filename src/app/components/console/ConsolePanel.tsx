@@ -9,6 +9,7 @@ import { XmlView } from "../xml/XmlView";
 import { Composer } from "./Composer";
 import { ConsoleToolbar } from "./ConsoleToolbar";
 import { useFollowLatest } from "../shared/follow-latest";
+import { FrameEnableLint } from "./FrameEnableLint";
 
 const FRAME_ROW_HEIGHT = 24;
 
@@ -152,6 +153,7 @@ export function ConsolePanel() {
             </button>
           </div>
           <XmlView xml={selected.text} highlight={filters.search} label="Frame XML" />
+          <FrameEnableLint frame={selected} />
         </section>
       ) : null}
       <Composer />

@@ -7,6 +7,7 @@ import { enableFormDefaults } from "../../stores/sink";
 import type { SessionView } from "../../stores/sessions";
 import { CheckboxField, TextField } from "../shared/Field";
 import { ResourcePicker } from "../shared/ResourcePicker";
+import { EnableLint } from "./EnableLint";
 import { PublishOptionsFieldset, usePublishOptionRows } from "./PublishOptionsFieldset";
 
 export interface DisableTarget {
@@ -102,6 +103,7 @@ export function EnablePushForm({ online, fromId, onFromChange, onDisable }: Enab
         </p>
       ) : null}
       <PublishOptionsFieldset options={rows.options} setOptions={rows.setOptions} addOption={rows.addOption} />
+      <EnableLint jid={jid} node={node} away={away} publishOptions={rows.options} fromId={fromId} />
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={!fromId || pending}>
           {pending ? "Waiting for the server…" : "Enable push"}

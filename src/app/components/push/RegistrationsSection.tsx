@@ -1,6 +1,12 @@
+import { useMemo } from "react";
+import { POLICIES } from "../../../protocol/policy";
 import type { KnownRegistration } from "../../model";
+import { accountBareOf } from "../../playground/context";
+import { healthOfRegistration, type RegistrationHealth } from "../../playground/registration-health";
 import { usePlayground } from "../../playground-context";
-import { useRegistrationsStore } from "../../stores/hooks";
+import { selectExpectationPolicy } from "../../stores/expectations";
+import { useExpectationsStore, useRegistrationsStore, useTimelineStore } from "../../stores/hooks";
+import { registrationKeyId } from "../../stores/registrations";
 import { formatTime } from "../shared/format";
 import type { DisableTarget } from "./EnablePushForm";
 
@@ -17,6 +23,52 @@ export interface RegistrationsSectionProps {
   onDisable(target: DisableTarget): void;
 }
 
+/**
+ * Each registration's health under the policy the server is judged under: the server's log when
+ * there is one, else the sink's answers and the messages sent (removal is then inferred).
+ */
+function useRegistrationHealth(registrations: readonly KnownRegistration[]): Map<KnownRegistration, RegistrationHealth> {
+  const playground = usePlayground();
+  const answers = useRegistrationsStore((s) => s.answers);
+  const removals = useRegistrationsStore((s) => s.removals);
+  const policyName = useExpectationsStore(selectExpectationPolicy);
+  const hasServerLog = useExpectationsStore((s) => s.server !== null);
+  const windowMs = useExpectationsStore((s) => s.windowMs);
+  // Closed expectation windows re-render the table, so an inference can appear once a window is over.
+  const records = useExpectationsStore((s) => s.records);
+  const events = useTimelineStore((s) => s.events);
+  return useMemo(() => {
+    const sources = {
+      policy: POLICIES[policyName],
+      answers,
+      removals,
+      hasServerLog,
+      events,
+      account: accountBareOf(playground.stores),
+      now: Date.now(),
+      windowMs,
+    };
+    return new Map(registrations.map((r) => [r, healthOfRegistration(r, registrationKeyId(r.jid, r.node), sources)]));
+    // `records` only triggers the recomputation (a window closed: `now` moved on).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [registrations, answers, removals, policyName, hasServerLog, windowMs, records, events, playground]);
+}
+
+function HealthCell({ health, policy }: { health: RegistrationHealth; policy: string }) {
+  const { removal } = health;
+  return (
+    <td data-testid="registration-health">
+      <span title={`${health.rule} (policy ${policy})`}>{health.countText}</span>
+      <div className="small muted">last answer: {health.lastAnswerText}</div>
+      {removal ? (
+        <div className="small" role="note">
+          <span className="badge badge-warn">{removal.source === "inferred" ? "removed? (inferred)" : "removed"}</span> {removal.sentence}
+        </div>
+      ) : null}
+    </td>
+  );
+}
+
 /** The registrations this page knows of, with per-node Disable and "Forget inactive". */
 export function RegistrationsSection({ canDisable, onDisable }: RegistrationsSectionProps) {
   const playground = usePlayground();
@@ -24,6 +76,8 @@ export function RegistrationsSection({ canDisable, onDisable }: RegistrationsSec
   const pending = useRegistrationsStore((s) => s.pending);
   const sinkJid = playground.sinkJid();
   const active = registrations.filter((r) => r.state === "active");
+  const health = useRegistrationHealth(registrations);
+  const policyName = useExpectationsStore(selectExpectationPolicy);
 
   return (
     <section className="section" aria-label="Registrations">
@@ -41,6 +95,9 @@ export function RegistrationsSection({ canDisable, onDisable }: RegistrationsSec
               <th scope="col">by</th>
               <th scope="col">state</th>
               <th scope="col">pushes</th>
+              <th scope="col" title={`App Server errors against the removal threshold of ${policyName}`}>
+                health ({policyName})
+              </th>
               <th scope="col">
                 <span className="visually-hidden">actions</span>
               </th>
@@ -62,12 +119,13 @@ export function RegistrationsSection({ canDisable, onDisable }: RegistrationsSec
                 <td className="mono">{r.enabledByResource}</td>
                 <td>
                   <span className={`badge ${r.state === "active" ? "badge-ok" : "badge-warn"}`}>{STATE_LABELS[r.state]}</span>
-                  {r.note ? <div className="small muted">{r.note}</div> : null}
+                  {r.note && !health.get(r)?.removal ? <div className="small muted">{r.note}</div> : null}
                 </td>
                 <td>
                   {r.pushCount}
                   {r.lastPushAt ? <div className="small muted">last {formatTime(r.lastPushAt)}</div> : null}
                 </td>
+                <HealthCell health={health.get(r)!} policy={policyName} />
                 <td>
                   {r.state === "active" ? (
                     <button
