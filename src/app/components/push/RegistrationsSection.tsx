@@ -3,6 +3,7 @@ import { usePlayground } from "../../playground-context";
 import { useRegistrationsStore } from "../../stores/hooks";
 import { formatTime } from "../shared/format";
 import type { DisableTarget } from "./EnablePushForm";
+import { TestPushButton } from "./TestPushButton";
 
 const STATE_LABELS: Record<KnownRegistration["state"], string> = {
   active: "active",
@@ -80,6 +81,7 @@ export function RegistrationsSection({ canDisable, onDisable }: RegistrationsSec
                       Disable
                     </button>
                   ) : null}
+                  <TestPushButton registration={r} />
                 </td>
               </tr>
             ))}
