@@ -20,6 +20,7 @@ import type { FaultSettings } from "./app-server/faults";
 import type { ProfileId, ProfileSettings } from "./app-server/types";
 import type { Stores } from "./stores";
 import type { ExpectationActions, TimelineActions } from "./playground/view-actions";
+import type { TestPushAction } from "./playground/push-actions";
 
 export type ActionResult<T = void> = { ok: true; value: T } | { ok: false; error: PlaygroundError };
 
@@ -81,6 +82,8 @@ export interface Playground {
   rememberSent(text: string): void;
   /** XEP-0357 §9: the sink tells the account's server to drop `node`. */
   sinkRemoteDisable(node: string): Promise<ActionResult>;
+  /** One publish to this registration on demand (the reference server's `<test-push/>`), with the App Server's answer. */
+  testPush: TestPushAction;
 
   /** bob sends to alice (bare or a resource). Returns the sent message ids. */
   send(request: SendRequest): Promise<ActionResult<string[]>>;

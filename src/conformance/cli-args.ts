@@ -42,7 +42,7 @@ export type CliParse = { kind: "run"; options: CliOptions } | { kind: "help" } |
 
 export const USAGE = `Usage: npm run conformance -- --service URL --domain DOMAIN --account USER:PASS --sender USER:PASS --sink USER:PASS [options]
 
-Runs the push conformance scenarios C1-C27 (docs/push-semantics.md §C) against an XMPP
+Runs the push conformance scenarios C1-C30 (docs/push-semantics.md §C) against an XMPP
 server over WebSocket and judges them by level (MUST, SHOULD, COMPAT, INFO). Scenarios that need a
 feature the server does not advertise (or XEP-0198 it does not offer) are reported as n/a.
 

@@ -191,6 +191,27 @@ export const HINTS: Readonly<Record<string, HintTexts>> = {
     tigase: "does not push: another resource is online",
     spec: "does not push: another resource is online (the message is delivered to it)",
   },
+  C28: {
+    general: "how many App Server errors other than type='wait' a registration survives: XEP-0357 §8 says treat it as disabled, and MAY keep it through transient errors; each message goes out only once the previous error was processed",
+    prosody: "counts non-wait errors per registration and removes it at push_max_errors (default 16): pushes 1-16 go out, the 17th message is not pushed; a lower push_max_errors in the config removes it sooner",
+    ejabberd: "deletes the registration at the first non-wait error (mod_push.erl delete_session): only the first message is pushed",
+    tigase: "decides by condition: item-not-found deletes the registration at the first error",
+    spec: "the spec policy removes the registration at the first non-wait error",
+  },
+  C29: {
+    general: "whether a successful publish resets the error count; recorded at INFO",
+    prosody: "a result sets push_errors back to 0 (handle_push_success), so 15 errors, a success and one more error leave the registration in place",
+    ejabberd: "nothing to reset: the first non-wait error already deleted the registration",
+    tigase: "nothing to reset: item-not-found already deleted the registration",
+    spec: "nothing to reset: the first non-wait error already removed the registration",
+  },
+  C30: {
+    general: "a type='wait' error (an App Server's rate limit) must never remove the registration, however many come",
+    prosody: "ignores type='wait' errors: they are not counted towards push_max_errors",
+    ejabberd: "logs each as 'rejected temporarily' and keeps the registration",
+    tigase: "decides by condition, not type: resource-constraint deletes the registration even with type='wait' (D.8); an App Server that rate-limits this way loses the registration on Tigase",
+    spec: "the spec policy keeps the registration on any type='wait' error",
+  },
 };
 
 const MODELLED: Record<PolicyName, string> = {

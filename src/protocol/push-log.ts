@@ -168,8 +168,23 @@ export interface UnackedOutcome {
   dropped: number;
 }
 
+/**
+ * Added with issue 10: a test push the account's owner asked for (`<test-push/>` in NS.decisions,
+ * like Apple's and Stream's test sends): one publish to one registration with no message behind
+ * it. The `publish` it caused carries this entry's seq as `causeSeq`, and its `publish-outcome`
+ * is folded into the registration like any other (a test push can remove a registration).
+ */
+export interface TestPushEntry extends PushLogBase {
+  kind: "test-push";
+  /** The resource of the session that asked. */
+  resource: string;
+  key: RegistrationKey;
+  why: string;
+}
+
 export type PushLogEntry =
   | MessageDecisionEntry
+  | TestPushEntry
   | PresenceDecisionEntry
   | PublishEntry
   | PublishOutcomeEntry

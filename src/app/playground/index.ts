@@ -153,6 +153,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     resetSinkCounters: views.resetSinkCounters,
     pruneInactiveRegistrations: views.pruneInactiveRegistrations,
     sinkRemoteDisable: pushActions.remoteDisable,
+    testPush: pushActions.testPush,
     send: actions.send,
     sendRaw: actions.sendRaw,
     rememberSent: views.rememberSent,

@@ -1,11 +1,13 @@
 /**
  * Push registration actions: enable and disable from a resource (XEP-0357 §5/§6, with the Tigase
- * away flag), and the sink's remote disable (§9). The outcome goes to the Push panel
+ * away flag), the sink's remote disable (§9), and the reference server's test push (one publish to
+ * a registration on demand, src/server/session/push/test-push.ts). The outcome goes to the Push panel
  * (registrations.lastResult), the timeline, and the registrations list.
  */
 import { NS } from "../../protocol/ns";
 import { dataFormFromRecord } from "../../protocol/stanzas/data-form";
 import { buildDisable, buildEnable, buildRemoteDisable } from "../../protocol/stanzas/push";
+import { buildTestPush, parseTestPushAnswer, type TestPushResult } from "../../protocol/stanzas/test-push";
 import type { ExpectationEngine } from "../expectations/engine";
 import {
   PLAYGROUND_LANE,
@@ -13,6 +15,7 @@ import {
   type DataForm,
   type DisableRequestForm,
   type EnableRequestForm,
+  type KnownRegistration,
   type LaneId,
   type OperationResult,
   type PlaygroundError,
@@ -27,7 +30,7 @@ import { LOG_POLL_DELAY_MS, type ServerLogPoller } from "./server-log";
 import type { SessionLanes } from "./session-lanes";
 
 export interface PushActionsDeps {
-  registry: Pick<LaneRegistry, "view">;
+  registry: Pick<LaneRegistry, "view" | "firstOnlineResource">;
   lanes: Pick<SessionLanes, "requireOnline">;
   expectations: Pick<ExpectationEngine, "registrationEnabled" | "remoteDisabled">;
   serverLog: Pick<ServerLogPoller, "schedule">;
@@ -39,7 +42,16 @@ export interface PushActions {
   enable(request: EnableRequestForm): Promise<OperationResult>;
   disable(request: DisableRequestForm): Promise<OperationResult>;
   remoteDisable(node: string): Promise<ActionResult>;
+  /**
+   * Asks the reference server for one publish to this registration (`<test-push/>`), from the
+   * enabling resource if it is online, else from the first online resource; resolves with the App
+   * Server's answer and the policy's reaction. Other servers answer `service-unavailable`.
+   */
+  testPush(registration: Pick<KnownRegistration, "jid" | "node" | "enabledBySessionId">): Promise<ActionResult<TestPushResult>>;
 }
+
+/** The Playground API's `testPush` (playground-api.ts). */
+export type TestPushAction = PushActions["testPush"];
 
 /** The publish-options fields the user filled in, or why they cannot be sent. */
 export function publishOptionsForm(fields: EnableRequestForm["publishOptions"]): ActionResult<Record<string, string> | null> {
@@ -172,5 +184,35 @@ export function createPushActions(ctx: ServiceContext, deps: PushActionsDeps): P
     return okVoid;
   }
 
-  return { enable, disable, remoteDisable };
+  async function testPush(registration: Pick<KnownRegistration, "jid" | "node" | "enabledBySessionId">): Promise<ActionResult<TestPushResult>> {
+    const enabler = registration.enabledBySessionId;
+    const lane = deps.registry.view(enabler)?.status === "online" ? enabler : (deps.registry.firstOnlineResource() ?? enabler);
+    const s = deps.lanes.requireOnline(lane, "sending a test push");
+    if (!s.ok) {
+      recorder.recordError(deps.registry.view(lane) ? lane : PLAYGROUND_LANE, s.error, "test push");
+      return s;
+    }
+    const key = { jid: registration.jid, node: registration.node };
+    const res = await s.value.request(buildTestPush(key, newStanzaId("test-push")));
+    const v = deps.registry.view(lane)!;
+    const xml = serialize(res.request, res.outcome !== "timeout" ? res.reply : null);
+    const what = `${v.label}: test push to node ${key.node || "(no node)"}`;
+    if (res.outcome !== "result") {
+      recorder.recordError(v.id, res.error, "test push", xml);
+      return failed(res.error);
+    }
+    const parsed = parseTestPushAnswer(res.reply);
+    if ("error" in parsed) {
+      const error: PlaygroundError = { code: "internal", message: `unreadable test push answer: ${parsed.error}` };
+      recorder.recordError(v.id, error, "test push", xml);
+      return failed(error);
+    }
+    const answer = parsed.outcome.kind === "error" ? `error ${parsed.outcome.type}/${parsed.outcome.condition}` : parsed.outcome.kind;
+    recorder.record({ kind: "raw-send", lane: v.id, at: clock.now(), element: "iq", summary: `${what}: the App Server answered ${answer}; the server ${parsed.reaction.action === "remove" ? "removed" : "kept"} the registration`, xml });
+    // The server's record (test-push, publish, publish-outcome, a removal) follows through the log poller.
+    deps.serverLog.schedule(LOG_POLL_DELAY_MS);
+    return ok(parsed);
+  }
+
+  return { enable, disable, remoteDisable, testPush };
 }

@@ -8,6 +8,7 @@ import { same, scenario } from "./build";
 import { HIBERNATION_SCENARIOS } from "./hibernation";
 import { describeScenarios, SCENARIOS, scenarioById } from "./index";
 import { REGISTRATION_SCENARIOS } from "./registrations";
+import { THRESHOLD_SCENARIOS } from "./thresholds";
 
 const ids = (list: readonly { id: string }[]) => list.map((s) => s.id);
 
@@ -17,7 +18,10 @@ describe("catalogue groups", () => {
     expect(ids(AWAY_SCENARIOS)).toEqual(["C8", "C9", "C10", "C11", "C12", "C13", "C14", "C15", "C16", "C17", "C18"]);
     expect(ids(REGISTRATION_SCENARIOS)).toEqual(["C19", "C20", "C21", "C22", "C23", "C24", "C25"]);
     expect(ids(HIBERNATION_SCENARIOS)).toEqual(["C26", "C27"]);
-    expect(ids(SCENARIOS)).toEqual([...BASIC_SCENARIOS, ...AWAY_SCENARIOS, ...REGISTRATION_SCENARIOS, ...HIBERNATION_SCENARIOS].map((s) => s.id));
+    expect(ids(THRESHOLD_SCENARIOS)).toEqual(["C28", "C29", "C30"]);
+    expect(ids(SCENARIOS)).toEqual(
+      [...BASIC_SCENARIOS, ...AWAY_SCENARIOS, ...REGISTRATION_SCENARIOS, ...HIBERNATION_SCENARIOS, ...THRESHOLD_SCENARIOS].map((s) => s.id),
+    );
   });
 
   it("are found by id and described without their steps", () => {

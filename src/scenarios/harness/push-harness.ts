@@ -277,6 +277,18 @@ export class PushHarness implements PromiseLike<void> {
   }
 
   /**
+   * Round trip on the sink's stream. A `send` already waits until the publishes it caused reached
+   * the sink, whose answers go out as they arrive, so after this step the server has also
+   * processed those answers: an error is counted (or the registration removed) before the next
+   * message. The threshold scenarios (C28-C30) run on it instead of quiet windows per message.
+   */
+  syncSink(): this {
+    return this.step("sync", "S sync", async () => {
+      await this.ctx.sessions.barrier(await this.ctx.sessions.ensureSink());
+    });
+  }
+
+  /**
    * Waits until exactly `count` matching publishes arrived since the last expectation, probe or
    * mark, then consumes everything that arrived (matching or not).
    */

@@ -73,6 +73,13 @@ export class DecisionRecorder {
     return entry;
   }
 
+  /** A test push the account's owner asked for (issue 10); its publish carries this entry's seq as `causeSeq`. */
+  testPush(host: Host, account: string, details: { resource: string; key: RegistrationKey; why: string }): PushLogEntry {
+    const entry = this.log.append({ kind: "test-push", ...this.base(host, account), ...details });
+    this.logger.debug(`test push for ${account}/${details.resource} to ${keyLabel(details.key)}: ${details.why}`, { seq: entry.seq });
+    return entry;
+  }
+
   /** XEP-0198 lifecycle: hibernated, resumed, expired, or closed with unacknowledged stanzas. */
   sessionState(host: Host, account: string, kind: SessionStateKind, details: SessionStateDetails): PushLogEntry {
     const entry = this.log.append({ kind, ...this.base(host, account), ...details });

@@ -4,7 +4,7 @@
  * - To a local domain: disco#info, disco#items, ping; a result/error there may answer one of the
  *   server's push publishes (PushModule.handleIqAnswer), otherwise it is dropped.
  * - To the sender's own bare JID (or no `to`): disco#info (account view), push enable/disable,
- *   the decision log (log-iq.ts).
+ *   the decision log (log-iq.ts), the test push (push/test-push.ts).
  * - To another account's bare JID: `service-unavailable` (the server does not answer for others).
  * - To a full JID: delivered to that session if it is bound, whatever the type, so App Server
  *   sinks and clients can talk; otherwise `service-unavailable` for get/set, dropped for result/error.
@@ -64,6 +64,7 @@ export class IqRouter {
       this.accountHandlers.set(handlerKey(type, NS.push, "disable"), (sender, iq, host, t) => this.push.disable(sender, iq, host, t));
     }
     this.accountHandlers.set(handlerKey("get", NS.decisions, "log"), (sender, iq) => answerLogIq(this.ctx.pushLog, sender, iq));
+    this.accountHandlers.set(handlerKey("set", NS.decisions, "test-push"), (sender, iq, host) => this.push.testPush(sender, iq, host));
   }
 
   handle(sender: SessionRecord, iq: Element): void {

@@ -9,6 +9,7 @@ import { useExpectationsStore, useRegistrationsStore, useTimelineStore } from ".
 import { registrationKeyId } from "../../stores/registrations";
 import { formatTime } from "../shared/format";
 import type { DisableTarget } from "./EnablePushForm";
+import { TestPushButton } from "./TestPushButton";
 
 const STATE_LABELS: Record<KnownRegistration["state"], string> = {
   active: "active",
@@ -138,6 +139,7 @@ export function RegistrationsSection({ canDisable, onDisable }: RegistrationsSec
                       Disable
                     </button>
                   ) : null}
+                  <TestPushButton registration={r} />
                 </td>
               </tr>
             ))}

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Element } from "@xmpp/xml";
 import { appServerAnswer } from "../../../protocol/account";
-import type { AppServerOutcome, RegistrationKey, RegistrationSnapshot, StanzaErrorSpec, SummaryFields } from "../../../protocol/policy/types";
+import type { AppServerOutcome, AppServerReaction, RegistrationKey, RegistrationSnapshot, StanzaErrorSpec, SummaryFields } from "../../../protocol/policy/types";
 import { parseStanzaError, stanzaError } from "../../../protocol/stanzas/errors";
 import { buildPushPublish } from "../../../protocol/stanzas/push";
 import { attrOf } from "../../../protocol/stanzas/xml-util";
@@ -23,6 +23,17 @@ interface PendingPublish {
   /** The registration as it was when published (used if it is gone by the time the answer comes). */
   registration: RegistrationSnapshot;
   timer: ReturnType<typeof setTimeout> | null;
+  /** Told how the publish ended (the test push answers its requester with it). */
+  onSettled?: (settled: SettledPublish) => void;
+}
+
+/** How one publish ended: the App Server's answer and what the policy made of it. */
+export interface SettledPublish {
+  iqId: string;
+  outcome: AppServerOutcome;
+  reaction: AppServerReaction;
+  /** Whether the answer removed the registration. */
+  removed: boolean;
 }
 
 /** Where an iq the server sends to `jid` ends up: a connected session, or the error routing gives. */
@@ -129,6 +140,16 @@ export class Publisher {
     });
   }
 
+  /**
+   * One publish to one registration, now, with no message behind it (the test push of issue 10):
+   * logged and settled like any publish, so the App Server's answer is folded into the account.
+   * Resolves with how it ended; null when the account has no such registration.
+   */
+  publishNow(host: Host, account: string, key: RegistrationKey, summary: SummaryFields, causeSeq: number): Promise<SettledPublish> | null {
+    if (!this.ctx.accounts.registration(account, key)) return null;
+    return new Promise((resolve) => this.publish(host, account, key, summary, causeSeq, undefined, resolve));
+  }
+
   private publish(
     host: Host,
     account: string,
@@ -136,6 +157,7 @@ export class Publisher {
     summary: SummaryFields,
     causeSeq: number,
     delay?: PublishDelay,
+    onSettled?: (settled: SettledPublish) => void,
   ): void {
     // Re-read: a delayed publish must not go to a registration disabled in the meantime.
     const registration = this.ctx.accounts.registration(account, key);
@@ -156,10 +178,11 @@ export class Publisher {
     const target = this.resolveIqTarget(registration.jid);
     if ("error" in target) {
       // What the real servers see when the push JID is not reachable: routing's error reply.
-      this.settle(iqId, { host, account, key, registration, timer: null }, { kind: "error", type: target.error.type, condition: target.error.condition });
+      const unreachable: PendingPublish = { host, account, key, registration, timer: null, ...(onSettled ? { onSettled } : {}) };
+      this.settle(iqId, unreachable, { kind: "error", type: target.error.type, condition: target.error.condition });
       return;
     }
-    const pending: PendingPublish = { host, account, key, registration, timer: null };
+    const pending: PendingPublish = { host, account, key, registration, timer: null, ...(onSettled ? { onSettled } : {}) };
     pending.timer = this.ctx.timers.set(() => {
       if (this.pending.get(iqId) !== pending) return;
       this.pending.delete(iqId);
@@ -219,6 +242,7 @@ export class Publisher {
         why: `App Server answered publish ${iqId} with ${what}: ${reaction.why}`,
       });
     }
+    pending.onSettled?.({ iqId, outcome, reaction, removed: removed !== null });
   }
 
   /** RFC 6120 §10.5 as this server applies it to an iq it sends itself. */

@@ -21,6 +21,7 @@ import { plural, seconds } from "../sentences";
 import { snapshotOf, type SessionRecord } from "../session-registry";
 import { Publisher } from "./publisher";
 import { RegistrationIqs } from "./registration-iqs";
+import { answerTestPush } from "./test-push";
 
 export class PushModule implements SessionEvents {
   private readonly publisher: Publisher;
@@ -39,6 +40,11 @@ export class PushModule implements SessionEvents {
 
   disable(sender: SessionRecord, iq: Element, host: Host, iqType: IqType): void {
     this.registrations.disable(sender, iq, host, iqType);
+  }
+
+  /** The owner's `<test-push/>` (test-push.ts): one publish to one registration, answered with its outcome. */
+  testPush(sender: SessionRecord, iq: Element, host: Host): void {
+    answerTestPush(this.ctx, this.publisher, sender, iq, host);
   }
 
   /** An iq result/error to a local domain that may answer a pending publish; whether it did. */
