@@ -67,6 +67,9 @@ export function createFakePlayground(stores: Stores = makeStores()): FakePlaygro
     send: vi.fn(async () => ok(["m1"])),
     sendRaw: vi.fn(async () => ok(undefined)),
     applyChange: vi.fn(async () => ok("done")),
+    testPush: vi.fn(async (registration: { jid: string; node: string }) =>
+      ok({ key: { jid: registration.jid, node: registration.node }, iqId: "push-1", seq: 1, outcome: { kind: "result" as const }, reaction: { action: "keep" as const, errorCount: 0, why: "the App Server answered result" } }),
+    ),
     sinkJid: vi.fn(() => "pushsvc@localhost/sink"),
     freshNode: vi.fn(() => `node-${++nodes}`),
     resolvedService: vi.fn(() => ok("ws://localhost:5173/xmpp-websocket")),
