@@ -74,6 +74,22 @@ describe("linker (unit)", () => {
   });
 });
 
+describe("linker and test pushes", () => {
+  it("a test push's publish is linked to no message, even when a heuristic guessed one", () => {
+    const { ctx, linker, sendAt, pushAt } = setUp();
+    sendAt("m1", "hello", 1000);
+    const push = pushAt("p1", 1500);
+    expect(push.link?.record.messageId).toBe("m1");
+    linker.noteTestPush(9);
+    linker.notePublish("p1", 9);
+    expect(linker.resolvePendingLinks()).toBe(false);
+    expect(sentEvents(ctx)[0]!.pushEventIds).toEqual([]);
+    const recorded = ctx.events().find((e): e is PushEvent => e.kind === "push")!;
+    expect(recorded.causeEventId).toBeUndefined();
+    expect(recorded.linkDetail).toBe("a test push requested from the playground (server log #9), caused by no message");
+  });
+});
+
 describe("linker against the reference server", () => {
   it("links the push to the message that caused it (away path), and pushes nothing when r1 is available", async () => {
     const d = server.driver();

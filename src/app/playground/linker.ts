@@ -50,6 +50,8 @@ export interface Linker {
   /** A push was recorded (with its heuristic link, if any): remember it until the log explains it. */
   pushRecorded(eventId: string, iqId: string, at: number, link: HeuristicLink | null): void;
   notePublish(iqId: string, causeSeq: number): void;
+  /** A `test-push` entry: the publish it causes is the user's test push, not a message's push. */
+  noteTestPush(seq: number): void;
   noteDecision(entry: MessageDecisionEntry): void;
   noteSessionEntry(entry: SessionStateEntry, eventId: string): void;
   /** Apply what the log says about pending pushes. Returns true while some are still unexplained. */
@@ -64,11 +66,13 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
   const pushes = new Map<string, PushRecord>(); // by iq id
   const publishByIq = new Map<string, { causeSeq: number }>();
   const decisions = new Map<number, MessageDecisionEntry>();
+  const testPushes = new Set<number>();
   /** `session-*` entries by seq (publishes caused by a hibernation carry its seq), with their timeline event. */
   const sessionEntries = new Map<number, { entry: SessionStateEntry; eventId: string }>();
 
   function linkDetail(causeSeq: number, decision: MessageDecisionEntry | undefined): string {
     if (decision) return `${decision.decision.rule}: ${decision.decision.reason}`;
+    if (testPushes.has(causeSeq)) return `a test push requested from the playground (server log #${causeSeq}), caused by no message`;
     const hibernation = sessionEntries.get(causeSeq);
     if (!hibernation) return `caused by server log entry #${causeSeq} (a presence-triggered notification)`;
     const e = hibernation.entry;
@@ -144,6 +148,7 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
       pushes.set(iqId, { eventId, iqId, at, linkedMessageEventId: link?.record.eventId ?? null, linkMethod: link ? "heuristic" : null, logAttempts: 0 });
     },
     notePublish: (iqId, causeSeq) => void publishByIq.set(iqId, { causeSeq }),
+    noteTestPush: (seq) => void testPushes.add(seq),
     noteDecision: (entry) => void decisions.set(entry.seq, entry),
     noteSessionEntry: (entry, eventId) => void sessionEntries.set(entry.seq, { entry, eventId }),
     resolvePendingLinks() {

@@ -15,7 +15,7 @@ function entry<E extends PushLogEntry>(fields: Partial<E> & Pick<E, "kind" | "se
 function setUp() {
   const ctx = createTestContext();
   const registry = createLaneRegistry(ctx, { awayShows: ["away", "xa"] });
-  const linker = { noteDecision: vi.fn(), notePublish: vi.fn(), noteSessionEntry: vi.fn() };
+  const linker = { noteDecision: vi.fn(), notePublish: vi.fn(), noteTestPush: vi.fn(), noteSessionEntry: vi.fn() };
   const handle = createLogEntryHandler(ctx, { linker, registry, accountBare: () => "alice@localhost" });
   return { ctx, registry, linker, handle };
 }

@@ -13,7 +13,7 @@ import type { LoggedRemoval, ObservedAnswer } from "./registration-health";
 import { registrationKeyId } from "../stores/registrations";
 
 export interface LogEntryDeps {
-  linker: Pick<Linker, "noteDecision" | "notePublish" | "noteSessionEntry">;
+  linker: Pick<Linker, "noteDecision" | "notePublish" | "noteTestPush" | "noteSessionEntry">;
   registry: Pick<LaneRegistry, "resourceViews">;
   accountBare: () => string;
 }
@@ -69,6 +69,9 @@ export function createLogEntryHandler(ctx: ServiceContext, deps: LogEntryDeps): 
       case "publish":
         deps.linker.notePublish(entry.iqId, entry.causeSeq);
         return;
+      case "test-push":
+        deps.linker.noteTestPush(entry.seq);
+        return; // the playground records the test push it asked for
       case "publish-outcome":
         stores.registrations.getState().recordAnswer(entry.key.jid, entry.key.node, { at, outcome: entry.outcome, reaction: entry.reaction });
         recorder.record({
