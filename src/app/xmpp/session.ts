@@ -26,6 +26,13 @@ import { newStanzaId, type IqHandler, type IqResponse, type SessionEvent, type S
 
 export * from "./session-types";
 
+/** The socket went away under a live stream: say it in words a user acts on, not in client states. */
+function droppedError(close: CloseInfo | undefined): PlaygroundError {
+  const code = close?.code !== undefined ? ` (code ${close.code})` : "";
+  const detail = describeClose(close);
+  return { code: "socket-closed", message: `the server closed the connection${code} — it may have stopped`, ...(detail ? { detail } : {}) };
+}
+
 type PendingAnswer = Element | { disconnected: PlaygroundError } | "timeout";
 
 interface PendingIq {
@@ -409,11 +416,18 @@ export class XmppSession {
   /** The socket closed. During start() the start promise reports it; afterwards, this does. */
   private onDisconnected(xmpp: Client): void {
     if (this.stopping || this.killing || this._status !== "online") return;
-    const error = this.fatal ?? (this.serverClosedStream ? this.streamClosedError() : socketFailure(this.failureContext(), {}, this.lastClose));
+    const dropped = !this.fatal && !this.serverClosedStream;
+    const error = this.fatal ?? (this.serverClosedStream ? this.streamClosedError() : droppedError(this.lastClose));
     this.failPending(error);
-    this.detach(xmpp);
-    this._jid = null;
-    this.setStatus("failed", { error });
+    const sm = xmpp.smState();
+    if (dropped && sm.resumable && sm.id !== "") {
+      // Like a killed app: the server (if it is still there) may hold the session for resume().
+      this._killed = true;
+    } else {
+      this.detach(xmpp);
+      this._jid = null;
+    }
+    this.setStatus("failed", { error, sm, ...(dropped ? { cause: "dropped" as const } : {}) });
   }
 
   private failPending(error: PlaygroundError): void {
@@ -452,6 +466,8 @@ export class XmppSession {
       // Nothing is connected: forget the killed client (the server expires its session).
       this.generation += 1;
       this.abandonKilled();
+      // A dropped connection left the status at `failed`: the user has now let it go.
+      if (this._status !== "offline") this.setStatus("offline");
       return;
     }
     const xmpp = this.xmpp;
