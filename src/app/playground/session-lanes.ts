@@ -77,7 +77,10 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
       // Unreachable: try again later (with a fresh session, the killed client is gone).
       if (resumed.error.condition !== "item-not-found") return false;
     }
-    return (await connectLane(id)).ok;
+    const fresh = await connectLane(id);
+    // The first read of the log tells whether this is still the same server run (server-log.ts).
+    if (fresh.ok) serverLog.schedule(0);
+    return fresh.ok;
   }
 
   function connectionOptions(role: SessionRole, resource: string): ActionResult<XmppSessionOptions> {
