@@ -43,6 +43,12 @@ export function createReconnector(deps: ReconnectDeps): Reconnector {
     const delay = delays[Math.min(attempt, delays.length - 1)] ?? 2_000;
     const timer = setTimeout(() => {
       void (async () => {
+        if (!deps.enabled()) {
+          // Switched off while waiting.
+          scheduled.delete(id);
+          deps.note(id, MANUAL_RECONNECT_HINT);
+          return;
+        }
         const online = await deps.attempt(id);
         // Cancelled (or rescheduled by a new drop) while the attempt ran: leave it to whoever did that.
         if (scheduled.get(id) !== timer || disposed) return;
