@@ -58,6 +58,8 @@ describe("the reference server restarts mid-session", () => {
       await server.restart();
       // Automatic reconnect: the old session is gone (resume answers item-not-found), a new one is bound.
       await d.waitFor(() => ["r1", "sender", "sink"].every((n) => d.view(n).status === "online"), "every lane online again");
+      d.pg.flush();
+      expect(d.events().some((e) => e.kind === "connection" && e.lane === d.lane("r1") && /resume failed: .*\(item-not-found\).*; reconnecting with a new session$/.test(e.summary))).toBe(true);
       await d.pg.syncServerLog();
       await d.waitFor(() => d.events().find((e) => e.kind === "connection" && e.lane === "server" && /the server restarted/.test(e.summary)), "the restart notice");
       const regs = d.pg.stores.registrations.getState().registrations;
@@ -77,6 +79,25 @@ describe("the reference server restarts mid-session", () => {
       await d.dispose();
     }
   }, 40_000);
+
+  it("a dropped connection to a server that is still there resumes the same sessions, and nothing is reset", async () => {
+    const d = new PlaygroundDriver({ service: server.url, accountPrefix: "rb", initialResources: ["r1"], waitMs: 8_000 });
+    try {
+      await d.connect().sync();
+      await d.enable({ from: "r1", away: true });
+      server.dropConnections();
+      await d.waitFor(() => d.view("r1").lastError?.message.match(DROPPED), "r1 to notice the drop");
+      await d.waitFor(() => ["r1", "sender", "sink"].every((n) => d.view(n).status === "online"), "every lane online again");
+      expect(d.view("r1").sm).toMatchObject({ state: "resumed" });
+      await d.pg.syncServerLog();
+      d.pg.flush();
+      expect(d.events().filter((e) => e.kind === "connection" && e.sm === "resumed").map((e) => e.lane).sort()).toEqual(["res-1", "sender", "sink"].sort());
+      expect(d.events().some((e) => /the server restarted/.test(e.summary))).toBe(false);
+      expect(d.pg.stores.registrations.getState().registrations.map((r) => r.state)).toEqual(["active"]);
+    } finally {
+      await d.dispose();
+    }
+  }, 20_000);
 
   it("with automatic reconnect off, says how to reconnect and does not", async () => {
     const d = new PlaygroundDriver({ service: server.url, accountPrefix: "rm", initialResources: ["r1"] });

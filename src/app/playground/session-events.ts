@@ -28,6 +28,8 @@ export interface SessionEventDeps {
   serviceOf: (session: XmppSession | null | undefined) => string;
   /** The connection dropped under a live stream: returns what happens next ("; reconnecting in 2 s…"). */
   onDropped?: (id: LaneId) => string;
+  /** An automatic reconnect of the lane is under way (a failed resume is then followed by a new session). */
+  reconnecting?: (id: LaneId) => boolean;
 }
 
 function smFromSnapshot(sm: SmSnapshot | null | undefined, state: SmView["state"], at: number, extra: Partial<SmView> = {}): SmView {
@@ -97,7 +99,7 @@ export function createSessionEventHandler(ctx: ServiceContext, deps: SessionEven
       status: event.status,
       sm: expired ? "expired" : "resume-failed",
       ...(event.error ? { error: event.error } : {}),
-      summary: `${v.label}: resume failed: ${event.error?.message ?? "no reason given"}; connect to start a new session`,
+      summary: `${v.label}: resume failed: ${event.error?.message ?? "no reason given"}; ${deps.reconnecting?.(id) ? "reconnecting with a new session" : "connect to start a new session"}`,
     });
   }
 

@@ -60,7 +60,7 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
       if (error) registry.patchView(id, { lastError: { ...error, message: `${error.message.replace(/; (reconnecting in|press Connect all).*$/, "")}${next}` } });
     },
   });
-  const onSessionEvent = createSessionEventHandler(ctx, { ...deps, serviceOf, onDropped: (id) => reconnector.dropped(id) });
+  const onSessionEvent = createSessionEventHandler(ctx, { ...deps, serviceOf, onDropped: (id) => reconnector.dropped(id), reconnecting: (id) => reconnector.pending(id) });
 
   /** One reconnect attempt: resume the session where the server still has it, else start a new one. */
   async function reconnectLane(id: LaneId): Promise<boolean> {

@@ -57,6 +57,8 @@ export interface RestartableServer {
   readonly server: ReferenceServer;
   /** Crash it: every socket is dropped without a close frame (clients see code 1006), then it stops. */
   kill(): Promise<void>;
+  /** A network blip: every socket is dropped, the server keeps running (and keeps XEP-0198 sessions). */
+  dropConnections(): void;
   /** A new server on the same port, knowing nothing of the last one. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -69,7 +71,7 @@ export async function startRestartableServer(options: Partial<ReferenceServerOpt
   const sockets = new Set<Socket>();
 
   async function start(): Promise<void> {
-    const server = new ReferenceServer({ logLevel: "silent", appServerTimeoutMs: 1500, streamManagement: true, resumptionTimeoutMs: 2000, ...options });
+    const server = new ReferenceServer({ logLevel: "silent", appServerTimeoutMs: 1500, streamManagement: true, resumptionTimeoutMs: 10_000, ...options });
     const address = await server.listen({ port, host: "127.0.0.1" });
     port = Number(new URL(address.httpUrl).port);
     url = address.url;
@@ -81,9 +83,13 @@ export async function startRestartableServer(options: Partial<ReferenceServerOpt
     current = server;
   }
 
-  async function kill(): Promise<void> {
+  function dropConnections(): void {
     for (const socket of sockets) socket.destroy();
     sockets.clear();
+  }
+
+  async function kill(): Promise<void> {
+    dropConnections();
     await current?.close();
     current = null;
   }
@@ -98,6 +104,7 @@ export async function startRestartableServer(options: Partial<ReferenceServerOpt
       return current;
     },
     kill,
+    dropConnections,
     restart: start,
     close: kill,
   };
