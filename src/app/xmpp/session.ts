@@ -2,7 +2,9 @@
  * One XMPP session (a simulated resource, the sender or the App Server sink) around an xmpp.js
  * client. Framework-free: it emits typed, timestamped events and knows nothing of stores or React.
  *
- * - Never reconnects by itself (a devtool must not hide a dropped session).
+ * - Never reconnects by itself (a devtool must not hide a dropped session): a drop is reported
+ *   (cause `dropped`, in plain words) and the lanes decide, visibly, whether to reconnect. A
+ *   dropped session with XEP-0198 resumption is kept like a killed one, so resume() can try it.
  * - Chooses SASL PLAIN when offered (xmpp.js in the browser has nothing else; in Node it would pick
  *   SCRAM) but, like xmpp.js, refuses to send it over an insecure non-loopback ws:// unless allowed.
  * - Captures raw frames by wrapping the socket (xmpp.js 0.14 has no raw-frame events), masked.
@@ -20,18 +22,11 @@ import { NS } from "../../protocol/ns";
 import { maskSaslFrame } from "../../protocol/xml-format";
 import { parseStanzaError } from "../../protocol/stanzas/errors";
 import type { ConnectionStatus, PlaygroundError } from "../model";
-import { describeClose, mapStartError, mapStreamError, socketFailure, type CloseInfo, type FailureContext } from "./errors";
+import { describeClose, droppedError, mapStartError, mapStreamError, socketFailure, type CloseInfo, type FailureContext } from "./errors";
 import { isSecureService } from "./validate";
 import { newStanzaId, type IqHandler, type IqResponse, type SessionEvent, type SessionListener, type StartResult, type StatusCause, type XmppSessionOptions } from "./session-types";
 
 export * from "./session-types";
-
-/** The socket went away under a live stream: say it in words a user acts on, not in client states. */
-function droppedError(close: CloseInfo | undefined): PlaygroundError {
-  const code = close?.code !== undefined ? ` (code ${close.code})` : "";
-  const detail = describeClose(close);
-  return { code: "socket-closed", message: `the server closed the connection${code} — it may have stopped`, ...(detail ? { detail } : {}) };
-}
 
 type PendingAnswer = Element | { disconnected: PlaygroundError } | "timeout";
 
