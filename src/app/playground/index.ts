@@ -102,10 +102,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
   actions = createActions(ctx, { registry, lanes, linker, expectations, serverLog, accountBare });
   const onServerRestart = createServerRestartHandler(ctx, {
     registry,
-    rerunDisco: () => {
-      const online = registry.resourceViews().find((v) => v.status === "online");
-      if (online) void actions!.disco("account", online.id).then(() => actions!.disco("domain", online.id));
-    },
+    rerunDisco: () => discoOnConnect?.serverRestarted(registry.resourceViews().find((v) => v.status === "online")?.id ?? null),
   });
   discoOnConnect = createDiscoOnConnect(ctx, { disco: actions.disco, accountBare });
   const pushActions = createPushActions(ctx, { registry, lanes, expectations, serverLog, accountBare, sinkJid });

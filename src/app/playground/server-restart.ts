@@ -13,7 +13,7 @@ export const RESTART_NOTE = "the server restarted: its registrations are gone (e
 
 export interface ServerRestartDeps {
   registry: Pick<LaneRegistry, "resourceViews" | "patchView">;
-  /** Run disco#info again from an online resource (no-op when none is online). */
+  /** Run disco#info again, from an online resource now or from the next one to come online. */
   rerunDisco(): void;
 }
 
