@@ -197,4 +197,6 @@ export type PushLogEntry =
  */
 export interface PushLogResponse {
   entries: PushLogEntry[];
+  /** This run of the server: it changes on a restart, when `seq` starts over from 1 (a reader resets its `after`). */
+  instance?: string;
 }

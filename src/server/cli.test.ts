@@ -103,7 +103,7 @@ describe("npm run server (src/server/cli.ts)", () => {
       });
       const httpUrl = url.replace("ws://", "http://").replace("/xmpp-websocket", "");
       const res = await fetch(`${httpUrl}/xmpp-push/log`);
-      expect(await res.json()).toEqual({ entries: [] });
+      expect(await res.json()).toEqual({ entries: [], instance: expect.stringMatching(/^[0-9a-f-]{36}$/) });
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       child.kill("SIGTERM");
       expect(await exited).toBe(0);

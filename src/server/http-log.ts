@@ -2,7 +2,7 @@
  * `GET /xmpp-push/log?account=&after=&limit=`: the push decision log as JSON, for the playground
  * (which runs on another origin when the server is standalone) and for curl.
  *
- * Response body: `PushLogResponse` (src/protocol/push-log.ts): `{ "entries": PushLogEntry[] }`,
+ * Response body: `PushLogResponse` (src/protocol/push-log.ts): `{ "entries": PushLogEntry[], "instance": "…" }`,
  * oldest first. Poll with `after=<seq of the last entry you have>`.
  *
  * CORS is granted only to pages served from http(s)://localhost, 127.0.0.1 or [::1] (any port):
@@ -17,6 +17,8 @@ export const MAX_LOG_LIMIT = 10_000;
 /** The part of the session manager's PushLog this endpoint reads. */
 export interface PushLogReader {
   list(query: { account?: string; after?: number; limit?: number }): PushLogEntry[];
+  /** This run of the server (see PushLogResponse). */
+  readonly instance?: string;
 }
 
 const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
@@ -92,7 +94,7 @@ export function handlePushLogRequest(log: PushLogReader, req: IncomingMessage, r
     send(res, 400, { error: query.error }, origin);
     return true;
   }
-  const body: PushLogResponse = { entries: log.list(query) };
+  const body: PushLogResponse = { entries: log.list(query), ...(log.instance ? { instance: log.instance } : {}) };
   send(res, 200, body, origin);
   return true;
 }

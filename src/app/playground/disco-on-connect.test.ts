@@ -85,4 +85,32 @@ describe("disco on connect (unit)", () => {
     auto.dispose();
     recorder.dispose();
   });
+
+  it("runs again after a server restart: now from an online resource, or at the next one online", async () => {
+    const stores = createStores({ profile: { storage: createMemoryStorage() } });
+    const recorder = createRecorder({ stores, now: () => 1, idPrefix: "t" });
+    const calls: string[] = [];
+    const auto = createDiscoOnConnect(
+      { stores, recorder, clock: { now: () => 1 } },
+      {
+        accountBare: () => "alice@localhost",
+        disco: async (target, from) => {
+          calls.push(`${target}:${from}`);
+          return { ok: false, error: { code: "not-connected", message: "test" } };
+        },
+      },
+    );
+    auto.resourceOnline("res-1");
+    await auto.settled();
+    auto.serverRestarted("res-1");
+    await auto.settled();
+    auto.serverRestarted(null);
+    await auto.settled();
+    auto.resourceOnline("res-2");
+    auto.resourceOnline("res-3");
+    await auto.settled();
+    expect(calls).toEqual(["account:res-1", "domain:res-1", "account:res-1", "domain:res-1", "account:res-2", "domain:res-2"]);
+    auto.dispose();
+    recorder.dispose();
+  });
 });

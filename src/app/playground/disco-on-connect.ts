@@ -17,6 +17,8 @@ export interface DiscoOnConnectDeps {
 export interface DiscoOnConnect {
   /** A resource of the account just came online (a fresh session, not a resumption). */
   resourceOnline(id: LaneId): void;
+  /** The server restarted: run again at the next resource online (or now, from `onlineId`). */
+  serverRestarted(onlineId: LaneId | null): void;
   /** Resolves when the queries started so far have answered (tests, dispose). */
   settled(): Promise<void>;
   dispose(): void;
@@ -54,6 +56,10 @@ export function createDiscoOnConnect(ctx: ServiceContext, deps: DiscoOnConnectDe
       if (key === lastKey) return;
       lastKey = key;
       running = running.then(() => run(id)).catch(() => undefined);
+    },
+    serverRestarted(onlineId) {
+      lastKey = null;
+      if (onlineId !== null) this.resourceOnline(onlineId);
     },
     settled: () => running,
     dispose: unsubscribe,

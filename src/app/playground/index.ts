@@ -26,6 +26,7 @@ import { createObserver } from "./observer";
 import { createPushActions } from "./push-actions";
 import { createRecorder, type Recorder } from "./recorder";
 import { createServerLogPoller } from "./server-log";
+import { createServerRestartHandler } from "./server-restart";
 import { createSessionLanes } from "./session-lanes";
 import { createSinkService } from "./sink";
 import { createViewActions } from "./view-actions";
@@ -72,6 +73,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
       explanations.logEntry(entry);
     },
     afterRead: () => linker.resolvePendingLinks(),
+    onServerRestart: () => onServerRestart(),
     isOwnEntry: (entry) => entry.kind === "message-decision" && entry.messageId !== null && linker.sentByMessageId(entry.messageId) !== undefined,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
@@ -98,6 +100,10 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     runTag,
   });
   actions = createActions(ctx, { registry, lanes, linker, expectations, serverLog, accountBare });
+  const onServerRestart = createServerRestartHandler(ctx, {
+    registry,
+    rerunDisco: () => discoOnConnect?.serverRestarted(registry.resourceViews().find((v) => v.status === "online")?.id ?? null),
+  });
   discoOnConnect = createDiscoOnConnect(ctx, { disco: actions.disco, accountBare });
   const pushActions = createPushActions(ctx, { registry, lanes, expectations, serverLog, accountBare, sinkJid });
   const views = createViewActions(stores, registry.setColour);

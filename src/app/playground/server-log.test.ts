@@ -7,7 +7,7 @@ import { createServerLogPoller } from "./server-log";
 
 const entry = (seq: number) => ({ seq, at: "2026-01-01T00:00:00.000Z", host: "localhost", policy: "spec", account: "alice@localhost", kind: "publish", key: { jid: "s@localhost/sink", node: "n" }, iqId: `iq${seq}`, causeSeq: 0 });
 
-function setUp(respond: (after: number) => Response, isOwnEntry?: (e: PushLogEntry) => boolean) {
+function setUp(respond: (after: number) => Response, isOwnEntry?: (e: PushLogEntry) => boolean, onServerRestart?: () => void) {
   const ctx = createTestContext();
   const fetch = vi.fn(async (url: string | URL | Request) => respond(Number(new URL(String(url)).searchParams.get("after"))));
   const onEntry = vi.fn();
@@ -21,6 +21,7 @@ function setUp(respond: (after: number) => Response, isOwnEntry?: (e: PushLogEnt
     afterRead,
     fetch: fetch as unknown as typeof globalThis.fetch,
     ...(isOwnEntry ? { isOwnEntry } : {}),
+    ...(onServerRestart ? { onServerRestart } : {}),
   });
   poller.useService("ws://127.0.0.1:1/xmpp-websocket");
   return { ctx, poller, fetch, onEntry, afterRead };
@@ -66,6 +67,32 @@ describe("server log poller", () => {
     const errors = ctx.events().filter((e) => e.kind === "error");
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ lane: SERVER_LANE, operation: "read push log", summary: expect.stringContaining("linked to messages heuristically") });
+    poller.dispose();
+  });
+
+  it("starts over from the new log when the server's instance changes (a restart), and says so once", async () => {
+    let instance = "run-1";
+    let all = [entry(1), entry(2), entry(3)];
+    const onServerRestart = vi.fn();
+    const { poller, fetch, onEntry } = setUp((after) => Response.json({ entries: all.filter((e) => e.seq > after), instance }), undefined, onServerRestart);
+    await poller.sync();
+    // The server restarts: its log starts at seq 1 again, below where the poller stood.
+    instance = "run-2";
+    all = [entry(1), entry(2)];
+    await poller.sync();
+    await poller.sync();
+    expect(onServerRestart).toHaveBeenCalledTimes(1);
+    expect(onEntry.mock.calls.map(([e]) => e.seq)).toEqual([1, 2, 3, 1, 2]);
+    expect(fetch.mock.calls.map(([url]) => new URL(String(url)).searchParams.get("after"))).toEqual(["0", "3", "0", "2"]);
+    poller.dispose();
+  });
+
+  it("does not call a first instance, or a log without one, a restart", async () => {
+    const onServerRestart = vi.fn();
+    const { poller } = setUp(() => Response.json({ entries: [entry(1)] }), undefined, onServerRestart);
+    await poller.sync();
+    await poller.sync();
+    expect(onServerRestart).not.toHaveBeenCalled();
     poller.dispose();
   });
 });

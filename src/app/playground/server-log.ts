@@ -32,6 +32,11 @@ export interface ServerLogDeps {
    * first decisions were logged; those must not be skipped with the old ones.
    */
   isOwnEntry?: (entry: PushLogEntry) => boolean;
+  /**
+   * The log now comes from another run of the server (its instance id changed): the server
+   * restarted and its state is gone. The poller has already started over from the new log's start.
+   */
+  onServerRestart?: () => void;
   fetch?: typeof fetch;
 }
 
@@ -49,6 +54,8 @@ export interface ServerLogPoller {
 
 export function createServerLogPoller(ctx: ServiceContext, deps: ServerLogDeps): ServerLogPoller {
   let seq = 0;
+  /** The server run whose log `seq` counts in (see LogFetchResult). */
+  let instance: string | null = null;
   let mode: "unknown" | "http" | "xmpp" | "unavailable" = "unknown";
   let service: string | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -73,9 +80,25 @@ export function createServerLogPoller(ctx: ServiceContext, deps: ServerLogDeps):
     return viaXmpp.ok ? viaXmpp : { ok: false, error: `${http.error}; ${viaXmpp.error}` };
   }
 
+  /** True when the answer comes from a new run of the server: `seq` then starts over. */
+  function restarted(result: LogFetchResult): boolean {
+    if (!result.ok || result.instance === undefined) return false;
+    const previous = instance;
+    instance = result.instance;
+    if (previous === null || previous === result.instance) return false;
+    seq = 0;
+    return true;
+  }
+
   async function read(): Promise<void> {
-    const result = await fetchLog(seq);
+    let result = await fetchLog(seq);
     if (disposed) return;
+    if (restarted(result)) {
+      deps.onServerRestart?.();
+      // The answer was filtered by the old run's seq: read the new log from its start.
+      result = await fetchLog(0);
+      if (disposed) return;
+    }
     if (!result.ok) {
       if (mode !== "unknown") return;
       mode = "unavailable";
@@ -122,6 +145,7 @@ export function createServerLogPoller(ctx: ServiceContext, deps: ServerLogDeps):
       service = next;
       mode = "unknown";
       seq = 0;
+      instance = null;
     },
     schedule,
     ensureTicker() {
@@ -141,6 +165,7 @@ export function createServerLogPoller(ctx: ServiceContext, deps: ServerLogDeps):
         const result = await fetchLog(0);
         if (!result.ok) return;
         mode = result.via;
+        if (result.instance !== undefined) instance = result.instance;
         const firstOwn = deps.isOwnEntry ? result.entries.find((e) => deps.isOwnEntry!(e)) : undefined;
         // Everything from this run's first entry on is read normally by the next poll.
         for (const e of result.entries) if (!firstOwn || e.seq < firstOwn.seq) seq = Math.max(seq, e.seq);

@@ -26,6 +26,10 @@ export interface SessionEventDeps {
   onElement: (lane: LaneId, direction: "in" | "out", element: Element, at: number) => void;
   /** The WebSocket URL a session connects to (for summaries). */
   serviceOf: (session: XmppSession | null | undefined) => string;
+  /** The connection dropped under a live stream: returns what happens next ("; reconnecting in 2 s…"). */
+  onDropped?: (id: LaneId) => string;
+  /** An automatic reconnect of the lane is under way (a failed resume is then followed by a new session). */
+  reconnecting?: (id: LaneId) => boolean;
 }
 
 function smFromSnapshot(sm: SmSnapshot | null | undefined, state: SmView["state"], at: number, extra: Partial<SmView> = {}): SmView {
@@ -95,7 +99,7 @@ export function createSessionEventHandler(ctx: ServiceContext, deps: SessionEven
       status: event.status,
       sm: expired ? "expired" : "resume-failed",
       ...(event.error ? { error: event.error } : {}),
-      summary: `${v.label}: resume failed: ${event.error?.message ?? "no reason given"}; connect to start a new session`,
+      summary: `${v.label}: resume failed: ${event.error?.message ?? "no reason given"}; ${deps.reconnecting?.(id) ? "reconnecting with a new session" : "connect to start a new session"}`,
     });
   }
 
@@ -120,7 +124,8 @@ export function createSessionEventHandler(ctx: ServiceContext, deps: SessionEven
     const v = registry.view(id);
     if (!v) return;
     // A refused password names the Connection tab field to fix.
-    const event = raw.error ? { ...raw, error: nameCredentialField(raw.error, CREDENTIAL_FIELD[v.role], v.account) } : raw;
+    let event = raw.error ? { ...raw, error: nameCredentialField(raw.error, CREDENTIAL_FIELD[v.role], v.account) } : raw;
+    if (event.cause === "dropped" && event.error) event = { ...event, error: { ...event.error, message: `${event.error.message}${deps.onDropped?.(id) ?? ""}` } };
     const who = event.jid ?? v.jid ?? v.label;
     if (event.cause === "killed") return onKilled(id, event, who);
     if (event.cause === "resumed") return onResumed(id, event, who);

@@ -13,6 +13,7 @@ import { createSessionEventHandler } from "./session-events";
 import { failed, ok, okVoid, type PlaygroundOptions, type ServiceContext } from "./context";
 import type { LaneRegistry } from "./lane-registry";
 import type { RedeliveryTracker } from "./observer";
+import { createReconnector } from "./reconnect";
 import { LOG_POLL_DELAY_MS, type ServerLogPoller } from "./server-log";
 import type { SinkService } from "./sink";
 
@@ -51,7 +52,36 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
   const serviceUrls = new WeakMap<XmppSession, string>();
   const profile = () => stores.profile.getState().profile;
   const serviceOf = (session: XmppSession | null | undefined) => (session ? (serviceUrls.get(session) ?? "the server") : "the server");
-  const onSessionEvent = createSessionEventHandler(ctx, { ...deps, serviceOf });
+  const reconnector = createReconnector({
+    enabled: () => stores.profile.getState().autoReconnect,
+    attempt: (id) => reconnectLane(id),
+    note: (id, next) => {
+      const error = registry.view(id)?.lastError;
+      if (error) registry.patchView(id, { lastError: { ...error, message: `${error.message.replace(/; (reconnecting in|press Connect all).*$/, "")}${next}` } });
+    },
+  });
+  const onSessionEvent = createSessionEventHandler(ctx, { ...deps, serviceOf, onDropped: (id) => reconnector.dropped(id), reconnecting: (id) => reconnector.pending(id) });
+
+  /** One reconnect attempt: resume the session where the server still has it, else start a new one. */
+  async function reconnectLane(id: LaneId): Promise<boolean> {
+    const m = registry.lane(id);
+    if (!m?.session) return false;
+    if (m.session.online) return true;
+    if (m.session.killed) {
+      const resumed = await m.session.resume();
+      serverLog.schedule(LOG_POLL_DELAY_MS);
+      if (resumed.ok) {
+        serverLog.ensureTicker();
+        return true;
+      }
+      // Unreachable: try again later (with a fresh session, the killed client is gone).
+      if (resumed.error.condition !== "item-not-found") return false;
+    }
+    const fresh = await connectLane(id);
+    // The first read of the log tells whether this is still the same server run (server-log.ts).
+    if (fresh.ok) serverLog.schedule(0);
+    return fresh.ok;
+  }
 
   function connectionOptions(role: SessionRole, resource: string): ActionResult<XmppSessionOptions> {
     const p = profile();
@@ -82,7 +112,7 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     });
   }
 
-  async function connect(id: LaneId): Promise<ActionResult> {
+  async function connectLane(id: LaneId): Promise<ActionResult> {
     const m = registry.lane(id);
     const v = registry.view(id);
     if (!m || !v) return failed({ code: "internal", message: `no session ${id}` });
@@ -120,7 +150,13 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     return presence;
   }
 
+  async function connect(id: LaneId): Promise<ActionResult> {
+    reconnector.cancel(id);
+    return connectLane(id);
+  }
+
   async function disconnect(id: LaneId): Promise<void> {
+    reconnector.cancel(id);
     const m = registry.lane(id);
     if (!m?.session) return;
     const wasKilled = m.session.killed;
@@ -179,6 +215,7 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
         const ended = v.sm?.state === "ended" || v.sm?.state === "off" ? " (stream management was not enabled, so the session ended)" : "";
         return refuse(id, { code: "not-connected", message: `${v.label} has no killed session to resume${ended}` }, "resume");
       }
+      reconnector.cancel(id);
       const result = await m.session.resume();
       serverLog.schedule(LOG_POLL_DELAY_MS);
       if (!result.ok) return result; // recorded as a connection event (resume-failed / expired)
@@ -193,6 +230,7 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
       return ok(m.session);
     },
     async dispose() {
+      reconnector.dispose();
       await Promise.all(registry.lanes().map((m) => disconnect(m.id)));
       for (const m of registry.lanes()) m.unsubscribe?.();
     },

@@ -66,4 +66,16 @@ describe("profile store", () => {
     expect(coerced.getState().profile).toMatchObject({ service: "/xmpp-websocket", domain: "x.test", account: DEFAULT_PROFILE.account });
     expect(coerced.getState().saved.map((p) => p.name)).toEqual(["ok"]);
   });
+
+  it("reconnects automatically by default; the switch is remembered across reloads", () => {
+    const storage = createMemoryStorage();
+    const store = createProfileStore({ storage });
+    expect(store.getState().autoReconnect).toBe(true);
+    store.getState().setAutoReconnect(false);
+    expect(createProfileStore({ storage }).getState().autoReconnect).toBe(false);
+    // Data written before the switch existed keeps the default.
+    const old = createMemoryStorage();
+    old.setItem(PROFILE_STORAGE_KEY, JSON.stringify({ state: { profile: DEFAULT_PROFILE, saved: [] }, version: 1 }));
+    expect(createProfileStore({ storage: old }).getState().autoReconnect).toBe(true);
+  });
 });

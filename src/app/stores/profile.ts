@@ -35,6 +35,9 @@ export interface ProfileState {
   load(name: string): boolean;
   remove(name: string): void;
   resetToDefaults(): void;
+  /** Reconnect (with backoff) a session whose connection dropped; the Connection tab's switch, on by default. */
+  autoReconnect: boolean;
+  setAutoReconnect(on: boolean): void;
 }
 
 /** The profile as it may be written to storage. */
@@ -106,6 +109,7 @@ export function coerceProfile(v: unknown): ConnectionProfile | null {
 interface Persisted {
   profile: ConnectionProfile;
   saved: ConnectionProfile[];
+  autoReconnect?: boolean;
 }
 
 export interface ProfileStoreOptions {
@@ -145,19 +149,22 @@ export function createProfileStore(options: ProfileStoreOptions = {}): StoreApi<
         },
         remove: (name) => set({ saved: get().saved.filter((p) => p.name !== name) }),
         resetToDefaults: () => set({ profile: initial }),
+        autoReconnect: true,
+        setAutoReconnect: (autoReconnect) => set({ autoReconnect }),
       }),
       {
         name: PROFILE_STORAGE_KEY,
         version: PROFILE_STORAGE_VERSION,
         storage: createJSONStorage<Persisted>(() => storage),
-        partialize: (s): Persisted => ({ profile: stripPasswords(s.profile), saved: s.saved.map(stripPasswords) }),
+        partialize: (s): Persisted => ({ profile: stripPasswords(s.profile), saved: s.saved.map(stripPasswords), autoReconnect: s.autoReconnect }),
         merge: (persisted, current) => {
           if (!isObject(persisted)) return current;
           const profile = coerceProfile(persisted.profile) ?? current.profile;
           const saved = Array.isArray(persisted.saved)
             ? persisted.saved.map(coerceProfile).filter((p): p is ConnectionProfile => p !== null)
             : current.saved;
-          return { ...current, profile, saved };
+          const autoReconnect = typeof persisted.autoReconnect === "boolean" ? persisted.autoReconnect : current.autoReconnect;
+          return { ...current, profile, saved, autoReconnect };
         },
       },
     ),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapStartError, nameCredentialField } from "./errors";
+import { droppedError, mapStartError, nameCredentialField } from "./errors";
 
 const ctx = { account: "bob@localhost", service: "ws://localhost:5280/xmpp-websocket", lastStatus: "open", socketOpened: true };
 
@@ -19,5 +19,16 @@ describe("nameCredentialField", () => {
     expect(nameCredentialField(disabled, "Account", "bob@localhost")).toBe(disabled);
     const socket = mapStartError({ code: "ECONNERROR" }, { ...ctx, socketOpened: false });
     expect(nameCredentialField(socket, "Sink", "bob@localhost")).toBe(socket);
+  });
+});
+
+describe("droppedError", () => {
+  it("says in plain words that the server closed the connection, with the close code when there is one", () => {
+    expect(droppedError({ code: 1006 })).toEqual({
+      code: "socket-closed",
+      message: "the server closed the connection (code 1006) — it may have stopped",
+      detail: "WebSocket close code 1006 (abnormal closure: no close frame (refused, unreachable, or dropped))",
+    });
+    expect(droppedError(undefined)).toEqual({ code: "socket-closed", message: "the server closed the connection — it may have stopped" });
   });
 });

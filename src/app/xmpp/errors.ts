@@ -120,6 +120,12 @@ export function socketFailure(ctx: FailureContext, e: XmppLikeError = {}, close?
   return withDetail({ code: "socket-closed", message: `the WebSocket to ${ctx.service} closed while ${stepName(ctx.lastStatus)}` }, detail);
 }
 
+/** The socket went away under a live stream: said in words a user acts on, not in client states. */
+export function droppedError(close: CloseInfo | undefined): PlaygroundError {
+  const code = close?.code !== undefined ? ` (code ${close.code})` : "";
+  return withDetail({ code: "socket-closed", message: `the server closed the connection${code} — it may have stopped` }, describeClose(close));
+}
+
 export function mapStreamError(condition: string | undefined, text: string | undefined, ctx: Pick<FailureContext, "account">): PlaygroundError {
   const cond = condition ?? "undefined-condition";
   const hint =

@@ -14,7 +14,8 @@ import type { XmppSession } from "./session";
 const PUSH_LOG_HTTP_PATH = "/xmpp-push/log";
 
 export type LogFetchResult =
-  | { ok: true; entries: PushLogEntry[]; via: "http" | "xmpp" }
+  /** `instance`: the server run that answered (a new one after a restart), when it says. */
+  | { ok: true; entries: PushLogEntry[]; via: "http" | "xmpp"; instance?: string }
   | { ok: false; error: string };
 
 /** `ws://host:port/xmpp-websocket` → `http://host:port/xmpp-push/log`. */
@@ -86,7 +87,8 @@ export async function fetchLogHttp(
     const body: unknown = await res.json();
     const entries = sanitizeEntries((body as { entries?: unknown } | null)?.entries);
     if (!entries) return { ok: false, error: `GET ${url} did not return { entries: [...] }` };
-    return { ok: true, entries: entries.entries, via: "http" };
+    const instance = (body as { instance?: unknown }).instance;
+    return { ok: true, entries: entries.entries, via: "http", ...(typeof instance === "string" && instance !== "" ? { instance } : {}) };
   } catch (err) {
     return { ok: false, error: `GET ${url} failed: ${err instanceof Error ? err.message : String(err)}` };
   } finally {
@@ -108,5 +110,6 @@ export async function fetchLogXmpp(session: XmppSession, account: string, after:
   }
   const entries = sanitizeEntries(parsed);
   if (!entries) return { ok: false, error: "log iq: the <log/> text is not a JSON array" };
-  return { ok: true, entries: entries.entries, via: "xmpp" };
+  const instance = log.attrs.instance;
+  return { ok: true, entries: entries.entries, via: "xmpp", ...(typeof instance === "string" && instance !== "" ? { instance } : {}) };
 }

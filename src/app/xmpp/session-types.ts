@@ -25,7 +25,8 @@ export interface XmppSessionOptions {
 }
 
 /** Why a status changed, when it was not an ordinary connect/disconnect. */
-export type StatusCause = "killed" | "resuming" | "resumed" | "resume-failed";
+/** `dropped`: the socket closed under a live stream without a stream error (the server stopped, the network went). */
+export type StatusCause = "killed" | "resuming" | "resumed" | "resume-failed" | "dropped";
 
 export type SessionEvent =
   | { type: "status"; at: number; status: ConnectionStatus; xmppStatus: string; jid?: string; error?: PlaygroundError; cause?: StatusCause; sm?: SmSnapshot; resent?: number }

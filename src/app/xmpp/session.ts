@@ -2,7 +2,9 @@
  * One XMPP session (a simulated resource, the sender or the App Server sink) around an xmpp.js
  * client. Framework-free: it emits typed, timestamped events and knows nothing of stores or React.
  *
- * - Never reconnects by itself (a devtool must not hide a dropped session).
+ * - Never reconnects by itself (a devtool must not hide a dropped session): a drop is reported
+ *   (cause `dropped`, in plain words) and the lanes decide, visibly, whether to reconnect. A
+ *   dropped session with XEP-0198 resumption is kept like a killed one, so resume() can try it.
  * - Chooses SASL PLAIN when offered (xmpp.js in the browser has nothing else; in Node it would pick
  *   SCRAM) but, like xmpp.js, refuses to send it over an insecure non-loopback ws:// unless allowed.
  * - Captures raw frames by wrapping the socket (xmpp.js 0.14 has no raw-frame events), masked.
@@ -20,7 +22,7 @@ import { NS } from "../../protocol/ns";
 import { maskSaslFrame } from "../../protocol/xml-format";
 import { parseStanzaError } from "../../protocol/stanzas/errors";
 import type { ConnectionStatus, PlaygroundError } from "../model";
-import { describeClose, mapStartError, mapStreamError, socketFailure, type CloseInfo, type FailureContext } from "./errors";
+import { describeClose, droppedError, mapStartError, mapStreamError, socketFailure, type CloseInfo, type FailureContext } from "./errors";
 import { isSecureService } from "./validate";
 import { newStanzaId, type IqHandler, type IqResponse, type SessionEvent, type SessionListener, type StartResult, type StatusCause, type XmppSessionOptions } from "./session-types";
 
@@ -409,11 +411,18 @@ export class XmppSession {
   /** The socket closed. During start() the start promise reports it; afterwards, this does. */
   private onDisconnected(xmpp: Client): void {
     if (this.stopping || this.killing || this._status !== "online") return;
-    const error = this.fatal ?? (this.serverClosedStream ? this.streamClosedError() : socketFailure(this.failureContext(), {}, this.lastClose));
+    const dropped = !this.fatal && !this.serverClosedStream;
+    const error = this.fatal ?? (this.serverClosedStream ? this.streamClosedError() : droppedError(this.lastClose));
     this.failPending(error);
-    this.detach(xmpp);
-    this._jid = null;
-    this.setStatus("failed", { error });
+    const sm = xmpp.smState();
+    if (dropped && sm.resumable && sm.id !== "") {
+      // Like a killed app: the server (if it is still there) may hold the session for resume().
+      this._killed = true;
+    } else {
+      this.detach(xmpp);
+      this._jid = null;
+    }
+    this.setStatus("failed", { error, sm, ...(dropped ? { cause: "dropped" as const } : {}) });
   }
 
   private failPending(error: PlaygroundError): void {
@@ -452,6 +461,8 @@ export class XmppSession {
       // Nothing is connected: forget the killed client (the server expires its session).
       this.generation += 1;
       this.abandonKilled();
+      // A dropped connection left the status at `failed`: the user has now let it go.
+      if (this._status !== "offline") this.setStatus("offline");
       return;
     }
     const xmpp = this.xmpp;

@@ -7,7 +7,7 @@
  *   </iq>
  *
  *   <iq type='result' id='l1'>
- *     <log xmlns='urn:xmpp-push-playground:decisions:0' count='3' last='57' more='false'>
+ *     <log xmlns='urn:xmpp-push-playground:decisions:0' count='3' last='57' more='false' instance='…'>
  *       [ {"seq":44,"at":"…","kind":"message-decision",…}, … ]
  *     </log>
  *   </iq>
@@ -46,7 +46,7 @@ export function answerLogIq(log: PushLog, sender: SessionRecord, iq: Element): v
   sender.session.send(
     resultFor(
       iq,
-      el("log", { xmlns: NS.decisions, count: page.length, last, more: String(more) }, JSON.stringify(page)),
+      el("log", { xmlns: NS.decisions, count: page.length, last, more: String(more), instance: log.instance }, JSON.stringify(page)),
     ),
   );
 }

@@ -76,4 +76,14 @@ describe("PushLog", () => {
     expect(onError).toHaveBeenCalledTimes(2);
     expect(log.length).toBe(2);
   });
+
+  it("names its run with an instance id, different for each new log (a restarted server)", () => {
+    const a = new PushLog();
+    const b = new PushLog();
+    expect(a.instance).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b.instance).not.toBe(a.instance);
+    const before = a.instance;
+    a.append(enableEntry("alice@localhost", "n1"));
+    expect(a.instance).toBe(before);
+  });
 });

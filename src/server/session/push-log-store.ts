@@ -3,6 +3,7 @@
  * The HTTP endpoint, the XMPP log iq and the tests all read it through `list`; live views
  * subscribe.
  */
+import { randomUUID } from "node:crypto";
 import type { PushLogEntry } from "../../protocol/push-log";
 
 /** An entry before the log stamps it: `seq` and `at` are the log's to assign. */
@@ -33,6 +34,8 @@ export class PushLog {
   private size = 0;
   private nextSeq = 1;
   private readonly listeners = new Set<PushLogListener>();
+  /** This run of the server: a reader whose `after` came from another run (a restart) must start over. */
+  readonly instance: string = randomUUID();
 
   constructor(
     readonly capacity = 10_000,

@@ -97,4 +97,13 @@ describe("ProfilePanel", () => {
     await user.click(screen.getByRole("button", { name: "Delete" }));
     expect(stores.profile.getState().saved.map((p) => p.name)).toEqual(["two"]);
   });
+
+  it("switches automatic reconnect (on by default)", async () => {
+    const { user, stores } = setup();
+    const box = screen.getByRole("checkbox", { name: "Reconnect automatically" });
+    expect(box).toBeChecked();
+    await user.click(box);
+    expect(stores.profile.getState().autoReconnect).toBe(false);
+    expect(box).not.toBeChecked();
+  });
 });

@@ -9,6 +9,7 @@ import { SavedProfiles } from "./SavedProfiles";
 export function ProfilePanel() {
   const playground = usePlayground();
   const rememberPassword = useProfileStore((s) => s.profile.rememberPassword);
+  const autoReconnect = useProfileStore((s) => s.autoReconnect);
   const anyConnected = useSessionsStore((s) => Object.values(s.sessions).some((v) => v.status === "online" || v.status === "connecting"));
   const actions = playground.stores.profile.getState();
   const [busy, setBusy] = useState(false);
@@ -50,6 +51,13 @@ export function ProfilePanel() {
         checked={rememberPassword}
         onChange={(rememberPassword) => actions.update({ rememberPassword })}
         help="Stores passwords in this browser's localStorage in clear text. Leave off for real accounts."
+      />
+
+      <CheckboxField
+        label="Reconnect automatically"
+        checked={autoReconnect}
+        onChange={(on) => actions.setAutoReconnect(on)}
+        help="When a connection drops (e.g. the server stopped), reconnect after 2 s, then 4, 8, 15, 30 s; a session the server still holds is resumed (XEP-0198)."
       />
 
       <SavedProfiles />

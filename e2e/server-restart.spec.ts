@@ -1,0 +1,80 @@
+import { expect, test } from "@playwright/test";
+import { startServerProcess, type ServerProcess } from "./support/server-process";
+import { collectPageErrors, freshAccounts, PlaygroundPage } from "./support/playground-page";
+
+// Issue 13, "Surviving a server restart": the page talks to a reference server of this test's own
+// (not the one `vite preview` mounts), which the test kills outright mid-session and starts again on
+// the same port. The page must say what happened in plain words, reconnect by itself, notice that
+// the server's state is gone, keep linking pushes by the new server's decision log, and keep
+// everything it captured before.
+
+let server: ServerProcess;
+test.beforeEach(async () => {
+  server = await startServerProcess();
+});
+test.afterEach(async () => {
+  await server.stop();
+});
+
+/** The browser logs each refused WebSocket while the server is down; that is the test's doing. */
+const unexpected = (errors: string[]) => errors.filter((e) => !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket' failed/.test(e));
+
+test("kill the server mid-session and restart it: plain words, automatic reconnect, reset state, pushes linked by the new log", async ({ page }) => {
+  const errors = collectPageErrors(page);
+  const pg = new PlaygroundPage(page);
+  await pg.goto();
+  await pg.useAccounts(freshAccounts("restart"));
+  const connection = await pg.tool("Connection");
+  await connection.getByLabel("WebSocket URL", { exact: true }).fill(server.url);
+  await expect(connection.getByLabel("Reconnect automatically", { exact: true })).toBeChecked();
+  await pg.connectAll();
+  await pg.disconnect("r2");
+  const oldNode = await pg.enable({ from: "r1", away: true });
+  await pg.setPresence("r1", "away");
+  await pg.sendMessage("before the crash");
+  await pg.showOnlyKinds(["connection", "message-sent", "push", "decision"]);
+  await expect(pg.timelineRows("push")).toHaveCount(1);
+  await pg.showAllKinds();
+  const before = await pg.timelineCounts();
+
+  await server.kill();
+  const r1 = pg.resource("r1");
+  await expect(r1).toContainText("the server closed the connection (code 1006) — it may have stopped; reconnecting in 2 s…");
+  await expect(r1).not.toContainText("closed while");
+
+  await server.restart();
+  // Reconnected by itself (resuming is refused by the new server, so a new session is bound).
+  await expect(pg.reachability("r1")).toHaveText("online", { timeout: 20_000 });
+  await expect(page.getByRole("list", { name: "Session status" })).not.toContainText(/failed|connecting/, { timeout: 20_000 });
+
+  // The restart is noticed and said; the old registration is shown as gone, with the reason.
+  // (The timeline renders only the rows near the view: search narrows it to the one row.)
+  const search = page.getByPlaceholder("Search summaries and XML");
+  await search.fill("the server restarted");
+  await expect(pg.timelineRows("connection").filter({ hasText: "the server restarted (its decision log started over): its sessions and 1 registration are gone" })).toHaveCount(1, { timeout: 10_000 });
+  await search.fill("");
+  const push = await pg.tool("Push");
+  const oldRow = pg.registrationRow(push, oldNode);
+  await expect(oldRow).toContainText("removed by the server");
+  await expect(oldRow).toContainText("the server restarted");
+
+  // A new push on the new server, linked to its message by the new server's decision log.
+  // (The form keeps its node: enabling it again registers it anew with the new server.)
+  await pg.enable({ from: "r1", away: true });
+  await pg.setPresence("r1", "away");
+  await pg.sendMessage("after the restart");
+  await pg.showOnlyKinds(["connection", "message-sent", "push", "decision"]);
+  const pushes = pg.timelineRows("push");
+  await expect(pushes).toHaveCount(2);
+  const after = pushes.filter({ hasText: '"after the restart"' });
+  await expect(after).toHaveCount(1);
+  const detail = await pg.openDetail(after);
+  await expect(detail).toContainText("server log: spec/all-away");
+
+  // Nothing captured before is lost.
+  await expect(pushes.filter({ hasText: '"before the crash"' })).toHaveCount(1);
+  await expect(pg.timelineRows("message-sent").filter({ hasText: "before the crash" })).toHaveCount(1);
+  await pg.showAllKinds();
+  expect((await pg.timelineCounts()).total).toBeGreaterThan(before.total);
+  expect(unexpected(errors)).toEqual([]);
+});
