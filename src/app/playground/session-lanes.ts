@@ -4,7 +4,7 @@
  */
 import type { Element } from "@xmpp/xml";
 import type { ExpectationEngine } from "../expectations/engine";
-import { SENDER_LANE, SINK_LANE, type LaneId, type PlaygroundError, type PresenceRequest, type SessionRole } from "../model";
+import { SENDER_LANE, SINK_LANE, type ConnectionProfile, type LaneId, type PlaygroundError, type PresenceRequest, type SessionRole } from "../model";
 import type { ActionResult } from "../playground-api";
 import { resolveServiceUrl, validateDomain, validateResource, validateUsername } from "../xmpp/validate";
 import { CREDENTIAL_FIELD, nameCredentialField } from "../xmpp/errors";
@@ -46,6 +46,35 @@ export interface SessionLanes {
   dispose(): Promise<void>;
 }
 
+/** The session options of a lane from the Connection tab's profile, or the field to fix. */
+function connectionOptions(p: ConnectionProfile, role: SessionRole, resource: string, options: SessionLanesDeps["options"]): ActionResult<XmppSessionOptions> {
+  const service = resolveServiceUrl(p.service, options.pageUrl);
+  if (!service.ok) return service;
+  const domain = validateDomain(p.domain);
+  if (!domain.ok) return domain;
+  const creds = role === "resource" ? p.account : role === "sender" ? p.sender : p.sink;
+  const username = validateUsername(creds.username, role === "resource" ? "account" : role === "sender" ? "sender" : "App Server sink");
+  if (!username.ok) return username;
+  const res = validateResource(resource, role === "sink" ? "sink resource" : "resource");
+  if (!res.ok) return res;
+  if (creds.password === "") {
+    return failed({
+      code: "bad-credentials",
+      message: `the password for ${username.value}@${domain.value} is empty: fill “${CREDENTIAL_FIELD[role]} password” in the Connection tab (it is not saved unless “remember password” is ticked)`,
+    });
+  }
+  const { connectTimeoutMs, iqTimeoutMs } = options;
+  return ok({
+    service: service.value,
+    domain: domain.value,
+    username: username.value,
+    password: creds.password,
+    resource: res.value,
+    ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
+    ...(iqTimeoutMs !== undefined ? { iqTimeoutMs } : {}),
+  });
+}
+
 export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps): SessionLanes {
   const { stores, recorder, clock } = ctx;
   const { registry, serverLog } = deps;
@@ -83,35 +112,6 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     return fresh.ok;
   }
 
-  function connectionOptions(role: SessionRole, resource: string): ActionResult<XmppSessionOptions> {
-    const p = profile();
-    const service = resolveServiceUrl(p.service, deps.options.pageUrl);
-    if (!service.ok) return service;
-    const domain = validateDomain(p.domain);
-    if (!domain.ok) return domain;
-    const creds = role === "resource" ? p.account : role === "sender" ? p.sender : p.sink;
-    const username = validateUsername(creds.username, role === "resource" ? "account" : role === "sender" ? "sender" : "App Server sink");
-    if (!username.ok) return username;
-    const res = validateResource(resource, role === "sink" ? "sink resource" : "resource");
-    if (!res.ok) return res;
-    if (creds.password === "") {
-      return failed({
-        code: "bad-credentials",
-        message: `the password for ${username.value}@${domain.value} is empty: fill “${CREDENTIAL_FIELD[role]} password” in the Connection tab (it is not saved unless “remember password” is ticked)`,
-      });
-    }
-    const { connectTimeoutMs, iqTimeoutMs } = deps.options;
-    return ok({
-      service: service.value,
-      domain: domain.value,
-      username: username.value,
-      password: creds.password,
-      resource: res.value,
-      ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
-      ...(iqTimeoutMs !== undefined ? { iqTimeoutMs } : {}),
-    });
-  }
-
   async function connectLane(id: LaneId): Promise<ActionResult> {
     const m = registry.lane(id);
     const v = registry.view(id);
@@ -120,7 +120,7 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
       return failed({ code: "internal", message: `${v.label} is already ${m.session.status}` });
     }
     const resource = m.role === "sink" ? profile().sink.resource.trim() : m.role === "sender" ? `playground-${deps.runTag}` : v.resource;
-    const opts = connectionOptions(m.role, resource);
+    const opts = connectionOptions(profile(), m.role, resource, deps.options);
     // Refresh the view from the profile (usernames may have changed since the last connect).
     const fresh = registry.baseView(id, m.role, m.role === "sender" ? "sender" : resource, v.colour);
     registry.patchView(id, { label: fresh.label, account: fresh.account, resource: fresh.resource });
