@@ -18,6 +18,7 @@ async function main(): Promise<number> {
     transport: { type: "string", help: `stream transport (${TRANSPORT_NAMES.join(", ")})`, default: "ws" },
     concurrency: { type: "number", help: "cases in flight at once", default: 32 },
     deadline: { type: "number", help: "ms the server has to answer one case", default: 10_000 },
+    reuse: { type: "number", help: "cases one bound stream carries before it is closed", default: 20 },
     shrink: { type: "boolean", help: "let fast-check shrink the first failing batch" },
     help: { type: "boolean", help: "print this help" },
   });
@@ -40,6 +41,7 @@ async function main(): Promise<number> {
     concurrency,
     deadlineMs,
     shrink: flags.shrink ?? false,
+    reuse: intIn("reuse", flags.reuse, 20, 1, 10_000),
     onProgress: (done, r) => {
       if (Date.now() - lastPrint < 10_000) return;
       lastPrint = Date.now();

@@ -52,7 +52,7 @@ const binary: FrameFault = fc.nat().map((which) => (frames) => {
 });
 
 export const frameFault: FrameFault = fc.oneof(
-  { weight: 12, arbitrary: none },
+  { weight: 16, arbitrary: none },
   { weight: 1, arbitrary: split },
   { weight: 1, arbitrary: merged },
   { weight: 1, arbitrary: badUtf8 },

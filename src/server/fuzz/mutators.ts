@@ -113,7 +113,7 @@ const controlChar: Mutator = fc.constantFrom("\u0001", "\u0000", "\u001b", "\uFF
 }));
 
 export const mutator: Mutator = fc.oneof(
-  { weight: 6, arbitrary: keep },
+  { weight: 10, arbitrary: keep },
   { weight: 3, arbitrary: attrValue },
   { weight: 2, arbitrary: dropAttr },
   { weight: 2, arbitrary: from },

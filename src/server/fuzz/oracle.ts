@@ -115,7 +115,6 @@ export async function observe(conn: FuzzConnection, c: FuzzCase, jid: { full: st
     const unanswered = c.phase === "bound" ? await awaitIqReplies(conn, read.elements, iqRequestIds(frames), deadline) : [];
     if (unanswered.length > 0) return { kind: "hang", detail: `no reply to iq ${unanswered.join(", ")} within ${deadlineMs} ms` };
     const error = read.elements.map(errorAnswer).find((e) => e !== null);
-    conn.close();
     return error ? { kind: "stanza-error", condition: error } : { kind: "accept" };
   }
   if (read.timedOut) return { kind: "hang", detail: `no answer to the probe within ${deadlineMs} ms` };

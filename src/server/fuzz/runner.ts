@@ -8,7 +8,8 @@ import { startTestServer } from "../test-support/test-server";
 import { fuzzCase } from "./cases";
 import { describeCase, type FuzzCase } from "./fuzz-case";
 import { HealthySessions, type HealthyReport } from "./healthy";
-import { judge, observe, outcomeLabel, PROBE_PASSWORD, PROBE_USER } from "./oracle";
+import { judge, observe, outcomeLabel, PROBE_PASSWORD, PROBE_USER, type Outcome } from "./oracle";
+import { BoundStreamPool } from "./pool";
 import { webSocketTransport, type FuzzTransport, type TransportName } from "./transport";
 
 export interface FuzzOptions {
@@ -19,6 +20,8 @@ export interface FuzzOptions {
   concurrency?: number;
   /** Time the server has to answer one case (and its probe). */
   deadlineMs?: number;
+  /** Cases one bound stream carries before it is closed (1: a fresh stream per case). */
+  reuse?: number;
   /** Let fast-check shrink the first batch with a violation (slow; for a minimal reproduction). */
   shrink?: boolean;
   onProgress?: (done: number, report: FuzzReport) => void;
@@ -53,7 +56,7 @@ const MAX_KEPT_VIOLATIONS = 20;
 const HEALTHY_CONNECTIONS = 3;
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
-  const { inputs, seed, concurrency = 32, deadlineMs = 10_000, shrink = false } = options;
+  const { inputs, seed, concurrency = 32, deadlineMs = 10_000, shrink = false, reuse = 20 } = options;
   const ts = await startTestServer({ handshakeTimeoutMs: 30_000 });
   const report: FuzzReport = emptyReport();
   const stopSampling = sampleRss(report);
@@ -64,16 +67,17 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   process.on("unhandledRejection", onCrash);
   const started = Date.now();
   let healthy: HealthySessions | null = null;
+  const transport = webSocketTransport(ts.url);
+  const pool = new BoundStreamPool(transport, reuse);
   try {
     await ts.server.accounts.register("localhost", PROBE_USER, PROBE_PASSWORD);
     healthy = await HealthySessions.start(ts.url, deadlineMs);
     healthy.runInBackground(100);
-    const transport = webSocketTransport(ts.url);
     let sequence = 0;
     let counting = true;
     const runOne = async (c: FuzzCase): Promise<boolean> => {
       const n = ++sequence;
-      const outcome = await runCase(transport, c, n, deadlineMs);
+      const outcome = await runCase(transport, pool, c, n, deadlineMs);
       const verdict = "crash" in outcome ? outcome.crash : judge(outcome.outcome, c);
       if (counting) {
         report.inputs++;
@@ -98,10 +102,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const details = await fc.check(property, { seed, numRuns, endOnFailure: !shrink });
     report.counterexample = details.failed && details.counterexample ? details.counterexample[0].map((c) => describeCase(c)).join("\n") : null;
     report.seconds = (Date.now() - started) / 1000;
+    pool.closeAll();
     report.healthy = await healthy.stop();
     healthy = null;
     report.leakedConnections = await settledConnectionCount(ts.server);
   } finally {
+    pool.closeAll();
     if (healthy) await healthy.stop();
     process.off("uncaughtException", onCrash);
     process.off("unhandledRejection", onCrash);
@@ -111,20 +117,36 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   return report;
 }
 
-type CaseResult = { outcome: Awaited<ReturnType<typeof observe>> } | { crash: string };
+type CaseResult = { outcome: Outcome } | { crash: string };
 
-async function runCase(transport: FuzzTransport, c: FuzzCase, n: number, deadlineMs: number): Promise<CaseResult> {
-  const username = `fz${n % 16}`;
-  const resource = `r${n}`;
+const crashOf = (phase: string, err: unknown): CaseResult => ({
+  crash: `the server did not serve a fresh ${phase} connection: ${err instanceof Error ? err.message : String(err)}`,
+});
+
+async function runCase(transport: FuzzTransport, pool: BoundStreamPool, c: FuzzCase, n: number, deadlineMs: number): Promise<CaseResult> {
+  if (c.phase === "bound") {
+    let stream;
+    try {
+      stream = await pool.take();
+    } catch (err) {
+      return crashOf(c.phase, err);
+    }
+    let outcome: Outcome | null = null;
+    try {
+      outcome = await observe(stream.conn, c, stream.jid, deadlineMs);
+      return { outcome };
+    } finally {
+      pool.give(stream, outcome?.kind === "accept" || outcome?.kind === "stanza-error");
+    }
+  }
   let conn;
   try {
-    conn = await transport.connect(c.phase, { username, resource });
+    conn = await transport.connect(c.phase, { username: PROBE_USER, resource: `r${n}` });
   } catch (err) {
-    return { crash: `the server did not serve a fresh ${c.phase} connection: ${err instanceof Error ? err.message : String(err)}` };
+    return crashOf(c.phase, err);
   }
   try {
-    const outcome = await observe(conn, c, { full: `${username}@localhost/${resource}`, bare: `${username}@localhost` }, deadlineMs);
-    return { outcome };
+    return { outcome: await observe(conn, c, { full: `${PROBE_USER}@localhost/r${n}`, bare: `${PROBE_USER}@localhost` }, deadlineMs) };
   } finally {
     conn.close();
   }
