@@ -16,7 +16,7 @@ async function main(): Promise<number> {
     inputs: { type: "number", help: "inputs to generate and send", default: 10_000 },
     seed: { type: "number", help: "fast-check seed (same seed, same inputs)", default: "random" },
     transport: { type: "string", help: `stream transport (${TRANSPORT_NAMES.join(", ")})`, default: "ws" },
-    concurrency: { type: "number", help: "cases in flight at once", default: 32 },
+    concurrency: { type: "number", help: "cases in flight at once", default: 128 },
     deadline: { type: "number", help: "ms the server has to answer one case", default: 10_000 },
     reuse: { type: "number", help: "cases one bound stream carries before it is closed", default: 20 },
     shrink: { type: "boolean", help: "let fast-check shrink the first failing batch" },
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   }
   const inputs = intIn("inputs", flags.inputs, 10_000, 1, 100_000_000);
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const concurrency = intIn("concurrency", flags.concurrency, 32, 1, 1024);
+  const concurrency = intIn("concurrency", flags.concurrency, 128, 1, 1024);
   const deadlineMs = intIn("deadline", flags.deadline, 10_000, 100, 600_000);
   let lastPrint = Date.now();
   const started = Date.now();
