@@ -19,6 +19,7 @@ async function main(): Promise<number> {
     concurrency: { type: "number", help: "cases in flight at once", default: 128 },
     deadline: { type: "number", help: "ms the server has to answer one case", default: 10_000 },
     reuse: { type: "number", help: "cases one bound stream carries before it is closed", default: 20 },
+    duration: { type: "number", help: "stop after this many seconds even if fewer inputs ran" },
     shrink: { type: "boolean", help: "let fast-check shrink the first failing batch" },
     help: { type: "boolean", help: "print this help" },
   });
@@ -41,6 +42,7 @@ async function main(): Promise<number> {
     concurrency,
     deadlineMs,
     shrink: flags.shrink ?? false,
+    timeLimitMs: flags.duration === undefined ? undefined : intIn("duration", flags.duration, 0, 1, 86_400) * 1000,
     reuse: intIn("reuse", flags.reuse, 20, 1, 10_000),
     onProgress: (done, r) => {
       if (Date.now() - lastPrint < 10_000) return;

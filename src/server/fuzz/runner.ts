@@ -10,7 +10,7 @@ import { describeCase, type FuzzCase } from "./fuzz-case";
 import { HealthySessions, type HealthyReport } from "./healthy";
 import { judge, observe, outcomeLabel, PROBE_PASSWORD, PROBE_USER, type Outcome } from "./oracle";
 import { BoundStreamPool } from "./pool";
-import { webSocketTransport, type FuzzTransport, type TransportName } from "./transport";
+import { transportFor, type FuzzTransport, type TransportName } from "./transport";
 
 export interface FuzzOptions {
   inputs: number;
@@ -20,6 +20,8 @@ export interface FuzzOptions {
   concurrency?: number;
   /** Time the server has to answer one case (and its probe). */
   deadlineMs?: number;
+  /** Stop starting new batches after this many ms (the report counts what ran). */
+  timeLimitMs?: number;
   /** Cases one bound stream carries before it is closed (1: a fresh stream per case). */
   reuse?: number;
   /** Let fast-check shrink the first batch with a violation (slow; for a minimal reproduction). */
@@ -67,7 +69,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   process.on("unhandledRejection", onCrash);
   const started = Date.now();
   let healthy: HealthySessions | null = null;
-  const transport = webSocketTransport(ts.url);
+  const transport = transportFor(options.transport ?? "ws", ts.url);
   const pool = new BoundStreamPool(transport, reuse);
   try {
     await ts.server.accounts.register("localhost", PROBE_USER, PROBE_PASSWORD);
@@ -99,7 +101,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       if (!passed && shrink) counting = false;
       return passed || !shrink;
     });
-    const details = await fc.check(property, { seed, numRuns, endOnFailure: !shrink });
+    const details = await fc.check(property, { seed, numRuns, endOnFailure: !shrink, interruptAfterTimeLimit: options.timeLimitMs });
     report.counterexample = details.failed && details.counterexample ? details.counterexample[0].map((c) => describeCase(c)).join("\n") : null;
     report.seconds = (Date.now() - started) / 1000;
     pool.closeAll();

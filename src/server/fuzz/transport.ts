@@ -46,3 +46,11 @@ export function webSocketTransport(url: string): FuzzTransport {
 export const TRANSPORT_NAMES = ["ws"] as const;
 export type TransportName = (typeof TRANSPORT_NAMES)[number];
 
+/** The transport by name, for a server whose WebSocket endpoint is `wsUrl`. */
+export function transportFor(name: TransportName, wsUrl: string): FuzzTransport {
+  switch (name) {
+    case "ws":
+      return webSocketTransport(wsUrl);
+  }
+}
+
