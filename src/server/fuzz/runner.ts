@@ -91,19 +91,24 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     };
     const numRuns = Math.ceil(inputs / concurrency);
     let batchNo = 0;
+    const stopAt = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
     const property = fc.asyncProperty(fc.array(fuzzCase, { minLength: concurrency, maxLength: concurrency }), async (batch) => {
+      if (Date.now() >= stopAt) return true;
       const size = counting ? Math.min(concurrency, inputs - batchNo * concurrency) : batch.length;
       batchNo++;
       const ok = await Promise.all(batch.slice(0, Math.max(0, size)).map(runOne));
+      report.seconds = (Date.now() - started) / 1000;
       options.onProgress?.(report.inputs, report);
       const passed = ok.every(Boolean);
       // While shrinking, fast-check re-runs smaller batches: those are not new inputs.
       if (!passed && shrink) counting = false;
       return passed || !shrink;
     });
-    const details = await fc.check(property, { seed, numRuns, endOnFailure: !shrink, interruptAfterTimeLimit: options.timeLimitMs });
+    // fast-check's own time limit abandons the batch in flight (its sockets would count as leaked):
+    // batches stop starting at stopAt, and fast-check ends the (by then empty) runs well after.
+    const interruptAfterTimeLimit = options.timeLimitMs === undefined ? undefined : options.timeLimitMs + 3 * deadlineMs + 5_000;
+    const details = await fc.check(property, { seed, numRuns, endOnFailure: !shrink, interruptAfterTimeLimit });
     report.counterexample = details.failed && details.counterexample ? details.counterexample[0].map((c) => describeCase(c)).join("\n") : null;
-    report.seconds = (Date.now() - started) / 1000;
     pool.closeAll();
     report.healthy = await healthy.stop();
     healthy = null;
