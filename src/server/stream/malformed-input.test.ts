@@ -138,6 +138,8 @@ const CASES: Case[] = [
   { name: "to with two '@'", setup: "bound", send: [`<message xmlns='jabber:client' id='m1' to='a@b@localhost'><body>hi</body></message>`], expect: { stanzaError: "jid-malformed", id: "m1" } },
   { name: "to with an empty localpart", setup: "bound", send: [`<iq xmlns='jabber:client' type='get' id='q1' to='@localhost'><ping xmlns='${NS.ping}'/></iq>`], expect: { stanzaError: "jid-malformed", id: "q1" } },
   { name: "to with a space in the domain", setup: "bound", send: [`<message xmlns='jabber:client' id='m2' to='bob@local host'/>`], expect: { stanzaError: "jid-malformed", id: "m2" } },
+  // Found by the fuzzer: the reply's id was written with a raw line feed, which the client's parser reads as a space.
+  { name: "iq id with a line-feed character reference (the reply keeps it)", setup: "bound", send: [`<iq xmlns='jabber:client' type='get' id='a&#10;b' to='localhost'><query xmlns='urn:example:unknown'/></iq>`], expect: { stanzaError: "service-unavailable", id: "a\nb" } },
   { name: "iq without id", setup: "bound", send: [`<iq xmlns='jabber:client' type='get' to='localhost'><ping xmlns='${NS.ping}'/></iq>`], expect: { stanzaError: "bad-request" } },
   { name: "iq with type='bogus'", setup: "bound", send: [`<iq xmlns='jabber:client' type='bogus' id='q2' to='localhost'><ping xmlns='${NS.ping}'/></iq>`], expect: { stanzaError: "bad-request", id: "q2" } },
   { name: "iq get with two children", setup: "bound", send: [`<iq xmlns='jabber:client' type='get' id='q3' to='localhost'><ping xmlns='${NS.ping}'/><ping xmlns='${NS.ping}'/></iq>`], expect: { stanzaError: "bad-request", id: "q3" } },

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import xml, { type Element } from "@xmpp/xml";
 import { NS } from "../../protocol/ns";
+import { serializeElement } from "./serialize";
 import type { StreamContext } from "./stream-context";
 import {
   ACK_REQUEST_AFTER_STANZAS,
@@ -151,7 +152,7 @@ export class StreamManagementHandler {
     ctx.write(xml("resumed", { xmlns: NS.sm, previd, h: String(sm.inbound) }).toString());
     // Re-sent, not re-counted: they keep the sequence numbers they had (XEP-0198 §5).
     const pending = sm.pending();
-    for (const item of pending) ctx.write(withResendDelay(item, fields.domain).toString());
+    for (const item of pending) ctx.write(serializeElement(withResendDelay(item, fields.domain)));
     ctx.log.info("session resumed (XEP-0198)", { jid: session.jid, session: session.id, redelivered: pending.length, hibernatedMs });
     try {
       ctx.opts.sink.sessionResumed?.(session, { redelivered: pending.length, hibernatedMs });

@@ -46,6 +46,7 @@ import { buildStanzaErrorReply, buildStreamErrorFrame, type StanzaErrorType } fr
 import { decodeUtf8, parseFrame } from "./frame-parser";
 import { Negotiation } from "./negotiation";
 import { StreamManagementHandler } from "./sm-handler";
+import { serializeElement } from "./serialize";
 import { deliverStanza } from "./stanza-gate";
 import type { StreamConnectionOptions, StreamContext, StreamFields } from "./stream-context";
 import type { StreamManagementState } from "./stream-management";
@@ -122,11 +123,11 @@ export class StreamConnection implements SessionTransport {
     const sm = this.carriedSm();
     if (sm && STANZA_NAMES.has(el.name)) {
       sm.recordOutbound(el);
-      this.write(el.toString());
+      this.write(serializeElement(el));
       this.sm.scheduleAckRequest();
       return;
     }
-    this.write(el.toString());
+    this.write(serializeElement(el));
   }
 
   /** The XEP-0198 state of the session this stream carries right now, if SM is enabled. */
@@ -170,7 +171,7 @@ export class StreamConnection implements SessionTransport {
     this.log.info("stream error", { condition, text, jid: this.fields.session?.jid, state: this.fields.phase });
     if (!this.opened) this.sendOpen();
     this.sm.sendFinalAck();
-    this.write(buildStreamErrorFrame(condition, text).toString());
+    this.write(serializeElement(buildStreamErrorFrame(condition, text)));
     this.finish(condition === "conflict" ? "replaced" : "error");
   }
 
