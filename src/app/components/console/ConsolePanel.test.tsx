@@ -3,9 +3,10 @@ import "@testing-library/jest-dom/vitest";
 import "../../../test-setup/dom";
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ConsoleFrame, FrameKind } from "../../model";
 import { createFakePlayground, makeStores, renderWith, session } from "../../test-support/render";
+import { useSpacerScrollHeight } from "../../test-support/list-layout";
 import { ConsolePanel } from "./ConsolePanel";
 
 let n = 0;
@@ -158,22 +159,7 @@ describe("ConsolePanel", () => {
 describe("ConsolePanel follows the latest frame", () => {
   // jsdom does no layout: the list's scroll height is its spacer's height, so "at the end" means
   // something (the shared setup gives every element a 600 px viewport).
-  let restore: (() => void) | null = null;
-  beforeEach(() => {
-    const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "scrollHeight");
-    Object.defineProperty(HTMLElement.prototype, "scrollHeight", {
-      configurable: true,
-      get(this: HTMLElement) {
-        const spacer = this.classList.contains("vlist") ? (this.firstElementChild as HTMLElement | null) : null;
-        return spacer ? parseFloat(spacer.style.height) || 0 : 0;
-      },
-    });
-    restore = () => {
-      if (original) Object.defineProperty(HTMLElement.prototype, "scrollHeight", original);
-      else delete (HTMLElement.prototype as { scrollHeight?: number }).scrollHeight;
-    };
-  });
-  afterEach(() => restore?.());
+  useSpacerScrollHeight();
 
   const many = (count: number) => Array.from({ length: count }, (_, i) => frame(`<presence id="p${i}"/>`, "presence"));
   const list = () => screen.getByRole("listbox", { name: "Frames" });
