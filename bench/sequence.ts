@@ -13,7 +13,7 @@ import { performance } from "node:perf_hooks";
 import type { TimelineEvent } from "../src/app/model";
 import { buildSequence, createSequenceBuilder, scrollTopToReveal, sliceSequence, toMermaid, toSvg, visibleRows, ROW_HEIGHT, type SequenceModel } from "../src/app/sequence";
 import { commandLine, intIn, type FlagSpecs } from "./lib/cli";
-import { below, fmtBytes, fmtCount, fmtMs, machineLine, median, meets, renderTable, timeSync, type Target } from "./lib/stats";
+import { below, fmtBytes, fmtMs, Figures, fmtFigure, machineLine, median, meets, renderTable, timeSync } from "./lib/stats";
 import { buildTimelineFixture } from "./lib/timeline-fixtures";
 
 const FLAGS = {
@@ -32,30 +32,8 @@ const VIEWPORT = 840;
 /** Scroll positions sampled per windowing figure. */
 const SCROLLS = 2_000;
 
-interface Figure {
-  name: string;
-  unit: "ms" | "us" | "bytes" | "count";
-  samples: number[];
-  note?: string;
-  target?: Target;
-}
 
-class Figures {
-  readonly list: Figure[] = [];
-  add(name: string, unit: Figure["unit"], value: number, extra: { note?: string; target?: Target } = {}): void {
-    let f = this.list.find((x) => x.name === name);
-    if (!f) {
-      f = { name, unit, samples: [], ...extra };
-      this.list.push(f);
-    }
-    f.samples.push(value);
-  }
-}
 
-function fmt(unit: Figure["unit"], v: number): string {
-  if (unit === "us") return `${v.toFixed(1)} µs`;
-  return unit === "ms" ? fmtMs(v) : unit === "bytes" ? fmtBytes(v) : fmtCount(v);
-}
 
 function count(n: number): string {
   return n.toLocaleString("en-US");
@@ -136,9 +114,9 @@ function main(): number {
   for (const f of figures.list) {
     const m = median(f.samples);
     const ok = f.target ? meets(m, f.target) : null;
-    if (ok === false) misses.push(`${f.name.trim()}: ${fmt(f.unit, m)} (target ${f.target!.text})`);
-    const range = f.samples.length > 1 && (f.unit === "ms" || f.unit === "us") ? `${fmt(f.unit, Math.min(...f.samples))} – ${fmt(f.unit, Math.max(...f.samples))}` : "";
-    rows.push([f.name, fmt(f.unit, m), range, f.note ?? "", f.target?.text ?? "", ok === null ? "" : ok ? "ok" : "MISSED"]);
+    if (ok === false) misses.push(`${f.name.trim()}: ${fmtFigure(f.unit, m)} (target ${f.target!.text})`);
+    const range = f.samples.length > 1 && (f.unit === "ms" || f.unit === "us") ? `${fmtFigure(f.unit, Math.min(...f.samples))} – ${fmtFigure(f.unit, Math.max(...f.samples))}` : "";
+    rows.push([f.name, fmtFigure(f.unit, m), range, f.note ?? "", f.target?.text ?? "", ok === null ? "" : ok ? "ok" : "MISSED"]);
   }
   console.log(renderTable(["figure", `median (${runs})`, "range", "detail", "target", ""], rows));
   console.log();

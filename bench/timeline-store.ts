@@ -23,7 +23,8 @@ import { commandLine, intIn, type FlagSpecs } from "./lib/cli";
 import {
   below,
   fmtBytes,
-  fmtCount,
+  Figures,
+  fmtFigure,
   fmtMs,
   machineLine,
   median,
@@ -155,32 +156,8 @@ function appendStreamed(fixture: TimelineFixture, cap: number, rate: number): Ap
 // ---------------------------------------------------------------------------------------------
 // figures
 
-interface Figure {
-  name: string;
-  unit: "ms" | "count" | "bytes";
-  samples: number[];
-  /** Extra words for the table (counts that do not vary, e.g. "200 updates"). */
-  note?: string;
-  target?: Target;
-}
 
-class Figures {
-  readonly list: Figure[] = [];
-  add(name: string, unit: Figure["unit"], value: number, extra: { note?: string; target?: Target } = {}): void {
-    let f = this.list.find((x) => x.name === name);
-    if (!f) {
-      f = { name, unit, samples: [], ...extra };
-      this.list.push(f);
-    } else if (extra.note !== undefined) {
-      f.note = extra.note;
-    }
-    f.samples.push(value);
-  }
-}
 
-function fmt(unit: Figure["unit"], v: number): string {
-  return unit === "ms" ? fmtMs(v) : unit === "bytes" ? fmtBytes(v) : fmtCount(v);
-}
 
 function lanesFilter(lanes: string[]): TimelineFilters {
   return { lanes, kinds: null, search: "" };
@@ -368,8 +345,8 @@ function main(): number {
     const lo = Math.min(...f.samples);
     const hi = Math.max(...f.samples);
     const ok = f.target ? meets(m, f.target) : null;
-    if (ok === false) misses.push(`${f.name.trim()}: ${fmt(f.unit, m)} (target ${f.target!.text})`);
-    rows.push([f.name, fmt(f.unit, m), f.samples.length > 1 ? `${fmt(f.unit, lo)} – ${fmt(f.unit, hi)}` : "", f.note ?? "", f.target?.text ?? "", ok === null ? "" : ok ? "ok" : "MISSED"]);
+    if (ok === false) misses.push(`${f.name.trim()}: ${fmtFigure(f.unit, m)} (target ${f.target!.text})`);
+    rows.push([f.name, fmtFigure(f.unit, m), f.samples.length > 1 ? `${fmtFigure(f.unit, lo)} – ${fmtFigure(f.unit, hi)}` : "", f.note ?? "", f.target?.text ?? "", ok === null ? "" : ok ? "ok" : "MISSED"]);
   }
   const heapOk = meets(storesHeap, heapTarget);
   if (!heapOk) misses.push(`heap held by timeline+console: ${fmtBytes(storesHeap)} (target ${heapTarget.text})`);

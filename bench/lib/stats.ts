@@ -107,3 +107,34 @@ export function hardStop(ms: number): void {
     process.exit(3);
   }, ms).unref();
 }
+
+/** One figure of a benchmark table: its samples over the runs, the median is printed. */
+export interface Figure {
+  name: string;
+  unit: "ms" | "us" | "bytes" | "count";
+  samples: number[];
+  /** Extra words for the table (counts that do not vary, e.g. "200 updates"). */
+  note?: string;
+  target?: Target;
+}
+
+/** The figures of a benchmark run, in the order first added; a later sample's note replaces the first. */
+export class Figures {
+  readonly list: Figure[] = [];
+  add(name: string, unit: Figure["unit"], value: number, extra: { note?: string; target?: Target } = {}): void {
+    let f = this.list.find((x) => x.name === name);
+    if (!f) {
+      f = { name, unit, samples: [], ...extra };
+      this.list.push(f);
+    } else if (extra.note !== undefined) {
+      f.note = extra.note;
+    }
+    f.samples.push(value);
+  }
+}
+
+/** A value in the figure's unit. */
+export function fmtFigure(unit: Figure["unit"], v: number): string {
+  if (unit === "us") return `${v.toFixed(1)} µs`;
+  return unit === "ms" ? fmtMs(v) : unit === "bytes" ? fmtBytes(v) : fmtCount(v);
+}
