@@ -37,13 +37,13 @@
  * for an `h` that goes backwards or past what we sent, `invalid-xml` for an `h` that is no number.
  */
 import { randomBytes } from "node:crypto";
-import type { WebSocket } from "ws";
 import xml, { type Element } from "@xmpp/xml";
 import { NS } from "../../protocol/ns";
 import type { Logger, SessionCloseReason } from "../types";
 import { STANZA_NAMES, type SessionTransport } from "./bound-session";
 import { buildStanzaErrorReply, buildStreamErrorFrame, type StanzaErrorType } from "./errors";
 import { decodeUtf8, parseFrame } from "./frame-parser";
+import { FRAME_SOCKET_OPEN, type FrameSocket } from "./frame-socket";
 import { Negotiation } from "./negotiation";
 import { StreamManagementHandler } from "./sm-handler";
 import { serializeElement } from "./serialize";
@@ -53,7 +53,6 @@ import type { StreamManagementState } from "./stream-management";
 
 export type { StreamConnectionOptions } from "./stream-context";
 
-const WS_OPEN = 1;
 /** Outbound bytes queued for one client before we give up on it. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
@@ -72,7 +71,7 @@ export class StreamConnection implements SessionTransport {
   private readonly ctx: StreamContext;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: FrameSocket,
     private readonly opts: StreamConnectionOptions,
   ) {
     this.fields = { phase: "awaiting-open", domain: opts.hosts[0] ?? "localhost", lang: "en", username: null, session: null, sessionReported: false };
@@ -98,9 +97,9 @@ export class StreamConnection implements SessionTransport {
     };
     this.negotiation = new Negotiation(this.ctx);
     this.sm = new StreamManagementHandler(this.ctx);
-    ws.on("message", (data, isBinary) => this.enqueue(toBuffer(data), isBinary));
-    ws.on("close", (code, reason) => this.onSocketClose(code, reason.toString("utf8")));
-    ws.on("error", (err) => this.log.debug("socket error", { error: err.message }));
+    ws.onFrame((data, isBinary) => this.enqueue(data, isBinary));
+    ws.onClose((code, reason) => this.onSocketClose(code, reason));
+    ws.onError((err) => this.log.debug("socket error", { error: err.message }));
     this.handshakeTimer = setTimeout(() => {
       this.closeWithStreamError("connection-timeout", `no resource bound within ${opts.handshakeTimeoutMs} ms`);
     }, opts.handshakeTimeoutMs);
@@ -137,7 +136,7 @@ export class StreamConnection implements SessionTransport {
   }
 
   private write(frame: string): void {
-    if (this.ws.readyState !== WS_OPEN) return;
+    if (this.ws.readyState !== FRAME_SOCKET_OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       // The client stopped reading; holding more for it would only grow memory.
       this.log.warn("client is not reading: dropping the connection", { buffered: this.ws.bufferedAmount, jid: this.fields.session?.jid });
@@ -257,7 +256,7 @@ export class StreamConnection implements SessionTransport {
 
   // ---------------------------------------------------------------- input
 
-  private enqueue(data: Buffer, isBinary: boolean): void {
+  private enqueue(data: Uint8Array, isBinary: boolean): void {
     if (this.fields.phase === "closed") return;
     if (++this.queued > this.opts.maxQueuedFrames) {
       this.closeWithStreamError("policy-violation", "too many frames sent without waiting for the server");
@@ -274,7 +273,7 @@ export class StreamConnection implements SessionTransport {
       });
   }
 
-  private async onFrame(data: Buffer, isBinary: boolean): Promise<void> {
+  private async onFrame(data: Uint8Array, isBinary: boolean): Promise<void> {
     const { phase } = this.fields;
     if (phase === "closing" || phase === "closed") return;
     if (data.length > this.opts.limits.maxBytes) {
@@ -369,12 +368,6 @@ const tcpOpenerText = `this is XMPP over WebSocket (RFC 7395): open with <open x
 function localName(qname: string): string {
   const colon = qname.indexOf(":");
   return colon === -1 ? qname : qname.slice(colon + 1);
-}
-
-function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  if (data instanceof ArrayBuffer) return Buffer.from(data);
-  return data;
 }
 
 function maskSasl(frame: string): string {

@@ -19,6 +19,7 @@ import type { FrameLimits } from "./frame-parser";
 import type { SaslMechanismName } from "./sasl";
 import { ResumableSessions } from "./resumption";
 import { StreamConnection } from "./stream-connection";
+import { wsFrameSocket } from "./ws-frame-socket";
 import { isLocalOrigin } from "../http-log";
 
 export const XMPP_SUBPROTOCOL = "xmpp";
@@ -143,7 +144,7 @@ export class XmppWebSocketEndpoint {
       ws.on("close", () => clearTimeout(kill));
       return;
     }
-    const conn = new StreamConnection(ws, {
+    const conn = new StreamConnection(wsFrameSocket(ws), {
       hosts: this.opts.hosts,
       accounts: this.opts.accounts,
       sink: this.opts.sink,
