@@ -3,7 +3,8 @@ import { collectPageErrors, freshAccounts, PlaygroundPage } from "./support/play
 
 // Issue 10: the sink plays p2 (Conversations' App Server) on the reference server's ejabberd
 // virtual host. The enable carries a wrong secret, so p2 answers the publish auth/forbidden,
-// ejabberd removes the registration on that first non-wait error, and the next message is not pushed.
+// ejabberd removes the registration on that first non-wait error, and the next message is not pushed,
+// its explanation saying so.
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
@@ -51,5 +52,12 @@ test("ejabberd virtual host, p2 with a wrong secret: forbidden, the registration
   await page.waitForTimeout(NO_PUSH_WINDOW_MS);
   await expect(pg.timelineRows("message-sent")).toHaveCount(2);
   await expect(pg.timelineRows("push")).toHaveCount(1);
+
+  // The second message's explanation says why nothing was pushed: the server removed the registration.
+  const why = await pg.explain(pg.timelineRows("message-sent").last());
+  await expect(why.getByRole("heading", { name: /^Why not pushed/ })).toBeVisible();
+  await expect(why).toContainText(
+    `no push registration in force: the server removed ${node} after the App Server answered auth/forbidden (ejabberd removes on the first non-wait error)`,
+  );
   expect(errors).toEqual([]);
 });

@@ -11,7 +11,9 @@ import {
   type DecisionSource,
   type ExplanationCard,
   type PublishFact as CardPublishFact,
+  type RemovedRegistrationFact,
 } from "../../protocol/explain";
+import { POLICIES } from "../../protocol/policy";
 import { POLICY_NAMES, type DecisionInput, type PolicyName, type PushDecision } from "../../protocol/policy/types";
 import { decisionInputOf, type MessageDecisionEntry, type PublishOutcomeEntry } from "../../protocol/push-log";
 import type { ExpectationRecord } from "../expectations/types";
@@ -19,10 +21,12 @@ import type { PushEvent, TimelineEvent } from "../model";
 import { awaySupport } from "../stores/disco";
 import { selectExpectationPolicy, selectRecordForEvent } from "../stores/expectations";
 import type { MessageExplanation } from "../stores/explanations";
+import { registrationKeyId } from "../stores/registrations";
 import { findEvent } from "../stores/timeline";
 import type { ExplanationsDeps } from "./explanations";
 import { randomNode } from "./format";
 import { lifecycleText, pushLifecycle, type AnswerFact, type PublishFact, type PushLifecycle } from "./push-lifecycle";
+import { removalRule } from "./registration-health";
 
 /** What the explanations service remembers of the reference server's log. */
 export interface ExplanationMemory {
@@ -122,12 +126,24 @@ export function createExplanationBuilder(deps: ExplanationsDeps, memory: Explana
     return { lifecycle, answered };
   }
 
-  function explained(basis: Basis, publishFacts: CardPublishFact[]): { card: ExplanationCard; counterfactuals: Counterfactual[] } {
+  /** Registrations the server's log says it removed before `at` (the card says why nothing is pushed to them). */
+  function removedBefore(at: number, policy: PolicyName): RemovedRegistrationFact[] {
+    const { registrations, removals } = stores.registrations.getState();
+    return registrations.flatMap((reg) => {
+      const removal = removals[registrationKeyId(reg.jid, reg.node)];
+      if (!removal || removal.at > at) return [];
+      return [{ key: { jid: reg.jid, node: reg.node }, cause: removal.cause ?? null, rule: removal.cause ? removalRule(POLICIES[policy]) : removal.why }];
+    });
+  }
+
+  function explained(basis: Basis, publishFacts: CardPublishFact[], at: number): { card: ExplanationCard; counterfactuals: Counterfactual[] } {
     const support = awaySupport(stores.disco.getState());
+    const removed = removedBefore(at, basis.policy);
     const card = explain(basis.input, basis.decision, {
       source: basis.source,
       ...(support !== "unknown" ? { awayAdvertised: support === "advertised" } : {}),
       ...(publishFacts.length ? { publishes: publishFacts } : {}),
+      ...(removed.length ? { removed } : {}),
     });
     if (cached?.key !== basis.key) {
       cached = {
@@ -157,7 +173,7 @@ export function createExplanationBuilder(deps: ExplanationsDeps, memory: Explana
     const basis = basisFor(event, record);
     if ("why" in basis) return { eventId: event.id, messageId, status: "unavailable", why: basis.why, counterfactuals: [], canTry };
     const { lifecycle, answered } = lifecycleFor(basis, event, record);
-    const { card, counterfactuals: whatIf } = explained(basis, answered);
+    const { card, counterfactuals: whatIf } = explained(basis, answered, event.at);
     const withId: ExplanationCard = messageId ? { ...card, messageId } : card;
     return {
       eventId: event.id,

@@ -101,4 +101,22 @@ describe("registration health against the reference server", () => {
     expect(d.pg.stores.registrations.getState().registrations[0]!.state).toBe("active");
     expect(health(d, "tigase")).toMatchObject({ lastAnswerText: "error wait/internal-server-error", removal: null });
   });
+
+  it("ejabberd: the message after the removal is explained by it, with the answer and the rule", async () => {
+    const { d } = await offlineRegistration("ejabberd", NOT_FOUND, "hx");
+    await pushAnswered(d, 1);
+    await d.waitFor(() => health(d, "ejabberd").removal, "the removal", { sync: true });
+    await d.send("after");
+    const sent = await d.waitFor(() => d.sentEvent(d.lastSent[0]!), "the message after the removal");
+    d.pg.timeline.select(sent.id);
+    const explanation = await d.waitFor(() => {
+      const current = d.pg.stores.explanations.getState().current;
+      return current?.eventId === sent.id && current.source === "decision-record" ? current : null;
+    }, "the explanation from the decision record", { sync: true });
+    const node = d.pg.stores.registrations.getState().registrations[0]!.node;
+    expect(explanation.card?.pushed).toBe(false);
+    expect(explanation.card?.headline).toBe(
+      `Not pushed: no push registration in force: the server removed ${node} after the App Server answered cancel/item-not-found (ejabberd removes on the first non-wait error). Enable push again to get pushes.`,
+    );
+  });
 });

@@ -159,3 +159,33 @@ describe("facts and notes", () => {
     expect(c.registrations[0]?.publish).toEqual(publish);
   });
 });
+
+describe("registrations the server removed before the message (issue 10)", () => {
+  const removedN1 = { key: { jid: SINK, node: "n-1" }, cause: { kind: "error" as const, type: "auth" as const, condition: "forbidden" }, rule: "ejabberd removes on the first non-wait error" };
+
+  it("a message with no registration left says the server removed it, the answer that caused it and the rule", () => {
+    const c = card("ejabberd", { sessions: [], registrations: [] }, { removed: [removedN1] });
+    expect(c.pushed).toBe(false);
+    expect(c.headline).toBe(
+      "Not pushed: no push registration in force: the server removed n-1 after the App Server answered auth/forbidden (ejabberd removes on the first non-wait error). Enable push again to get pushes.",
+    );
+  });
+
+  it("a removal beside registrations still in force becomes a note, not the headline", () => {
+    const c = card("spec", { sessions: [], registrations: R(false) }, { removed: [removedN1] });
+    expect(c.headline).toBe("Pushed to n-3f9: nobody of alice@localhost is connected, so spec pushes every registration.");
+    expect(c.notes).toContain(
+      "Before this message the server removed n-1 after the App Server answered auth/forbidden (ejabberd removes on the first non-wait error); enable again to have it pushed.",
+    );
+  });
+
+  it("a registration still in force when the message was decided is not reported as removed before it", () => {
+    const c = card("spec", { sessions: [], registrations: R(false) }, { removed: [{ ...removedN1, key: { jid: SINK, node: "n-3f9" } }] });
+    expect(c.notes.some((n) => n.includes("removed"))).toBe(false);
+  });
+
+  it("a removal after a timeout says the App Server did not answer", () => {
+    const c = card("prosody", { sessions: [], registrations: [] }, { removed: [{ ...removedN1, cause: { kind: "timeout" }, rule: "prosody removes at the 16th error" }] });
+    expect(c.headline).toContain("the server removed n-1 after the App Server did not answer (prosody removes at the 16th error)");
+  });
+});

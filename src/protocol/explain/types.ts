@@ -25,6 +25,17 @@ export interface ExplainFacts {
   awayAdvertised?: boolean;
   /** What the App Server did with each publish, when known (the push lifecycle). */
   publishes?: PublishFact[];
+  /** Registrations the server removed before this message (issue 10: the push that silently stops). */
+  removed?: RemovedRegistrationFact[];
+}
+
+/** A registration the server dropped before the message, and why. */
+export interface RemovedRegistrationFact {
+  key: RegistrationKey;
+  /** The App Server answer that caused the removal, when one did. */
+  cause: AppServerOutcome | null;
+  /** The server's removal rule in words, e.g. "ejabberd removes on the first non-wait error". */
+  rule: string;
 }
 
 export interface PublishFact {
