@@ -124,7 +124,7 @@ export function parseSetupJson(json: string): Checked<Setup> {
 export async function decodeSetup(param: string): Promise<Checked<Setup>> {
   const bad = (error: string): Checked<Setup> => ({ ok: false, error });
   if (param.length > MAX_FRAGMENT_CHARS) return bad(`the link is too long (${param.length} characters; at most ${MAX_FRAGMENT_CHARS})`);
-  let decoded = param;
+  let decoded: string;
   try {
     decoded = decodeURIComponent(param);
   } catch {
