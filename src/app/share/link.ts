@@ -49,14 +49,18 @@ export function fromBase64Url(text: string): Uint8Array | null {
 
 const hasCompression = () => typeof CompressionStream === "function" && typeof DecompressionStream === "function";
 
-async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream("deflate"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
 }
 
-/** Inflates at most `limit` bytes; null when the data is corrupt or larger. */
-async function inflate(bytes: Uint8Array, limit: number): Promise<{ bytes: Uint8Array } | { error: "corrupt" | "too-large" }> {
-  const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream("deflate")).getReader();
+/** Reads a byte stream whole, stopping past `limit` bytes. */
+async function readAll(stream: ReadableStream<Uint8Array>, limit: number): Promise<{ bytes: Uint8Array } | { error: "corrupt" | "too-large" }> {
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -82,13 +86,24 @@ async function inflate(bytes: Uint8Array, limit: number): Promise<{ bytes: Uint8
   return { bytes: out };
 }
 
+async function deflate(bytes: Uint8Array): Promise<Uint8Array | null> {
+  const r = await readAll(streamOf(bytes).pipeThrough(new CompressionStream("deflate") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>), Infinity);
+  return "bytes" in r ? r.bytes : null;
+}
+
+/** Inflates at most `limit` bytes (a deflate bomb stops there). */
+function inflate(bytes: Uint8Array, limit: number): Promise<{ bytes: Uint8Array } | { error: "corrupt" | "too-large" }> {
+  return readAll(streamOf(bytes).pipeThrough(new DecompressionStream("deflate") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>), limit);
+}
+
 /** The fragment (without `#`) for a setup; compressed when that makes it shorter. */
 export async function encodeSetup(setup: Setup): Promise<string> {
   const json = new TextEncoder().encode(JSON.stringify(setup));
   let payload = `j${toBase64Url(json)}`;
   if (hasCompression()) {
-    const z = `z${toBase64Url(await deflate(json))}`;
-    if (z.length < payload.length) payload = z;
+    const deflated = await deflate(json);
+    const z = deflated ? `z${toBase64Url(deflated)}` : null;
+    if (z && z.length < payload.length) payload = z;
   }
   return `${FRAGMENT_KEY}=${SETUP_VERSION}.${payload}.${crc32(json)}`;
 }
