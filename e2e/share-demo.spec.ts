@@ -91,6 +91,8 @@ test("a tampered or cut link says specifically why, and the page works", async (
   await expect(page.getByRole("region", { name: "Damaged share link" }).getByRole("alert")).toContainText("the link is cut short or malformed");
   await page.getByRole("button", { name: "Dismiss" }).click();
   await expect(page.getByRole("region", { name: "Damaged share link" })).toHaveCount(0);
+  // Dismissed, the link leaves the address bar: a reload does not offer it again.
+  await expect(page).not.toHaveURL(/setup=/);
   expect(errors).toEqual([]);
 });
 

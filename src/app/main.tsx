@@ -7,6 +7,7 @@ import { createRecorder } from "./playground/recorder";
 import { PlaygroundProvider } from "./playground-context";
 import { createScenarioRunner } from "./scenarios/runner";
 import { createDemoPlayer } from "./demos/player";
+import { withoutSetup } from "./share/link";
 import { createShareService } from "./share/service";
 import { ShareProvider } from "./share/share-context";
 import { createStores } from "./stores";
@@ -27,6 +28,10 @@ const share = createShareService({ playground });
 const demos = createDemoPlayer({ playground });
 void share.openHash(location.hash);
 window.addEventListener("hashchange", () => void share.openHash(location.hash));
+// Dismissed: the link leaves the address bar too, so a reload does not offer it again.
+share.store.subscribe((state, previous) => {
+  if (state.opened.status === "none" && previous.opened.status !== "none") history.replaceState(history.state, "", withoutSetup(location.href));
+});
 // Dev builds expose the service for the console and for e2e scripts (e.g. to load many events).
 if (import.meta.env.DEV) (window as unknown as { __playground?: typeof playground }).__playground = playground;
 

@@ -124,6 +124,14 @@ export function setupParam(hash: string): string | null {
   return null;
 }
 
+/** The URL with the setup parameter taken out of its fragment (other fragment parameters kept). */
+export function withoutSetup(href: string): string {
+  const url = new URL(href);
+  const rest = url.hash.replace(/^#/, "").split("&").filter((p) => p !== "" && !p.startsWith(`${FRAGMENT_KEY}=`));
+  url.hash = rest.join("&");
+  return url.toString();
+}
+
 /** Parses JSON text into a checked setup: the path the JSON file import and the link share. */
 export function parseSetupJson(json: string): Checked<Setup> {
   let value: unknown;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeSetup, encodeSetup, fromBase64Url, MAX_FRAGMENT_CHARS, parseSetupJson, setupParam, shareUrl, toBase64Url, crc32 } from "./link";
+import { crc32, decodeSetup, encodeSetup, fromBase64Url, MAX_FRAGMENT_CHARS, parseSetupJson, setupParam, shareUrl, toBase64Url, withoutSetup } from "./link";
 import { describeSetup, isSecretField, policyOfDomain, SETUP_LIMITS, validateSetup, type Setup } from "./setup";
 import { NO_FAULTS, setupArb, walkthroughSetup } from "./test-support/arbitrary-setup";
 
@@ -112,6 +112,8 @@ describe("share link", () => {
     expect(setupParam("#tab=push&setup=abc")).toBe("abc");
     expect(setupParam("#tab=push")).toBeNull();
     expect(setupParam("")).toBeNull();
+    expect(withoutSetup("https://example.org/p/#tab=push&setup=1.jx.00000000")).toBe("https://example.org/p/#tab=push");
+    expect(withoutSetup("https://example.org/p/?a=1#setup=1.jx.00000000")).toBe("https://example.org/p/?a=1");
     const url = await shareUrl("https://example.org/play/?x=1#old", walkthroughSetup());
     expect(url).toMatch(/^https:\/\/example\.org\/play\/\?x=1#setup=1\./);
   });

@@ -1,12 +1,22 @@
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useStore } from "zustand";
 import type { DemoPlayer } from "../../demos/player";
 import { demoById } from "../../demos/presets";
 
-/** Keys typed into a form control are the user's, not the demo's. */
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+const OWN_KEYS = new Set([" ", "ArrowLeft", "ArrowRight", "Escape"]);
+const WIDGETS = "input, textarea, select, button, a[href], [contenteditable], [role=tab], [role=tablist], [role=option], [role=listbox], [role=radio], [role=slider], [role=menuitem], [role=dialog]";
+
+/**
+ * Whether a key is the demo's: always inside the overlay (except Space on its buttons, which
+ * presses them), elsewhere only when no control or dialog has the focus (tabs and the timeline
+ * use the arrow keys themselves, and a form takes Space).
+ */
+function isDemoKey(e: KeyboardEvent, overlay: HTMLElement | null): boolean {
+  if (!OWN_KEYS.has(e.key) || e.altKey || e.ctrlKey || e.metaKey) return false;
+  const target = e.target instanceof HTMLElement ? e.target : null;
+  if (!target || target === document.body) return true;
+  if (overlay?.contains(target)) return !(e.key === " " && target.tagName === "BUTTON");
+  return target.closest(WIDGETS) === null;
 }
 
 /**
@@ -17,16 +27,21 @@ function isTyping(target: EventTarget | null): boolean {
 export function DemoOverlay({ player }: { player: DemoPlayer }) {
   const state = useStore(player.store);
   const demo = state.demoId ? demoById(state.demoId) : undefined;
+  const overlay = useRef<HTMLElement>(null);
+
+  // A demo just started from the menu: the overlay takes the focus, so the keys work at once.
+  useEffect(() => {
+    if (state.demoId) overlay.current?.focus();
+  }, [state.demoId]);
 
   useEffect(() => {
     if (!state.demoId) return;
     function onKey(e: KeyboardEvent) {
-      if (isTyping(e.target) || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (!isDemoKey(e, overlay.current)) return;
       if (e.key === " ") void player.togglePause();
       else if (e.key === "ArrowRight") void player.next();
       else if (e.key === "ArrowLeft") void player.previous();
-      else if (e.key === "Escape") player.stop();
-      else return;
+      else player.stop();
       e.preventDefault();
     }
     window.addEventListener("keydown", onKey);
@@ -44,7 +59,7 @@ export function DemoOverlay({ player }: { player: DemoPlayer }) {
   const last = state.index === demo.steps.length - 1;
   const busy = state.phase === "running";
   return (
-    <section className="demo-overlay" aria-label={`Guided demo: ${demo.title}`}>
+    <section ref={overlay} tabIndex={-1} className="demo-overlay" aria-label={`Guided demo: ${demo.title}`}>
       <div className="demo-head small">
         <strong>{demo.title}</strong> · step {state.index + 1} of {demo.steps.length}
         {state.phase === "finished" ? " · finished" : state.paused ? " · paused" : ""}

@@ -142,5 +142,32 @@ describe("guided demo captions", () => {
     expect(screen.queryByRole("region", { name: /Guided demo/ })).toBeNull();
     expect(demos.store.getState().demoId).toBeNull();
   });
-});
 
+  it("leaves the arrow keys and Space to a focused control outside the overlay", async () => {
+    const user = userEvent.setup();
+    const pg = createScriptedPlayground();
+    const share = createShareService({ playground: pg });
+    const demos = createDemoPlayer({ playground: pg, dwellMs: 60_000 });
+    renderWith(
+      <ShareProvider value={{ share, demos }}>
+        <div role="tablist" aria-label="Tools">
+          <button type="button" role="tab" aria-selected="true">
+            Push
+          </button>
+        </div>
+        <ShareLayer />
+      </ShareProvider>,
+      pg,
+    );
+    const started = act(() => demos.start("walkthrough"));
+    await waitFor(() => expect(demos.store.getState().phase).toBe("shown"));
+    act(() => demos.pause());
+    await started;
+    screen.getByRole("tab", { name: "Push" }).focus();
+    await user.keyboard("{ArrowRight} ");
+    expect(demos.store.getState()).toMatchObject({ index: 0, paused: true });
+    screen.getByRole("region", { name: /Guided demo/ }).focus();
+    await user.keyboard("{ArrowRight}");
+    await waitFor(() => expect(demos.store.getState()).toMatchObject({ index: 1, phase: "shown" }));
+  });
+});
