@@ -10,6 +10,7 @@ import { NO_FAULTS } from "../app-server/faults";
 import type { LaneId, MessageSentEvent, PlaygroundError, PushEvent, TimelineEvent } from "../model";
 import type { ActionResult, Playground } from "../playground-api";
 import type { Stores } from "../stores";
+import { enableFormDefaults } from "../stores/sink";
 import { selectResources, type SessionView } from "../stores/sessions";
 import type { Setup, SetupMessage, SetupRegistration, SetupResource } from "./setup";
 
@@ -97,7 +98,15 @@ export async function clearRegistrations(pg: SetupActions, from: string): Promis
 export async function enableRegistration(pg: SetupActions, registration: SetupRegistration): Promise<Step> {
   const l = lane(pg, registration.from);
   if (!l.ok) return l;
-  const result = await pg.enable({ fromResourceId: l.id, node: registration.node, away: registration.away, publishOptions: registration.publishOptions.length ? registration.publishOptions : null });
+  const defaults = enableFormDefaults(pg.stores.sink.getState());
+  const credentials: { var: string; value: string }[] = [];
+  for (const name of registration.credentialFields) {
+    const own = defaults.find((f) => f.var === name);
+    if (!own) return fail(`the registration from ${registration.from} carried a “${name}” publish-option, which the sink's App Server (${pg.stores.sink.getState().profile}) does not provide: set it in the Push tab and enable by hand`);
+    credentials.push(own);
+  }
+  const options = [...registration.publishOptions, ...credentials];
+  const result = await pg.enable({ fromResourceId: l.id, node: registration.node, away: registration.away, publishOptions: options.length ? options : null });
   if (result.outcome !== "result") return fail(`enable from ${registration.from} failed: ${result.error?.message ?? result.summary}`, result.error?.code ?? "stanza-error");
   return done(`${registration.from} enabled push on node ${registration.node} ${registration.away ? "with away='true'" : "without away"}`);
 }

@@ -49,6 +49,7 @@ function registrationsOf(stores: Stores, names: readonly string[]): SetupRegistr
         .filter((f) => f.var !== "FORM_TYPE" && !isSecretField(f.var))
         .slice(0, SETUP_LIMITS.publishOptions)
         .map((f) => ({ var: f.var, value: (f.values[0] ?? "").slice(0, SETUP_LIMITS.textChars) })),
+      credentialFields: (r.publishOptions?.fields ?? []).filter((f) => isSecretField(f.var)).slice(0, SETUP_LIMITS.publishOptions).map((f) => f.var.slice(0, SETUP_LIMITS.nameChars)),
     }));
 }
 

@@ -22,7 +22,7 @@ describe("share service against the reference server", () => {
           { name: "phone", presence: { show: "away", priority: 0 }, end: "online" },
           { name: "laptop", presence: { show: "available", priority: 0 }, end: "disconnected" },
         ],
-        registrations: [{ from: "phone", node: "shared-node", away: true, publishOptions: [] }],
+        registrations: [{ from: "phone", node: "shared-node", away: true, publishOptions: [], credentialFields: [] }],
         sink: { profile: "generic", mode: { kind: "result" }, faults: null, faultsByNode: {} },
         messages: [{ to: "bare", kind: "chat", body: "Lunch at noon?", count: 1 }],
       },
@@ -73,7 +73,7 @@ describe("share service against the reference server", () => {
         v: 1,
         domain: "prosody.localhost",
         resources: [{ name: "phone", presence: { show: "available", priority: 0 }, end: "killed" }],
-        registrations: [{ from: "phone", node: "killed-node", away: false, publishOptions: [] }],
+        registrations: [{ from: "phone", node: "killed-node", away: false, publishOptions: [], credentialFields: [] }],
         sink: { profile: "generic", mode: { kind: "result" }, faults: null, faultsByNode: {} },
         messages: [{ to: "bare", kind: "chat", body: "are you there?", count: 1 }],
       }),
@@ -83,6 +83,24 @@ describe("share service against the reference server", () => {
     expect(share.store.getState().replay.steps).toContain("phone's app was killed: the server hibernates its session");
     expect(d.view("phone").sm?.state).toBe("hibernated");
     expect(share.store.getState().replay.steps.at(-1)).toBe("bob sent “are you there?”: 1 push reached the sink");
+  });
+
+  it("replays a p2 registration with the replaying sink's own secret, never the shared one", async () => {
+    const a = server.driver({ initialResources: ["phone"] });
+    a.pg.setSinkProfile("p2");
+    a.pg.setSinkProfileSettings({ ...a.pg.stores.sink.getState().profileSettings, p2: { secret: "sender-secret", knownNodes: [], providerFailure: false } });
+    await a.connect().enable({ from: "phone", node: "p2-node", publishOptions: [{ var: "secret", value: "sender-secret" }] }).disconnect("phone");
+    const setup = createShareService({ playground: a.pg }).capture();
+    expect(setup).toMatchObject({ ok: true, value: { sink: { profile: "p2" }, registrations: [{ node: "p2-node", publishOptions: [], credentialFields: ["secret"] }] } });
+    expect(JSON.stringify(setup)).not.toContain("sender-secret");
+    if (!setup.ok) return;
+
+    const b = server.driver({ initialResources: [] });
+    const replay = createShareService({ playground: b.pg });
+    replay.openFile(JSON.stringify({ ...setup.value, messages: [{ to: "bare", kind: "chat", body: "p2 check", count: 1 }] }));
+    expect(await replay.apply("connected")).toMatchObject({ ok: true });
+    expect(replay.store.getState().replay.steps.at(-1)).toBe("bob sent “p2 check”: 1 push reached the sink");
+    expect(b.pushes()[0]!.answer).toEqual({ kind: "result" });
   });
 });
 

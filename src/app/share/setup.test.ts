@@ -60,6 +60,8 @@ describe("validateSetup", () => {
     expect(isSecretField("device_token")).toBe(true);
     expect(isSecretField("priority")).toBe(false);
     expect(refused({ ...s, registrations: [{ ...s.registrations[0], publishOptions: [{ var: "secret", value: "x" }] }] })).toMatch(/looks like a credential/);
+    expect(refused({ ...s, registrations: [{ ...s.registrations[0], credentialFields: ["app"] }] })).toBe("registrations[0].credentialFields[0]: “app” is not a credential field: it belongs in publishOptions");
+    expect(validateSetup({ ...s, registrations: [{ ...s.registrations[0], credentialFields: ["secret"] }] }).ok).toBe(true);
   });
 
   it("keeps a node named __proto__ as a plain key", () => {

@@ -55,6 +55,11 @@ export interface SetupRegistration {
   away: boolean;
   /** Publish-options without secrets (see `isSecretField`). */
   publishOptions: { var: string; value: string }[];
+  /**
+   * Names of the credential fields the registration's publish-options had (p2's `secret`), never
+   * their values: a replay fills them from the replaying sink's own App Server settings.
+   */
+  credentialFields: string[];
 }
 
 export interface SetupSink {
@@ -232,7 +237,7 @@ function resources(value: unknown): SetupResource[] {
 function registrations(value: unknown, names: readonly string[]): SetupRegistration[] {
   return array(value, "registrations", SETUP_LIMITS.registrations).map((item, i) => {
     const path = `registrations[${i}]`;
-    const o = object(item, path, ["from", "node", "away", "publishOptions"]);
+    const o = object(item, path, ["from", "node", "away", "publishOptions", "credentialFields"]);
     const from = resourceName(o.from, `${path}.from`);
     if (!names.includes(from)) fail(`${path}.from`, `names no resource of the setup (“${from}”)`);
     const options = array(o.publishOptions, `${path}.publishOptions`, SETUP_LIMITS.publishOptions).map((f, j) => {
@@ -241,7 +246,12 @@ function registrations(value: unknown, names: readonly string[]): SetupRegistrat
       if (isSecretField(name)) fail(`${path}.publishOptions[${j}].var`, `“${name}” looks like a credential, which a setup never carries`);
       return { var: name, value: text(fo.value, `${path}.publishOptions[${j}].value`, SETUP_LIMITS.textChars, { empty: true }) };
     });
-    return { from, node: text(o.node, `${path}.node`, SETUP_LIMITS.nameChars), away: bool(o.away, `${path}.away`), publishOptions: options };
+    const credentials = array(o.credentialFields, `${path}.credentialFields`, SETUP_LIMITS.publishOptions).map((f, j) => {
+      const name = text(f, `${path}.credentialFields[${j}]`, SETUP_LIMITS.nameChars);
+      if (!isSecretField(name)) fail(`${path}.credentialFields[${j}]`, `“${name}” is not a credential field: it belongs in publishOptions`);
+      return name;
+    });
+    return { from, node: text(o.node, `${path}.node`, SETUP_LIMITS.nameChars), away: bool(o.away, `${path}.away`), publishOptions: options, credentialFields: credentials };
   });
 }
 
@@ -322,7 +332,10 @@ export function describeSetup(setup: Setup): string[] {
     const presence = r.presence ? `${r.presence.show}${r.presence.priority !== 0 ? ` (priority ${r.presence.priority})` : ""}` : "no presence";
     lines.push(`Resource ${r.name}: ${r.end === "online" ? `online, ${presence}` : r.end === "disconnected" ? "connects, then disconnects" : "connects, then its app is killed"}`);
   }
-  for (const g of setup.registrations) lines.push(`Push enabled from ${g.from}, node ${g.node}, ${g.away ? "with away='true'" : "without away"}`);
+  for (const g of setup.registrations) {
+    const credentials = g.credentialFields.length ? ` (${g.credentialFields.join(", ")} from your sink's settings)` : "";
+    lines.push(`Push enabled from ${g.from}, node ${g.node}, ${g.away ? "with away='true'" : "without away"}${credentials}`);
+  }
   lines.push(`Sink plays ${setup.sink.profile}, answering ${setup.sink.mode.kind === "error" ? `error ${setup.sink.mode.type}/${setup.sink.mode.condition}` : setup.sink.mode.kind}`);
   for (const m of setup.messages) {
     lines.push(`bob sends ${m.count > 1 ? `${m.count}× ` : ""}${m.kind === "chat-state" ? "a chat state" : `“${m.body ?? ""}”`} to ${m.to === "bare" ? "the bare JID" : m.to}`);

@@ -57,7 +57,8 @@ describe("Share dialog", () => {
     expect(writeText).toHaveBeenCalledWith((link as HTMLInputElement).value);
     expect(within(dialog).getByRole("status")).toHaveTextContent("Link copied to the clipboard.");
     const decoded = await decodeSetup(setupParam(new URL((link as HTMLInputElement).value).hash)!);
-    expect(decoded).toMatchObject({ ok: true, value: { registrations: [{ from: "phone", node: "n1", away: true, publishOptions: [] }] } });
+    expect(decoded).toMatchObject({ ok: true, value: { registrations: [{ from: "phone", node: "n1", away: true, publishOptions: [], credentialFields: ["secret"] }] } });
+    expect(JSON.stringify(decoded)).not.toContain("hush");
   });
 
   it("falls back to the selected text box when the clipboard refuses", async () => {

@@ -32,6 +32,7 @@ export const setupArb: fc.Arbitrary<Setup> = fc.uniqueArray(nameArb, { minLength
     node: textArb,
     away: fc.boolean(),
     publishOptions: fc.array(fc.record({ var: fc.constantFrom("app", "priority", "device"), value: fc.string({ maxLength: 20 }) }), { maxLength: 3 }),
+    credentialFields: fc.subarray(["secret", "token"]),
   });
   const message: fc.Arbitrary<SetupMessage> = fc.oneof(
     fc.record({ to: fc.constantFrom("bare", ...names), kind: fc.constantFrom("chat" as const, "groupchat" as const), body: textArb, count: fc.integer({ min: 1, max: SETUP_LIMITS.burst }) }),
@@ -61,7 +62,7 @@ export function walkthroughSetup(): Setup {
       { name: "phone", presence: { show: "away", priority: 0 }, end: "online" },
       { name: "laptop", presence: { show: "available", priority: 0 }, end: "disconnected" },
     ],
-    registrations: [{ from: "phone", node: "walkthrough-node", away: true, publishOptions: [] }],
+    registrations: [{ from: "phone", node: "walkthrough-node", away: true, publishOptions: [], credentialFields: [] }],
     sink: { profile: "generic", mode: { kind: "result" }, faults: null, faultsByNode: {} },
     messages: [{ to: "bare", kind: "chat", body: "Lunch at noon?", count: 1 }],
   };
