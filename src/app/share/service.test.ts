@@ -3,6 +3,7 @@ import { referenceServerPerFile } from "../test-support/reference-server";
 import { selectResources } from "../stores/sessions";
 import { createShareService } from "./service";
 import { walkthroughSetup } from "./test-support/arbitrary-setup";
+import { createScriptedPlayground } from "../demos/test-support/scripted-playground";
 
 const server = referenceServerPerFile({ streamManagement: true });
 
@@ -129,5 +130,31 @@ describe("share service without a server", () => {
     expect(r).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^On the sandbox server is not available/) } });
     share.dismiss();
     expect(share.store.getState()).toMatchObject({ opened: { status: "none" }, replay: { status: "idle" } });
+  });
+
+  it("switches to the sandbox server first when that target is wired, and says when it cannot start", async () => {
+    const pg = createScriptedPlayground();
+    const calls: string[] = [];
+    const connect = pg.connectAll.getMockImplementation()!;
+    pg.connectAll.mockImplementation(async () => {
+      calls.push("connect");
+      await connect();
+    });
+    let fails = true;
+    const share = createShareService({
+      playground: pg,
+      switchToSandbox: async () => {
+        calls.push("sandbox");
+        return fails ? { ok: false, error: { code: "internal", message: "the worker did not start" } } : { ok: true, value: undefined };
+      },
+    });
+    share.openFile(JSON.stringify({ ...walkthroughSetup(), messages: [] }));
+    expect(share.targets().find((t) => t.id === "sandbox")).toMatchObject({ available: true });
+    expect(await share.apply("sandbox")).toEqual({ ok: false, error: { code: "bad-input", message: "could not start the sandbox server: the worker did not start" } });
+    expect(calls).toEqual(["sandbox"]);
+    fails = false;
+    expect(await share.apply("sandbox", { play: false })).toMatchObject({ ok: true });
+    expect(calls).toEqual(["sandbox", "sandbox", "connect"]);
+    expect(share.store.getState().replay).toMatchObject({ status: "done", target: "sandbox" });
   });
 });

@@ -22,7 +22,7 @@ export function ShareControls() {
       {open === "demos" ? (
         <Modal title="Guided demos" onClose={() => setOpen(null)}>
           <p className="small muted">
-            Each demo sets the playground up (it replaces the current resources), then plays the case step by step with a caption per step, waiting for the server's real decision. Space pauses, ← → step, Esc ends.
+            Each demo sets the playground up (it replaces the current resources and may switch the virtual host, e.g. to prosody.localhost), then plays the case step by step with a caption per step, waiting for the server's real decision. Space pauses, ← → step, Esc ends.
           </p>
           <ul className="demo-list">
             {DEMOS.map((d) => (
