@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { crc32, decodeSetup, encodeSetup, fromBase64Url, MAX_FRAGMENT_CHARS, parseSetupJson, setupParam, shareUrl, toBase64Url, withoutSetup } from "./link";
 import { describeSetup, isSecretField, policyOfDomain, SETUP_LIMITS, validateSetup, type Setup } from "./setup";
-import { NO_FAULTS, setupArb, walkthroughSetup } from "./test-support/arbitrary-setup";
+import { NO_FAULTS } from "../app-server/faults";
+import { setupArb, walkthroughSetup } from "./test-support/arbitrary-setup";
 
 const refused = (value: unknown) => {
   const r = validateSetup(value);

@@ -1,6 +1,6 @@
 /** fast-check arbitraries for valid setups, and a small typical one. */
 import fc from "fast-check";
-import { NO_FAULTS, type FaultSettings } from "../../app-server/faults";
+import type { FaultSettings } from "../../app-server/faults";
 import { hasControlCharacter, SETUP_LIMITS, SETUP_VERSION, type Setup, type SetupMessage, type SetupRegistration, type SetupResource } from "../setup";
 
 const nameArb = fc
@@ -68,4 +68,3 @@ export function walkthroughSetup(): Setup {
   };
 }
 
-export { NO_FAULTS };
