@@ -12,6 +12,7 @@ import { ErrorBoundary } from "./components/shared/ErrorBoundary";
 import { Splitter } from "./components/shared/Splitter";
 import { Tabs } from "./components/shared/Tabs";
 import { useTheme } from "./components/shared/theme";
+import { ShareLayer } from "./components/share/ShareLayer";
 import { SinkPanel } from "./components/sink/SinkPanel";
 import { EventDetail } from "./components/timeline/EventDetail";
 import { TimelinePanel } from "./components/timeline/TimelinePanel";
@@ -51,6 +52,7 @@ export function App() {
         Skip to timeline
       </a>
       <Header theme={theme} onTheme={setTheme} />
+      <ShareLayer />
       <main className={`app-main${wide ? " is-report-wide" : ""}`} style={{ ["--left-w" as string]: `${leftWidth}px`, ["--right-w" as string]: `${rightWidth}px` }}>
         <aside className="column column-left scroll" aria-label="Simulated resources">
           <ErrorBoundary what="the resources">

@@ -6,6 +6,10 @@ import { createPlayground, newRunTag } from "./playground";
 import { createRecorder } from "./playground/recorder";
 import { PlaygroundProvider } from "./playground-context";
 import { createScenarioRunner } from "./scenarios/runner";
+import { createDemoPlayer } from "./demos/player";
+import { withoutSetup } from "./share/link";
+import { createShareService } from "./share/service";
+import { ShareProvider } from "./share/share-context";
 import { createStores } from "./stores";
 import "./styles/theme.css";
 import "./styles/app.css";
@@ -17,6 +21,17 @@ const stores = createStores();
 const recorder = createRecorder({ stores, now: () => Date.now(), idPrefix: newRunTag() });
 const playground = createPlayground({ stores, recorder });
 const scenarioRunner = createScenarioRunner({ stores, recorder, resolveService: () => playground.resolvedService() });
+// Share links and guided demos replay through the same service actions (issue 11). A link's
+// setup is read from the fragment at start and whenever the fragment changes; it is applied only
+// when the user chooses where.
+const share = createShareService({ playground });
+const demos = createDemoPlayer({ playground });
+void share.openHash(location.hash);
+window.addEventListener("hashchange", () => void share.openHash(location.hash));
+// Dismissed: the link leaves the address bar too, so a reload does not offer it again.
+share.store.subscribe((state, previous) => {
+  if (state.opened.status === "none" && previous.opened.status !== "none") history.replaceState(history.state, "", withoutSetup(location.href));
+});
 // Dev builds expose the service for the console and for e2e scripts (e.g. to load many events).
 if (import.meta.env.DEV) (window as unknown as { __playground?: typeof playground }).__playground = playground;
 
@@ -25,14 +40,20 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <PlaygroundProvider playground={playground} scenarioRunner={scenarioRunner}>
-        <App />
+        <ShareProvider value={{ share, demos }}>
+          <App />
+        </ShareProvider>
       </PlaygroundProvider>
     </StrictMode>,
   );
 }
 
 // Close the sessions cleanly when Vite swaps this module, and when the page goes away.
-if (import.meta.hot) import.meta.hot.dispose(() => void playground.dispose());
+if (import.meta.hot)
+  import.meta.hot.dispose(() => {
+    demos.stop();
+    void playground.dispose();
+  });
 // A page restored from the back/forward cache has closed sockets: start over rather than show stale state.
 window.addEventListener("pagehide", () => void playground.dispose());
 window.addEventListener("pageshow", (e) => {

@@ -4,6 +4,7 @@ import { STATUS_LABELS, STATUS_TONES } from "../shared/format";
 import { LaneChip } from "../shared/LaneChip";
 import { StatusDot } from "../shared/StatusDot";
 import { nextTheme, type ThemeChoice } from "../shared/theme";
+import { ShareControls } from "../share/ShareControls";
 import { ExpectationSummary } from "./ExpectationSummary";
 
 const THEME_LABELS: Record<ThemeChoice, string> = { system: "system", light: "light", dark: "dark" };
@@ -42,6 +43,7 @@ export function Header({ theme, onTheme }: { theme: ThemeChoice; onTheme: (t: Th
         <span className="badge badge-push" title="Publishes the App Server sink received">
           {pushes} {pushes === 1 ? "push" : "pushes"}
         </span>
+        <ShareControls />
         <button
           type="button"
           className="btn btn-small"
