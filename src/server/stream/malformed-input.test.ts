@@ -23,7 +23,7 @@ import {
   stopQuietly,
   type RawSocket,
 } from "../test-support";
-import { rawTcpSession, rawTcpSocket, tcpHeader, type StreamSocket } from "../tcp/test-support/tcp-socket";
+import { rawTcpSession, rawTcpSocket, tcpHeader, tcpInput, type StreamSocket } from "../tcp/test-support/tcp-socket";
 import { startTcpTestServer, type TcpTestServer } from "../tcp/test-support/tcp-server";
 import { CLOSE_NO_SUBPROTOCOL } from "./websocket-endpoint";
 
@@ -190,11 +190,6 @@ async function prepare(setup: Setup, transport: Transport): Promise<StreamSocket
   const s = await rawSocket(ts.url);
   if (setup === "opened") await s.open();
   return s;
-}
-
-/** Over TCP our `<open …/>` is written as the stream header. */
-function tcpInput(frame: string): string {
-  return frame.replace(new RegExp(`<open xmlns='${F}'((?: [\\w:-]+='[^']*')*)/>`, "g"), `<stream:stream xmlns='jabber:client' xmlns:stream='${NS.streams}'$1>`);
 }
 
 async function expectClosedWithStreamError(s: StreamSocket, condition: string, setup: Setup): Promise<void> {

@@ -33,6 +33,9 @@ const SQUOTE = 0x27;
 const LBRACKET = 0x5b;
 const RBRACKET = 0x5d;
 
+/** A start tag's shape: name, then name=quoted-value pairs, then `>` or `/>` (values unchecked). */
+const START_TAG = /^<[^\s/>=<"']+(?:\s+[^\s/>=<"']+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*\/?>$/;
+
 const CLOSE_FRAME = xml("close", { xmlns: NS.framing }).toString();
 
 interface HeaderContext {
@@ -144,6 +147,13 @@ export class XmlStreamFramer {
 
   private onStartTag(end: number): void {
     const { buf } = this;
+    if (!START_TAG.test(buf.toString("latin1", this.pos, end + 1))) {
+      // A tag we cannot read reliably (bytes after '/', no '=' or quotes): hand the item on as it
+      // is, so the frame parser names the problem instead of the framer waiting for an end tag.
+      this.emitFrame(buf.subarray(this.start, end + 1), "");
+      this.halted = true;
+      return;
+    }
     const selfClosing = buf[end - 1] === SLASH;
     let nameEnd = this.pos + 1;
     while (nameEnd < end && !isSpace(buf[nameEnd]) && buf[nameEnd] !== SLASH && buf[nameEnd] !== GT) nameEnd++;

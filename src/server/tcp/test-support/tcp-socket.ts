@@ -31,6 +31,11 @@ export function tcpHeader(domain = "localhost", extra = ""): string {
   return `<?xml version='1.0'?><stream:stream xmlns='${NS.client}' xmlns:stream='${NS.streams}' to='${domain}' version='1.0'${extra}>`;
 }
 
+/** A WebSocket-framing test input as TCP input: our `<open …/>` becomes the stream header. */
+export function tcpInput(frame: string): string {
+  return frame.replace(new RegExp(`<open xmlns='${NS.framing}'((?: [\\w:-]+='[^']*')*)/>`, "g"), `<stream:stream xmlns='${NS.client}' xmlns:stream='${NS.streams}'$1>`);
+}
+
 export function rawTcpSocket(port: number, host = "127.0.0.1"): Promise<TcpSocket> {
   let socket: Socket = netConnect({ port, host });
   const frames: string[] = [];
