@@ -39,7 +39,9 @@ export class Negotiation {
     }
     if (!restart && opts.hosts.includes(to)) fields.domain = to;
 
-    if (!to) return ctx.closeWithStreamError("host-unknown", "<open/> must name the virtual host in 'to' (RFC 7395 §3.4)");
+    // Over TCP the client sent a <stream:stream> header (the framer turned it into <open/>).
+    const header = opts.tls ? "the <stream:stream> header (RFC 6120 §4.7)" : "<open/> (RFC 7395 §3.4)";
+    if (!to) return ctx.closeWithStreamError("host-unknown", `${header} must name the virtual host in 'to'`);
     if (!opts.hosts.includes(to)) {
       return ctx.closeWithStreamError("host-unknown", `this server does not serve ${to}; virtual hosts: ${opts.hosts.join(", ")}`);
     }
@@ -48,7 +50,7 @@ export class Negotiation {
     }
     const version = el.attrs.version;
     if (typeof version !== "string" || !/^\d+\.\d+$/.test(version)) {
-      return ctx.closeWithStreamError("unsupported-version", "<open/> must carry version='1.0' (RFC 7395 §3.4)");
+      return ctx.closeWithStreamError("unsupported-version", `${header} must carry version='1.0'`);
     }
     if (Number(version.split(".")[0]) !== 1) {
       return ctx.closeWithStreamError("unsupported-version", `version ${version} is not supported; this server speaks 1.0`);
