@@ -283,6 +283,7 @@ export class ReferenceServer {
       "XMPP Push Playground: reference XMPP server",
       "",
       `XMPP over WebSocket (RFC 7395): ws://${authority}${this.path}`,
+      ...this.c2sLines(),
       this.streamManagement
         ? `Stream Management (XEP-0198):   on, resumption timeout ${this.resumptionTimeoutMs / 1000} s`
         : "Stream Management (XEP-0198):   off",
@@ -296,6 +297,13 @@ export class ReferenceServer {
         : "Dev registration is off: only accounts from the accounts file can log in.",
       "",
     ].join("\n");
+  }
+
+  private c2sLines(): string[] {
+    const c2s = this.c2sAddress();
+    if (!c2s) return ["XMPP over TCP (RFC 6120):       off"];
+    const tls = c2s.tlsPort !== null ? `, direct TLS on port ${c2s.tlsPort}` : "";
+    return [`XMPP over TCP (RFC 6120):       xmpp://${urlHost(c2s.host)}:${c2s.port} (STARTTLS required${tls})`];
   }
 
   /** Ends all streams (system-shutdown), stops the session manager's timers and the HTTP server. */

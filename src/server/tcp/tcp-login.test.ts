@@ -115,6 +115,13 @@ describe("TCP with STARTTLS", () => {
   });
 });
 
+describe("the standalone index page", () => {
+  it("names the TCP listener and its ports", async () => {
+    const text = await (await fetch(`${ts.httpUrl}/`)).text();
+    expect(text).toContain(`XMPP over TCP (RFC 6120):       xmpp://127.0.0.1:${ts.c2sPort} (STARTTLS required, direct TLS on port ${ts.c2sTlsPort})`);
+  });
+});
+
 describe("direct TLS (XEP-0368)", () => {
   it("logs in without STARTTLS on the TLS port", async () => {
     const secure = tlsConnect({ port: ts.c2sTlsPort, host: "127.0.0.1", ca: ts.ca, servername: "localhost" });
