@@ -121,3 +121,34 @@ describe("accounts file", () => {
     await expect(store.loadFile(join(dir, "missing.json"))).rejects.toThrow(/cannot read accounts file .*missing\.json/);
   });
 });
+
+describe("default accounts", () => {
+  it("creates alice, bob and pushsvc with password 'pass' on every host, with SCRAM-SHA-1 and SCRAM-SHA-256 keys", async () => {
+    const store = new AccountStore({ hosts, iterations: 64 });
+    await store.seedDefaultAccounts();
+    for (const host of hosts) {
+      expect(store.list(host)).toEqual(["alice", "bob", "pushsvc"]);
+      expect(store.getSha256(host, "bob")?.storedKey.length).toBe(32);
+      expect(store.get(host, "bob")?.storedKey.length).toBe(20);
+    }
+    expect(await store.checkPlain("tigase.localhost", "pushsvc", "pass")).toEqual({ ok: true, username: "pushsvc", registered: false });
+  });
+
+  it("leaves an account from the accounts file alone, whichever load finishes first", async () => {
+    const path = await file("defaults.json", JSON.stringify({ localhost: { alice: "from-file" } }));
+    const store = new AccountStore({ hosts, iterations: 64 });
+    void store.seedDefaultAccounts();
+    await store.loadFile(path);
+    await store.whenReady();
+    expect(await store.checkPlain("localhost", "alice", "from-file")).toMatchObject({ ok: true });
+    expect(await store.checkPlain("localhost", "bob", "pass")).toMatchObject({ ok: true, registered: false });
+  });
+
+  it("an account given as precomputed SCRAM-SHA-1 keys has no SCRAM-SHA-256 keys", async () => {
+    const store = new AccountStore({ hosts, iterations: 64 });
+    await store.register("localhost", "carol", "pw");
+    expect(store.getSha256("localhost", "carol")).toBeDefined();
+    store.setCredentials("localhost", "carol", await deriveScramCredentials("pw", { iterations: 64 }));
+    expect(store.getSha256("localhost", "carol")).toBeUndefined();
+  });
+});

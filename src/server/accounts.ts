@@ -1,6 +1,12 @@
 /**
- * Accounts of the reference server, per virtual host, stored only as SCRAM-SHA-1 credentials
- * (salt, iterations, StoredKey, ServerKey): PLAIN logins are verified by recomputing StoredKey.
+ * Accounts of the reference server, per virtual host, stored only as SCRAM credentials (salt,
+ * iterations, StoredKey, ServerKey): PLAIN logins are verified by recomputing StoredKey. An account
+ * whose password the server saw (registration, a password in the accounts file) has SCRAM-SHA-1 and
+ * SCRAM-SHA-256 keys; one given as precomputed SCRAM-SHA-1 keys has only those.
+ *
+ * Default accounts (`seedDefaultAccounts`, on in `npm start` and `npm run server`): alice, bob and
+ * pushsvc with password `pass` on every virtual host, the accounts the UI uses, so a client that
+ * logs in with SCRAM (every client's default) finds them from the first start.
  *
  * Dev registration (default on): the first login of an unknown username on a configured host
  * creates the account with the password it offers (PLAIN only: SCRAM never reveals the password,
@@ -42,6 +48,10 @@ export interface AccountStoreOptions {
 
 export class AccountsFileError extends Error {}
 
+/** The accounts the UI's default profile uses (account under test, sender, App Server). */
+export const DEFAULT_ACCOUNTS = ["alice", "bob", "pushsvc"] as const;
+export const DEFAULT_PASSWORD = "pass";
+
 /** Usernames are prepared like JID localparts (case-folded, NFC), so they match addresses. */
 export function normalizeUsername(username: string): string {
   return prepLocalpart(username);
@@ -51,6 +61,7 @@ export class AccountStore {
   readonly devRegistration: boolean;
   private readonly iterations: number;
   private readonly accounts = new Map<string, Map<string, ScramCredentials>>();
+  private readonly sha256 = new Map<string, Map<string, ScramCredentials>>();
   /** Registrations in flight, so two first logins racing cannot both create the account. */
   private readonly pending = new Map<string, Promise<ScramCredentials>>();
   /** Accounts file loads in progress: logins wait for them, so the file wins over dev registration. */
@@ -83,11 +94,53 @@ export class AccountStore {
   async register(domain: string, username: string, password: string): Promise<void> {
     const users = this.usersOf(domain);
     const name = this.checkedUsername(username);
-    users.set(name, await deriveScramCredentials(password, { iterations: this.iterations }));
+    const [sha1, sha256] = await this.derive(password);
+    users.set(name, sha1);
+    this.sha256Of(domain).set(name, sha256);
   }
 
   setCredentials(domain: string, username: string, creds: ScramCredentials): void {
-    this.usersOf(domain).set(this.checkedUsername(username), creds);
+    const name = this.checkedUsername(username);
+    this.usersOf(domain).set(name, creds);
+    this.sha256Of(domain).delete(name);
+  }
+
+  /** SCRAM-SHA-256 keys, when the account has them (see the header). */
+  getSha256(domain: string, username: string): ScramCredentials | undefined {
+    return this.sha256.get(domain.toLowerCase())?.get(normalizeUsername(username));
+  }
+
+  /**
+   * DEFAULT_ACCOUNTS with DEFAULT_PASSWORD on every host, unless an account of that name exists
+   * (an accounts file wins). Logins wait for it, as for an accounts file.
+   */
+  seedDefaultAccounts(): Promise<void> {
+    const seed = (async () => {
+      for (const domain of this.accounts.keys()) {
+        for (const username of DEFAULT_ACCOUNTS) {
+          if (this.get(domain, username)) continue;
+          const [sha1, sha256] = await this.derive(DEFAULT_PASSWORD);
+          if (this.get(domain, username)) continue;
+          this.usersOf(domain).set(username, sha1);
+          this.sha256Of(domain).set(username, sha256);
+        }
+      }
+    })();
+    this.loading = Promise.allSettled([this.loading, seed]);
+    return seed;
+  }
+
+  private async derive(password: string): Promise<[ScramCredentials, ScramCredentials]> {
+    const sha1 = await deriveScramCredentials(password, { iterations: this.iterations });
+    const sha256 = await deriveScramCredentials(password, { iterations: this.iterations, salt: sha1.salt, hash: "sha256" });
+    return [sha1, sha256];
+  }
+
+  private sha256Of(domain: string): Map<string, ScramCredentials> {
+    const key = domain.toLowerCase();
+    let users = this.sha256.get(key);
+    if (!users) this.sha256.set(key, (users = new Map()));
+    return users;
   }
 
   async checkPlain(domain: string, username: string, password: string): Promise<PlainCheck> {
@@ -109,11 +162,15 @@ export class AccountStore {
     }
     if (!this.devRegistration) return { ok: false, reason: "unknown-user", detail: `no account ${key}` };
 
-    const creating = deriveScramCredentials(password, { iterations: this.iterations });
-    this.pending.set(key, creating);
+    const creating = this.derive(password);
+    this.pending.set(
+      key,
+      creating.then(([sha1]) => sha1),
+    );
     try {
-      const creds = await creating;
+      const [creds, sha256] = await creating;
       users.set(name, creds);
+      this.sha256Of(domain).set(name, sha256);
       return { ok: true, username: name, registered: true };
     } finally {
       this.pending.delete(key);

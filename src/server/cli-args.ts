@@ -5,17 +5,30 @@ import { DEFAULT_HOSTS, DEFAULT_WEBSOCKET_PATH, type ReferenceServerOptions } fr
 import { domainpartProblem, prepDomainpart } from "../protocol/jid";
 import { isSaslMechanismName, SASL_MECHANISMS, type SaslMechanismName } from "./stream/sasl";
 import type { VirtualHostConfig } from "./types";
+import type { C2sSettings } from "./tcp/c2s-start";
+import { DEFAULT_C2S_PORT } from "./tcp/c2s-endpoint";
+import { DEFAULT_DATA_DIR } from "./tcp/certificate";
 
 export const DEFAULT_PORT = 5280;
 
 export const USAGE = `Usage: npm run server -- [options]
 
-Reference XMPP server of XMPP Push Playground: XMPP over WebSocket (RFC 7395) with XEP-0357 push
-decisions per virtual host, and the decision log at GET /xmpp-push/log.
+Reference XMPP server of XMPP Push Playground: XMPP over WebSocket (RFC 7395) and over TCP
+(RFC 6120, STARTTLS required) with XEP-0357 push decisions per virtual host, and the decision log
+at GET /xmpp-push/log.
 
 Options:
-  --port <n>                    TCP port (default ${DEFAULT_PORT}; 0 = any free port)
-  --host <address>              address to bind (default 127.0.0.1)
+  --port <n>                    HTTP/WebSocket port (default ${DEFAULT_PORT}; 0 = any free port)
+  --host <address>              address to bind, HTTP and TCP (default 127.0.0.1; another
+                                address exposes dev registration to that network)
+  --c2s-port <n>                XMPP over TCP with STARTTLS (default ${DEFAULT_C2S_PORT}; 0 = off); a taken
+                                port is reported and the server runs WebSocket-only
+  --c2s-tls-port <n>            also direct TLS (XEP-0368) on this port (default off)
+  --data-dir <dir>              where the generated TLS certificate is kept (default ${DEFAULT_DATA_DIR})
+  --cert <file.pem> --key <file.pem>
+                                your own TLS certificate and key instead of the generated one
+  --no-default-accounts         do not create alice, bob and pushsvc (password "pass") on
+                                every virtual host
   --host-policy <domain>=<policy>
                                 a virtual host and its push policy (${POLICY_NAMES.join(", ")});
                                 repeatable; when given, replaces the defaults:
@@ -24,7 +37,9 @@ Options:
   --accounts <file.json>        accounts file: { "<domain>": { "<user>": "<password>" } }
   --no-dev-registration         only accounts from --accounts may log in
                                 (default: a new username registers on its first PLAIN login)
-  --sasl-mechanisms <list>      comma-separated, in offer order (default SCRAM-SHA-1,PLAIN)
+  --sasl-mechanisms <list>      comma-separated, in offer order (default SCRAM-SHA-256,
+                                SCRAM-SHA-1,PLAIN); PLAIN alone lets clients that always
+                                pick SCRAM register new usernames
   --app-server-timeout <ms>     wait for an App Server's publish answer (default 30000)
   --handshake-timeout <ms>      connect-to-bind limit (default 30000)
   --max-stanza-bytes <n>        largest accepted frame (default 262144)
@@ -40,7 +55,7 @@ Options:
 
 export type CliResult =
   | { kind: "help" }
-  | { kind: "run"; port: number; host: string; options: ReferenceServerOptions }
+  | { kind: "run"; port: number; host: string; options: ReferenceServerOptions; c2s: C2sSettings }
   | { kind: "error"; message: string };
 
 function positiveInt(flag: string, value: string, { allowZero = false, max = Number.MAX_SAFE_INTEGER } = {}): number | string {
@@ -51,14 +66,15 @@ function positiveInt(flag: string, value: string, { allowZero = false, max = Num
 }
 
 export function parseCliArgs(argv: readonly string[]): CliResult {
-  const options: ReferenceServerOptions = {};
+  const options: ReferenceServerOptions = { defaultAccounts: true };
+  const c2s: C2sSettings = { port: DEFAULT_C2S_PORT };
   let port = DEFAULT_PORT;
   let host = "127.0.0.1";
   const hosts: VirtualHostConfig[] = [];
   const withValue = new Set([
     "--port", "--host", "--host-policy", "--path", "--accounts", "--sasl-mechanisms",
     "--app-server-timeout", "--handshake-timeout", "--max-stanza-bytes", "--log-level", "--allow-origin",
-    "--resumption-timeout",
+    "--resumption-timeout", "--c2s-port", "--c2s-tls-port", "--data-dir", "--cert", "--key",
   ]);
   const origins: string[] = [];
   let anyOrigin = false;
@@ -85,6 +101,26 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
       }
       case "--host":
         host = value as string;
+        break;
+      case "--c2s-port":
+      case "--c2s-tls-port": {
+        const n = positiveInt(flag, value as string, { allowZero: flag === "--c2s-port", max: 65535 });
+        if (typeof n === "string") return { kind: "error", message: n };
+        if (flag === "--c2s-port") c2s.port = n;
+        else c2s.tlsPort = n;
+        break;
+      }
+      case "--data-dir":
+        c2s.dataDir = value;
+        break;
+      case "--cert":
+        c2s.certFile = value;
+        break;
+      case "--key":
+        c2s.keyFile = value;
+        break;
+      case "--no-default-accounts":
+        options.defaultAccounts = false;
         break;
       case "--host-policy": {
         const m = /^([^=]+)=(.+)$/.exec(value as string);
@@ -159,5 +195,6 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
   if (hosts.length > 0) options.hosts = hosts;
   if (anyOrigin) options.allowedOrigins = "any";
   else if (origins.length > 0) options.allowedOrigins = origins;
-  return { kind: "run", port, host, options };
+  if ((c2s.certFile === undefined) !== (c2s.keyFile === undefined)) return { kind: "error", message: "--cert and --key go together: give both PEM files" };
+  return { kind: "run", port, host, options, c2s: { ...c2s, host } };
 }

@@ -1,6 +1,7 @@
 /** `npm run server -- [options]`: the reference XMPP server, standalone. See `--help`. */
 import { parseCliArgs, USAGE } from "./cli-args";
 import { ReferenceServer } from "./index";
+import { startC2s } from "./tcp/c2s-start";
 
 async function main(): Promise<number> {
   const parsed = parseCliArgs(process.argv.slice(2));
@@ -16,8 +17,10 @@ async function main(): Promise<number> {
   try {
     server = new ReferenceServer(parsed.options);
     const address = await server.listen({ port: parsed.port, host: parsed.host });
+    const tcp = await startC2s(server, parsed.c2s, "choose another with --c2s-port <n> (0 = off)");
     process.stdout.write(
       `XMPP over WebSocket: ${address.url}\n` +
+        (tcp ? `XMPP over TCP:       ${tcp}\n` : "") +
         `Push decision log:   ${address.httpUrl}/xmpp-push/log\n` +
         `Virtual hosts:       ${server.hosts.map((h) => `${h.domain} (${h.policy})`).join(", ")}\n` +
         `Stream Management:   ${server.streamManagement ? `XEP-0198 on, resumable for ${server.resumptionTimeoutMs / 1000} s` : "off"}\n`,

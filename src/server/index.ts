@@ -14,6 +14,8 @@ import { SessionManager } from "./session/session-manager";
 import { DEFAULT_FRAME_LIMITS } from "./stream/frame-parser";
 import { DEFAULT_SASL_MECHANISMS, type SaslMechanismName } from "./stream/sasl";
 import { DEFAULT_RESUMPTION_TIMEOUT_MS, XmppWebSocketEndpoint, type OriginPolicy } from "./stream/websocket-endpoint";
+import { C2sEndpoint, type C2sAddress, type C2sEndpointOptions, type C2sListenOptions } from "./tcp/c2s-endpoint";
+import { loadOrCreateCertificate, type CertificateOptions } from "./tcp/certificate";
 import type { LogLevel, Logger, StanzaSink, VirtualHostConfig } from "./types";
 
 export const DEFAULT_WEBSOCKET_PATH = "/xmpp-websocket";
@@ -34,6 +36,11 @@ export interface ReferenceServerOptions {
   accountsFile?: string;
   /** Register unknown usernames on their first PLAIN login (default true). */
   devRegistration?: boolean;
+  /**
+   * Create alice, bob and pushsvc (password `pass`) on every virtual host at start, so SCRAM logins
+   * work for them (default false here; `npm start` and `npm run server` turn it on).
+   */
+  defaultAccounts?: boolean;
   /** Offered SASL mechanisms, in this order (default SCRAM-SHA-1, PLAIN). */
   saslMechanisms?: SaslMechanismName[];
   /** How long the session manager waits for an App Server's answer to a publish (default 30000). */
@@ -103,6 +110,8 @@ export class ReferenceServer {
   readonly streamManagement: boolean;
   readonly resumptionTimeoutMs: number;
   private readonly endpoint: XmppWebSocketEndpoint;
+  private readonly streamOptions: Omit<C2sEndpointOptions, "tls">;
+  private c2s: C2sEndpoint | null = null;
   private readonly accountsLoaded: Promise<unknown>;
   private httpServer: Server | null = null;
   private closing: Promise<void> | null = null;
@@ -126,6 +135,7 @@ export class ReferenceServer {
 
     this.accounts = new AccountStore({ hosts: domains, devRegistration: options.devRegistration ?? true });
     this.accountsLoaded = options.accountsFile ? this.accounts.loadFile(options.accountsFile) : Promise.resolve(0);
+    if (options.defaultAccounts) void this.accounts.seedDefaultAccounts();
     // Surfaced by ready()/listen(); logins meanwhile wait for the load and fail if it failed.
     this.accountsLoaded.then(
       (n) => options.accountsFile && this.logger.info("accounts loaded", { file: options.accountsFile, accounts: n }),
@@ -147,8 +157,7 @@ export class ReferenceServer {
       });
       this.sink = this.sessionManager;
     }
-    this.endpoint = new XmppWebSocketEndpoint({
-      path: this.path,
+    this.streamOptions = {
       hosts: domains,
       accounts: this.accounts,
       sink: this.sink,
@@ -157,11 +166,33 @@ export class ReferenceServer {
       limits: { ...DEFAULT_FRAME_LIMITS, maxBytes: options.maxStanzaBytes ?? DEFAULT_FRAME_LIMITS.maxBytes },
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 30_000,
       maxAuthFailures: options.maxAuthFailures ?? 5,
-      allowedOrigins: options.allowedOrigins ?? "local",
       logFrames: options.logFrames ?? false,
       streamManagement: this.streamManagement,
       resumptionTimeoutMs,
-    });
+    };
+    this.endpoint = new XmppWebSocketEndpoint({ ...this.streamOptions, path: this.path, allowedOrigins: options.allowedOrigins ?? "local" });
+  }
+
+  /**
+   * XMPP over TCP (RFC 6120) beside the WebSocket endpoint: STARTTLS required before SASL, and
+   * direct TLS on `tlsPort` when given. The certificate is yours (`certFile`/`keyFile`) or the
+   * self-signed one kept in `dataDir`. Rejects, listening on nothing, when a port is taken
+   * (`isPortTaken(err)`); the WebSocket endpoint is unaffected.
+   */
+  async listenC2s(options: C2sListenOptions & Omit<CertificateOptions, "hosts">): Promise<C2sAddress & { certPath: string; certGenerated: boolean }> {
+    if (this.c2s) throw new Error("the TCP listener is already listening");
+    if (this.closing) throw new Error("ReferenceServer is closed");
+    const credentials = await loadOrCreateCertificate({ ...options, hosts: this.streamOptions.hosts });
+    const c2s = new C2sEndpoint({ ...this.streamOptions, tls: credentials });
+    const address = await c2s.listen(options);
+    this.c2s = c2s;
+    this.logger.info("XMPP over TCP listening", { port: address.port, tlsPort: address.tlsPort, cert: credentials.certPath });
+    return { ...address, certPath: credentials.certPath, certGenerated: credentials.generated };
+  }
+
+  /** Where the TCP listener bound, or null when it is off. */
+  c2sAddress(): C2sAddress | null {
+    return this.c2s?.address() ?? null;
   }
 
   /** Resolves when the accounts file (if any) is loaded; rejects with its error. */
@@ -169,14 +200,14 @@ export class ReferenceServer {
     await this.accountsLoaded;
   }
 
-  /** Open WebSocket connections (bound or still negotiating). */
+  /** Open connections, WebSocket and TCP (bound or still negotiating). */
   get connectionCount(): number {
-    return this.endpoint.connectionCount;
+    return this.endpoint.connectionCount + (this.c2s?.connectionCount ?? 0);
   }
 
   /** XEP-0198 sessions whose socket is gone, waiting to be resumed or to expire. */
   get hibernatedCount(): number {
-    return this.endpoint.hibernatedCount;
+    return this.endpoint.hibernatedCount + (this.c2s?.hibernatedCount ?? 0);
   }
 
   /** For an HTTP server's `upgrade` event. Returns false, touching nothing, for other paths. */
@@ -252,6 +283,7 @@ export class ReferenceServer {
       "XMPP Push Playground: reference XMPP server",
       "",
       `XMPP over WebSocket (RFC 7395): ws://${authority}${this.path}`,
+      ...this.c2sLines(),
       this.streamManagement
         ? `Stream Management (XEP-0198):   on, resumption timeout ${this.resumptionTimeoutMs / 1000} s`
         : "Stream Management (XEP-0198):   off",
@@ -267,10 +299,17 @@ export class ReferenceServer {
     ].join("\n");
   }
 
+  private c2sLines(): string[] {
+    const c2s = this.c2sAddress();
+    if (!c2s) return ["XMPP over TCP (RFC 6120):       off"];
+    const tls = c2s.tlsPort !== null ? `, direct TLS on port ${c2s.tlsPort}` : "";
+    return [`XMPP over TCP (RFC 6120):       xmpp://${urlHost(c2s.host)}:${c2s.port} (STARTTLS required${tls})`];
+  }
+
   /** Ends all streams (system-shutdown), stops the session manager's timers and the HTTP server. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.endpoint.close();
+      await Promise.all([this.endpoint.close(), this.c2s?.close()]);
       try {
         this.sessionManager?.close();
       } catch (err) {
@@ -290,3 +329,4 @@ export class ReferenceServer {
 
 export type { LogLevel, Logger, StanzaSink, VirtualHostConfig } from "./types";
 export type { SaslMechanismName } from "./stream/sasl";
+export { isPortTaken, DEFAULT_C2S_PORT, type C2sAddress } from "./tcp/c2s-endpoint";

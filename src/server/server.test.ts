@@ -171,11 +171,11 @@ describe("SASL mechanism configuration", () => {
     await expect(connectClient({ url: ts.url, username: "x", mechanism: "SCRAM-SHA-1" })).rejects.toThrow(/does not offer SCRAM-SHA-1/);
   });
 
-  it("offers SCRAM-SHA-1 before PLAIN by default", async () => {
+  it("offers SCRAM-SHA-256, then SCRAM-SHA-1, then PLAIN by default", async () => {
     ts = await startTestServer();
     const s = await rawSocket(ts.url);
     const features = await s.open();
-    expect(features.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text())).toEqual(["SCRAM-SHA-1", "PLAIN"]);
+    expect(features.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text())).toEqual(["SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN"]);
     s.close();
   });
 

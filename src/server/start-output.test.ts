@@ -5,9 +5,10 @@
  * the scripts load the config with `--configLoader runner`; this test keeps it that way.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -23,26 +24,31 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Runs the `start` script's command line (without npm's own banner) until the URL appears. */
-async function outputUntilUrl(): Promise<string> {
+/**
+ * Runs the `start` script's command line (without npm's own banner) until the URL appears (and,
+ * with `until`, until that text appears too); resolves with the output before the URL, and all of it.
+ * The TCP listener gets a free port (or the one given) and a temporary data folder.
+ */
+async function outputUntilUrl(c2sPort?: number, until?: string): Promise<{ before: string; all: string }> {
   const script = (JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start;
   const [command, ...args] = (script ?? "").split(/\s+/);
   expect(command).toBe("vite");
   const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "xpp-start-"));
   const child = spawn(process.execPath, [resolve(root, "node_modules/vite/bin/vite.js"), ...args, "--port", String(port), "--strictPort"], {
     cwd: root,
-    env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+    env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", XMPP_C2S_PORT: String(c2sPort ?? (await freePort())), XMPP_DATA_DIR: dataDir },
   });
   let output = "";
   try {
-    return await new Promise<string>((done, fail) => {
+    return await new Promise<{ before: string; all: string }>((done, fail) => {
       const timer = setTimeout(() => fail(new Error(`no URL within 15 s; output so far:\n${output}`)), 15_000);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         const at = output.indexOf(`http://127.0.0.1:${port}/`);
-        if (at >= 0) {
+        if (at >= 0 && (until === undefined || output.includes(until))) {
           clearTimeout(timer);
-          done(output.slice(0, at));
+          done({ before: output.slice(0, at), all: output });
         }
       };
       child.stdout.on("data", onData);
@@ -51,14 +57,31 @@ async function outputUntilUrl(): Promise<string> {
     });
   } finally {
     child.kill();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 describe("npm start", () => {
   it("prints no warnings before the page's URL", async () => {
-    const before = await outputUntilUrl();
+    const { before } = await outputUntilUrl();
     expect(before).not.toMatch(/\(!\)|warn|deprecat|error/i);
     // The reference server announces itself, so the newcomer knows where XMPP clients connect.
     expect(before).toContain("/xmpp-websocket");
+  }, 30_000);
+
+  it("says in one line, without alarm, that the XMPP TCP port is taken and serves WebSocket only", async () => {
+    const blocker = await new Promise<Server>((done) => {
+      const s = createServer();
+      s.listen(0, "127.0.0.1", () => done(s));
+    });
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      const { all } = await outputUntilUrl(taken, "XMPP TCP:");
+      const lines = all.split("\n").filter((l) => l.includes("XMPP TCP:"));
+      expect(lines).toEqual([`  ➜  XMPP TCP: port ${taken} is in use (another XMPP server?), so this server is WebSocket-only; set XMPP_C2S_PORT=<n> (0 = off)`]);
+      expect(all).not.toMatch(/\(!\)|warn|deprecat|error/i);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
   }, 30_000);
 });

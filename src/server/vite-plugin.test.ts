@@ -44,7 +44,7 @@ describe("referenceServerPlugin on Vite's dev server", () => {
       logLevel: "silent",
       server: { host: "127.0.0.1", port: 0, strictPort: false },
       optimizeDeps: { noDiscovery: true, include: [] },
-      plugins: [referenceServerPlugin({ logLevel: "silent" })],
+      plugins: [referenceServerPlugin({ logLevel: "silent", c2s: false })],
     });
     await server.listen();
     const port = portOf(server);
@@ -98,7 +98,7 @@ describe("referenceServerPlugin on Vite's preview server", () => {
       root,
       logLevel: "silent",
       preview: { host: "127.0.0.1", port: 0 },
-      plugins: [referenceServerPlugin({ logLevel: "silent" })],
+      plugins: [referenceServerPlugin({ logLevel: "silent", c2s: false })],
     });
     try {
       const port = portOf(server);

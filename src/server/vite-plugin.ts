@@ -12,12 +12,25 @@ import type { Http2SecureServer } from "node:http2";
 import type { Plugin, PreviewServer, ViteDevServer } from "vite";
 import { pushLogMiddleware } from "./http-log";
 import { ReferenceServer, type ReferenceServerOptions } from "./index";
+import { c2sSettingsFromEnv, startC2s, type C2sSettings } from "./tcp/c2s-start";
+import { isSaslMechanismName, type SaslMechanismName } from "./stream/sasl";
 
 type AnyHttpServer = HttpServer | Http2SecureServer;
 
 export interface ReferenceServerPluginOptions extends ReferenceServerOptions {
   /** Set false to leave the reference server out (e.g. when pointing the app at a real server). */
   enabled?: boolean;
+  /**
+   * XMPP over TCP beside the WebSocket endpoint; false = off. Default: port 5222 on 127.0.0.1, or
+   * what XMPP_C2S_PORT, XMPP_C2S_TLS_PORT, XMPP_C2S_HOST, XMPP_DATA_DIR, XMPP_CERT and XMPP_KEY say.
+   */
+  c2s?: C2sSettings | false;
+}
+
+/** `XMPP_SASL_MECHANISMS=PLAIN npm start`: the offered mechanisms, in order (unknown names skipped). */
+function saslMechanismsFromEnv(value: string | undefined): SaslMechanismName[] | undefined {
+  const list = (value ?? "").split(",").map((m) => m.trim().toUpperCase()).filter(isSaslMechanismName);
+  return list.length > 0 ? list : undefined;
 }
 
 /** Attach the reference server to an HTTP server's upgrade event; returns the detach function. */
@@ -40,7 +53,9 @@ function wsUrlOf(httpServer: AnyHttpServer, path: string, secure: boolean): stri
 }
 
 export function referenceServerPlugin(options: ReferenceServerPluginOptions = {}): Plugin {
-  const { enabled = true, ...serverOptions } = options;
+  const { enabled = true, c2s = c2sSettingsFromEnv(process.env), ...rest } = options;
+  const saslMechanisms = rest.saslMechanisms ?? saslMechanismsFromEnv(process.env.XMPP_SASL_MECHANISMS);
+  const serverOptions: ReferenceServerOptions = { defaultAccounts: true, ...rest, ...(saslMechanisms ? { saslMechanisms } : {}) };
   let reference: ReferenceServer | null = null;
   let announced = false;
 
@@ -52,8 +67,16 @@ export function referenceServerPlugin(options: ReferenceServerPluginOptions = {}
       viteLogger.warn("[xmpp] middleware mode: no HTTP server to attach the reference XMPP server to");
       return;
     }
+    const fresh = reference === null;
     const ref = (reference ??= new ReferenceServer(serverOptions));
     ref.ready().catch((err: unknown) => viteLogger.error(`[xmpp] ${(err as Error).message}`));
+    if (fresh && typeof c2s === "string") viteLogger.error(`[xmpp] ${c2s}; XMPP over TCP is off`);
+    else if (fresh && typeof c2s === "object") {
+      startC2s(ref, c2s, "set XMPP_C2S_PORT=<n> (0 = off)").then(
+        (line) => line && viteLogger.info(`  ➜  XMPP TCP: ${line}`),
+        (err: unknown) => viteLogger.error(`[xmpp] XMPP over TCP is off: ${(err as Error).message}`),
+      );
+    }
     const detach = attachUpgrade(httpServer, ref);
     server.middlewares.use(pushLogMiddleware(() => ref.pushLog));
 

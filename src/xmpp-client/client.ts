@@ -33,6 +33,7 @@ import plain from "@xmpp/sasl-plain";
 import scramsha1 from "@xmpp/sasl-scram-sha-1";
 import _sasl2 from "@xmpp/sasl2";
 import _starttls from "@xmpp/starttls";
+import * as starttlsUpgrade from "@xmpp/starttls/starttls.js";
 import _streamFeatures from "@xmpp/stream-features";
 import _tcp from "@xmpp/tcp";
 import _tls from "@xmpp/tls";
@@ -53,6 +54,11 @@ export interface XmppClientOptions extends StockOptions {
   userAgent?: Element;
   /** false: never negotiate XEP-0198, as if the server did not offer it. Default true. */
   streamManagement?: boolean;
+  /**
+   * Node, `xmpp://`: extra `tls.connect` options for the STARTTLS upgrade, e.g. `{ ca }` to trust
+   * the reference server's self-signed certificate (xmpp.js's own STARTTLS passes only `host`).
+   */
+  tlsOptions?: Record<string, unknown>;
 }
 
 export interface KillSocketOptions {
@@ -103,7 +109,7 @@ function setupIfAvailable<D, R>(plugin: ((deps: D) => R) | Record<string, never>
 
 /** `@xmpp/client`'s `client()` with our stream management (see the file comment). */
 export function createXmppClient(options: XmppClientOptions = {}): XmppClient {
-  const { resource, credentials, username, password, userAgent: givenUserAgent, streamManagement: negotiateSm = true, ...params } = options;
+  const { resource, credentials, username, password, userAgent: givenUserAgent, streamManagement: negotiateSm = true, tlsOptions, ...params } = options;
 
   const { domain, service } = params;
   if (!domain && service) params.domain = getDomain(service);
@@ -133,6 +139,7 @@ export function createXmppClient(options: XmppClientOptions = {}): XmppClient {
   const userAgent = givenUserAgent ?? xml("user-agent", { id: globalThis.crypto.randomUUID() });
 
   // Stream features: order matters and defines priority.
+  if (tlsOptions) useStarttlsWith(streamFeatures as unknown as FeatureUser, tlsOptions);
   const starttls = setupIfAvailable(_starttls, { streamFeatures });
   const onAuthenticate = (): ReturnType<typeof createOnAuthenticate> =>
     createOnAuthenticate(credentials ?? { username, password }, userAgent);
@@ -240,9 +247,34 @@ export function createXmppClient(options: XmppClientOptions = {}): XmppClient {
   return client as unknown as XmppClient;
 }
 
+interface FeatureUser {
+  use(
+    name: string,
+    xmlns: string,
+    handler: (ctx: { entity: Client }, next: () => Promise<void>) => Promise<void>,
+  ): unknown;
+}
+
+const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
+
+/** @xmpp/starttls's feature, with `tlsOptions` passed to the upgrade; runs before (and instead of) it. */
+function useStarttlsWith(streamFeatures: FeatureUser, tlsOptions: Record<string, unknown>): void {
+  const { canUpgrade, upgrade } = starttlsUpgrade;
+  if (typeof canUpgrade !== "function" || typeof upgrade !== "function") return;
+  streamFeatures.use("starttls", NS_TLS, async ({ entity }, next) => {
+    const socket = (entity as unknown as { socket: unknown }).socket;
+    if (!canUpgrade(socket)) return next();
+    const answer = await entity.sendReceive(xml("starttls", { xmlns: NS_TLS }));
+    if (!answer.is("proceed", NS_TLS)) throw new Error("STARTTLS_FAILURE");
+    const secure = await upgrade(socket, { host: entity.options.domain, servername: entity.options.domain, ...tlsOptions });
+    (entity as unknown as { _attachSocket(s: unknown): void })._attachSocket(secure);
+    await entity.restart();
+  });
+}
+
 /** What `entity.socket` may hold: @xmpp/websocket's wrapper (`.socket` is the WebSocket) or a net/tls socket. */
 interface DroppableSocket {
-  socket?: { terminate?: () => void; close?: () => void } | null;
+  socket?: { terminate?: () => void; close?: () => void; destroy?: () => void } | null;
   destroy?: () => void;
 }
 
@@ -252,6 +284,8 @@ function dropTransport(socket: unknown): void {
   if (typeof raw?.terminate === "function") return raw.terminate();
   // Browser WebSocket: a close frame is all a page can do.
   if (typeof raw?.close === "function") return raw.close();
+  // @xmpp/tls's wrapper after STARTTLS or on xmpps://: its TLSSocket.
+  if (typeof raw?.destroy === "function") return raw.destroy();
   // net.Socket / tls.TLSSocket (xmpp://, xmpps://).
   if (typeof destroy === "function") return destroy.call(socket);
   throw new Error("unknown transport: cannot drop its socket");

@@ -30,6 +30,12 @@ declare module "@xmpp/starttls" {
   export default starttls;
 }
 
+declare module "@xmpp/starttls/starttls.js" {
+  /** The TLS upgrade behind the STARTTLS feature (Node only; `false` in browser bundles). */
+  export const canUpgrade: ((socket: unknown) => boolean) | undefined;
+  export const upgrade: ((socket: unknown, options: Record<string, unknown>) => Promise<unknown>) | undefined;
+}
+
 declare module "@xmpp/resolve" {
   /** DNS SRV and XEP-0156 resolution of a bare-domain `service`. */
   export default function resolve(deps: { entity: unknown }): unknown;

@@ -34,8 +34,10 @@ export const DEFAULT_WAITS: HarnessWaits = { pushMs: 3000, noPushMs: 500, iqMs: 
 export type Mechanism = "PLAIN" | "SCRAM-SHA-1";
 
 export interface PushHarnessOptions {
-  /** Explicit WebSocket URL (`ws://127.0.0.1:port/xmpp-websocket`); never a bare domain. */
+  /** Explicit WebSocket URL (`ws://127.0.0.1:port/xmpp-websocket`) or `xmpp://host:port` (Node); never a bare domain. */
   service: string;
+  /** `xmpp://` only: `tls.connect` options for STARTTLS, e.g. `{ ca }` for a self-signed certificate. */
+  tlsOptions?: Record<string, unknown>;
   domain: string;
   account: Credentials;
   sender: Credentials & { resource?: string };

@@ -173,6 +173,7 @@ export class Sessions {
       domain,
       resource: role === "account" ? this.boundResource(resource) : resource,
       streamManagement,
+      ...(this.options.tlsOptions ? { tlsOptions: this.options.tlsOptions } : {}),
       ...(this.options.mechanism
         ? { credentials: forcedMechanism(this.options.mechanism, creds) }
         : { username: creds.username, password: creds.password }),

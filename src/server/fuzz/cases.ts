@@ -3,11 +3,12 @@ import fc from "fast-check";
 import { NS } from "../../protocol/ns";
 import { DEFAULT_FRAME_LIMITS } from "../stream/frame-parser";
 import { combine, HARMLESS, HARMLESS_OR, ONLY_STREAM_ERROR, type Allowed, type FuzzCase } from "./fuzz-case";
-import { frameFault } from "./frames";
+import { frameFault, tcpWriteFault } from "./frames";
 import { mutator } from "./mutators";
 import { serialize, stanza } from "./stanzas";
 import type { Phase } from "./transport";
 import { escapeXml, safeText, unknownNamespace } from "./xml-text";
+import { tcpInput } from "../tcp/test-support/tcp-socket";
 
 interface Draft {
   kind: string;
@@ -103,9 +104,9 @@ const DRAFTS: Record<Phase, fc.Arbitrary<Draft>> = {
   bound: fc.oneof({ weight: 8, arbitrary: mutatedStanzas }, { weight: 1, arbitrary: boundOnly }),
 };
 
-function finish(phase: Phase, draft: fc.Arbitrary<Draft>): fc.Arbitrary<FuzzCase> {
+function finish(phase: Phase, draft: fc.Arbitrary<Draft>, faults = frameFault): fc.Arbitrary<FuzzCase> {
   const withXmlTricks = fc.oneof({ weight: 9, arbitrary: draft }, { weight: 1, arbitrary: withRestrictedPrefix(draft) });
-  return fc.tuple(withXmlTricks, frameFault).map(([d, fault]) => {
+  return fc.tuple(withXmlTricks, faults).map(([d, fault]) => {
     const framed = fault(d.frames);
     let allowed = combine(d.allowed, framed.allowed);
     // A frame over the size limit is refused before it is parsed.
@@ -120,3 +121,25 @@ export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(
   { weight: 2, arbitrary: finish("opened", DRAFTS.opened) },
   { weight: 2, arbitrary: finish("none", DRAFTS.none) },
 );
+
+/**
+ * Over TCP: the opened (after STARTTLS) and bound phases, with write faults instead of frame faults.
+ * The `none` phase is left out: its drafts are WebSocket `<open/>` variants, and the TCP header's
+ * own faults are covered case by case in src/server/stream/malformed-input.test.ts.
+ */
+export const tcpFuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(
+  { weight: 6, arbitrary: finish("bound", overTcp(DRAFTS.bound), tcpWriteFault) },
+  { weight: 2, arbitrary: finish("opened", overTcp(DRAFTS.opened), tcpWriteFault) },
+);
+
+/** A draft as TCP input: `<open/>` as the stream header (before any write is cut). */
+function overTcp(draft: fc.Arbitrary<Draft>): fc.Arbitrary<Draft> {
+  return draft.map((d) => {
+    const frames = d.frames.map(tcpInput);
+    // The TCP header binds the `stream:` prefix: `<stream:iq>` is an element of the streams
+    // namespace there (unsupported-stanza-type), not an unbound prefix as over WebSocket.
+    const streamsElement = frames.some((f) => /<stream:(?!stream[\s>/])/.test(f));
+    const allowed = streamsElement ? { ...d.allowed, streamErrors: [...d.allowed.streamErrors, "unsupported-stanza-type"] } : d.allowed;
+    return { ...d, frames, allowed };
+  });
+}

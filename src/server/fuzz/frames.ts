@@ -2,6 +2,10 @@
  * Frame-level faults over a list of serialized frames: RFC 7395 §3.3.3 wants one complete element
  * per text frame in UTF-8, so split and merged frames are not-well-formed and bytes that are not
  * UTF-8 (or a binary frame) are unsupported-encoding.
+ *
+ * Over TCP (RFC 6120) there are no frames, only writes: a split or merged write must change
+ * nothing (the server finds element boundaries itself), and bytes that are not UTF-8 are still
+ * unsupported-encoding. `tcpWriteFault` checks exactly that.
  */
 import fc from "fast-check";
 import { HARMLESS, ONLY_STREAM_ERROR, type Allowed } from "./fuzz-case";
@@ -57,4 +61,20 @@ export const frameFault: FrameFault = fc.oneof(
   { weight: 1, arbitrary: merged },
   { weight: 1, arbitrary: badUtf8 },
   { weight: 1, arbitrary: binary },
+);
+
+/** The same cuts as writes on a TCP stream: they must not change the answer to the elements they carry. */
+const fragmented: FrameFault = split.map((f) => (frames) => ({ ...f(frames), allowed: HARMLESS, label: "fragmented-write" }));
+const coalesced: FrameFault = fc.nat().map((which) => (frames) => {
+  const i = which % frames.length;
+  if (i + 1 >= frames.length) return { frames: asText(frames), allowed: HARMLESS, label: "" };
+  const out = [...frames.slice(0, i), (frames[i] ?? "") + (frames[i + 1] ?? ""), ...frames.slice(i + 2)];
+  return { frames: asText(out), allowed: HARMLESS, label: "coalesced-write" };
+});
+
+export const tcpWriteFault: FrameFault = fc.oneof(
+  { weight: 16, arbitrary: none },
+  { weight: 2, arbitrary: fragmented },
+  { weight: 1, arbitrary: coalesced },
+  { weight: 1, arbitrary: badUtf8 },
 );

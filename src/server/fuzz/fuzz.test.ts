@@ -1,5 +1,5 @@
 /**
- * A short seeded fuzz run over WebSocket (CI's share of issue 13's fuzzing): no crash, no hang, every
+ * Short seeded fuzz runs over WebSocket and TCP (CI's share of issue 13's fuzzing): no crash, no hang, every
  * input answered as its generator allows, healthy sessions keep exchanging messages and pushes, no
  * socket left behind and memory bounded. `npm run fuzz` runs the long version.
  */
@@ -34,6 +34,20 @@ describe("stream fuzzing (seeded)", () => {
     expect(labels).toContain("accept");
     expect(labels.some((l) => l.startsWith("stanza-error:"))).toBe(true);
     expect(labels.filter((l) => l.startsWith("stream-error:")).length).toBeGreaterThanOrEqual(8);
+  }, 60_000);
+});
+
+describe("stream fuzzing over TCP (seeded)", () => {
+  it("150 generated inputs after STARTTLS, cut into writes anywhere: the same properties as over WebSocket", async () => {
+    const report = await runFuzz({ inputs: 150, seed: SEED, transport: "tcp", concurrency: 16, deadlineMs: 8_000 });
+    const text = formatReport(report, `tcp, seed ${SEED}`);
+    expect(report.inputs, text).toBe(150);
+    expect(passed(report), text).toBe(true);
+    expect(report.healthy.rounds, text).toBeGreaterThan(1);
+    expect(report.kinds["frame/fragmented-write"], text).toBeGreaterThan(0);
+    const labels = Object.keys(report.outcomes);
+    expect(labels).toContain("accept");
+    expect(labels.filter((l) => l.startsWith("stream-error:")).length, text).toBeGreaterThanOrEqual(5);
   }, 60_000);
 });
 

@@ -4,8 +4,8 @@
  * oracle. Counts outcomes by kind, crashes, hangs, wrong answers, losses and peak RSS.
  */
 import fc from "fast-check";
-import { startTestServer } from "../test-support/test-server";
-import { fuzzCase } from "./cases";
+import { startTcpTestServer } from "../tcp/test-support/tcp-server";
+import { fuzzCase, tcpFuzzCase } from "./cases";
 import { describeCase, type FuzzCase } from "./fuzz-case";
 import { HealthySessions, type HealthyReport } from "./healthy";
 import { judge, observe, outcomeLabel, PROBE_PASSWORD, PROBE_USER, type Outcome } from "./oracle";
@@ -59,7 +59,8 @@ const HEALTHY_CONNECTIONS = 3;
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const { inputs, seed, concurrency = 32, deadlineMs = 10_000, shrink = false, reuse = 20 } = options;
-  const ts = await startTestServer({ handshakeTimeoutMs: 30_000 });
+  const transportName = options.transport ?? "ws";
+  const ts = await startTcpTestServer({ handshakeTimeoutMs: 30_000 });
   const report: FuzzReport = emptyReport();
   const stopSampling = sampleRss(report);
   const onCrash = (err: unknown): void => {
@@ -69,7 +70,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   process.on("unhandledRejection", onCrash);
   const started = Date.now();
   let healthy: HealthySessions | null = null;
-  const transport = transportFor(options.transport ?? "ws", ts.url);
+  const transport = transportFor(transportName, ts.url, { port: ts.c2sPort, ca: ts.ca });
+  const cases = transportName === "tcp" ? tcpFuzzCase : fuzzCase;
   const pool = new BoundStreamPool(transport, reuse);
   try {
     await ts.server.accounts.register("localhost", PROBE_USER, PROBE_PASSWORD);
@@ -92,7 +94,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const numRuns = Math.ceil(inputs / concurrency);
     let batchNo = 0;
     const stopAt = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
-    const property = fc.asyncProperty(fc.array(fuzzCase, { minLength: concurrency, maxLength: concurrency }), async (batch) => {
+    const property = fc.asyncProperty(fc.array(cases, { minLength: concurrency, maxLength: concurrency }), async (batch) => {
       if (Date.now() >= stopAt) return true;
       const size = counting ? Math.min(concurrency, inputs - batchNo * concurrency) : batch.length;
       batchNo++;

@@ -1,11 +1,12 @@
 /**
  * What the fuzzer needs from a transport: open a connection at a stream phase, send frames, read
- * what comes back. WebSocket (RFC 7395) is the only one today; a TCP transport (RFC 6120 stream
- * framing) implements the same interface, turning each frame into bytes on the socket and each
- * top-level element it reads into a received frame.
+ * what comes back. WebSocket (RFC 7395), and TCP (RFC 6120 after STARTTLS), where each frame is a
+ * write on the socket (our `<open/>` written as the stream header) and each top-level element read
+ * back is a received frame.
  */
 import type { RawSocket } from "../test-support/raw-socket";
 import { rawSession, rawSocket } from "../test-support/raw-socket";
+import { rawTcpSession, rawTcpSocket, tcpInput, type TcpSocket } from "../tcp/test-support/tcp-socket";
 
 /** One unit the fuzzer sends: text, or bytes sent as a text frame or a binary frame. */
 export type FuzzFrame = { text: string } | { bytes: Buffer; binary: boolean };
@@ -42,15 +43,38 @@ export function webSocketTransport(url: string): FuzzTransport {
   };
 }
 
-/** Names the transports the CLI accepts (`tcp` joins once the server speaks TCP). */
-export const TRANSPORT_NAMES = ["ws"] as const;
+/** TCP with STARTTLS on `port`, trusting `ca`. */
+export function tcpTransport(port: number, ca: string): FuzzTransport {
+  const asFuzz = (socket: TcpSocket): FuzzConnection => ({
+    frames: socket.frames,
+    closed: socket.closed,
+    isClosed: () => socket.isClosed(),
+    send: (frame) => socket.send(typeof frame === "string" ? tcpInput(frame) : frame),
+    nextElement: (timeoutMs) => socket.nextElement(timeoutMs),
+    close: () => socket.close(),
+  });
+  return {
+    name: "tcp",
+    async connect(phase, who) {
+      if (phase === "bound") return asFuzz((await rawTcpSession(port, ca, who)).socket);
+      const socket = await rawTcpSocket(port);
+      if (phase === "opened") await socket.openSecure(ca);
+      return asFuzz(socket);
+    },
+  };
+}
+
+/** Names the transports the CLI accepts. */
+export const TRANSPORT_NAMES = ["ws", "tcp"] as const;
 export type TransportName = (typeof TRANSPORT_NAMES)[number];
 
-/** The transport by name, for a server whose WebSocket endpoint is `wsUrl`. */
-export function transportFor(name: TransportName, wsUrl: string): FuzzTransport {
+/** The transport by name, for a server whose WebSocket endpoint is `wsUrl` (and TCP listener `tcp`). */
+export function transportFor(name: TransportName, wsUrl: string, tcp: { port: number; ca: string } | null): FuzzTransport {
   switch (name) {
     case "ws":
       return webSocketTransport(wsUrl);
+    case "tcp":
+      if (!tcp) throw new Error("the TCP transport needs the server's TCP listener");
+      return tcpTransport(tcp.port, tcp.ca);
   }
 }
-

@@ -19,4 +19,9 @@ export interface FrameSocket {
   onFrame(listener: (data: Uint8Array, isBinary: boolean) => void): void;
   onClose(listener: (code: number, reason: string) => void): void;
   onError(listener: (err: Error) => void): void;
+  /**
+   * A transport that frames a byte stream itself (TCP) reports what is wrong with the stream's own
+   * framing here; the connection answers it in order, after the frames before it.
+   */
+  onStreamError?(listener: (condition: string, text: string) => void): void;
 }

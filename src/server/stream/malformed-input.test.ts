@@ -1,7 +1,13 @@
 /**
- * Malformed and hostile input over a raw WebSocket: each case gets the RFC 6120 / RFC 7395 reaction
- * (stream error + <close/> + socket closed, or a stanza error / SASL failure on a stream that stays
- * usable), and the server keeps serving healthy sessions afterwards.
+ * Malformed and hostile input over a raw WebSocket and over TCP (RFC 6120, after STARTTLS): each
+ * case gets the RFC 6120 / RFC 7395 reaction (stream error + <close/> + socket closed, or a stanza
+ * error / SASL failure on a stream that stays usable), and the server keeps serving healthy
+ * sessions afterwards.
+ *
+ * Over TCP the same strings are written to the socket, with our `<open …/>` written as the TCP
+ * header `<stream:stream …>`; the raw TCP client reads the server's header and `</stream:stream>`
+ * back as `<open/>` and `<close/>`, so the expectations are shared. A case whose input only means
+ * something in WebSocket framing has a `tcp` variant: its TCP equivalent, or why there is none.
  */
 import { createHash, createHmac } from "node:crypto";
 import { xml } from "@xmpp/client";
@@ -16,8 +22,9 @@ import {
   startTestServer,
   stopQuietly,
   type RawSocket,
-  type TestServer,
 } from "../test-support";
+import { rawTcpSession, rawTcpSocket, tcpHeader, tcpInput, type StreamSocket } from "../tcp/test-support/tcp-socket";
+import { startTcpTestServer, type TcpTestServer } from "../tcp/test-support/tcp-server";
 import { CLOSE_NO_SUBPROTOCOL } from "./websocket-endpoint";
 
 const F = NS.framing;
@@ -33,50 +40,58 @@ type Expectation =
   | { saslFailure: string }
   | { closeReply: true };
 
+type Send = (string | Buffer | { binary: Buffer })[] | ((s: StreamSocket) => Promise<void>);
+
 interface Case {
   name: string;
   setup: Setup;
   /** Frames to send; a function gets the socket for multi-step cases. */
-  send: (string | Buffer | { binary: Buffer })[] | ((s: RawSocket) => Promise<void>);
+  send: Send;
   expect: Expectation;
+  /** Over TCP: another input (written as is) and/or expectation, or why the case has no TCP form. */
+  tcp?: { send?: Send; expect?: Expectation } | { none: string };
 }
+
+type Transport = "websocket" | "tcp";
+const HEADER = tcpHeader();
+const HEADER_NO_DECL = `<stream:stream xmlns='jabber:client' xmlns:stream='${NS.streams}' to='localhost' version='1.0'>`;
 
 const billionLaughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><open xmlns='${F}' to='localhost' version='1.0'>&lol3;</open>`;
 
 const CASES: Case[] = [
   // ---- before the stream is opened
   { name: "not XML at all", setup: "none", send: ["hello server"], expect: { streamError: "not-well-formed" } },
-  { name: "unclosed tag", setup: "none", send: [`<open xmlns='${F}' to='localhost' version='1.0'>`], expect: { streamError: "not-well-formed" } },
-  { name: "two root elements in one frame", setup: "none", send: [`${OPEN}${OPEN}`], expect: { streamError: "not-well-formed" } },
+  { name: "unclosed tag", setup: "none", send: [`<open xmlns='${F}' to='localhost' version='1.0'>`], expect: { streamError: "not-well-formed" } , tcp: { none: "an element not closed yet is a stream in progress over TCP: the framer waits for more bytes (the size cap and the handshake timeout end it; see the 300 KiB and timeout cases)" } },
+  { name: "two root elements in one frame", setup: "none", send: [`${OPEN}${OPEN}`], expect: { streamError: "not-well-formed" } , tcp: { expect: { streamError: "invalid-xml" } /* two headers: the second is a restart before SASL, as in "second <open/> before authentication" */ } },
   { name: "text before the root", setup: "none", send: [`junk${OPEN}`], expect: { streamError: "not-well-formed" } },
   { name: "trailing garbage after the root", setup: "none", send: [`${OPEN}junk`], expect: { streamError: "not-well-formed" } },
-  { name: "mismatched end tag", setup: "none", send: [`<open xmlns='${F}'></close>`], expect: { streamError: "not-well-formed" } },
-  { name: "DOCTYPE with entities (billion laughs)", setup: "none", send: [billionLaughs], expect: { streamError: "restricted-xml" } },
-  { name: "external entity (XXE)", setup: "none", send: [`<!DOCTYPE open [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><open xmlns='${F}'>&xxe;</open>`], expect: { streamError: "restricted-xml" } },
+  { name: "mismatched end tag", setup: "none", send: [`<open xmlns='${F}'></close>`], expect: { streamError: "not-well-formed" } , tcp: { send: [`${HEADER}<message xmlns='jabber:client'></iq>`] } },
+  { name: "DOCTYPE with entities (billion laughs)", setup: "none", send: [billionLaughs], expect: { streamError: "restricted-xml" } , tcp: { send: [billionLaughs.replace(/<open .*$/, HEADER_NO_DECL)] } },
+  { name: "external entity (XXE)", setup: "none", send: [`<!DOCTYPE open [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><open xmlns='${F}'>&xxe;</open>`], expect: { streamError: "restricted-xml" } , tcp: { send: [`<!DOCTYPE stream:stream [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${HEADER_NO_DECL}`] } },
   { name: "XML comment", setup: "none", send: [`<!-- hi -->${OPEN}`], expect: { streamError: "restricted-xml" } },
   { name: "processing instruction", setup: "none", send: [`<?php echo 1; ?>${OPEN}`], expect: { streamError: "restricted-xml" } },
   { name: "XML declaration claiming another encoding", setup: "none", send: [`<?xml version='1.0' encoding='ISO-8859-1'?>${OPEN}`], expect: { streamError: "unsupported-encoding" } },
   { name: "undefined entity reference", setup: "none", send: [`<open xmlns='${F}' to='&host;' version='1.0'/>`], expect: { streamError: "not-well-formed" } },
-  { name: "unbound namespace prefix", setup: "none", send: [`<x:open xmlns='${F}' to='localhost' version='1.0'/>`], expect: { streamError: "bad-namespace-prefix" } },
+  { name: "unbound namespace prefix", setup: "none", send: [`<x:open xmlns='${F}' to='localhost' version='1.0'/>`], expect: { streamError: "bad-namespace-prefix" } , tcp: { send: [`<x:stream xmlns='jabber:client' to='localhost' version='1.0'>`] } },
   { name: "duplicate attribute", setup: "none", send: [`<open xmlns='${F}' to='localhost' to='localhost' version='1.0'/>`], expect: { streamError: "not-well-formed" } },
   { name: "control character in an attribute", setup: "none", send: [`<open xmlns='${F}' to='local\u0001host' version='1.0'/>`], expect: { streamError: "not-well-formed" } },
   { name: "control character as a character reference", setup: "none", send: [`<open xmlns='${F}' to='local&#x1b;host' version='1.0'/>`], expect: { streamError: "not-well-formed" } },
-  { name: "TCP-style <stream:stream> opener (unclosed)", setup: "none", send: [`<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='${NS.streams}' to='localhost' version='1.0'>`], expect: { streamError: "invalid-namespace" } },
-  { name: "TCP-style <stream:stream/> opener (self-closed)", setup: "none", send: [`<stream:stream xmlns='jabber:client' xmlns:stream='${NS.streams}' to='localhost' version='1.0'/>`], expect: { streamError: "invalid-namespace" } },
+  { name: "TCP-style <stream:stream> opener (unclosed)", setup: "none", send: [`<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='${NS.streams}' to='localhost' version='1.0'>`], expect: { streamError: "invalid-namespace" } , tcp: { send: [OPEN], expect: { streamError: "invalid-namespace" } /* the mirror image: WebSocket framing over TCP */ } },
+  { name: "TCP-style <stream:stream/> opener (self-closed)", setup: "none", send: [`<stream:stream xmlns='jabber:client' xmlns:stream='${NS.streams}' to='localhost' version='1.0'/>`], expect: { streamError: "invalid-namespace" } , tcp: { expect: { closeReply: true } /* over TCP: a header and its end at once, an empty stream */ } },
   { name: "<open/> in the wrong namespace", setup: "none", send: [`<open xmlns='jabber:client' to='localhost' version='1.0'/>`], expect: { streamError: "invalid-namespace" } },
   { name: "<open/> without version", setup: "none", send: [`<open xmlns='${F}' to='localhost'/>`], expect: { streamError: "unsupported-version" } },
   { name: "<open/> with version 2.0", setup: "none", send: [`<open xmlns='${F}' to='localhost' version='2.0'/>`], expect: { streamError: "unsupported-version" } },
   { name: "<open/> to an unknown host", setup: "none", send: [`<open xmlns='${F}' to='example.org' version='1.0'/>`], expect: { streamError: "host-unknown" } },
   { name: "<open/> without to", setup: "none", send: [`<open xmlns='${F}' version='1.0'/>`], expect: { streamError: "host-unknown" } },
   { name: "message before <open/>", setup: "none", send: [`<message xmlns='jabber:client' to='bob@localhost'><body>hi</body></message>`], expect: { streamError: "not-authorized" } },
-  { name: "<close/> before <open/>", setup: "none", send: [`<close xmlns='${F}'/>`], expect: { closeReply: true } },
-  { name: "empty frame", setup: "none", send: [""], expect: { streamError: "not-well-formed" } },
-  { name: "whitespace-only frame", setup: "none", send: [" \n "], expect: { streamError: "not-well-formed" } },
-  { name: "binary frame", setup: "none", send: [{ binary: Buffer.from(OPEN) }], expect: { streamError: "unsupported-encoding" } },
-  { name: "invalid UTF-8 in a text frame", setup: "none", send: [Buffer.concat([Buffer.from(`<open xmlns='${F}' to='`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(`' version='1.0'/>`)])], expect: { streamError: "unsupported-encoding" } },
-  { name: "300 KiB frame", setup: "none", send: [`<open xmlns='${F}' to='localhost' version='1.0'>${"a".repeat(300 * 1024)}</open>`], expect: { streamError: "policy-violation" } },
+  { name: "<close/> before <open/>", setup: "none", send: [`<close xmlns='${F}'/>`], expect: { closeReply: true } , tcp: { send: ["</stream:stream>"] } },
+  { name: "empty frame", setup: "none", send: [""], expect: { streamError: "not-well-formed" } , tcp: { none: "TCP has no frames: an empty write sends no bytes" } },
+  { name: "whitespace-only frame", setup: "none", send: [" \n "], expect: { streamError: "not-well-formed" } , tcp: { none: "whitespace between top-level elements is a keepalive over TCP (RFC 6120 §4.6.1), not an error" } },
+  { name: "binary frame", setup: "none", send: [{ binary: Buffer.from(OPEN) }], expect: { streamError: "unsupported-encoding" } , tcp: { send: [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(HEADER, "utf16le")])] } /* TCP has no binary frames: the nearest is a client writing another encoding (UTF-16) */ },
+  { name: "invalid UTF-8 in a text frame", setup: "none", send: [Buffer.concat([Buffer.from(`<open xmlns='${F}' to='`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(`' version='1.0'/>`)])], expect: { streamError: "unsupported-encoding" } , tcp: { send: [Buffer.concat([Buffer.from(`<stream:stream xmlns='jabber:client' xmlns:stream='${NS.streams}' to='`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(`' version='1.0'>`)])] } },
+  { name: "300 KiB frame", setup: "none", send: [`<open xmlns='${F}' to='localhost' version='1.0'>${"a".repeat(300 * 1024)}</open>`], expect: { streamError: "policy-violation" } , tcp: { send: [`${HEADER}<message xmlns='jabber:client'><body>${"a".repeat(300 * 1024)}</body></message>`] } },
   { name: "huge attribute value (300 KiB)", setup: "none", send: [`<open xmlns='${F}' to='localhost' version='1.0' x='${"v".repeat(300 * 1024)}'/>`], expect: { streamError: "policy-violation" } },
-  { name: "10k nested elements", setup: "none", send: [`<open xmlns='${F}'>${"<a>".repeat(10_000)}${"</a>".repeat(10_000)}</open>`], expect: { streamError: "policy-violation" } },
+  { name: "10k nested elements", setup: "none", send: [`<open xmlns='${F}'>${"<a>".repeat(10_000)}${"</a>".repeat(10_000)}</open>`], expect: { streamError: "policy-violation" } , tcp: { send: [`${HEADER}<message xmlns='jabber:client'>${"<a>".repeat(10_000)}${"</a>".repeat(10_000)}</message>`] } },
   { name: "1000 attributes on one element", setup: "none", send: [`<open xmlns='${F}' to='localhost' version='1.0' ${Array.from({ length: 1000 }, (_, i) => `a${i}='x'`).join(" ")}/>`], expect: { streamError: "policy-violation" } },
 
   // ---- stream open, not authenticated
@@ -150,11 +165,11 @@ const CASES: Case[] = [
   { name: "not-well-formed stanza after bind", setup: "bound", send: [`<message xmlns='jabber:client'><body>hi</message>`], expect: { streamError: "not-well-formed" } },
 ];
 
-let ts: TestServer;
+let ts: TcpTestServer;
 const healthy: Client[] = [];
 
 beforeAll(async () => {
-  ts = await startTestServer();
+  ts = await startTcpTestServer();
   await ts.server.accounts.register("localhost", "known", "pass");
 });
 
@@ -163,14 +178,21 @@ afterAll(async () => {
   await ts.close();
 });
 
-async function prepare(setup: Setup): Promise<RawSocket> {
-  if (setup === "bound") return (await rawSession(ts.url, { username: "known", resource: `r${Math.random().toString(36).slice(2)}` })).socket;
+async function prepare(setup: Setup, transport: Transport): Promise<StreamSocket> {
+  const resource = `r${Math.random().toString(36).slice(2)}`;
+  if (transport === "tcp") {
+    if (setup === "bound") return (await rawTcpSession(ts.c2sPort, ts.ca, { username: "known", resource })).socket;
+    const s = await rawTcpSocket(ts.c2sPort);
+    if (setup === "opened") await s.openSecure(ts.ca);
+    return s;
+  }
+  if (setup === "bound") return (await rawSession(ts.url, { username: "known", resource })).socket;
   const s = await rawSocket(ts.url);
   if (setup === "opened") await s.open();
   return s;
 }
 
-async function expectClosedWithStreamError(s: RawSocket, condition: string, setup: Setup): Promise<void> {
+async function expectClosedWithStreamError(s: StreamSocket, condition: string, setup: Setup): Promise<void> {
   const error = await s.streamError();
   expect(error.condition).toBe(condition);
   expect(error.text).toBeTruthy();
@@ -182,22 +204,39 @@ async function expectClosedWithStreamError(s: RawSocket, condition: string, setu
   expect(closed.code).toBe(1000);
 }
 
+/** The case as it runs over `transport` (null: it has no form there). */
+function variant(c: Case, transport: Transport): { setup: Setup; send: Send; expect: Expectation } | null {
+  if (transport === "websocket") return c;
+  if (c.tcp && "none" in c.tcp) return null;
+  const send = c.tcp?.send ?? (Array.isArray(c.send) ? c.send.map((f) => (typeof f === "string" ? tcpInput(f) : f)) : c.send);
+  return { setup: c.setup, send, expect: c.tcp?.expect ?? c.expect };
+}
+
+function send(s: StreamSocket, frames: Exclude<Send, (s: StreamSocket) => Promise<void>>): void {
+  for (const frame of frames) {
+    if (typeof frame === "object" && "binary" in frame) (s as RawSocket).send(frame.binary, { binary: true });
+    else s.send(frame);
+  }
+}
+
 describe("malformed input", () => {
   it("has at least 30 distinct cases", () => {
     expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
     expect(CASES.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(CASES)("$name", async ({ setup, send, expect: expectation }) => {
-    const s = await prepare(setup);
+  const runs = (["websocket", "tcp"] as const).flatMap((transport) =>
+    CASES.flatMap((c) => {
+      const v = variant(c, transport);
+      return v ? [{ name: c.name, transport, ...v }] : [];
+    }),
+  );
+
+  it.each(runs)("$transport: $name", async ({ setup, send: input, expect: expectation, transport }) => {
+    const s = await prepare(setup, transport);
     const before = s.frames.length;
-    if (typeof send === "function") await send(s);
-    else {
-      for (const frame of send) {
-        if (typeof frame === "object" && "binary" in frame) s.send(frame.binary, { binary: true });
-        else s.send(frame);
-      }
-    }
+    if (typeof input === "function") await input(s);
+    else send(s, input);
 
     if ("streamError" in expectation) {
       await expectClosedWithStreamError(s, expectation.streamError, setup);
@@ -252,7 +291,7 @@ describe("malformed input", () => {
     await expect(received).resolves.toBe("still alive");
   });
 
-  it("leaks no connections: every rejected socket is gone", async () => {
+  it("leaks no connections: every rejected socket is gone, WebSocket and TCP", async () => {
     await expect.poll(() => ts.server.connectionCount, { timeout: 5000 }).toBe(2);
   });
 });

@@ -15,9 +15,14 @@ import { isStrictBase64 } from "./scram";
 import { createSaslExchange, isSaslMechanismName, type SaslExchange } from "./sasl";
 import type { StreamContext } from "./stream-context";
 
+/** RFC 6120 §5 (STARTTLS). */
+export const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
+
 export class Negotiation {
   private sasl: SaslExchange | null = null;
   private authFailures = 0;
+  /** Whether STARTTLS completed on this connection. */
+  private encrypted = false;
 
   constructor(private readonly ctx: StreamContext) {}
 
@@ -29,9 +34,14 @@ export class Negotiation {
     const lang = el.attrs["xml:lang"];
     if (typeof lang === "string" && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(lang)) fields.lang = lang;
     const to = typeof el.attrs.to === "string" ? prepDomainpart(el.attrs.to) : "";
+    if (this.encrypted && !restart && to !== fields.domain) {
+      return ctx.closeWithStreamError("host-unknown", `the stream after STARTTLS must address ${fields.domain}, as before`);
+    }
     if (!restart && opts.hosts.includes(to)) fields.domain = to;
 
-    if (!to) return ctx.closeWithStreamError("host-unknown", "<open/> must name the virtual host in 'to' (RFC 7395 §3.4)");
+    // Over TCP the client sent a <stream:stream> header (the framer turned it into <open/>).
+    const header = opts.tls ? "the <stream:stream> header (RFC 6120 §4.7)" : "<open/> (RFC 7395 §3.4)";
+    if (!to) return ctx.closeWithStreamError("host-unknown", `${header} must name the virtual host in 'to'`);
     if (!opts.hosts.includes(to)) {
       return ctx.closeWithStreamError("host-unknown", `this server does not serve ${to}; virtual hosts: ${opts.hosts.join(", ")}`);
     }
@@ -40,7 +50,7 @@ export class Negotiation {
     }
     const version = el.attrs.version;
     if (typeof version !== "string" || !/^\d+\.\d+$/.test(version)) {
-      return ctx.closeWithStreamError("unsupported-version", "<open/> must carry version='1.0' (RFC 7395 §3.4)");
+      return ctx.closeWithStreamError("unsupported-version", `${header} must carry version='1.0'`);
     }
     if (Number(version.split(".")[0]) !== 1) {
       return ctx.closeWithStreamError("unsupported-version", `version ${version} is not supported; this server speaks 1.0`);
@@ -63,11 +73,38 @@ export class Negotiation {
         xml(
           "stream:features",
           { "xmlns:stream": NS.streams },
-          xml("mechanisms", { xmlns: NS.sasl }, ...opts.saslMechanisms.map((m) => xml("mechanism", {}, m))),
+          this.needsTls()
+            ? xml("starttls", { xmlns: NS_TLS }, xml("required"))
+            : xml("mechanisms", { xmlns: NS.sasl }, ...opts.saslMechanisms.map((m) => xml("mechanism", {}, m))),
         ),
       );
     }
     ctx.log.debug(restart ? "stream restarted" : "stream opened", { domain: fields.domain, user: fields.username });
+  }
+
+  // ---------------------------------------------------------------- STARTTLS
+
+  private needsTls(): boolean {
+    return this.ctx.opts.tls === "required-starttls" && !this.encrypted;
+  }
+
+  /** `<starttls/>` (RFC 6120 §5.4.2): `<proceed/>`, the TLS handshake, then the client restarts the stream. */
+  async onStartTls(el: Element): Promise<void> {
+    const { ctx } = this;
+    if (el.getName() !== "starttls" || !this.needsTls() || !ctx.opts.startTls) {
+      ctx.closeWithStreamError("unsupported-stanza-type", this.encrypted ? "TLS is already in place on this stream" : `<${el.getName()}/> is not an element a client sends in ${NS_TLS}`);
+      return;
+    }
+    ctx.sendElement(xml("proceed", { xmlns: NS_TLS }));
+    ctx.fields.phase = "awaiting-open";
+    try {
+      await ctx.opts.startTls();
+      this.encrypted = true;
+      ctx.log.debug("STARTTLS done", { domain: ctx.fields.domain });
+    } catch (err) {
+      // The transport drops the connection itself; its close event ends this stream.
+      ctx.log.info("TLS handshake failed after STARTTLS", { error: (err as Error).message, domain: ctx.fields.domain });
+    }
   }
 
   // ---------------------------------------------------------------- SASL
@@ -75,6 +112,10 @@ export class Negotiation {
   async onSasl(el: Element): Promise<void> {
     const { opts } = this.ctx;
     const name = el.getName();
+    if (this.needsTls()) {
+      await this.saslFailed("encryption-required", `this TCP listener requires STARTTLS before SASL (RFC 6120 §5.3.1): send <starttls xmlns='${NS_TLS}'/> first`);
+      return;
+    }
     if (name === "abort") {
       this.sasl = null;
       await this.saslFailed("aborted", "the client aborted the exchange");

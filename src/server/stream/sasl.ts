@@ -1,6 +1,8 @@
 /**
- * SASL mechanisms of the reference server (RFC 6120 §6): PLAIN (RFC 4616) and SCRAM-SHA-1
- * (RFC 5802), as step functions over decoded bytes. The stream connection does the XML and base64.
+ * SASL mechanisms of the reference server (RFC 6120 §6): PLAIN (RFC 4616), SCRAM-SHA-1 (RFC 5802)
+ * and SCRAM-SHA-256 (RFC 7677), as step functions over decoded bytes. The stream connection does
+ * the XML and base64. A failure's text names the account and the mechanism and says what to do:
+ * it is what a developer sees in a third-party client's error dialog.
  */
 import type { AccountStore } from "../accounts";
 import { normalizeUsername } from "../accounts";
@@ -15,12 +17,15 @@ import {
   verifyClientProof,
   type ClientFirst,
   type ScramCredentials,
+  type ScramHash,
 } from "./scram";
 
-export const SASL_MECHANISMS = ["SCRAM-SHA-1", "PLAIN"] as const;
+export const SASL_MECHANISMS = ["SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN"] as const;
 export type SaslMechanismName = (typeof SASL_MECHANISMS)[number];
 /** Offered in this order: the strongest first (clients pick the first they support). */
-export const DEFAULT_SASL_MECHANISMS: readonly SaslMechanismName[] = ["SCRAM-SHA-1", "PLAIN"];
+export const DEFAULT_SASL_MECHANISMS: readonly SaslMechanismName[] = ["SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN"];
+
+const DEFAULT_ACCOUNTS_HINT = "the default accounts alice, bob and pushsvc have password 'pass'";
 
 export function isSaslMechanismName(value: string): value is SaslMechanismName {
   return (SASL_MECHANISMS as readonly string[]).includes(value);
@@ -91,13 +96,21 @@ class PlainExchange implements SaslExchange {
       return fail("invalid-authzid", "authzid must be empty or the authenticating user's bare JID");
     }
     const check = await accounts.checkPlain(domain, authcid, password);
-    if (!check.ok) return fail("not-authorized", check.detail);
+    if (!check.ok) {
+      const account = `${authcid}@${domain}`;
+      const advice =
+        check.reason === "bad-password"
+          ? `wrong password for ${account} (PLAIN); ${DEFAULT_ACCOUNTS_HINT}`
+          : check.reason === "unknown-user"
+            ? `no account ${account} (PLAIN) and dev registration is off: add it to the --accounts file`
+            : `${check.detail} (${account}, PLAIN)`;
+      return fail("not-authorized", advice);
+    }
     return { kind: "success", username: check.username, registered: check.registered };
   }
 }
 
-class ScramSha1Exchange implements SaslExchange {
-  readonly mechanism = "SCRAM-SHA-1" as const;
+class ScramExchange implements SaslExchange {
   private phase: "initial" | "awaiting-first" | "awaiting-final" | "done" = "initial";
   private first?: ClientFirst;
   private serverFirst = "";
@@ -105,7 +118,14 @@ class ScramSha1Exchange implements SaslExchange {
   private creds?: ScramCredentials;
   private username = "";
 
-  constructor(private readonly ctx: SaslContext) {}
+  constructor(
+    private readonly ctx: SaslContext,
+    readonly mechanism: "SCRAM-SHA-1" | "SCRAM-SHA-256",
+  ) {}
+
+  private get hash(): ScramHash {
+    return this.mechanism === "SCRAM-SHA-256" ? "sha256" : "sha1";
+  }
 
   async step(data: Buffer | null): Promise<SaslStep> {
     await this.ctx.accounts.whenReady();
@@ -119,7 +139,7 @@ class ScramSha1Exchange implements SaslExchange {
 
   private advance(data: Buffer | null): SaslStep {
     if (data === null) {
-      if (this.phase !== "initial") return fail("malformed-request", "SCRAM-SHA-1 expects a message");
+      if (this.phase !== "initial") return fail("malformed-request", `${this.mechanism} expects a message`);
       this.phase = "awaiting-first";
       return { kind: "challenge", data: Buffer.alloc(0) };
     }
@@ -127,24 +147,30 @@ class ScramSha1Exchange implements SaslExchange {
     if (text === null) return fail("malformed-request", "SCRAM message is not UTF-8");
     if (this.phase === "initial" || this.phase === "awaiting-first") return this.onClientFirst(text);
     if (this.phase === "awaiting-final") return this.onClientFinal(text);
-    return fail("malformed-request", "SCRAM-SHA-1 exchange already finished");
+    return fail("malformed-request", `${this.mechanism} exchange already finished`);
   }
 
   private onClientFirst(text: string): SaslStep {
     const first = parseClientFirst(text);
     const { domain, accounts } = this.ctx;
     if (first.cbindFlag === "p") {
-      return fail("not-authorized", "channel binding (p=) requested, but this server offers no SCRAM-SHA-1-PLUS");
+      return fail("not-authorized", `channel binding (p=) requested, but this server offers no ${this.mechanism}-PLUS`);
     }
     const problem = localpartProblem(first.username);
     if (problem) return fail("not-authorized", `invalid username: ${problem}`);
     if (first.authzid !== null && !authzidMatches(first.authzid, first.username, domain)) {
       return fail("invalid-authzid", "authzid must be empty or the authenticating user's bare JID");
     }
-    const creds = accounts.get(domain, first.username);
+    const account = `${normalizeUsername(first.username)}@${domain}`;
+    const creds = this.hash === "sha256" ? accounts.getSha256(domain, first.username) : accounts.get(domain, first.username);
     if (!creds) {
-      const hint = accounts.devRegistration ? " (dev registration needs a first login with PLAIN)" : "";
-      return fail("not-authorized", `no account ${normalizeUsername(first.username)}@${domain}${hint}`);
+      if (accounts.get(domain, first.username)) {
+        return fail("not-authorized", `${account} has SCRAM-SHA-1 keys only (precomputed in the accounts file): log in with SCRAM-SHA-1 or PLAIN`);
+      }
+      const hint = accounts.devRegistration
+        ? `SCRAM cannot register a new account (the password never reaches the server): log in once with PLAIN to register it (start the server with --sasl-mechanisms PLAIN for clients that always pick SCRAM), or use a default account (${DEFAULT_ACCOUNTS_HINT})`
+        : "dev registration is off: add it to the --accounts file";
+      return fail("not-authorized", `no account ${account} (${this.mechanism}); ${hint}`);
     }
     this.first = first;
     this.creds = creds;
@@ -157,16 +183,18 @@ class ScramSha1Exchange implements SaslExchange {
 
   private onClientFinal(text: string): SaslStep {
     const { first, creds } = this;
-    if (!first || !creds) return fail("malformed-request", "SCRAM-SHA-1 client-final before client-first");
+    if (!first || !creds) return fail("malformed-request", `${this.mechanism} client-final before client-first`);
     this.phase = "done";
-    const final = parseClientFinal(text);
+    const final = parseClientFinal(text, this.hash);
     if (Buffer.from(final.channelBinding, "base64").toString("utf8") !== first.gs2Header) {
       return fail("not-authorized", "channel binding (c=) does not match the GS2 header of the first message");
     }
     if (final.nonce !== this.combinedNonce) return fail("not-authorized", "nonce (r=) does not match the server's");
     const authMessage = `${first.bare},${this.serverFirst},${final.withoutProof}`;
-    const serverSignature = verifyClientProof(creds, authMessage, final.proof);
-    if (!serverSignature) return fail("not-authorized", "wrong password");
+    const serverSignature = verifyClientProof(creds, authMessage, final.proof, this.hash);
+    if (!serverSignature) {
+      return fail("not-authorized", `wrong password for ${this.username}@${this.ctx.domain} (${this.mechanism}); ${DEFAULT_ACCOUNTS_HINT}`);
+    }
     return {
       kind: "success",
       username: this.username,
@@ -177,5 +205,5 @@ class ScramSha1Exchange implements SaslExchange {
 }
 
 export function createSaslExchange(mechanism: SaslMechanismName, ctx: SaslContext): SaslExchange {
-  return mechanism === "PLAIN" ? new PlainExchange(ctx) : new ScramSha1Exchange(ctx);
+  return mechanism === "PLAIN" ? new PlainExchange(ctx) : new ScramExchange(ctx, mechanism);
 }

@@ -1,5 +1,7 @@
 /**
- * SCRAM-SHA-1 (RFC 5802) primitives, server side, on node:crypto.
+ * SCRAM-SHA-1 (RFC 5802) and SCRAM-SHA-256 (RFC 7677) primitives, server side, on node:crypto.
+ * Functions take the hash ("sha1" unless said otherwise); the keys of both are derived from the
+ * password with the same salt and iteration count when an account is registered.
  * The message grammar is parsed strictly: a malformed message is a SASL `malformed-request`.
  */
 import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from "node:crypto";
@@ -17,33 +19,39 @@ export interface ScramCredentials {
   serverKey: Buffer;
 }
 
-function hmac(key: Buffer, data: string | Buffer): Buffer {
-  return createHmac("sha1", key).update(data).digest();
+export type ScramHash = "sha1" | "sha256";
+
+/** Output length of the hash: also the length of a client proof. */
+export const SCRAM_HASH_BYTES: Record<ScramHash, number> = { sha1: 20, sha256: 32 };
+
+function hmac(key: Buffer, data: string | Buffer, hash: ScramHash = "sha1"): Buffer {
+  return createHmac(hash, key).update(data).digest();
 }
 
-function sha1(data: Buffer): Buffer {
-  return createHash("sha1").update(data).digest();
+function digest(data: Buffer, hash: ScramHash = "sha1"): Buffer {
+  return createHash(hash).update(data).digest();
 }
 
-export async function saltedPassword(password: string, salt: Buffer, iterations: number): Promise<Buffer> {
-  return pbkdf2Async(Buffer.from(password, "utf8"), salt, iterations, 20, "sha1");
+export async function saltedPassword(password: string, salt: Buffer, iterations: number, hash: ScramHash = "sha1"): Promise<Buffer> {
+  return pbkdf2Async(Buffer.from(password, "utf8"), salt, iterations, SCRAM_HASH_BYTES[hash], hash);
 }
 
 export async function deriveScramCredentials(
   password: string,
-  options: { salt?: Buffer; iterations?: number } = {},
+  options: { salt?: Buffer; iterations?: number; hash?: ScramHash } = {},
 ): Promise<ScramCredentials> {
   const salt = options.salt ?? randomBytes(16);
   const iterations = options.iterations ?? DEFAULT_SCRAM_ITERATIONS;
-  const salted = await saltedPassword(password, salt, iterations);
-  const clientKey = hmac(salted, "Client Key");
-  return { salt, iterations, storedKey: sha1(clientKey), serverKey: hmac(salted, "Server Key") };
+  const hash = options.hash ?? "sha1";
+  const salted = await saltedPassword(password, salt, iterations, hash);
+  const clientKey = hmac(salted, "Client Key", hash);
+  return { salt, iterations, storedKey: digest(clientKey, hash), serverKey: hmac(salted, "Server Key", hash) };
 }
 
 /** PLAIN against stored SCRAM credentials: recompute StoredKey from the offered password. */
 export async function verifyPassword(password: string, creds: ScramCredentials): Promise<boolean> {
   const salted = await saltedPassword(password, creds.salt, creds.iterations);
-  const storedKey = sha1(hmac(salted, "Client Key"));
+  const storedKey = digest(hmac(salted, "Client Key"));
   return timingSafeEqual(storedKey, creds.storedKey);
 }
 
@@ -108,7 +116,7 @@ export function isStrictBase64(s: string): boolean {
   return BASE64.test(s);
 }
 
-export function parseClientFinal(message: string): ClientFinal {
+export function parseClientFinal(message: string, hash: ScramHash = "sha1"): ClientFinal {
   const proofAt = message.lastIndexOf(",p=");
   if (proofAt === -1) throw new ScramSyntaxError("client-final-message: missing p=proof");
   const withoutProof = message.slice(0, proofAt);
@@ -122,7 +130,8 @@ export function parseClientFinal(message: string): ClientFinal {
     throw new ScramSyntaxError("client-final-message: bad base64");
   }
   const proof = Buffer.from(proofB64, "base64");
-  if (proof.length !== 20) throw new ScramSyntaxError("client-final-message: proof is not 20 bytes");
+  const size = SCRAM_HASH_BYTES[hash];
+  if (proof.length !== size) throw new ScramSyntaxError(`client-final-message: proof is not ${size} bytes`);
   return { channelBinding: c.slice(2), nonce: r.slice(2), proof, withoutProof };
 }
 
@@ -135,10 +144,11 @@ export function newServerNonce(): string {
 }
 
 /** Returns the server signature (for `v=`) when the proof is right, else null. */
-export function verifyClientProof(creds: ScramCredentials, authMessage: string, proof: Buffer): Buffer | null {
-  const clientSignature = hmac(creds.storedKey, authMessage);
+export function verifyClientProof(creds: ScramCredentials, authMessage: string, proof: Buffer, hash: ScramHash = "sha1"): Buffer | null {
+  const clientSignature = hmac(creds.storedKey, authMessage, hash);
   const clientKey = Buffer.alloc(clientSignature.length);
   for (let i = 0; i < clientKey.length; i++) clientKey[i] = (proof[i] ?? 0) ^ (clientSignature[i] ?? 0);
-  if (!timingSafeEqual(sha1(clientKey), creds.storedKey)) return null;
-  return hmac(creds.serverKey, authMessage);
+  const computed = digest(clientKey, hash);
+  if (computed.length !== creds.storedKey.length || !timingSafeEqual(computed, creds.storedKey)) return null;
+  return hmac(creds.serverKey, authMessage, hash);
 }

@@ -44,7 +44,7 @@ import { STANZA_NAMES, type SessionTransport } from "./bound-session";
 import { buildStanzaErrorReply, buildStreamErrorFrame, type StanzaErrorType } from "./errors";
 import { decodeUtf8, parseFrame } from "./frame-parser";
 import { FRAME_SOCKET_OPEN, type FrameSocket } from "./frame-socket";
-import { Negotiation } from "./negotiation";
+import { Negotiation, NS_TLS } from "./negotiation";
 import { StreamManagementHandler } from "./sm-handler";
 import { serializeElement } from "./serialize";
 import { deliverStanza } from "./stanza-gate";
@@ -100,6 +100,9 @@ export class StreamConnection implements SessionTransport {
     ws.onFrame((data, isBinary) => this.enqueue(data, isBinary));
     ws.onClose((code, reason) => this.onSocketClose(code, reason));
     ws.onError((err) => this.log.debug("socket error", { error: err.message }));
+    ws.onStreamError?.((condition, text) => {
+      this.queue = this.queue.then(() => this.closeWithStreamError(condition, text));
+    });
     this.handshakeTimer = setTimeout(() => {
       this.closeWithStreamError("connection-timeout", `no resource bound within ${opts.handshakeTimeoutMs} ms`);
     }, opts.handshakeTimeoutMs);
@@ -329,6 +332,10 @@ export class StreamConnection implements SessionTransport {
     }
     if (ns === NS.sm && this.opts.streamManagement) {
       this.sm.onElement(el);
+      return;
+    }
+    if (ns === NS_TLS && phase === "sasl" && this.opts.tls === "required-starttls") {
+      await this.negotiation.onStartTls(el);
       return;
     }
     if (ns === NS.sasl) {

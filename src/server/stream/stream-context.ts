@@ -37,6 +37,13 @@ export interface StreamConnectionOptions {
   resumptionTimeoutMs: number;
   /** Shared by every stream of the endpoint; required for `resume` (null: enable without ids). */
   resumption: ResumableSessions | null;
+  /**
+   * `required-starttls` (plain TCP): offer `<starttls><required/></starttls>` alone and refuse SASL
+   * until TLS is up; `none` (default: WebSocket, direct TLS): SASL straight away.
+   */
+  tls?: "required-starttls" | "none";
+  /** Upgrades the transport in place after `<proceed/>` (with `tls: 'required-starttls'`). */
+  startTls?: () => Promise<void>;
   remoteAddress?: string;
   onClosed?: (conn: StreamConnection) => void;
 }
