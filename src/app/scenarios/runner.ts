@@ -9,13 +9,12 @@
  * runSuite cannot be cancelled mid-run, so neither can a run here: `run` refuses to start while
  * one is going (the panel disables its buttons and says why).
  */
-import { runSuite as defaultRunSuite, type RunSuiteOptions } from "../../conformance/runner";
+import type { RunSuiteOptions } from "../../conformance/runner";
 import type { SuiteReport, SuiteTarget } from "../../conformance/types";
 import type { HarnessWaits, Mechanism } from "../../scenarios/harness";
 import type { ActionResult } from "../playground-api";
 import type { Recorder } from "../playground/recorder";
 import type { Stores } from "../stores";
-import { harnessTimelineEvents } from "./timeline-events";
 
 export interface ScenarioRunnerOptions {
   stores: Stores;
@@ -49,7 +48,8 @@ let runCounter = 0;
 
 export function createScenarioRunner(options: ScenarioRunnerOptions): ScenarioRunner {
   const { stores, recorder } = options;
-  const runSuite = options.runSuite ?? defaultRunSuite;
+  // The conformance runner and the catalogue come in the Scenarios chunk, fetched on the first run.
+  const runSuite = options.runSuite ?? (async (o: RunSuiteOptions) => (await import("../../conformance/runner")).runSuite(o));
   const now = options.now ?? Date.now;
   let running = false;
 
@@ -85,6 +85,7 @@ export function createScenarioRunner(options: ScenarioRunnerOptions): ScenarioRu
     const prefix = `scn${++runCounter}-${now().toString(36)}`;
     let counter = 0;
     try {
+      const { harnessTimelineEvents } = await import("./timeline-events");
       const report = await runSuite({
         target: target(service.value),
         scenarios: runIds,
