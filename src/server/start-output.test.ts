@@ -1,13 +1,16 @@
 /**
- * `npm start` is the first thing a newcomer runs: everything it prints before the page's URL must
- * be the app's own lines, not a wall of bundler warnings. Vite's default config loader bundles
- * vite.config.ts with the whole reference server and warns about every extensionless import, so
- * the scripts load the config with `--configLoader runner`; this test keeps it that way.
+ * `npm start` is the first thing a newcomer runs: it builds the app for production and serves it
+ * with the reference server mounted (`vite preview`, issue 14: a devtool's users need no hot
+ * reload, and the production build is the fast one), and everything it prints before the page's
+ * URL must be the app's own lines, not a wall of bundler warnings. `npm run dev` keeps the dev
+ * server for the team, with the same rule. Vite's default config loader bundles vite.config.ts
+ * with the whole reference server and warns about every extensionless import, so the scripts load
+ * the config with `--configLoader runner`; this test keeps it that way.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { resolve } from "node:path";
+import { delimiter, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -23,23 +26,32 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Runs the `start` script's command line (without npm's own banner) until the URL appears. */
-async function outputUntilUrl(): Promise<string> {
-  const script = (JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start;
-  const [command, ...args] = (script ?? "").split(/\s+/);
-  expect(command).toBe("vite");
+function script(name: string): string {
+  return (JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts[name] ?? "";
+}
+
+/**
+ * Runs a script's command line as npm would (a shell with node_modules/.bin on PATH, without npm's
+ * own banner; the port goes to its last command) until the page's URL appears; then `whileUp` runs
+ * against the server before it is stopped.
+ */
+async function outputUntilUrl(name: string, whileUp: (url: string) => Promise<void> = async () => undefined): Promise<string> {
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve(root, "node_modules/vite/bin/vite.js"), ...args, "--port", String(port), "--strictPort"], {
+  // As from a user's shell: vitest's NODE_ENV=test would make `vite build` bundle React's development build.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "NODE_ENV" && !key.startsWith("VITEST")));
+  const child = spawn("sh", ["-c", `${script(name)} --port ${port} --strictPort`], {
     cwd: root,
-    env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+    env: { ...env, PATH: `${resolve(root, "node_modules/.bin")}${delimiter}${env.PATH ?? ""}`, FORCE_COLOR: "0", NO_COLOR: "1" },
+    detached: true,
   });
   let output = "";
+  const url = `http://127.0.0.1:${port}/`;
   try {
-    return await new Promise<string>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`no URL within 15 s; output so far:\n${output}`)), 15_000);
+    const before = await new Promise<string>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no URL within 90 s; output so far:\n${output}`)), 90_000);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        const at = output.indexOf(`http://127.0.0.1:${port}/`);
+        const at = output.indexOf(url);
         if (at >= 0) {
           clearTimeout(timer);
           done(output.slice(0, at));
@@ -47,18 +59,41 @@ async function outputUntilUrl(): Promise<string> {
       };
       child.stdout.on("data", onData);
       child.stderr.on("data", onData);
-      child.once("exit", (code) => fail(new Error(`vite exited (${code}) before printing its URL:\n${output}`)));
+      child.once("exit", (code) => fail(new Error(`${name} exited (${code}) before printing its URL:\n${output}`)));
     });
+    await whileUp(url);
+    return before;
   } finally {
-    child.kill();
+    // The shell and the vite it started: the whole process group this test created.
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
   }
 }
 
 describe("npm start", () => {
-  it("prints no warnings before the page's URL", async () => {
-    const before = await outputUntilUrl();
+  it("builds the app and serves the production build with the reference server, printing no warnings before the page's URL", async () => {
+    expect(script("start")).toMatch(/^vite build .*--configLoader runner.*&& vite preview .*--configLoader runner/);
+    let page = "";
+    const before = await outputUntilUrl("start", async (url) => {
+      page = await (await fetch(url)).text();
+    });
     expect(before).not.toMatch(/\(!\)|warn|deprecat|error/i);
     // The reference server announces itself, so the newcomer knows where XMPP clients connect.
     expect(before).toContain("/xmpp-websocket");
-  }, 30_000);
+    // The built page (hashed chunks), not the dev server's modules and HMR client.
+    expect(page).toMatch(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">/);
+    expect(page).not.toContain("/@vite/client");
+  }, 120_000);
+});
+
+describe("npm run dev", () => {
+  it("keeps the dev server for the team, with the same quiet start", async () => {
+    expect(script("dev").split(/\s+/)[0]).toBe("vite");
+    let page = "";
+    const before = await outputUntilUrl("dev", async (url) => {
+      page = await (await fetch(url)).text();
+    });
+    expect(before).not.toMatch(/\(!\)|warn|deprecat|error/i);
+    expect(before).toContain("/xmpp-websocket");
+    expect(page).toContain("/@vite/client");
+  }, 120_000);
 });
