@@ -31,7 +31,10 @@ export interface ScenarioRunnerOptions {
   mechanism?: Mechanism;
   /** Harness waits (tests shorten them). */
   waits?: Partial<HarnessWaits>;
-  /** Scenarios at once with fresh accounts (shared accounts always run one by one). Default 4. */
+  /**
+   * Scenarios at once with fresh accounts (shared accounts always run one by one). Default `auto`:
+   * REFERENCE_CONCURRENCY on the reference server, 1 elsewhere (src/conformance/runner.ts).
+   */
   freshConcurrency?: number;
   now?: () => number;
 }
@@ -90,7 +93,7 @@ export function createScenarioRunner(options: ScenarioRunnerOptions): ScenarioRu
         target: target(service.value),
         scenarios: runIds,
         policy: scenarios.policy,
-        concurrency: scenarios.accounts === "fresh" ? (options.freshConcurrency ?? 4) : 1,
+        concurrency: options.freshConcurrency ?? "auto",
         onProgress: (event) => {
           const s = stores.scenarios.getState();
           if (event.type === "preflight") s.preflightDone({ server: event.server, accountFeatures: event.accountFeatures, policy: event.policy, policySource: event.policySource });

@@ -5,7 +5,7 @@
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { ServerIdentity } from "../../conformance/server-identity";
-import type { AccountMode, PolicyIdentification, PolicySource, ScenarioReport, SuiteReport } from "../../conformance/types";
+import type { AccountChoice, PolicyIdentification, PolicySource, ScenarioReport, SuiteReport } from "../../conformance/types";
 import type { PolicyName } from "../../protocol/policy/types";
 import type { ScenarioInfo } from "../../scenarios/expectations";
 
@@ -26,7 +26,7 @@ export interface ScenariosState {
   selected: string[];
   /** Judge under this policy, or the one the server names in its disco#info. */
   policy: ScenarioPolicyChoice;
-  accounts: AccountMode;
+  accounts: AccountChoice;
 
   status: ScenarioRunStatus;
   /** Ids of the scenarios in the current (or last) run, in run order. */
@@ -49,7 +49,7 @@ export interface ScenariosState {
   toggle(id: string): void;
   setSelected(ids: string[]): void;
   setPolicy(policy: ScenarioPolicyChoice): void;
-  setAccounts(accounts: AccountMode): void;
+  setAccounts(accounts: AccountChoice): void;
 
   /** Runner only. */
   runStarted(ids: string[]): void;
@@ -83,7 +83,7 @@ export function createScenariosStore(catalogue: ScenarioInfo[] = []): StoreApi<S
       catalogue,
       selected: [],
       policy: "from-disco",
-      accounts: "shared",
+      accounts: "auto",
       status: "idle",
       ...RUN_RESET,
 
