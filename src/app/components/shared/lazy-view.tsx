@@ -41,10 +41,10 @@ export function lazyView<P extends object>(what: string, load: () => Promise<Com
     const [status, setStatus] = useState<Loaded<P>>(() => (loaded ? { state: "ready", component: loaded } : { state: "loading" }));
     const [attempt, setAttempt] = useState(0);
     useEffect(() => {
-      if (loaded) return;
+      // Also when the chunk arrived between this render and the effect (another mount fetched it).
       let live = true;
       fetchOnce().then(
-        (component) => live && setStatus({ state: "ready", component }),
+        (component) => live && setStatus((s) => (s.state === "ready" && s.component === component ? s : { state: "ready", component })),
         (error: unknown) => live && setStatus({ state: "failed", error: describeLoadError(error) }),
       );
       return () => {
