@@ -7,5 +7,8 @@ import { referenceServerPlugin } from "./src/server/vite-plugin";
 export default defineConfig({
   plugins: [react(), referenceServerPlugin()],
   server: { host: "127.0.0.1", port: 5173, strictPort: false },
-  preview: { host: "127.0.0.1", port: 4173 },
+  // `npm start` is build + preview: the same address the dev server had.
+  preview: { host: "127.0.0.1", port: 5173 },
+  // The manifest tells `npm run size` which chunks a first visit loads (entry + static imports).
+  build: { manifest: true },
 });

@@ -21,6 +21,12 @@ if (typeof globalThis.WebSocket === "undefined") {
   (globalThis as unknown as { WebSocket: typeof WebSocket }).WebSocket = WebSocket;
 }
 
+function describeMode(mode: NonNullable<Extract<SuiteProgress, { type: "preflight" }>["mode"]>): string {
+  const accounts = mode.accounts === "fresh" ? `fresh accounts, ${mode.concurrency} scenario(s) at once` : "shared accounts, one scenario at a time";
+  const settle = mode.settle === "decision-log" ? "'no push' settled from the server's decision log and ping round trips" : "'no push' watched for fixed windows";
+  return `${accounts}; ${settle}`;
+}
+
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -42,13 +48,15 @@ async function main(argv: string[]): Promise<number> {
   const options = parsed.options;
   const { target } = options;
   if (!options.quiet) {
-    out(`Conformance run against ${target.name} (domain ${target.domain}, ${target.accounts === "fresh" ? "fresh accounts per scenario" : "shared accounts"})`);
+    const accounts = target.accounts === "fresh" ? "fresh accounts per scenario" : target.accounts === "shared" ? "shared accounts" : "fresh accounts on the reference server, shared elsewhere";
+    out(`Conformance run against ${target.name} (domain ${target.domain}, ${accounts})`);
   }
   const onProgress = (event: SuiteProgress): void => {
     if (options.quiet) return;
     if (event.type === "preflight") {
       const how = event.policySource === "disco" ? "named by its disco#info" : event.policySource === "option" ? "chosen" : "default";
       out(`Server: ${serverLabel(event.server)}${event.server.name ? ` (identity '${event.server.name}')` : ""}; judged under ${event.policy} (${how})`);
+      if (event.mode) out(`Run: ${describeMode(event.mode)}`);
     } else if (event.type === "scenario-done") {
       out(progressLine(event.report, event.index, event.total));
     }

@@ -1,21 +1,15 @@
 import { useState, type ReactNode } from "react";
-import { ConsolePanel } from "./components/console/ConsolePanel";
-import { DiscoPanel } from "./components/disco/DiscoPanel";
 import { Header } from "./components/layout/Header";
 import { ProfilePanel } from "./components/profile/ProfilePanel";
-import { PushPanel } from "./components/push/PushPanel";
 import { ResourcesPanel } from "./components/resources/ResourcesPanel";
-import { SequencePanel } from "./components/sequence/SequencePanel";
-import { ScenariosPanel } from "./components/scenarios/ScenariosPanel";
-import { SenderPanel } from "./components/sender/SenderPanel";
 import { ErrorBoundary } from "./components/shared/ErrorBoundary";
 import { Splitter } from "./components/shared/Splitter";
 import { Tabs } from "./components/shared/Tabs";
 import { useTheme } from "./components/shared/theme";
 import { ShareLayer } from "./components/share/ShareLayer";
-import { SinkPanel } from "./components/sink/SinkPanel";
-import { EventDetail } from "./components/timeline/EventDetail";
+import { NoEventSelected } from "./components/timeline/NoEventSelected";
 import { TimelinePanel } from "./components/timeline/TimelinePanel";
+import { ConsoleView, DiscoView, EventDetailView, PushView, ScenariosView, SenderView, SequenceView, SinkView } from "./lazy-views";
 import { usePlayground } from "./playground-context";
 import { useConsoleStore, useRegistrationsStore, useTimelineStore } from "./stores/hooks";
 
@@ -80,9 +74,9 @@ export function App() {
                   </ErrorBoundary>
                 ),
               },
-              { id: "sequence", label: "Sequence", content: wrap("the sequence view", <SequencePanel />) },
-              { id: "console", label: "XML console", badge: frameCount || undefined, content: wrap("the XML console", <ConsolePanel />) },
-              { id: "scenarios", label: "Scenarios", content: wrap("the scenarios panel", <ScenariosPanel onShowTimeline={() => setCentre("timeline")} wide={reportWide} onWideChange={setReportWide} />) },
+              { id: "sequence", label: "Sequence", content: wrap("the sequence view", <SequenceView />) },
+              { id: "console", label: "XML console", badge: frameCount || undefined, content: wrap("the XML console", <ConsoleView />) },
+              { id: "scenarios", label: "Scenarios", content: wrap("the scenarios panel", <ScenariosView onShowTimeline={() => setCentre("timeline")} wide={reportWide} onWideChange={setReportWide} />) },
             ]}
           />
         </div>
@@ -96,16 +90,16 @@ export function App() {
               keepMounted
               tabs={[
                 { id: "connection", label: "Connection", content: wrap("the connection panel", <ProfilePanel />) },
-                { id: "disco", label: "Disco", content: wrap("the disco panel", <DiscoPanel />) },
-                { id: "push", label: "Push", badge: active || undefined, content: wrap("the push panel", <PushPanel />) },
-                { id: "sink", label: "Sink", content: wrap("the sink panel", <SinkPanel />) },
-                { id: "sender", label: "Sender", content: wrap("the sender panel", <SenderPanel />) },
+                { id: "disco", label: "Disco", content: wrap("the disco panel", <DiscoView />) },
+                { id: "push", label: "Push", badge: active || undefined, content: wrap("the push panel", <PushView />) },
+                { id: "sink", label: "Sink", content: wrap("the sink panel", <SinkView />) },
+                { id: "sender", label: "Sender", content: wrap("the sender panel", <SenderView />) },
               ]}
             />
           </div>
           <div className={`right-detail scroll${selectedId !== null ? "" : " is-empty"}`}>
             <ErrorBoundary what="the event detail" resetKey={selectedId}>
-              <EventDetail />
+              {selectedId !== null ? <EventDetailView /> : <NoEventSelected />}
             </ErrorBoundary>
           </div>
         </aside>

@@ -4,6 +4,8 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { createPlayground, newRunTag } from "./playground";
 import { createRecorder } from "./playground/recorder";
+import { loadXmppSession } from "./playground/session-lanes";
+import { EventDetailView, preloadViews, StanzaXmlView, TimelineListView } from "./lazy-views";
 import { PlaygroundProvider } from "./playground-context";
 import { createScenarioRunner } from "./scenarios/runner";
 import { createDemoPlayer } from "./demos/player";
@@ -47,6 +49,15 @@ if (root) {
     </StrictMode>,
   );
 }
+
+// The first screen needs none of these: fetch them while the user reads it, so the first Connect and
+// the first rows do not wait for a download. A failure here is shown where the chunk is used (Retry).
+const preload = () => {
+  loadXmppSession().catch(() => undefined);
+  preloadViews([TimelineListView, EventDetailView, StanzaXmlView]).catch(() => undefined);
+};
+if (typeof requestIdleCallback === "function") requestIdleCallback(preload, { timeout: 2000 });
+else setTimeout(preload, 500);
 
 // Close the sessions cleanly when Vite swaps this module, and when the page goes away.
 if (import.meta.hot)

@@ -39,9 +39,10 @@ describe("parseCliArgs", () => {
       sender: { username: "bob", password: "pass" },
       sink: { username: "pushsvc", password: "pass" },
       waits: CLI_WAITS,
-      accounts: "shared",
+      accounts: "auto",
+      settle: "auto",
     });
-    expect(options).toMatchObject({ policy: "spec", expectPolicy: null, only: null, json: null, markdown: null, timeoutScale: 1, concurrency: 1, runUnsupported: false, quiet: false });
+    expect(options).toMatchObject({ policy: "spec", expectPolicy: null, only: null, json: null, markdown: null, timeoutScale: 1, concurrency: "auto", runUnsupported: false, quiet: false });
   });
 
   it("takes every option, in --flag value and --flag=value form", () => {
@@ -105,7 +106,8 @@ describe("parseCliArgs", () => {
     expect(error(...BASE, "--timeout-scale", "0")).toBe("--timeout-scale must be a number above 0 and at most 100, got '0'");
     expect(error(...BASE, "--timeout-scale", "fast")).toBe("--timeout-scale must be a number above 0 and at most 100, got 'fast'");
     expect(error(...BASE, "--mechanism", "DIGEST-MD5")).toBe("--mechanism must be PLAIN or SCRAM-SHA-1, got 'DIGEST-MD5'");
-    expect(error(...BASE, "--concurrency", "3")).toBe("--concurrency needs --fresh-accounts (shared accounts run one scenario at a time)");
+    expect(error(...BASE, "--shared-accounts", "--concurrency", "3")).toBe("--concurrency needs fresh accounts (shared accounts run one scenario at a time)");
+    expect(error(...BASE, "--shared-accounts", "--fresh-accounts")).toBe("--fresh-accounts and --shared-accounts exclude each other");
     expect(error(...BASE, "--fresh-accounts", "--concurrency", "0")).toBe("--concurrency must be an integer from 1 to 32, got '0'");
   });
 

@@ -6,6 +6,7 @@ import { POLICY_NAMES } from "../protocol/policy/types";
 import type { PolicyName } from "../protocol/policy/types";
 import { SCENARIOS, scenarioById } from "../scenarios/catalogue";
 import type { Credentials, HarnessWaits, Mechanism } from "../scenarios/harness";
+import { REFERENCE_CONCURRENCY } from "./runner";
 import type { SuiteTarget } from "./types";
 
 /**
@@ -33,7 +34,8 @@ export interface CliOptions {
   json: string | null;
   markdown: string | null;
   timeoutScale: number;
-  concurrency: number;
+  /** `auto`: several at once on the reference server with fresh accounts, 1 elsewhere. */
+  concurrency: number | "auto";
   runUnsupported: boolean;
   quiet: boolean;
 }
@@ -54,8 +56,12 @@ Target:
   --sink USER:PASS       the account whose session plays the App Server (a fresh resource per scenario)
   --mechanism NAME       force SASL PLAIN or SCRAM-SHA-1 (default: the client's choice)
   --fresh-accounts       log in as new usernames per scenario (USER-<tag>): for a server that
-                         registers accounts on first login, like the reference server in dev mode
-  --concurrency N        scenarios at once with --fresh-accounts (default 1)
+                         registers accounts on first login (default on the reference server)
+  --shared-accounts      use the given accounts for every scenario (default on other servers)
+  --concurrency N        scenarios at once with fresh accounts (default ${REFERENCE_CONCURRENCY} on the reference
+                         server, 1 elsewhere; shared accounts always run one at a time)
+  --fixed-windows        watch "no push" for the fixed windows even on the reference server
+                         (default there: settle from its decision log and ping round trips)
   --name LABEL           the target's name in reports (default: the service URL)
 
 Judging:
@@ -97,7 +103,7 @@ const VALUE_FLAGS = [
   "--json",
   "--markdown",
 ] as const;
-const BOOLEAN_FLAGS = ["--policy-from-disco", "--run-unsupported", "--fresh-accounts", "--quiet", "--list", "--help", "-h"] as const;
+const BOOLEAN_FLAGS = ["--policy-from-disco", "--run-unsupported", "--fresh-accounts", "--shared-accounts", "--fixed-windows", "--quiet", "--list", "--help", "-h"] as const;
 
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 type BooleanFlag = (typeof BOOLEAN_FLAGS)[number];
@@ -162,9 +168,11 @@ function parse(argv: readonly string[]): CliParse {
   const mechanismFlag = values.get("--mechanism");
   const mechanism = mechanismFlag !== undefined ? parseMechanism(mechanismFlag) : undefined;
   const fresh = booleans.has("--fresh-accounts");
+  const sharedFlag = booleans.has("--shared-accounts");
+  if (fresh && sharedFlag) throw new FlagError("--fresh-accounts and --shared-accounts exclude each other");
   const concurrencyFlag = values.get("--concurrency");
-  if (concurrencyFlag !== undefined && !fresh) throw new FlagError("--concurrency needs --fresh-accounts (shared accounts run one scenario at a time)");
-  const concurrency = concurrencyFlag !== undefined ? parseConcurrency(concurrencyFlag) : 1;
+  if (concurrencyFlag !== undefined && sharedFlag) throw new FlagError("--concurrency needs fresh accounts (shared accounts run one scenario at a time)");
+  const concurrency = concurrencyFlag !== undefined ? parseConcurrency(concurrencyFlag) : "auto";
 
   const target: SuiteTarget = {
     name: values.get("--name")?.trim() || service,
@@ -174,7 +182,8 @@ function parse(argv: readonly string[]): CliParse {
     sender,
     sink,
     waits: scaleWaits(CLI_WAITS, timeoutScale),
-    accounts: fresh ? "fresh" : "shared",
+    accounts: fresh ? "fresh" : sharedFlag ? "shared" : "auto",
+    settle: booleans.has("--fixed-windows") ? "window" : "auto",
   };
   if (mechanism) target.mechanism = mechanism;
   return {

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer } from "../server/test-support/test-server";
 import type { TestServer } from "../server/test-support/test-server";
+import { REFERENCE_CONCURRENCY } from "./runner";
 import type { SuiteReport } from "./types";
 
 const ROOT = resolve(__dirname, "../..");
@@ -78,8 +79,10 @@ describe.concurrent("npm run conformance", { timeout: 40_000 }, () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const lines = run.stdout.split("\n");
-    expect(lines[0]).toMatch(/^Conformance run against ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket \(domain localhost, shared accounts\)$/);
+    expect(lines[0]).toMatch(/^Conformance run against ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket \(domain localhost, fresh accounts on the reference server, shared elsewhere\)$/);
     expect(lines[1]).toBe("Server: reference server (spec policy) (identity 'XMPP Push Playground reference server (spec policy)'); judged under spec (chosen)");
+    // The reference server is recognised: scenarios on fresh accounts, several at once, "no push" settled from its log.
+    expect(lines[2]).toBe(`Run: fresh accounts, ${REFERENCE_CONCURRENCY} scenario(s) at once; 'no push' settled from the server's decision log and ping round trips`);
     expect(lines.find((l) => l.startsWith("[1/2]"))).toMatch(/^\[1\/2\] C2 {3}Enable with away +MUST {3}PASS \(/);
     expect(lines.find((l) => l.startsWith("[2/2]"))).toMatch(/^\[2\/2\] C4 {3}Offline baseline +MUST {3}PASS \(/);
     expect(run.stdout).toMatch(/\n2 pass, 0 fail, 0 info, 0 n\/a in [\d.]+ m?s\n/);

@@ -10,7 +10,7 @@ import type { TestServer } from "../server/test-support/test-server";
 import { xml } from "@xmpp/client";
 import { connectClient, stopQuietly } from "../server/test-support/client";
 import { buildChatMessage } from "../protocol/stanzas/message";
-import { foreignSenders, runSuite, UnknownScenarioError } from "./runner";
+import { foreignSenders, REFERENCE_CONCURRENCY, resolveRunMode, runSuite, UnknownScenarioError } from "./runner";
 import { observation } from "./test-support/fixtures";
 import type { SuiteProgress, SuiteTarget } from "./types";
 
@@ -140,6 +140,33 @@ describe.concurrent("runSuite: judging and reporting", () => {
     expect(report.server).toEqual({ kind: "reference", name: "XMPP Push Playground reference server (ejabberd policy)", policy: "ejabberd" });
     expect(report.accountFeatures).toContain("urn:xmpp:push:0");
     expect(report.policyNote).toBeUndefined();
+  });
+});
+
+describe("runSuite settles 'no push' from the reference server's decision log", () => {
+  it("with the verdicts, matches and probes of the fixed windows, also where pushes wait for Prosody's 1 s batch", { timeout: 90_000 }, async () => {
+    const scenarios = ["C4", "C8", "C10", "C13", "C18", "C21", "C24", "C26", "C27"];
+    const [windowed, logged] = await Promise.all([
+      runSuite({ target: { ...target(HOSTS.prosody), settle: "window" }, scenarios, policy: "prosody", concurrency: 5 }),
+      runSuite({ target: { ...target(HOSTS.prosody), settle: "decision-log" }, scenarios, policy: "prosody", concurrency: 5 }),
+    ]);
+    expect(windowed.target.settle).toBe("window");
+    expect(logged.target.settle).toBe("decision-log");
+    const outcome = (r: typeof windowed) =>
+      r.scenarios.map((s) => ({ id: s.id, verdict: s.verdict, matched: s.matched, matches: s.matches, probes: s.observation.probes.map((p) => [p.label, p.publishes.length, p.deliveries.length]) }));
+    expect(outcome(logged)).toEqual(outcome(windowed));
+    // C26 is one of those batches: B's message is pushed only when the 1 s timer fires.
+    expect(logged.scenarios.find((s) => s.id === "C26")?.observation.probes.find((p) => p.label === "message")?.publishes.length).toBe(1);
+  });
+
+  it("is what `auto` picks on the reference server, with fresh accounts several at a time; real servers keep shared accounts and windows", () => {
+    const reference = { kind: "reference", name: "XMPP Push Playground reference server (spec policy)", policy: "spec" } as const;
+    const prosody = { kind: "prosody", name: "Prosody", policy: "prosody" } as const;
+    expect(resolveRunMode({ accounts: "auto" }, reference, "auto")).toEqual({ accounts: "fresh", settle: "decision-log", concurrency: REFERENCE_CONCURRENCY, mechanism: "PLAIN" });
+    expect(resolveRunMode({ accounts: "auto" }, prosody, "auto")).toEqual({ accounts: "shared", settle: "window", concurrency: 1, mechanism: undefined });
+    expect(resolveRunMode({ accounts: "fresh", mechanism: "SCRAM-SHA-1" }, prosody, 3)).toEqual({ accounts: "fresh", settle: "window", concurrency: 3, mechanism: "SCRAM-SHA-1" });
+    expect(resolveRunMode({ accounts: "shared", settle: "window" }, reference, 8)).toEqual({ accounts: "shared", settle: "window", concurrency: 1, mechanism: undefined });
+    expect(resolveRunMode({}, reference, undefined)).toMatchObject({ accounts: "shared", settle: "decision-log", concurrency: 1 });
   });
 });
 

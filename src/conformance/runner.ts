@@ -10,13 +10,19 @@
  * are drained (a resource sends available presence), so one scenario's leftovers cannot push into
  * the next one's observation; a scenario during which another client messaged the account is run
  * again.
+ *
+ * On the reference server (its disco identity, or the decision-log feature) a run is fast by
+ * default (issue 14): `accounts: "auto"` gives each scenario fresh usernames (the server registers
+ * them on a first PLAIN login), so `concurrency: "auto"` runs REFERENCE_CONCURRENCY scenarios at
+ * once, and "no push" is settled from its decision log and ping round trips instead of fixed
+ * windows. Real servers keep shared accounts, one scenario at a time, and the windows.
  */
 import { POLICY_NAMES } from "../protocol/policy/types";
 import type { PolicyName } from "../protocol/policy/types";
 import { SCENARIOS, scenarioById } from "../scenarios/catalogue";
 import type { Scenario } from "../scenarios/expectations";
 import { DEFAULT_WAITS, PushHarness } from "../scenarios/harness";
-import type { Credentials, HarnessWaits, PushHarnessOptions } from "../scenarios/harness";
+import type { Credentials, HarnessWaits, Mechanism, PushHarnessOptions } from "../scenarios/harness";
 import { judge, matchingPolicies, missingFeatures } from "../scenarios/judge";
 import { runScenario } from "../scenarios/run";
 import type { HarnessEvent, Observation } from "../scenarios/types";
@@ -24,7 +30,7 @@ import { hintFor, wantsHint } from "./hints";
 import { identifyPolicy, summarize } from "./identify";
 import { identifyServer } from "./server-identity";
 import type { ServerIdentity } from "./server-identity";
-import type { PolicySource, ScenarioReport, SuiteHarnessListener, SuiteProgress, SuiteReport, SuiteTarget } from "./types";
+import type { AccountMode, PolicySource, ScenarioReport, SuiteHarnessListener, SuiteProgress, SuiteReport, SuiteTarget } from "./types";
 
 export interface RunSuiteOptions {
   target: SuiteTarget;
@@ -35,8 +41,11 @@ export interface RunSuiteOptions {
   onProgress?: (event: SuiteProgress) => void;
   /** Every harness event of every scenario (the UI's live view). */
   onHarnessEvent?: SuiteHarnessListener;
-  /** Scenarios run at once with fresh accounts (default 1); shared accounts always run one by one. */
-  concurrency?: number;
+  /**
+   * Scenarios run at once with fresh accounts (default 1; `auto`: REFERENCE_CONCURRENCY on the
+   * reference server, 1 elsewhere); shared accounts always run one by one.
+   */
+  concurrency?: number | "auto";
   /**
    * Run scenarios that need a feature the server does not advertise anyway: they are still
    * judged n/a (and give no evidence for identification), and `ungated` holds what they showed.
@@ -47,6 +56,26 @@ export interface RunSuiteOptions {
    * meanwhile (their messages push too, so the observation is not the scenario's own). Default 2.
    */
   retries?: number;
+}
+
+/** Scenarios at once on the reference server with fresh accounts and `concurrency: "auto"`. */
+export const REFERENCE_CONCURRENCY = 10;
+
+/** What a run does against this server, from what the target asks and what the preflight found. */
+export function resolveRunMode(
+  target: Pick<SuiteTarget, "accounts" | "settle" | "mechanism">,
+  server: ServerIdentity,
+  concurrency: number | "auto" | undefined,
+): { accounts: AccountMode; settle: "window" | "decision-log"; concurrency: number; mechanism: Mechanism | undefined } {
+  const reference = server.kind === "reference";
+  const choice = target.accounts ?? "shared";
+  const accounts: AccountMode = choice === "auto" ? (reference ? "fresh" : "shared") : choice;
+  const settleChoice = target.settle ?? "auto";
+  const settle = settleChoice === "auto" ? (reference ? "decision-log" : "window") : settleChoice;
+  const wanted = concurrency === "auto" ? (reference ? REFERENCE_CONCURRENCY : 1) : (concurrency ?? 1);
+  // The reference server registers a new username on its first PLAIN login only (SCRAM needs a stored account).
+  const mechanism = target.mechanism ?? (reference && accounts === "fresh" ? "PLAIN" : undefined);
+  return { accounts, settle, concurrency: accounts === "shared" ? 1 : Math.max(1, Math.floor(wanted)), mechanism };
 }
 
 export class UnknownScenarioError extends Error {
@@ -71,14 +100,16 @@ function selectScenarios(selection?: readonly (Scenario | string)[]): Scenario[]
 }
 
 export async function runSuite(options: RunSuiteOptions): Promise<SuiteReport> {
-  const { target } = options;
   const scenarios = selectScenarios(options.scenarios);
   const startedAt = Date.now();
-  const waits: HarnessWaits = { ...DEFAULT_WAITS, ...target.waits };
-  const shared = (target.accounts ?? "shared") === "shared";
+  const waits: HarnessWaits = { ...DEFAULT_WAITS, ...options.target.waits };
 
-  const pre = await preflight(target, waits);
+  const pre = await preflight(options.target, waits);
   const server = identifyServer(pre.domainIdentities, pre.accountFeatures);
+  const mode = resolveRunMode(options.target, server, options.concurrency);
+  const target: SuiteTarget = { ...options.target, accounts: mode.accounts, settle: mode.settle };
+  if (mode.mechanism) target.mechanism = mode.mechanism;
+  const shared = mode.accounts === "shared";
   const { policy, source, note } = choosePolicy(options.policy ?? "spec", server);
   const base: Omit<SuiteReport, "scenarios" | "summary" | "identification" | "durationMs"> = {
     format: "xmpp-push-conformance/1",
@@ -87,7 +118,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteReport> {
       service: target.service,
       domain: target.domain,
       account: `${target.account.username}@${target.account.domain ?? target.domain}`,
-      accounts: shared ? "shared" : "fresh",
+      accounts: mode.accounts,
+      settle: mode.settle,
     },
     server,
     accountFeatures: pre.accountFeatures,
@@ -101,7 +133,14 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteReport> {
   if (pre.fatal) {
     return { ...base, fatal: pre.fatal, scenarios: [], summary: summarize([]), identification: identifyPolicy({ scenarios: [] }), durationMs: Date.now() - startedAt };
   }
-  options.onProgress?.({ type: "preflight", server, accountFeatures: pre.accountFeatures, policy, policySource: source });
+  options.onProgress?.({
+    type: "preflight",
+    server,
+    accountFeatures: pre.accountFeatures,
+    policy,
+    policySource: source,
+    mode: { accounts: mode.accounts, settle: mode.settle, concurrency: mode.concurrency },
+  });
   // What earlier runs or other clients left offline; each scenario then drains after itself.
   if (shared && scenarios.length > 0) await drain(target, waits, `start-${randomHex(3)}`);
 
@@ -126,7 +165,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteReport> {
     report.hint = wantsHint(report.verdict, report.matched) ? hintFor(report.id, server, identification.best) : null;
     options.onProgress?.({ type: "scenario-done", index, total: scenarios.length, report, identification });
   };
-  const concurrency = shared ? 1 : Math.max(1, Math.floor(options.concurrency ?? 1));
+  const concurrency = mode.concurrency;
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, scenarios.length) }, async () => {
@@ -250,6 +289,7 @@ function harnessOptions(target: SuiteTarget, waits: HarnessWaits, tag: string, o
     resourceSuffix: `-${tag}`,
   };
   if (target.mechanism) options.mechanism = target.mechanism;
+  if (target.settle === "decision-log") options.settleFromDecisionLog = true;
   if (onEvent) options.onEvent = onEvent;
   return options;
 }

@@ -18,6 +18,17 @@ import type { ServerIdentity } from "./server-identity";
  */
 export type AccountMode = "shared" | "fresh";
 
+/** `auto`: fresh accounts on the reference server (it registers them), shared ones elsewhere. */
+export type AccountChoice = AccountMode | "auto";
+
+/**
+ * How "no push" is settled. `window`: watch for a fixed time (waits.noPushMs, the quiet window of
+ * a probe), as real servers need. `decision-log`: ping round trips and the reference server's
+ * decision log (src/scenarios/harness/server-settle.ts); falls back to the window when the log
+ * cannot be read. `auto`: decision-log on the reference server, window elsewhere.
+ */
+export type SettleChoice = "window" | "decision-log" | "auto";
+
 export interface SuiteTarget {
   /** Label in reports and the README table (`reference/spec`, `prosody`, or the service URL). */
   name: string;
@@ -32,7 +43,9 @@ export interface SuiteTarget {
   mechanism?: Mechanism;
   waits?: Partial<HarnessWaits>;
   /** Default `shared`. */
-  accounts?: AccountMode;
+  accounts?: AccountChoice;
+  /** Default `auto`. */
+  settle?: SettleChoice;
 }
 
 /** Which policy verdicts are judged under, and why. */
@@ -108,6 +121,8 @@ export interface SuiteReport {
     /** The account's bare JID (fresh mode: the configured one, before the per-scenario suffix). */
     account: string;
     accounts: AccountMode;
+    /** How "no push" was settled (absent in reports from before issue 14: window). */
+    settle?: "window" | "decision-log";
   };
   /** Who the server says it is (domain disco#info) and what the account disco lists. */
   server: ServerIdentity;
@@ -129,7 +144,15 @@ export interface SuiteReport {
 }
 
 export type SuiteProgress =
-  | { type: "preflight"; server: ServerIdentity; accountFeatures: string[] | null; policy: PolicyName; policySource: PolicySource }
+  | {
+      type: "preflight";
+      server: ServerIdentity;
+      accountFeatures: string[] | null;
+      policy: PolicyName;
+      policySource: PolicySource;
+      /** How the run goes on this server (runner.ts resolveRunMode). */
+      mode?: { accounts: AccountMode; settle: "window" | "decision-log"; concurrency: number };
+    }
   | { type: "scenario-start"; index: number; total: number; id: string; name: string }
   | { type: "scenario-done"; index: number; total: number; report: ScenarioReport; identification: PolicyIdentification };
 

@@ -11,7 +11,8 @@
  *
  * Isomorphic. In browser bundles the `browser` field of ./package.json maps @xmpp/tcp, @xmpp/tls,
  * @xmpp/starttls and @xmpp/sasl-scram-sha-1 to empty modules, as @xmpp/client's own package.json
- * does, so only `ws://`/`wss://` and PLAIN/ANONYMOUS (and FAST) remain there.
+ * does, so only `ws://`/`wss://` and PLAIN/ANONYMOUS (and FAST) remain there; @xmpp/resolve too
+ * (the browser always connects to a URL).
  */
 import { Client, jid, xml } from "@xmpp/client-core";
 import type { Client as StockClient, Options as StockOptions } from "@xmpp/client";
@@ -126,7 +127,8 @@ export function createXmppClient(options: XmppClientOptions = {}): XmppClient {
   const streamFeatures = _streamFeatures({ middleware });
   const iqCaller = _iqCaller({ middleware, entity });
   const iqCallee = _iqCallee({ middleware, entity });
-  const resolve = _resolve({ entity });
+  // Browser bundles always get a ws(s):// URL: @xmpp/resolve (DNS, XEP-0156) is empty there.
+  const resolve = setupIfAvailable(_resolve, { entity });
 
   // SASL mechanisms: order matters and defines priority.
   const saslFactory = new SASLFactory();

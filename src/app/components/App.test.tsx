@@ -3,7 +3,8 @@ import "@testing-library/jest-dom/vitest";
 import "../../test-setup/dom";
 import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { preloadViews } from "../lazy-views";
 import { App } from "../App";
 import type { ScenarioRunner } from "../scenarios/runner";
 import { ScenarioRunnerContext } from "../scenarios/runner-context";
@@ -18,6 +19,9 @@ function setup() {
 }
 
 describe("App shell", () => {
+  // The views behind a tab (and the timeline list) are chunks of their own in the app; loaded once here, they render at once.
+  beforeAll(() => preloadViews());
+
   it("lays out resources, the timeline and the tools, with named landmarks", () => {
     setup();
     expect(screen.getByRole("banner")).toHaveTextContent("XMPP Push Playground");

@@ -1,5 +1,5 @@
 /** Raw frames as the console shows them. */
-import type { StanzaKind } from "../../protocol/xml-format";
+import type { StanzaKind } from "../../protocol/frame-text";
 import type { LaneId } from "./lanes";
 
 /** Coarse kind of a raw frame, for the console's filter (`stanzaKind` in xml-format.ts). */

@@ -6,7 +6,6 @@
 import { NS } from "../../protocol/ns";
 import { buildDiscoInfoQuery, parseDiscoInfo } from "../../protocol/stanzas/disco";
 import { buildChatMessage } from "../../protocol/stanzas/message";
-import { tryParseXml } from "../../protocol/stanzas/parse";
 import { buildPresence } from "../../protocol/stanzas/presence";
 import { attrOf, findClientChild, textOf } from "../../protocol/stanzas/xml-util";
 import type { ExpectationEngine } from "../expectations/engine";
@@ -24,7 +23,7 @@ import {
 } from "../model";
 import type { ActionResult } from "../playground-api";
 import { validateResource } from "../xmpp/validate";
-import { newStanzaId, type IqResponse } from "../xmpp/session";
+import { newStanzaId, type IqResponse } from "../xmpp/session-types";
 import { failed, ok, okVoid, type ServiceContext } from "./context";
 import { highlightOf, presenceWords, quoteBody, serialize } from "./format";
 import type { LaneRegistry } from "./lane-registry";
@@ -231,6 +230,8 @@ async function sendRaw(env: Env, sessionId: LaneId, xmlText: string): Promise<Ac
   const fail = (error: PlaygroundError) => refuse<void>(env, v ? sessionId : PLAYGROUND_LANE, error, "send raw XML");
   if (!v) return fail({ code: "internal", message: `no session ${sessionId}` });
   if (xmlText.trim() === "") return fail({ code: "bad-xml", message: "nothing to send: the XML is empty" });
+  // The strict XML parser (saxes) is not in the first load: only raw sends and the views need it.
+  const { tryParseXml } = await import("../../protocol/stanzas/parse");
   const parsed = tryParseXml(xmlText.trim());
   if (!parsed.ok) return fail({ code: "bad-xml", message: `not one well-formed XML element: ${parsed.error}` });
   const s = lanes.requireOnline(sessionId, "sending raw XML");

@@ -1,5 +1,5 @@
 /** The explanations service on its own: what it writes for the selection, from a record or a malformed one. */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POLICIES } from "../../protocol/policy";
 import type { MessageDecisionEntry } from "../../protocol/push-log";
 import { available, input, registration } from "../../protocol/test-support/policy-fixtures";
@@ -7,7 +7,7 @@ import { DEFAULT_POLICY_OPTIONS } from "../../protocol/policy/types";
 import { createStores } from "../stores";
 import { createMemoryStorage } from "../stores/profile";
 import { addEvents, messageSent, pushEvent } from "../test-support/render";
-import { createExplanationService } from "./explanations";
+import { createExplanationService, preloadExplanations } from "./explanations";
 
 function setUp() {
   const stores = createStores({ profile: { storage: createMemoryStorage() } });
@@ -25,6 +25,8 @@ function decisionEntry(messageId: string): MessageDecisionEntry {
 }
 
 describe("explanations service", () => {
+  // The builder is its own chunk in the app; loaded once here, the service explains synchronously.
+  beforeAll(() => preloadExplanations());
   it("explains the selected sent message from the server's record, and clears when the selection is something else", () => {
     const { stores, service } = setUp();
     const sent = messageSent({ messageId: "m-1" });

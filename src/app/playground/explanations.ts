@@ -4,7 +4,8 @@
  * store. On the reference server it explains from the server's own decision record (which carries
  * the DecisionInput, src/protocol/push-log.ts); elsewhere from the expectation engine's prediction
  * for the chosen policy, marked as a prediction. Only the selected message is explained, so a long
- * session costs nothing until the user asks.
+ * session costs nothing until the user asks. The builder (the policies' counterfactuals, the card's
+ * text) is its own chunk, fetched the first time a message is explained (or by preloadExplanations).
  */
 import type { DecisionInput } from "../../protocol/policy/types";
 import type { MessageDecisionEntry, PublishOutcomeEntry, PushLogEntry } from "../../protocol/push-log";
@@ -12,7 +13,7 @@ import type { TimelineEvent } from "../model";
 import type { Stores } from "../stores";
 import type { MessageExplanation } from "../stores/explanations";
 import { selectSelectedEvent } from "../stores/timeline";
-import { createExplanationBuilder } from "./explanation-build";
+import type { createExplanationBuilder } from "./explanation-build";
 import type { PublishFact } from "./push-lifecycle";
 
 export interface ExplanationsDeps {
@@ -43,6 +44,22 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   }
 }
 
+type BuilderFactory = typeof createExplanationBuilder;
+let builderFactory: BuilderFactory | null = null;
+let loadingBuilder: Promise<BuilderFactory> | null = null;
+
+/** Fetches the explanation builder's chunk; resolves once explanations can be built synchronously. */
+export function preloadExplanations(): Promise<void> {
+  loadingBuilder ??= import("./explanation-build").then(
+    (m) => (builderFactory = m.createExplanationBuilder),
+    (error: unknown) => {
+      loadingBuilder = null;
+      throw error;
+    },
+  );
+  return loadingBuilder.then(() => undefined);
+}
+
 function isExplainable(e: TimelineEvent): boolean {
   return e.kind === "message-sent" || (e.kind === "raw-send" && e.element === "message");
 }
@@ -54,7 +71,11 @@ export function createExplanationService(deps: ExplanationsDeps): ExplanationSer
   const outcomes = new Map<string, PublishOutcomeEntry>();
   let disposed = false;
 
-  const build = createExplanationBuilder(deps, { decisions, publishesBySeq, outcomes });
+  let build: ReturnType<BuilderFactory> | null = null;
+  const builder = (): ReturnType<BuilderFactory> | null => {
+    if (!build && builderFactory) build = builderFactory(deps, { decisions, publishesBySeq, outcomes });
+    return build;
+  };
 
   let lastSignature = "";
   function refresh(): void {
@@ -67,9 +88,18 @@ export function createExplanationService(deps: ExplanationsDeps): ExplanationSer
       if (store.current !== null) store.setCurrent(null);
       return;
     }
+    const explainer = builder();
+    if (!explainer) {
+      // First explanation of the page: explain once the builder's chunk is here.
+      preloadExplanations().then(refresh, (e: unknown) => {
+        const messageId = event.kind === "message-sent" ? event.messageId : "";
+        store.setCurrent({ eventId: event.id, messageId, status: "unavailable", why: `The explanation could not be loaded: ${e instanceof Error ? e.message : String(e)}. Select the message again to retry.`, counterfactuals: [], canTry: false });
+      });
+      return;
+    }
     let next: MessageExplanation;
     try {
-      next = build(event);
+      next = explainer(event);
     } catch (e) {
       // The decision record comes from the server: a malformed one must not break the stores' updates.
       const messageId = event.kind === "message-sent" ? event.messageId : "";

@@ -12,10 +12,10 @@ import { SENDER_LANE, SINK_LANE, type LaneId } from "../model";
 import type { Playground } from "../playground-api";
 import { createStores } from "../stores";
 import { resolveServiceUrl } from "../xmpp/validate";
-import { newStanzaId } from "../xmpp/session";
+import { newStanzaId } from "../xmpp/session-types";
 import { accountBareOf, ok, sinkJidOf, type PlaygroundOptions, type ServiceContext } from "./context";
 import { createActions, type Actions } from "./actions";
-import { tryChange, type ChangeActions } from "./apply-change";
+import type { ChangeActions } from "./apply-change";
 import { createExplanationService } from "./explanations";
 import { randomNode } from "./format";
 import { createLaneRegistry } from "./lane-registry";
@@ -163,7 +163,8 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     send: actions.send,
     sendRaw: actions.sendRaw,
     rememberSent: views.rememberSent,
-    applyChange: (change) => tryChange(stores, changeActions, change),
+    // "Try it" (and the policies' counterfactuals it needs) loads on first use.
+    applyChange: async (change) => (await import("./apply-change")).tryChange(stores, changeActions, change),
     sinkJid,
     freshNode: randomNode,
     resolvedService() {

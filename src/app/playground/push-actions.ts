@@ -22,7 +22,7 @@ import {
 } from "../model";
 import type { ActionResult } from "../playground-api";
 import { validateJid } from "../xmpp/validate";
-import { newStanzaId, type IqResponse } from "../xmpp/session";
+import { newStanzaId, type IqResponse } from "../xmpp/session-types";
 import { failed, ok, okVoid, type ServiceContext } from "./context";
 import { quoteBody, randomNode, serialize } from "./format";
 import type { LaneRegistry } from "./lane-registry";

@@ -4,7 +4,7 @@
  * XEP-0198 steps (killed, resumed, resume failed).
  */
 import type { Element } from "@xmpp/xml";
-import { stanzaKind } from "../../protocol/xml-format";
+import { stanzaKind } from "../../protocol/frame-text";
 import type { SmSnapshot } from "../../xmpp-client/client";
 import type { ExpectationEngine } from "../expectations/engine";
 import type { LaneId } from "../model";

@@ -8,7 +8,7 @@ import { SENDER_LANE, SINK_LANE, type ConnectionProfile, type LaneId, type Playg
 import type { ActionResult } from "../playground-api";
 import { resolveServiceUrl, validateDomain, validateResource, validateUsername } from "../xmpp/validate";
 import { CREDENTIAL_FIELD, nameCredentialField } from "../xmpp/errors";
-import { XmppSession, type XmppSessionOptions } from "../xmpp/session";
+import type { XmppSession, XmppSessionOptions } from "../xmpp/session";
 import { createSessionEventHandler } from "./session-events";
 import { failed, ok, okVoid, type PlaygroundOptions, type ServiceContext } from "./context";
 import type { LaneRegistry } from "./lane-registry";
@@ -75,6 +75,17 @@ function connectionOptions(p: ConnectionProfile, role: SessionRole, resource: st
   });
 }
 
+/**
+ * The XMPP client (xmpp.js and our session over it) is not in the first load: the first connect
+ * fetches its chunk (main.tsx preloads it once the page is idle). Kept once loaded, so later
+ * connects create their session without waiting.
+ */
+let sessionClass: typeof XmppSession | null = null;
+export async function loadXmppSession(): Promise<typeof XmppSession> {
+  sessionClass ??= (await import("../xmpp/session")).XmppSession;
+  return sessionClass;
+}
+
 export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps): SessionLanes {
   const { stores, recorder, clock } = ctx;
   const { registry, serverLog } = deps;
@@ -113,6 +124,7 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
   }
 
   async function connectLane(id: LaneId): Promise<ActionResult> {
+    const Session = sessionClass ?? (await loadXmppSession());
     const m = registry.lane(id);
     const v = registry.view(id);
     if (!m || !v) return failed({ code: "internal", message: `no session ${id}` });
@@ -131,7 +143,7 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     }
     serverLog.useService(opts.value.service);
     m.unsubscribe?.();
-    const session = new XmppSession(id, opts.value);
+    const session = new Session(id, opts.value);
     serviceUrls.set(session, opts.value.service);
     if (m.role === "sink") deps.sink.attach(session);
     m.session = session;

@@ -10,7 +10,8 @@
  * once per publish, whichever of the two paths sees it first: the profile's rate limits and the
  * seeded RNG keep state, so deciding twice would count the publish twice.
  */
-import xml, { type Element } from "@xmpp/xml";
+import type { Element } from "@xmpp/xml";
+import { xml } from "../../protocol/stanzas/element";
 import { decideAppServer, type AppServerConfig } from "../app-server/decide";
 import { initialAppServerState, type AppServerFacts, type AppServerState, type PublishInput } from "../app-server/types";
 import { NS } from "../../protocol/ns";

@@ -40,6 +40,7 @@ const WAITS = { noPushMs: 400, pushMs: 3000 };
 describe("ScenarioRunner against the reference server", () => {
   it("runs selected scenarios on shared accounts: progress, verdicts, policy from disco, timeline events", async () => {
     const stores = storesFor("s");
+    stores.scenarios.getState().setAccounts("shared");
     const runner = createScenarioRunner({ stores, recorder: recorderFor(stores), resolveService: resolve(stores), waits: WAITS, mechanism: "PLAIN" });
     const seen: string[] = [];
     const unsubscribe = stores.scenarios.subscribe((s, prev) => {

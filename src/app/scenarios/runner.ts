@@ -9,13 +9,12 @@
  * runSuite cannot be cancelled mid-run, so neither can a run here: `run` refuses to start while
  * one is going (the panel disables its buttons and says why).
  */
-import { runSuite as defaultRunSuite, type RunSuiteOptions } from "../../conformance/runner";
+import type { RunSuiteOptions } from "../../conformance/runner";
 import type { SuiteReport, SuiteTarget } from "../../conformance/types";
 import type { HarnessWaits, Mechanism } from "../../scenarios/harness";
 import type { ActionResult } from "../playground-api";
 import type { Recorder } from "../playground/recorder";
 import type { Stores } from "../stores";
-import { harnessTimelineEvents } from "./timeline-events";
 
 export interface ScenarioRunnerOptions {
   stores: Stores;
@@ -32,7 +31,10 @@ export interface ScenarioRunnerOptions {
   mechanism?: Mechanism;
   /** Harness waits (tests shorten them). */
   waits?: Partial<HarnessWaits>;
-  /** Scenarios at once with fresh accounts (shared accounts always run one by one). Default 4. */
+  /**
+   * Scenarios at once with fresh accounts (shared accounts always run one by one). Default `auto`:
+   * REFERENCE_CONCURRENCY on the reference server, 1 elsewhere (src/conformance/runner.ts).
+   */
   freshConcurrency?: number;
   now?: () => number;
 }
@@ -49,7 +51,8 @@ let runCounter = 0;
 
 export function createScenarioRunner(options: ScenarioRunnerOptions): ScenarioRunner {
   const { stores, recorder } = options;
-  const runSuite = options.runSuite ?? defaultRunSuite;
+  // The conformance runner and the catalogue come in the Scenarios chunk, fetched on the first run.
+  const runSuite = options.runSuite ?? (async (o: RunSuiteOptions) => (await import("../../conformance/runner")).runSuite(o));
   const now = options.now ?? Date.now;
   let running = false;
 
@@ -85,11 +88,12 @@ export function createScenarioRunner(options: ScenarioRunnerOptions): ScenarioRu
     const prefix = `scn${++runCounter}-${now().toString(36)}`;
     let counter = 0;
     try {
+      const { harnessTimelineEvents } = await import("./timeline-events");
       const report = await runSuite({
         target: target(service.value),
         scenarios: runIds,
         policy: scenarios.policy,
-        concurrency: scenarios.accounts === "fresh" ? (options.freshConcurrency ?? 4) : 1,
+        concurrency: options.freshConcurrency ?? "auto",
         onProgress: (event) => {
           const s = stores.scenarios.getState();
           if (event.type === "preflight") s.preflightDone({ server: event.server, accountFeatures: event.accountFeatures, policy: event.policy, policySource: event.policySource });

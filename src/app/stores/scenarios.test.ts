@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ScenarioReport, SuiteReport } from "../../conformance/types";
 import { identifyPolicy, summarize } from "../../conformance/identify";
+import { describeScenarios } from "../../scenarios/catalogue";
 import { createScenariosStore, selectRunRows } from "./scenarios";
 
 function report(id: string, verdict: ScenarioReport["verdict"]): ScenarioReport {
@@ -26,7 +27,7 @@ function report(id: string, verdict: ScenarioReport["verdict"]): ScenarioReport 
 
 describe("scenarios store", () => {
   it("holds the whole catalogue and keeps the selection in catalogue order", () => {
-    const store = createScenariosStore();
+    const store = createScenariosStore(describeScenarios());
     const ids = store.getState().catalogue.map((s) => s.id);
     expect(ids.slice(0, 3)).toEqual(["C1", "C2", "C3"]);
     store.getState().toggle("C4");
@@ -38,8 +39,19 @@ describe("scenarios store", () => {
     expect(store.getState().selected).toEqual(["C1", "C3"]);
   });
 
-  it("tracks a run: start resets the last one, progress counts, the first event per scenario sticks", () => {
+  it("starts without the catalogue (it comes with the panel's chunk) and takes it once loaded", () => {
     const store = createScenariosStore();
+    expect(store.getState().catalogue).toEqual([]);
+    store.getState().setSelected(["C1"]);
+    expect(store.getState().selected).toEqual([]);
+    store.getState().setCatalogue(describeScenarios());
+    expect(store.getState().catalogue.length).toBe(describeScenarios().length);
+    store.getState().setSelected(["C2", "C1"]);
+    expect(store.getState().selected).toEqual(["C1", "C2"]);
+  });
+
+  it("tracks a run: start resets the last one, progress counts, the first event per scenario sticks", () => {
+    const store = createScenariosStore(describeScenarios());
     const s = () => store.getState();
     s().runStarted(["C1", "C2"]);
     s().noteEvent("C1", "e1");
@@ -77,7 +89,7 @@ describe("scenarios store", () => {
   });
 
   it("records a fatal report or a thrown error as a failed run", () => {
-    const store = createScenariosStore();
+    const store = createScenariosStore(describeScenarios());
     store.getState().runStarted(["C1"]);
     store.getState().runFailed("boom");
     expect(store.getState()).toMatchObject({ status: "failed", error: "boom" });

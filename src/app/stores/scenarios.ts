@@ -5,9 +5,8 @@
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { ServerIdentity } from "../../conformance/server-identity";
-import type { AccountMode, PolicyIdentification, PolicySource, ScenarioReport, SuiteReport } from "../../conformance/types";
+import type { AccountChoice, PolicyIdentification, PolicySource, ScenarioReport, SuiteReport } from "../../conformance/types";
 import type { PolicyName } from "../../protocol/policy/types";
-import { describeScenarios } from "../../scenarios/catalogue";
 import type { ScenarioInfo } from "../../scenarios/expectations";
 
 export type ScenarioPolicyChoice = PolicyName | "from-disco";
@@ -21,12 +20,13 @@ export interface ScenarioPreflight {
 }
 
 export interface ScenariosState {
+  /** Empty until the Scenarios panel (its own chunk, with the catalogue) is first shown. */
   catalogue: ScenarioInfo[];
   /** Ids ticked for "Run selected", in catalogue order. */
   selected: string[];
   /** Judge under this policy, or the one the server names in its disco#info. */
   policy: ScenarioPolicyChoice;
-  accounts: AccountMode;
+  accounts: AccountChoice;
 
   status: ScenarioRunStatus;
   /** Ids of the scenarios in the current (or last) run, in run order. */
@@ -45,10 +45,11 @@ export interface ScenariosState {
   /** The first timeline event of each scenario of this run ("Show in timeline"). */
   firstEventIds: Record<string, string>;
 
+  setCatalogue(catalogue: ScenarioInfo[]): void;
   toggle(id: string): void;
   setSelected(ids: string[]): void;
   setPolicy(policy: ScenarioPolicyChoice): void;
-  setAccounts(accounts: AccountMode): void;
+  setAccounts(accounts: AccountChoice): void;
 
   /** Runner only. */
   runStarted(ids: string[]): void;
@@ -72,55 +73,58 @@ const RUN_RESET = {
   firstEventIds: {} as Record<string, string>,
 };
 
-export function createScenariosStore(catalogue: ScenarioInfo[] = describeScenarios()): StoreApi<ScenariosState> {
-  const order = (ids: Iterable<string>) => {
-    const set = new Set(ids);
-    return catalogue.map((s) => s.id).filter((id) => set.has(id));
-  };
-  return createStore<ScenariosState>()((set, get) => ({
-    catalogue,
-    selected: [],
-    policy: "from-disco",
-    accounts: "shared",
-    status: "idle",
-    ...RUN_RESET,
+export function createScenariosStore(catalogue: ScenarioInfo[] = []): StoreApi<ScenariosState> {
+  return createStore<ScenariosState>()((set, get) => {
+    const order = (ids: Iterable<string>) => {
+      const wanted = new Set(ids);
+      return get().catalogue.map((s) => s.id).filter((id) => wanted.has(id));
+    };
+    return {
+      catalogue,
+      selected: [],
+      policy: "from-disco",
+      accounts: "auto",
+      status: "idle",
+      ...RUN_RESET,
 
-    toggle: (id) => {
-      const selected = get().selected;
-      set({ selected: order(selected.includes(id) ? selected.filter((s) => s !== id) : [...selected, id]) });
-    },
-    setSelected: (ids) => set({ selected: order(ids) }),
-    setPolicy: (policy) => set({ policy }),
-    setAccounts: (accounts) => set({ accounts }),
+      toggle: (id) => {
+        const selected = get().selected;
+        set({ selected: order(selected.includes(id) ? selected.filter((s) => s !== id) : [...selected, id]) });
+      },
+      setCatalogue: (next) => set({ catalogue: [...next], selected: get().selected.filter((id) => next.some((s) => s.id === id)) }),
+      setSelected: (ids) => set({ selected: order(ids) }),
+      setPolicy: (policy) => set({ policy }),
+      setAccounts: (accounts) => set({ accounts }),
 
-    runStarted: (runIds) => set({ ...RUN_RESET, status: "running", runIds: [...runIds] }),
-    preflightDone: (preflight) => set({ preflight }),
-    scenarioStarted: (id) => set({ running: [...get().running.filter((r) => r !== id), id] }),
-    scenarioDone: (report, identification) =>
-      set({
-        results: { ...get().results, [report.id]: report },
-        running: get().running.filter((r) => r !== report.id),
-        done: get().done + 1,
-        identification,
-      }),
-    noteEvent: (scenarioId, eventId) => {
-      if (get().firstEventIds[scenarioId]) return;
-      set({ firstEventIds: { ...get().firstEventIds, [scenarioId]: eventId } });
-    },
-    runFinished: (report) => {
-      const results = Object.fromEntries(report.scenarios.map((s) => [s.id, s]));
-      set({
-        status: report.fatal ? "failed" : "done",
-        report,
-        results,
-        running: [],
-        done: report.scenarios.length,
-        identification: report.identification,
-        error: report.fatal ?? null,
-      });
-    },
-    runFailed: (error) => set({ status: "failed", running: [], error }),
-  }));
+      runStarted: (runIds) => set({ ...RUN_RESET, status: "running", runIds: [...runIds] }),
+      preflightDone: (preflight) => set({ preflight }),
+      scenarioStarted: (id) => set({ running: [...get().running.filter((r) => r !== id), id] }),
+      scenarioDone: (report, identification) =>
+        set({
+          results: { ...get().results, [report.id]: report },
+          running: get().running.filter((r) => r !== report.id),
+          done: get().done + 1,
+          identification,
+        }),
+      noteEvent: (scenarioId, eventId) => {
+        if (get().firstEventIds[scenarioId]) return;
+        set({ firstEventIds: { ...get().firstEventIds, [scenarioId]: eventId } });
+      },
+      runFinished: (report) => {
+        const results = Object.fromEntries(report.scenarios.map((s) => [s.id, s]));
+        set({
+          status: report.fatal ? "failed" : "done",
+          report,
+          results,
+          running: [],
+          done: report.scenarios.length,
+          identification: report.identification,
+          error: report.fatal ?? null,
+        });
+      },
+      runFailed: (error) => set({ status: "failed", running: [], error }),
+    };
+  });
 }
 
 /** The run's scenarios in run order with their report (undefined while pending). */

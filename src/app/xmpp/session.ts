@@ -19,7 +19,7 @@ type Client = XmppClient;
 import xml, { type Element } from "@xmpp/xml";
 import { createXmppClient, type SmSnapshot, type XmppClient } from "../../xmpp-client/client";
 import { NS } from "../../protocol/ns";
-import { maskSaslFrame } from "../../protocol/xml-format";
+import { maskSaslFrame } from "../../protocol/frame-text";
 import { parseStanzaError } from "../../protocol/stanzas/errors";
 import type { ConnectionStatus, PlaygroundError } from "../model";
 import { describeClose, droppedError, mapStartError, mapStreamError, socketFailure, type CloseInfo, type FailureContext } from "./errors";

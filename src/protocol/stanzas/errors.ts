@@ -1,5 +1,5 @@
 /** Stanza errors (RFC 6120 §8.3) and stream errors (RFC 6120 §4.9, framed per RFC 7395). */
-import xml from "@xmpp/xml";
+import { xml } from "./element";
 import type { Element } from "@xmpp/xml";
 import { NS } from "../ns";
 import type { StanzaErrorSpec } from "../policy/types";

@@ -3,7 +3,7 @@
  * elements may also come from ltx's other build (`ltx/src` vs `ltx/lib`), so nothing here relies on
  * `instanceof` or on attributes being strings.
  */
-import xml, { Element } from "@xmpp/xml";
+import { Element, xml } from "./element";
 import type { Node } from "@xmpp/xml";
 import { NS } from "../ns";
 

@@ -2,6 +2,7 @@
 import type { IqLabels, NodeLabels } from "./labels";
 import type { ObservationLog } from "./observations";
 import type { HarnessWaits } from "./options";
+import type { DecisionLogSettler } from "./server-settle";
 import type { Sessions } from "./sessions";
 import type { Sink } from "./sink";
 
@@ -12,4 +13,6 @@ export interface HarnessContext {
   readonly sink: Sink;
   readonly nodes: NodeLabels;
   readonly iqLabels: IqLabels;
+  /** The reference server's decision log, which settles "no push" without a fixed window (null elsewhere). */
+  readonly decisionLog: DecisionLogSettler | null;
 }

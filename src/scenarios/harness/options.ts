@@ -60,6 +60,12 @@ export interface PushHarnessOptions {
    * only the scenarios about hibernation ("app killed", docs/push-semantics.md B.2 rows 11-12) turn it on.
    */
   streamManagement?: boolean;
+  /**
+   * Settle "no push" (expectNoPush, collect) from the reference server's decision log and ping
+   * round trips instead of the fixed `noPushMs` / quiet windows (server-settle.ts). Only for the
+   * reference server; when its log cannot be read the windows apply. Default false.
+   */
+  settleFromDecisionLog?: boolean;
 }
 
 export interface ConnectOptions {

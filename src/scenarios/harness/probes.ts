@@ -15,11 +15,25 @@ function publishMatches(p: ObservedPublish, nodeLabel: string | undefined, kind:
   return nodeLabel === undefined || p.nodeLabel === nodeLabel;
 }
 
+/**
+ * On the reference server: ping round trips until the server has processed what the scenario did,
+ * the decision log's delayed publishes waited out, and round trips again, so everything it pushed
+ * has arrived. False when there is no log to read (the caller watches its fixed window instead).
+ */
+async function settledByServer(ctx: HarnessContext): Promise<boolean> {
+  if (!ctx.decisionLog) return false;
+  await ctx.sessions.barrierAll();
+  if (!(await ctx.decisionLog.settle(ctx.sessions.account, ctx.waits.pushMs))) return false;
+  await ctx.sessions.barrierAll();
+  return true;
+}
+
 /** Waits until nothing new arrived for `quietMs` (at most `maxMs`), then files the probe. */
 export async function collectProbe(ctx: HarnessContext, label: string, options: CollectOptions): Promise<ProbeRecord> {
   const quietMs = options.quietMs ?? ctx.waits.noPushMs;
   const maxMs = options.maxMs ?? Math.max(ctx.waits.pushMs, quietMs);
   const startedAt = Date.now();
+  if (await settledByServer(ctx)) return ctx.log.closeProbe(label, startedAt);
   for (;;) {
     const lastActivity = Math.max(startedAt, ctx.log.lastActivityAt());
     const now = Date.now();
@@ -49,7 +63,7 @@ export async function expectPush(ctx: HarnessContext, options: ExpectPushOptions
 
 /** Watches for `windowMs`; fails on a matching publish. Consumes all. */
 export async function expectNoPush(ctx: HarnessContext, options: ExpectNoPushOptions, windowMs: number): Promise<void> {
-  await sleep(windowMs);
+  if (!(await settledByServer(ctx))) await sleep(windowMs);
   const found = ctx.log.consumePublishes().filter((p) => publishMatches(p, options.node, options.kind ?? "message"));
   if (found.length > 0) throw new HarnessStepError(`expected no push, got ${describePublishes(found)}`);
 }

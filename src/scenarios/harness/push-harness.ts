@@ -48,6 +48,7 @@ import type {
   SinkAnswer,
 } from "./options";
 import * as probe from "./probes";
+import { DecisionLogSettler } from "./server-settle";
 import { Sessions } from "./sessions";
 import type { Party } from "./sessions";
 import { Sink, toSinkMode } from "./sink";
@@ -80,7 +81,8 @@ export class PushHarness implements PromiseLike<void> {
       onStanza: (party, stanza) => this.onStanza(party, stanza),
       onPublish: (stanza) => sink.receive(stanza),
     });
-    this.ctx = { waits: this.waits, log, sessions, sink, nodes, iqLabels: new IqLabels() };
+    const decisionLog = options.settleFromDecisionLog ? new DecisionLogSettler(options.service) : null;
+    this.ctx = { waits: this.waits, log, sessions, sink, nodes, iqLabels: new IqLabels(), decisionLog };
     this.queue = new StepQueue(log);
     // The log's own arrays, so that readers keep seeing what arrives after they took them.
     this.publishes = log.publishes;

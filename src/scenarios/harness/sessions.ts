@@ -3,7 +3,7 @@
  * each an xmpp.js client of our own (src/xmpp-client). Logs them in, routes what they receive,
  * proves with ping round trips that the server has processed what was sent, and ends them.
  */
-import { xml } from "@xmpp/client";
+import xml from "@xmpp/xml";
 import type { Element } from "@xmpp/xml";
 import { NS } from "../../protocol/ns";
 import { createXmppClient } from "../../xmpp-client/client";
@@ -141,6 +141,11 @@ export class Sessions {
     await this.barrier(sender);
     const others = [...this.accounts.values(), ...(this.sink ? [this.sink] : [])];
     await Promise.all(others.filter((p) => p.info.state === "online").map((p) => this.barrier(p)));
+  }
+
+  /** Ping round trips on every online stream: what the server sent any of them before has arrived. */
+  async barrierAll(): Promise<void> {
+    await Promise.all(this.all().filter((p) => p.info.state === "online").map((p) => this.barrier(p)));
   }
 
   /** Closes the stream cleanly (`</close>`). */

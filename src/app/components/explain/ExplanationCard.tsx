@@ -3,10 +3,10 @@ import type { Counterfactual, ExplanationCard as Card } from "../../../protocol/
 import { usePlayground } from "../../playground-context";
 import { useExplanationsStore } from "../../stores/hooks";
 import { changeId, type MessageExplanation, type TrialState } from "../../stores/explanations";
+import { EXPLANATION_CARD_ID } from "./ids";
 import { PushLifecycleView } from "./PushLifecycleView";
 
-/** DOM id of the card, for the timeline row's "Why?" button to scroll to. */
-export const EXPLANATION_CARD_ID = "explanation-card";
+export { EXPLANATION_CARD_ID } from "./ids";
 
 /**
  * Why the selected message was (not) pushed and what would have changed it (issue 9). Everything

@@ -1,5 +1,5 @@
 import { toJson, toMarkdown } from "../../../conformance/format";
-import type { AccountMode } from "../../../conformance/types";
+import type { AccountChoice } from "../../../conformance/types";
 import { POLICY_NAMES } from "../../../protocol/policy/types";
 import { useScenarioRunner } from "../../scenarios/runner-context";
 import { useScenariosStore, useStores } from "../../stores/hooks";
@@ -45,9 +45,10 @@ export function ScenariosControls() {
             ))}
           </select>
         </label>
-        <label className="field-inline" title="Shared: scenarios run one by one on the profile's accounts, cleaning up after themselves (real servers). Fresh: each scenario logs in as new usernames, which only a server that registers on first login accepts (the reference server); they may run in parallel.">
+        <label className="field-inline" title="Automatic: fresh on the reference server (several scenarios at once, settled from its decision log), shared elsewhere. Shared: scenarios run one by one on the profile's accounts, cleaning up after themselves (real servers). Fresh: each scenario logs in as new usernames, which only a server that registers on first login accepts (the reference server).">
           Accounts{" "}
-          <select className="input" value={accounts} disabled={busy} onChange={(e) => actions.setAccounts(e.target.value as AccountMode)}>
+          <select className="input" value={accounts} disabled={busy} onChange={(e) => actions.setAccounts(e.target.value as AccountChoice)}>
+            <option value="auto">automatic (fresh on the reference server)</option>
             <option value="shared">shared (the profile&apos;s accounts)</option>
             <option value="fresh">fresh (new usernames per scenario)</option>
           </select>

@@ -1,3 +1,5 @@
+import { useLayoutEffect } from "react";
+import { describeScenarios } from "../../../scenarios/catalogue";
 import { usePlayground } from "../../playground-context";
 import { useScenarioRunner } from "../../scenarios/runner-context";
 import { useProfileStore, useScenariosStore, useStores } from "../../stores/hooks";
@@ -18,6 +20,10 @@ export function ScenariosPanel({ onShowTimeline, wide, onWideChange }: { onShowT
   const stores = useStores();
   const scenarioCount = useScenariosStore((s) => s.catalogue.length);
   const profile = useProfileStore((s) => s.profile);
+  // The catalogue comes with this panel's chunk; the store holds it from the first time it is shown.
+  useLayoutEffect(() => {
+    if (stores.scenarios.getState().catalogue.length === 0) stores.scenarios.getState().setCatalogue(describeScenarios());
+  }, [stores]);
 
   const showInTimeline = (eventId: string) => {
     runner.flush();

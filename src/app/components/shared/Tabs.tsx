@@ -1,4 +1,4 @@
-import { useId, useRef, type KeyboardEvent, type ReactNode } from "react";
+import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 
 export interface TabDef<T extends string> {
   id: T;
@@ -15,8 +15,9 @@ interface TabsProps<T extends string> {
   onChange: (id: T) => void;
   className?: string;
   /**
-   * Keep inactive panels mounted (hidden), so half-filled forms (a node, the away toggle, publish
-   * options) survive a look at another tab.
+   * Keep panels mounted (hidden) once shown, so half-filled forms (a node, the away toggle, publish
+   * options) survive a look at another tab. A panel never shown is not mounted: its chunk loads
+   * when the tab is first opened.
    */
   keepMounted?: boolean;
 }
@@ -24,12 +25,14 @@ interface TabsProps<T extends string> {
 /**
  * WAI-ARIA tabs with automatic activation: arrow keys, Home and End move between tabs. By default
  * only the active panel is mounted (captured data lives in stores, so nothing is lost);
- * `keepMounted` also keeps the panels' local form state.
+ * `keepMounted` also keeps the local form state of the panels shown so far.
  */
 export function Tabs<T extends string>({ label, tabs, active, onChange, className, keepMounted = false }: TabsProps<T>) {
   const base = useId();
   const refs = useRef(new Map<T, HTMLButtonElement>());
   const current = tabs.find((t) => t.id === active) ?? tabs[0];
+  const [shown, setShown] = useState<ReadonlySet<T>>(() => new Set(current ? [current.id] : []));
+  if (keepMounted && current && !shown.has(current.id)) setShown(new Set([...shown, current.id]));
 
   const focusAt = (index: number) => {
     const tab = tabs[(index + tabs.length) % tabs.length];
@@ -76,7 +79,7 @@ export function Tabs<T extends string>({ label, tabs, active, onChange, classNam
         })}
       </div>
       {tabs
-        .filter((t) => keepMounted || t.id === current?.id)
+        .filter((t) => t.id === current?.id || (keepMounted && shown.has(t.id)))
         .map((t) => (
           <div
             key={t.id}

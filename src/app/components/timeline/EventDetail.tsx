@@ -3,13 +3,12 @@ import type { DataForm, PlaygroundError, TimelineEvent } from "../../model";
 import { usePlayground } from "../../playground-context";
 import { useStores, useTimelineStore } from "../../stores/hooks";
 import { findEvent, selectSelectedEvent } from "../../stores/timeline";
-import { EmptyState } from "../shared/EmptyState";
 import { describeAnswer, formatDateTime, KIND_LABELS, KIND_TONES } from "../shared/format";
 import { LaneChip } from "../shared/LaneChip";
 import { useLanes } from "../shared/lanes";
-import { ExplanationCard } from "../explain/ExplanationCard";
-import { XmlView } from "../xml/XmlView";
+import { ExplanationCardView as ExplanationCard, StanzaXmlView as XmlView } from "../../lazy-views";
 import { ExpectationDetail } from "./ExpectationDetail";
+import { NoEventSelected } from "./NoEventSelected";
 
 /** The right-hand detail of the selected timeline event: its fields, its links, its stanza. */
 export function EventDetail() {
@@ -17,16 +16,7 @@ export function EventDetail() {
   const needle = useTimelineStore((s) => s.filters.search);
   const lanes = useLanes();
 
-  if (!event) {
-    return (
-      <section className="detail" aria-label="Event detail">
-        <EmptyState title="No event selected">
-          Click an event in the timeline (or use <kbd>↑</kbd>/<kbd>↓</kbd>) to see its stanza, pretty-printed, and
-          what it is linked to.
-        </EmptyState>
-      </section>
-    );
-  }
+  if (!event) return <NoEventSelected />;
   const lane = lanes.get(event.lane);
   return (
     <section className="detail" aria-label="Event detail">

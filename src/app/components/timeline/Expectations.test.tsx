@@ -3,7 +3,8 @@ import "@testing-library/jest-dom/vitest";
 import "../../../test-setup/dom";
 import { act, fireEvent, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { preloadViews } from "../../lazy-views";
 import { POLICIES } from "../../../protocol/policy";
 import { DEFAULT_POLICY_OPTIONS, type SessionSnapshot } from "../../../protocol/policy/types";
 import type { MessageDecisionEntry } from "../../../protocol/push-log";
@@ -76,6 +77,9 @@ const sentRow = () => within(screen.getByRole("listbox", { name: "Timeline event
 const summaryGroup = () => screen.getByRole("group", { name: "Push expectation summary" });
 
 describe("push expectations in the timeline", () => {
+  // The views behind a tab (and the timeline list) are chunks of their own in the app; loaded once here, they render at once.
+  beforeAll(() => preloadViews());
+
   it("badges a matched message with the expectation and a check, and scores it in the header", () => {
     setup({ pushArrives: true });
     expect(sentRow()).toHaveTextContent("✓ matched: expect push · spec");

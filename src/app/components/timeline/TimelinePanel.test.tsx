@@ -3,7 +3,8 @@ import "@testing-library/jest-dom/vitest";
 import "../../../test-setup/dom";
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { preloadViews } from "../../lazy-views";
 import type { TimelineEvent } from "../../model";
 import { useSpacerScrollHeight } from "../../test-support/list-layout";
 import { addEvents, makeStores, messageSent, nextAt, pushEvent, renderWith, createFakePlayground, session } from "../../test-support/render";
@@ -33,6 +34,9 @@ function presence(lane: string, summary: string): TimelineEvent {
 }
 
 describe("TimelinePanel", () => {
+  // The views behind a tab (and the timeline list) are chunks of their own in the app; loaded once here, they render at once.
+  beforeAll(() => preloadViews());
+
   it("tells what to do when nothing was captured", () => {
     setup();
     expect(screen.getByText("Nothing captured yet")).toBeInTheDocument();

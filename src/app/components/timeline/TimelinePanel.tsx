@@ -1,11 +1,11 @@
 import { useMemo, useRef } from "react";
+import { TimelineListView as TimelineList } from "../../lazy-views";
 import { useTimelineStore, useVisibleTimeline } from "../../stores/hooks";
 import { selectViewEvents } from "../../stores/timeline";
 import { useFollowLatest } from "../shared/follow-latest";
 import type { VirtualListHandle } from "../shared/VirtualList";
 import { TimelineEmpty } from "./TimelineEmpty";
 import { TimelineFooter } from "./TimelineFooter";
-import { TimelineList } from "./TimelineList";
 import { TimelineNotices } from "./TimelineNotices";
 import { TimelineToolbar } from "./TimelineToolbar";
 import { useSearchShortcut, useTimelineSelection } from "./use-timeline-selection";

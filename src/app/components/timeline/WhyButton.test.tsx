@@ -17,7 +17,7 @@ describe("Why? on a message row", () => {
     expect(screen.getByRole("button", { name: "Why?" })).toBeInTheDocument();
   });
 
-  it("the selected message's detail shows its explanation card above the expectations", () => {
+  it("the selected message's detail shows its explanation card above the expectations", async () => {
     const playground = createFakePlayground(makeStores());
     const sent = messageSent({ messageId: "m-9" });
     addEvents(playground.stores, [sent]);
@@ -25,7 +25,8 @@ describe("Why? on a message row", () => {
     playground.stores.explanations.getState().setCurrent({ eventId: sent.id, messageId: "m-9", status: "unavailable", why: "nothing to explain it from", counterfactuals: [], canTry: true });
     renderWith(<EventDetail />, playground);
     const detail = screen.getByRole("region", { name: "Event detail" });
-    const card = within(detail).getByRole("region", { name: "Why this message was or was not pushed" });
+    // The card is its own chunk, fetched when a message is first shown.
+    const card = await within(detail).findByRole("region", { name: "Why this message was or was not pushed" });
     expect(card).toHaveTextContent("nothing to explain it from");
     expect(within(detail).getByRole("region", { name: "Push expectations" })).toBeInTheDocument();
   });

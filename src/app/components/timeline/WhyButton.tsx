@@ -1,6 +1,6 @@
 import type { MouseEvent } from "react";
 import { usePlayground } from "../../playground-context";
-import { EXPLANATION_CARD_ID } from "../explain/ExplanationCard";
+import { EXPLANATION_CARD_ID } from "../explain/ids";
 
 /**
  * "Why?" on a sent message's row: selects it and brings its explanation card into view. The card
