@@ -42,6 +42,10 @@ const KINDS = new Set([
   "session-resumed",
   "session-expired",
   "session-closed",
+  // Issue 12: every session's bind, end and presence, for the lanes of sessions the playground did not open.
+  "session-bound",
+  "session-ended",
+  "session-presence",
 ]);
 
 /** Keep entries that have the fields we read; drop the rest (and say how many). */
