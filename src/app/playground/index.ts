@@ -23,6 +23,7 @@ import { createLinker } from "./linker";
 import { createDiscoOnConnect, type DiscoOnConnect } from "./disco-on-connect";
 import { createLogEntryHandler } from "./log-entries";
 import { createObserver } from "./observer";
+import { createOutsideSessions } from "./outside-sessions";
 import { createPushActions } from "./push-actions";
 import { createRecorder, type Recorder } from "./recorder";
 import { createServerLogPoller } from "./server-log";
@@ -62,6 +63,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
   const linker = createLinker(ctx, expectations);
   const explanations = createExplanationService({ stores, accountBare, sinkJid, policyOptions: { ...DEFAULT_POLICY_OPTIONS, ...awayOptions } });
   const onLogEntry = createLogEntryHandler(ctx, { linker, registry, accountBare });
+  const outside = createOutsideSessions(ctx, { accountBare, linker, ownResources: () => new Set(registry.resourceViews().map((v) => v.resource)) });
   const serverLog = createServerLogPoller(ctx, {
     enabled: options.useServerLog ?? true,
     accountBare,
@@ -69,6 +71,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     anyOnline: () => registry.lanes().some((m) => m.session?.online),
     onEntry: (entry) => {
       onLogEntry(entry);
+      outside.logEntry(entry, Number.isFinite(Date.parse(entry.at)) ? Date.parse(entry.at) : now());
       expectations.logEntry(entry);
       explanations.logEntry(entry);
     },
@@ -78,7 +81,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const sink = createSinkService(ctx, { linker, expectations, accountBare, onPushRecorded: () => serverLog.schedule(0) });
-  const observer = createObserver(ctx, { registry, linker });
+  const observer = createObserver(ctx, { registry, linker, othersPresence: (element, at) => outside.presenceReceived(element, at) });
   // Late-bound: a resource's presence-on-connect is an action, and actions need the lanes.
   let actions: Actions | null = null;
   let discoOnConnect: DiscoOnConnect | null = null;
@@ -100,7 +103,11 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     runTag,
   });
   actions = createActions(ctx, { registry, lanes, linker, expectations, serverLog, accountBare });
-  const onServerRestart = createServerRestartHandler(ctx, {
+  const onServerRestart = () => {
+    outside.serverRestarted(now());
+    onServerRestartReset();
+  };
+  const onServerRestartReset = createServerRestartHandler(ctx, {
     registry,
     rerunDisco: () => discoOnConnect?.serverRestarted(registry.resourceViews().find((v) => v.status === "online")?.id ?? null),
   });

@@ -26,6 +26,8 @@ function pushLogHttpUrl(wsUrl: string, account: string, after: number): string {
   url.search = "";
   url.searchParams.set("account", account);
   url.searchParams.set("after", String(after));
+  // Every session's bind, presence and end too: the Resources column shows the ones we did not open.
+  url.searchParams.set("sessions", "1");
   return url.toString();
 }
 
@@ -101,7 +103,7 @@ export async function fetchLogHttp(
 }
 
 export async function fetchLogXmpp(session: XmppSession, account: string, after: number): Promise<LogFetchResult> {
-  const iq = buildIq({ type: "get", to: account }, el("log", { xmlns: NS.decisions, after }));
+  const iq = buildIq({ type: "get", to: account }, el("log", { xmlns: NS.decisions, after, sessions: "true" }));
   const res = await session.request(iq, 3000);
   if (res.outcome !== "result") return { ok: false, error: `log iq: ${res.error.message}` };
   const log = findChild(res.reply, "log", NS.decisions);
