@@ -1,5 +1,6 @@
 /** Command-line flags of `npm run server` (src/server/cli.ts), parsed and validated. */
-import { POLICY_NAMES, type PolicyName } from "../protocol/policy/types";
+import { POLICY_NAMES, type PolicyName, type Show } from "../protocol/policy/types";
+import { parseAwayShows } from "../protocol/policy/away-shows";
 import { isLogLevel, LOG_LEVELS } from "./logger";
 import { DEFAULT_HOSTS, DEFAULT_WEBSOCKET_PATH, type ReferenceServerOptions } from "./index";
 import { domainpartProblem, prepDomainpart } from "../protocol/jid";
@@ -25,6 +26,8 @@ Options:
   --no-dev-registration         only accounts from --accounts may log in
                                 (default: a new username registers on its first PLAIN login)
   --sasl-mechanisms <list>      comma-separated, in offer order (default SCRAM-SHA-1,PLAIN)
+  --away-shows <list>           <show> values the push policies treat as away, on every
+                                virtual host (default away,xa; e.g. away,xa,dnd)
   --app-server-timeout <ms>     wait for an App Server's publish answer (default 30000)
   --handshake-timeout <ms>      connect-to-bind limit (default 30000)
   --max-stanza-bytes <n>        largest accepted frame (default 262144)
@@ -58,10 +61,11 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
   const withValue = new Set([
     "--port", "--host", "--host-policy", "--path", "--accounts", "--sasl-mechanisms",
     "--app-server-timeout", "--handshake-timeout", "--max-stanza-bytes", "--log-level", "--allow-origin",
-    "--resumption-timeout",
+    "--resumption-timeout", "--away-shows",
   ]);
   const origins: string[] = [];
   let anyOrigin = false;
+  let awayShows: Show[] | null = null;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -152,11 +156,18 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
         else if (/^https?:\/\/[^/\s]+$/.test(value as string)) origins.push(value as string);
         else return { kind: "error", message: `--allow-origin expects an origin like http://host:port or *, got ${JSON.stringify(value)}` };
         break;
+      case "--away-shows": {
+        const parsed = parseAwayShows(value as string);
+        if (!parsed.ok) return { kind: "error", message: `--away-shows: ${parsed.error}` };
+        awayShows = parsed.shows;
+        break;
+      }
       default:
         return { kind: "error", message: `unknown option ${JSON.stringify(arg)} (see --help)` };
     }
   }
   if (hosts.length > 0) options.hosts = hosts;
+  if (awayShows) options.hosts = (options.hosts ?? DEFAULT_HOSTS).map((h) => ({ ...h, options: { ...h.options, awayShows } }));
   if (anyOrigin) options.allowedOrigins = "any";
   else if (origins.length > 0) options.allowedOrigins = origins;
   return { kind: "run", port, host, options };
