@@ -6,11 +6,11 @@
  * This module only wires the services together; each lives in its own file with its own tests.
  */
 import type { Element } from "@xmpp/xml";
-import { DEFAULT_POLICY_OPTIONS } from "../../protocol/policy/types";
+import { DEFAULT_POLICY_OPTIONS, type PolicyOptions } from "../../protocol/policy/types";
 import { createExpectationEngine } from "../expectations/engine";
 import { SENDER_LANE, SINK_LANE, type LaneId } from "../model";
 import type { Playground } from "../playground-api";
-import { createStores } from "../stores";
+import { createStores, type Stores } from "../stores";
 import { resolveServiceUrl } from "../xmpp/validate";
 import { newStanzaId } from "../xmpp/session";
 import { accountBareOf, ok, sinkJidOf, type PlaygroundOptions, type ServiceContext } from "./context";
@@ -34,6 +34,28 @@ import { createViewActions } from "./view-actions";
 
 export type { PlaygroundOptions } from "./context";
 
+/**
+ * Read live: the Connection tab's "treated as away" set (the server's --away-shows) applies to the
+ * next prediction, explanation and card state without rebuilding the services.
+ */
+function liveAwayOptions(stores: Stores, fallback: PolicyOptions["awayShows"] | undefined): Pick<PolicyOptions, "awayShows"> {
+  return {
+    get awayShows() {
+      return stores.profile.getState().profile.awayShows ?? fallback ?? DEFAULT_POLICY_OPTIONS.awayShows;
+    },
+  };
+}
+
+/** The policy options with `awayShows` read through `away` at each use (a spread would freeze it). */
+function livePolicyOptions(away: Pick<PolicyOptions, "awayShows">): PolicyOptions {
+  return {
+    includeBody: DEFAULT_POLICY_OPTIONS.includeBody,
+    get awayShows() {
+      return away.awayShows;
+    },
+  };
+}
+
 /** A tag unique to this page load: ids of events and the sender's resource carry it. */
 export function newRunTag(): string {
   return newStanzaId("run").split("-")[1] ?? "run";
@@ -46,7 +68,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
   const runTag = newRunTag();
   const recorder = options.recorder ?? createRecorder({ stores, now, idPrefix: runTag, ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}) });
   const ctx: ServiceContext = { stores, recorder, clock: { now } };
-  const awayOptions = { awayShows: options.awayShows ?? DEFAULT_POLICY_OPTIONS.awayShows };
+  const awayOptions = liveAwayOptions(stores, options.awayShows);
   const accountBare = () => accountBareOf(stores);
   const sinkJid = () => sinkJidOf(stores);
 
@@ -56,12 +78,12 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     stores,
     account: accountBare,
     sinkJid,
-    policyOptions: { ...DEFAULT_POLICY_OPTIONS, ...awayOptions },
+    policyOptions: livePolicyOptions(awayOptions),
     presenceCountOf: (lane) => registry.presenceCountOf(lane),
     now,
   });
   const linker = createLinker(ctx, expectations);
-  const explanations = createExplanationService({ stores, accountBare, sinkJid, policyOptions: { ...DEFAULT_POLICY_OPTIONS, ...awayOptions } });
+  const explanations = createExplanationService({ stores, accountBare, sinkJid, policyOptions: livePolicyOptions(awayOptions) });
   const onLogEntry = createLogEntryHandler(ctx, { linker, registry, accountBare });
   const outside = createOutsideSessions(ctx, { accountBare, linker, ownResources: () => new Set(registry.resourceViews().map((v) => v.resource)) });
   const serverLog = createServerLogPoller(ctx, {
