@@ -38,3 +38,13 @@ describe("away shows shared by the server and the predictions", () => {
     expect(record.server).toMatchObject({ agrees: false });
   });
 });
+
+describe("the resource cards", () => {
+  it("re-derive online/away when the Connection tab's away set changes", async () => {
+    const d = server.driver({ accountPrefix: "aw3", initialResources: ["r1"] });
+    await d.connect("r1").presence("r1", "dnd");
+    expect(d.view("r1")).toMatchObject({ online: true, away: false });
+    d.pg.stores.profile.getState().update({ awayShows: ["away", "xa", "dnd"] });
+    expect(d.view("r1")).toMatchObject({ online: false, away: true });
+  });
+});

@@ -140,6 +140,8 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
   for (const name of options.initialResources ?? ["r1", "r2"]) registry.addResource(name);
   const unsubscribeProfile = stores.profile.subscribe((state, previous) => {
     if (state.profile !== previous.profile) registry.refreshOfflineLabels();
+    // A new away set re-labels the live cards' online/away flags at once.
+    if (state.profile.awayShows !== previous.profile.awayShows) for (const v of registry.resourceViews()) registry.patchView(v.id, {});
   });
   const changeActions: ChangeActions = {
     setPresence: actions.setPresence,
