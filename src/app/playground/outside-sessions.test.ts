@@ -3,7 +3,9 @@ import xml from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { NS } from "../../protocol/ns";
 import type { PushLogEntry } from "../../protocol/push-log";
-import { selectOutsideSessions } from "../stores/outside";
+import { buildSequence } from "../sequence/build";
+import { LANES } from "../sequence/test-events";
+import { selectOutsideLaneInfo, selectOutsideSessions } from "../stores/outside";
 import { createTestContext } from "../test-support/service-context";
 import { createOutsideSessions, OUTSIDE_LABEL } from "./outside-sessions";
 
@@ -106,5 +108,28 @@ describe("outside sessions seen through presence (other servers)", () => {
     outside.presenceReceived(xml("presence", { from: "alice@localhost/phone" }), 2);
     expect(lanes()[0]).toMatchObject({ seenThrough: "server log", presence: null });
     expect(ctx.events()).toHaveLength(1);
+  });
+});
+
+describe("outside lanes in the Sequence view", () => {
+  it("are resource participants labelled as outside, with their enable and delivered message drawn", () => {
+    const { ctx, outside } = setUp();
+    outside.logEntry(entry({ kind: "session-bound", seq: 1, resource: "phone", sessionId: "s-9", why: "" }), 1);
+    const registration = { jid: SINK, node: "n-out", away: false, enabledBySessionId: "s-9", enabledByResource: "phone", publishOptions: null, errorCount: 0 };
+    outside.logEntry(entry({ kind: "enable", seq: 2, resource: "phone", key: { jid: SINK, node: "n-out" }, registration, why: "new registration" }), 2);
+    outside.logEntry(
+      entry({ kind: "message-decision", seq: 3, messageId: "m9", from: "bob@localhost/x", to: "alice@localhost", delivery: { deliveredTo: ["phone"], storedOffline: false }, message: { type: "chat", hasBody: true, body: "yo", from: "bob@localhost/x", toResource: null } }),
+      3,
+    );
+    const events = ctx.events();
+    const model = buildSequence(events, { lanes: { ...LANES, ...selectOutsideLaneInfo(ctx.stores.outside.getState()) } });
+    expect(model.participants.find((p) => p.id === "outside-phone")).toMatchObject({ role: "resource", label: "alice/phone (outside)" });
+    const arrows = model.rows.map((r) => (r.kind === "arrow" ? [r.arrow, r.from, r.to, r.label] : [r.kind, r.eventId]));
+    expect(arrows).toEqual([
+      ["note", events[0]!.id],
+      ["enable", "outside-phone", "server", "enable node n-out"],
+      ["enable", "server", "outside-phone", "enable: result"],
+      ["delivery", "server", "outside-phone", "chat “yo”"],
+    ]);
   });
 });
