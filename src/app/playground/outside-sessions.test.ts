@@ -84,6 +84,15 @@ describe("outside sessions from the reference server's log", () => {
   });
 });
 
+describe("a server restart", () => {
+  it("ends every outside lane: the server's sessions are gone with it", () => {
+    const { outside, lanes } = setUp();
+    outside.logEntry(entry({ kind: "session-bound", seq: 1, resource: "phone", sessionId: "s-9", why: "" }), 1);
+    outside.serverRestarted(5);
+    expect(lanes()[0]).toMatchObject({ status: "ended", since: 5, note: "the server restarted: its sessions are gone" });
+  });
+});
+
 describe("outside sessions seen through presence (other servers)", () => {
   it("makes a lane from a sibling's presence once, however many of our resources receive it", () => {
     const { ctx, outside, lanes } = setUp();

@@ -53,9 +53,10 @@ export function createOutsideSessions(ctx: ServiceContext, deps: OutsideSessions
     return store().sessions[outsideLaneId(resource)];
   }
 
-  function update(resource: string, at: number, change: Change): OutsideSessionView {
+  /** Patch the lane of `resource`; `fresh`: a new session bound, so nothing of the previous one carries over. */
+  function update(resource: string, at: number, change: Change, fresh = false): OutsideSessionView {
     const id = outsideLaneId(resource);
-    const previous = store().sessions[id];
+    const previous = fresh ? undefined : store().sessions[id];
     const next: OutsideSessionView = {
       ...(previous ?? {
         id,
@@ -79,8 +80,7 @@ export function createOutsideSessions(ctx: ServiceContext, deps: OutsideSessions
     const known = view(resource);
     switch (entry.kind) {
       case "session-bound": {
-        const v = update(resource, at, { status: "online", sessionId: entry.sessionId, presence: null, seenThrough: "server log", since: at });
-        delete v.note;
+        const v = update(resource, at, { sessionId: entry.sessionId }, true);
         recorder.record({ kind: "connection", lane: v.id, at, status: "online", jid: v.jid, summary: `${v.jid} bound a session (${OUTSIDE_LABEL})` });
         return;
       }
