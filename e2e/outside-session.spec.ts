@@ -5,6 +5,7 @@ import { connectClient, stopQuietly } from "../src/server/test-support/client";
 import { NS } from "../src/protocol/ns";
 import { buildEnable } from "../src/protocol/stanzas/push";
 import { collectPageErrors, freshAccounts, PlaygroundPage } from "./support/playground-page";
+import { SequenceView } from "./support/sequence-view";
 
 // Issue 12: a client the playground did not open (here xmpp.js in the spec's own Node process, as
 // a developer's own app would be) logs in as the account under test and enables push towards the
@@ -72,5 +73,12 @@ test("an outside session: its lane, its registration, and the push its registrat
   await expect(pushRow).toContainText("↩ cause");
   const detail = await pg.openDetail(pushRow);
   await expect(detail).toContainText("server log: spec/");
+
+  // The Sequence view draws the outside session as a lane of its own, with its enable.
+  await pg.showAllKinds();
+  const seq = new SequenceView(page);
+  await seq.open();
+  expect(await seq.participants()).toContainEqual(expect.stringMatching(/\/outside \(outside\) \(account resource\)$/));
+  await expect(seq.rows("enable").filter({ hasText: "outside-node" }).first()).toBeAttached();
   expect(errors).toEqual([]);
 });
