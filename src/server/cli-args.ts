@@ -26,9 +26,9 @@ Options:
   --no-dev-registration         only accounts from --accounts may log in
                                 (default: a new username registers on its first PLAIN login)
   --sasl-mechanisms <list>      comma-separated, in offer order (default SCRAM-SHA-1,PLAIN)
+  --app-server-timeout <ms>     wait for an App Server's publish answer (default 30000)
   --away-shows <list>           <show> values the push policies treat as away, on every
                                 virtual host (default away,xa; e.g. away,xa,dnd)
-  --app-server-timeout <ms>     wait for an App Server's publish answer (default 30000)
   --handshake-timeout <ms>      connect-to-bind limit (default 30000)
   --max-stanza-bytes <n>        largest accepted frame (default 262144)
   --no-stream-management        do not offer XEP-0198 (default: offered, with resumption)
@@ -61,11 +61,12 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
   const withValue = new Set([
     "--port", "--host", "--host-policy", "--path", "--accounts", "--sasl-mechanisms",
     "--app-server-timeout", "--handshake-timeout", "--max-stanza-bytes", "--log-level", "--allow-origin",
-    "--resumption-timeout", "--away-shows",
+    "--resumption-timeout",
   ]);
   const origins: string[] = [];
   let anyOrigin = false;
   let awayShows: Show[] | null = null;
+  withValue.add("--away-shows");
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
