@@ -20,6 +20,8 @@ export const NS = {
   delay: "urn:xmpp:delay",
   chatStates: "http://jabber.org/protocol/chatstates",
   ping: "urn:xmpp:ping",
+  /** XEP-0115 entity capabilities: the `<c node=…>` of a presence names the client. */
+  caps: "http://jabber.org/protocol/caps",
   /** The reference server's own namespace for fetching its push decision records over XMPP. */
   decisions: "urn:xmpp-push-playground:decisions:0",
 } as const;

@@ -12,6 +12,7 @@ import type {
   PolicyName,
   PolicyOptions,
   PresencePushDecision,
+  PresenceState,
   PushDecision,
   RegistrationKey,
   RegistrationSnapshot,
@@ -182,8 +183,33 @@ export interface TestPushEntry extends PushLogBase {
   why: string;
 }
 
+/**
+ * Added with issue 12 so the playground can show the account's sessions it did not open (a real
+ * app, a second browser): every bind, every end and every presence change of every session, with
+ * the client's XEP-0115 caps node when its presence carried one.
+ */
+export interface SessionLifecycleEntry extends PushLogBase {
+  kind: "session-bound" | "session-ended" | "session-presence";
+  resource: string;
+  sessionId: string;
+  /** session-presence: the presence now; null after unavailable presence. */
+  presence?: PresenceState | null;
+  /** session-presence: the `node` of the presence's XEP-0115 `<c/>`, when it had one. */
+  capsNode?: string;
+  /** session-ended: why, in the server's words (`closed`, `dropped`, `error`, `replaced`, `expired`). */
+  reason?: string;
+  why: string;
+}
+
+const SESSION_LIFECYCLE_KINDS: ReadonlySet<string> = new Set<SessionLifecycleEntry["kind"]>(["session-bound", "session-ended", "session-presence"]);
+
+export function isSessionLifecycle(entry: PushLogEntry): entry is SessionLifecycleEntry {
+  return SESSION_LIFECYCLE_KINDS.has(entry.kind);
+}
+
 export type PushLogEntry =
   | MessageDecisionEntry
+  | SessionLifecycleEntry
   | TestPushEntry
   | PresenceDecisionEntry
   | PublishEntry

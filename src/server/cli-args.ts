@@ -1,5 +1,6 @@
 /** Command-line flags of `npm run server` (src/server/cli.ts), parsed and validated. */
-import { POLICY_NAMES, type PolicyName } from "../protocol/policy/types";
+import { POLICY_NAMES, type PolicyName, type Show } from "../protocol/policy/types";
+import { parseAwayShows } from "../protocol/policy/away-shows";
 import { isLogLevel, LOG_LEVELS } from "./logger";
 import { DEFAULT_HOSTS, DEFAULT_WEBSOCKET_PATH, type ReferenceServerOptions } from "./index";
 import { domainpartProblem, prepDomainpart } from "../protocol/jid";
@@ -41,6 +42,8 @@ Options:
                                 SCRAM-SHA-1,PLAIN); PLAIN alone lets clients that always
                                 pick SCRAM register new usernames
   --app-server-timeout <ms>     wait for an App Server's publish answer (default 30000)
+  --away-shows <list>           <show> values the push policies treat as away, on every
+                                virtual host (default away,xa; e.g. away,xa,dnd)
   --handshake-timeout <ms>      connect-to-bind limit (default 30000)
   --max-stanza-bytes <n>        largest accepted frame (default 262144)
   --no-stream-management        do not offer XEP-0198 (default: offered, with resumption)
@@ -78,6 +81,8 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
   ]);
   const origins: string[] = [];
   let anyOrigin = false;
+  let awayShows: Show[] | null = null;
+  withValue.add("--away-shows");
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -188,11 +193,18 @@ export function parseCliArgs(argv: readonly string[]): CliResult {
         else if (/^https?:\/\/[^/\s]+$/.test(value as string)) origins.push(value as string);
         else return { kind: "error", message: `--allow-origin expects an origin like http://host:port or *, got ${JSON.stringify(value)}` };
         break;
+      case "--away-shows": {
+        const parsed = parseAwayShows(value as string);
+        if (!parsed.ok) return { kind: "error", message: `--away-shows: ${parsed.error}` };
+        awayShows = parsed.shows;
+        break;
+      }
       default:
         return { kind: "error", message: `unknown option ${JSON.stringify(arg)} (see --help)` };
     }
   }
   if (hosts.length > 0) options.hosts = hosts;
+  if (awayShows) options.hosts = (options.hosts ?? DEFAULT_HOSTS).map((h) => ({ ...h, options: { ...h.options, awayShows } }));
   if (anyOrigin) options.allowedOrigins = "any";
   else if (origins.length > 0) options.allowedOrigins = origins;
   if ((c2s.certFile === undefined) !== (c2s.keyFile === undefined)) return { kind: "error", message: "--cert and --key go together: give both PEM files" };

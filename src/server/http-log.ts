@@ -1,9 +1,10 @@
 /**
- * `GET /xmpp-push/log?account=&after=&limit=`: the push decision log as JSON, for the playground
+ * `GET /xmpp-push/log?account=&after=&limit=&sessions=`: the push decision log as JSON, for the playground
  * (which runs on another origin when the server is standalone) and for curl.
  *
  * Response body: `PushLogResponse` (src/protocol/push-log.ts): `{ "entries": PushLogEntry[], "instance": "…" }`,
- * oldest first. Poll with `after=<seq of the last entry you have>`.
+ * oldest first. Poll with `after=<seq of the last entry you have>`. `sessions=1` adds every session's
+ * bind, end and presence (issue 12's outside lanes); they are left out by default.
  *
  * CORS is granted only to pages served from http(s)://localhost, 127.0.0.1 or [::1] (any port):
  * the log names accounts and message bodies, so other sites must not read it.
@@ -16,7 +17,7 @@ export const MAX_LOG_LIMIT = 10_000;
 
 /** The part of the session manager's PushLog this endpoint reads. */
 export interface PushLogReader {
-  list(query: { account?: string; after?: number; limit?: number }): PushLogEntry[];
+  list(query: { account?: string; after?: number; limit?: number; sessions?: boolean }): PushLogEntry[];
   /** This run of the server (see PushLogResponse). */
   readonly instance?: string;
 }
@@ -27,7 +28,7 @@ export function isLocalOrigin(origin: string | undefined): origin is string {
   return typeof origin === "string" && LOCAL_ORIGIN.test(origin);
 }
 
-type Query = { account?: string; after?: number; limit?: number };
+type Query = { account?: string; after?: number; limit?: number; sessions?: boolean };
 
 /** Validates the query string; returns an error message for a 400. */
 export function parseLogQuery(search: URLSearchParams): Query | { error: string } {
@@ -48,6 +49,11 @@ export function parseLogQuery(search: URLSearchParams): Query | { error: string 
       return { error: `limit must be an integer from 1 to ${MAX_LOG_LIMIT}` };
     }
     query.limit = Number(limit);
+  }
+  const sessions = search.get("sessions");
+  if (sessions !== null && sessions !== "") {
+    if (sessions !== "1" && sessions !== "true" && sessions !== "0" && sessions !== "false") return { error: "sessions must be 1, true, 0 or false" };
+    query.sessions = sessions === "1" || sessions === "true";
   }
   return query;
 }

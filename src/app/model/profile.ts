@@ -1,4 +1,6 @@
 /** The connection profile: where to connect and with which accounts. */
+import type { Show } from "../../protocol/policy/types";
+
 export interface AccountCredentials {
   username: string;
   password: string;
@@ -18,4 +20,9 @@ export interface ConnectionProfile {
   sink: AccountCredentials & { resource: string };
   /** Persist passwords to localStorage (off by default). */
   rememberPassword: boolean;
+  /**
+   * `<show>` values the server treats as away (its `--away-shows`), for the predictions and
+   * explanations. Absent: away and xa, the servers' default. Added with issue 12.
+   */
+  awayShows?: Show[];
 }

@@ -6,11 +6,11 @@
  * This module only wires the services together; each lives in its own file with its own tests.
  */
 import type { Element } from "@xmpp/xml";
-import { DEFAULT_POLICY_OPTIONS } from "../../protocol/policy/types";
+import { DEFAULT_POLICY_OPTIONS, type PolicyOptions } from "../../protocol/policy/types";
 import { createExpectationEngine } from "../expectations/engine";
 import { SENDER_LANE, SINK_LANE, type LaneId } from "../model";
 import type { Playground } from "../playground-api";
-import { createStores } from "../stores";
+import { createStores, type Stores } from "../stores";
 import { resolveServiceUrl } from "../xmpp/validate";
 import { newStanzaId } from "../xmpp/session-types";
 import { accountBareOf, ok, sinkJidOf, type PlaygroundOptions, type ServiceContext } from "./context";
@@ -23,6 +23,7 @@ import { createLinker } from "./linker";
 import { createDiscoOnConnect, type DiscoOnConnect } from "./disco-on-connect";
 import { createLogEntryHandler } from "./log-entries";
 import { createObserver } from "./observer";
+import { createOutsideSessions } from "./outside-sessions";
 import { createPushActions } from "./push-actions";
 import { createRecorder, type Recorder } from "./recorder";
 import { createServerLogPoller } from "./server-log";
@@ -32,6 +33,28 @@ import { createSinkService } from "./sink";
 import { createViewActions } from "./view-actions";
 
 export type { PlaygroundOptions } from "./context";
+
+/**
+ * Read live: the Connection tab's "treated as away" set (the server's --away-shows) applies to the
+ * next prediction, explanation and card state without rebuilding the services.
+ */
+function liveAwayOptions(stores: Stores, fallback: PolicyOptions["awayShows"] | undefined): Pick<PolicyOptions, "awayShows"> {
+  return {
+    get awayShows() {
+      return stores.profile.getState().profile.awayShows ?? fallback ?? DEFAULT_POLICY_OPTIONS.awayShows;
+    },
+  };
+}
+
+/** The policy options with `awayShows` read through `away` at each use (a spread would freeze it). */
+function livePolicyOptions(away: Pick<PolicyOptions, "awayShows">): PolicyOptions {
+  return {
+    includeBody: DEFAULT_POLICY_OPTIONS.includeBody,
+    get awayShows() {
+      return away.awayShows;
+    },
+  };
+}
 
 /** A tag unique to this page load: ids of events and the sender's resource carry it. */
 export function newRunTag(): string {
@@ -45,7 +68,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
   const runTag = newRunTag();
   const recorder = options.recorder ?? createRecorder({ stores, now, idPrefix: runTag, ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}) });
   const ctx: ServiceContext = { stores, recorder, clock: { now } };
-  const awayOptions = { awayShows: options.awayShows ?? DEFAULT_POLICY_OPTIONS.awayShows };
+  const awayOptions = liveAwayOptions(stores, options.awayShows);
   const accountBare = () => accountBareOf(stores);
   const sinkJid = () => sinkJidOf(stores);
 
@@ -55,13 +78,14 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     stores,
     account: accountBare,
     sinkJid,
-    policyOptions: { ...DEFAULT_POLICY_OPTIONS, ...awayOptions },
+    policyOptions: livePolicyOptions(awayOptions),
     presenceCountOf: (lane) => registry.presenceCountOf(lane),
     now,
   });
   const linker = createLinker(ctx, expectations);
-  const explanations = createExplanationService({ stores, accountBare, sinkJid, policyOptions: { ...DEFAULT_POLICY_OPTIONS, ...awayOptions } });
+  const explanations = createExplanationService({ stores, accountBare, sinkJid, policyOptions: livePolicyOptions(awayOptions) });
   const onLogEntry = createLogEntryHandler(ctx, { linker, registry, accountBare });
+  const outside = createOutsideSessions(ctx, { accountBare, linker, ownResources: () => new Set(registry.resourceViews().map((v) => v.resource)) });
   const serverLog = createServerLogPoller(ctx, {
     enabled: options.useServerLog ?? true,
     accountBare,
@@ -69,6 +93,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     anyOnline: () => registry.lanes().some((m) => m.session?.online),
     onEntry: (entry) => {
       onLogEntry(entry);
+      outside.logEntry(entry, Number.isFinite(Date.parse(entry.at)) ? Date.parse(entry.at) : now());
       expectations.logEntry(entry);
       explanations.logEntry(entry);
     },
@@ -78,7 +103,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const sink = createSinkService(ctx, { linker, expectations, accountBare, onPushRecorded: () => serverLog.schedule(0) });
-  const observer = createObserver(ctx, { registry, linker });
+  const observer = createObserver(ctx, { registry, linker, othersPresence: (element, at) => outside.presenceReceived(element, at) });
   // Late-bound: a resource's presence-on-connect is an action, and actions need the lanes.
   let actions: Actions | null = null;
   let discoOnConnect: DiscoOnConnect | null = null;
@@ -100,7 +125,11 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     runTag,
   });
   actions = createActions(ctx, { registry, lanes, linker, expectations, serverLog, accountBare });
-  const onServerRestart = createServerRestartHandler(ctx, {
+  const onServerRestart = () => {
+    outside.serverRestarted(now());
+    onServerRestartReset();
+  };
+  const onServerRestartReset = createServerRestartHandler(ctx, {
     registry,
     rerunDisco: () => discoOnConnect?.serverRestarted(registry.resourceViews().find((v) => v.status === "online")?.id ?? null),
   });
@@ -111,6 +140,8 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
   for (const name of options.initialResources ?? ["r1", "r2"]) registry.addResource(name);
   const unsubscribeProfile = stores.profile.subscribe((state, previous) => {
     if (state.profile !== previous.profile) registry.refreshOfflineLabels();
+    // A new away set re-labels the live cards' online/away flags at once.
+    if (state.profile.awayShows !== previous.profile.awayShows) for (const v of registry.resourceViews()) registry.patchView(v.id, {});
   });
   const changeActions: ChangeActions = {
     setPresence: actions.setPresence,

@@ -32,7 +32,14 @@ export interface Observer {
   readonly redelivery: RedeliveryTracker;
 }
 
-export function createObserver(ctx: ServiceContext, deps: { registry: LaneRegistry; linker: Pick<Linker, "sentByMessageId" | "noteReceived"> }): Observer {
+export interface ObserverDeps {
+  registry: LaneRegistry;
+  linker: Pick<Linker, "sentByMessageId" | "noteReceived">;
+  /** A presence from a session the playground did not open (issue 12's outside lanes). */
+  othersPresence?: (element: Element, at: number) => void;
+}
+
+export function createObserver(ctx: ServiceContext, deps: ObserverDeps): Observer {
   const { stores, recorder } = ctx;
   const { registry, linker } = deps;
   const windows = new Map<LaneId, { eventId: string | null; count: number; until: number }>();
@@ -101,6 +108,7 @@ export function createObserver(ctx: ServiceContext, deps: { registry: LaneRegist
     // Presence of our own sessions is logged once, when sent; the server's broadcasts of it to
     // sibling resources would only repeat it N times.
     if (registry.ownJids().has(from)) return;
+    deps.othersPresence?.(element, at);
     const parsed = parsePresence(element);
     const who = registry.view(lane)?.label ?? lane;
     if ("error" in parsed) {

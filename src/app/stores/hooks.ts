@@ -14,6 +14,7 @@ import type { ProfileState } from "./profile";
 import type { RegistrationsState } from "./registrations";
 import type { ScenariosState } from "./scenarios";
 import type { SessionsState } from "./sessions";
+import type { OutsideState } from "./outside";
 import type { SinkState } from "./sink";
 import { filterEvents, selectViewEvents, type TimelineState } from "./timeline";
 import { filterFrames } from "./console";
@@ -32,6 +33,9 @@ export function useProfileStore<T>(selector: (s: ProfileState) => T): T {
 }
 export function useSessionsStore<T>(selector: (s: SessionsState) => T): T {
   return useStore(useStores().sessions, selector);
+}
+export function useOutsideStore<T>(selector: (s: OutsideState) => T): T {
+  return useStore(useStores().outside, selector);
 }
 export function useDiscoStore<T>(selector: (s: DiscoState) => T): T {
   return useStore(useStores().disco, selector);

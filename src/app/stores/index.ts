@@ -7,6 +7,7 @@ import { createConsoleStore, type ConsoleState } from "./console";
 import { createDiscoStore, type DiscoState } from "./disco";
 import { createExpectationsStore, type ExpectationsState } from "./expectations";
 import { createExplanationsStore, type ExplanationsState } from "./explanations";
+import { createOutsideStore, selectOutsideLaneInfo, type OutsideState } from "./outside";
 import { createProfileStore, type ProfileStoreOptions, type ProfileState } from "./profile";
 import { createRegistrationsStore, type RegistrationsState } from "./registrations";
 import { createScenariosStore, type ScenariosState } from "./scenarios";
@@ -17,6 +18,8 @@ import { createTimelineStore, type TimelineState } from "./timeline";
 export interface Stores {
   profile: StoreApi<ProfileState>;
   sessions: StoreApi<SessionsState>;
+  /** The account's sessions the playground did not open (issue 12): read-only outside lanes. */
+  outside: StoreApi<OutsideState>;
   disco: StoreApi<DiscoState>;
   registrations: StoreApi<RegistrationsState>;
   sink: StoreApi<SinkState>;
@@ -39,16 +42,18 @@ export interface CreateStoresOptions {
 export function createStores(options: CreateStoresOptions = {}): Stores {
   const profile = createProfileStore(options.profile);
   const sessions = createSessionsStore();
+  const outside = createOutsideStore();
   return {
     profile,
     sessions,
+    outside,
     disco: createDiscoStore(),
     registrations: createRegistrationsStore(),
     sink: createSinkStore(),
     timeline: createTimelineStore({
       cap: options.cap,
       getProfile: () => profile.getState().profile,
-      getLanes: () => selectLaneInfo(sessions.getState()),
+      getLanes: () => ({ ...selectOutsideLaneInfo(outside.getState()), ...selectLaneInfo(sessions.getState()) }),
     }),
     console: createConsoleStore({ cap: options.cap }),
     expectations: createExpectationsStore(),
@@ -57,5 +62,5 @@ export function createStores(options: CreateStoresOptions = {}): Stores {
   };
 }
 
-export type { ConsoleState, DiscoState, ExpectationsState, ExplanationsState, ProfileState, RegistrationsState, ScenariosState, SessionsState, SinkState, TimelineState };
+export type { ConsoleState, DiscoState, OutsideState, ExpectationsState, ExplanationsState, ProfileState, RegistrationsState, ScenariosState, SessionsState, SinkState, TimelineState };
 export { DEFAULT_CAP } from "./ring";

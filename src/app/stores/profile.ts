@@ -5,6 +5,7 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import { createJSONStorage, persist, type StateStorage } from "zustand/middleware";
 import type { AccountCredentials, ConnectionProfile } from "../model";
+import { coerceAwayShows } from "../../protocol/policy/away-shows";
 
 export const PROFILE_STORAGE_KEY = "xmpp-push-playground/profile";
 /** Bumped when the persisted shape changes; older data is migrated or dropped. */
@@ -25,7 +26,7 @@ export type ProfileAccountRole = "account" | "sender" | "sink";
 export interface ProfileState {
   profile: ConnectionProfile;
   saved: ConnectionProfile[];
-  /** Replace top-level fields (service, domain, name, rememberPassword). */
+  /** Replace top-level fields (service, domain, name, rememberPassword, awayShows). */
   update(patch: Partial<Omit<ConnectionProfile, "account" | "sender" | "sink">>): void;
   /** Update one account's username/password (and the sink's resource). */
   updateAccount(role: ProfileAccountRole, patch: Partial<AccountCredentials & { resource: string }>): void;
@@ -103,7 +104,12 @@ export function coerceProfile(v: unknown): ConnectionProfile | null {
     sender: account(v.sender, DEFAULT_PROFILE.sender),
     sink: { ...account(v.sink, DEFAULT_PROFILE.sink), resource: str(sink.resource, DEFAULT_PROFILE.sink.resource) },
     rememberPassword: v.rememberPassword === true,
+    ...withAwayShows(coerceAwayShows(v.awayShows)),
   };
+}
+
+function withAwayShows(shows: ConnectionProfile["awayShows"] | null): Pick<ConnectionProfile, "awayShows"> {
+  return shows ? { awayShows: shows } : {};
 }
 
 interface Persisted {

@@ -26,6 +26,8 @@ function pushLogHttpUrl(wsUrl: string, account: string, after: number): string {
   url.search = "";
   url.searchParams.set("account", account);
   url.searchParams.set("after", String(after));
+  // Every session's bind, presence and end too: the Resources column shows the ones we did not open.
+  url.searchParams.set("sessions", "1");
   return url.toString();
 }
 
@@ -42,6 +44,10 @@ const KINDS = new Set([
   "session-resumed",
   "session-expired",
   "session-closed",
+  // Issue 12: every session's bind, end and presence, for the lanes of sessions the playground did not open.
+  "session-bound",
+  "session-ended",
+  "session-presence",
 ]);
 
 /** Keep entries that have the fields we read; drop the rest (and say how many). */
@@ -97,7 +103,7 @@ export async function fetchLogHttp(
 }
 
 export async function fetchLogXmpp(session: XmppSession, account: string, after: number): Promise<LogFetchResult> {
-  const iq = buildIq({ type: "get", to: account }, el("log", { xmlns: NS.decisions, after }));
+  const iq = buildIq({ type: "get", to: account }, el("log", { xmlns: NS.decisions, after, sessions: "true" }));
   const res = await session.request(iq, 3000);
   if (res.outcome !== "result") return { ok: false, error: `log iq: ${res.error.message}` };
   const log = findChild(res.reply, "log", NS.decisions);

@@ -11,7 +11,7 @@ import type {
   SessionSnapshot,
   StanzaErrorSpec,
 } from "../../protocol/policy/types";
-import type { MessageDecisionEntry, PushLogEntry, SessionStateEntry } from "../../protocol/push-log";
+import type { MessageDecisionEntry, PushLogEntry, SessionLifecycleEntry, SessionStateEntry } from "../../protocol/push-log";
 import type { Logger } from "../types";
 import type { Host } from "./hosts";
 import type { PushLog } from "./push-log-store";
@@ -82,6 +82,18 @@ export class DecisionRecorder {
 
   /** XEP-0198 lifecycle: hibernated, resumed, expired, or closed with unacknowledged stanzas. */
   sessionState(host: Host, account: string, kind: SessionStateKind, details: SessionStateDetails): PushLogEntry {
+    const entry = this.log.append({ kind, ...this.base(host, account), ...details });
+    this.logger.debug(`${kind} ${account}/${details.resource}: ${details.why}`, { seq: entry.seq });
+    return entry;
+  }
+
+  /** A session bound, ended or changed presence (issue 12: the playground shows sessions it did not open). */
+  sessionLifecycle(
+    host: Host,
+    account: string,
+    kind: SessionLifecycleEntry["kind"],
+    details: Omit<SessionLifecycleEntry, "kind" | "seq" | "at" | "host" | "policy" | "account">,
+  ): PushLogEntry {
     const entry = this.log.append({ kind, ...this.base(host, account), ...details });
     this.logger.debug(`${kind} ${account}/${details.resource}: ${details.why}`, { seq: entry.seq });
     return entry;

@@ -18,6 +18,7 @@
  *   requesting account, in ascending `seq` order.
  * - `count`: entries in the array. `last`: the seq of the last entry returned, or `after` when
  *   none was: send it as the next `after`. `more='true'` when `limit` cut the answer short.
+ * - `sessions='true'` (optional, issue 12) adds every session's bind, end and presence entries.
  * - A non-integer or negative `after`/`limit` gets `bad-request`.
  */
 import type { Element } from "@xmpp/xml";
@@ -39,7 +40,12 @@ export function answerLogIq(log: PushLog, sender: SessionRecord, iq: Element): v
     return;
   }
   const capped = Math.min(limit, LOG_IQ_MAX_LIMIT);
-  const entries = log.list({ account: sender.session.account, after, limit: capped + 1 });
+  const sessions = request ? attrOf(request, "sessions") : undefined;
+  if (sessions !== undefined && !["true", "false", "1", "0"].includes(sessions)) {
+    replyError(sender, iq, { ...stanzaError("bad-request"), text: "sessions must be true, false, 1 or 0" });
+    return;
+  }
+  const entries = log.list({ account: sender.session.account, after, limit: capped + 1, sessions: sessions === "true" || sessions === "1" });
   const more = entries.length > capped;
   const page = more ? entries.slice(0, capped) : entries;
   const last = page.at(-1)?.seq ?? after;

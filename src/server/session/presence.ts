@@ -15,7 +15,8 @@ import type { PresenceState } from "../../protocol/policy/types";
 import { isReceiving } from "../../protocol/routing";
 import { stanzaError } from "../../protocol/stanzas/errors";
 import { parsePresence } from "../../protocol/stanzas/presence";
-import { attrOf, cloneElement, el } from "../../protocol/stanzas/xml-util";
+import { NS } from "../../protocol/ns";
+import { attrOf, cloneElement, el, findChild } from "../../protocol/stanzas/xml-util";
 import { parseAddress, type Address } from "./address";
 import { afterDelivery, replyError, sendTo, type SessionContext } from "./context";
 import type { SessionEvents } from "./events";
@@ -96,6 +97,7 @@ export class PresenceService {
     }
 
     const after = snapshotOf(sender);
+    this.record(host, sender, presence, stanza);
     if (!wasReceiving && isReceiving(after)) this.hooks.becameReceiving(host, sender);
     afterDelivery(this.ctx.logger, `presence push for ${sender.session.jid}`, () =>
       this.events.presenceChanged(host, sender, { available: true, before, after }),
@@ -113,6 +115,7 @@ export class PresenceService {
     this.broadcast(sender, copy);
     sendTo(this.ctx.logger, sender, addressed(copy, sender.session.jid));
     const after = snapshotOf(sender);
+    this.record(host, sender, null, stanza);
     afterDelivery(this.ctx.logger, `presence push for ${sender.session.jid}`, () =>
       this.events.presenceChanged(host, sender, { available: false, before, after }),
     );
@@ -127,6 +130,19 @@ export class PresenceService {
       ? [this.ctx.sessions.byFullJid(to.bare, to.resource)].filter((r): r is SessionRecord => r !== null)
       : this.ctx.sessions.recordsOf(to.bare).filter((r) => r.presence !== null);
     for (const target of targets) target.session.send(cloneElement(stanza));
+  }
+
+  /** Every session's presence goes to the decision record (issue 12: the playground's outside lanes). */
+  private record(host: Host, sender: SessionRecord, presence: PresenceState | null, stanza: Element): void {
+    const caps = findChild(stanza, "c", NS.caps);
+    const capsNode = caps ? attrOf(caps, "node") : undefined;
+    this.ctx.recorder.sessionLifecycle(host, sender.session.account, "session-presence", {
+      resource: sender.session.resource,
+      sessionId: sender.session.id,
+      presence,
+      ...(capsNode ? { capsNode } : {}),
+      why: presence ? `${sender.session.resource} sent presence ${presence.show ?? "available"} at priority ${presence.priority}${presence.status ? ` ("${presence.status}")` : ""}` : `${sender.session.resource} sent unavailable presence`,
+    });
   }
 
   /** The account's other sessions that have sent available presence. */

@@ -4,7 +4,7 @@
  * subscribe.
  */
 import { randomUUID } from "node:crypto";
-import type { PushLogEntry } from "../../protocol/push-log";
+import { isSessionLifecycle, type PushLogEntry } from "../../protocol/push-log";
 
 /** An entry before the log stamps it: `seq` and `at` are the log's to assign. */
 export type NewPushLogEntry = PushLogEntry extends infer E
@@ -23,6 +23,12 @@ export interface PushLogQuery {
    * poller that continues from the last seq it saw never skips any); without `after`, the NEWEST.
    */
   limit?: number;
+  /**
+   * Include every session's bind, end and presence (`session-bound`, `-ended`, `-presence`; issue
+   * 12). Off by default: they are for the playground's outside lanes, and a reader of push
+   * decisions would otherwise page through every presence change.
+   */
+  sessions?: boolean;
 }
 
 export type PushLogListener = (entry: PushLogEntry) => void;
@@ -70,7 +76,7 @@ export class PushLog {
 
   /** Entries in ascending `seq` order (see PushLogQuery for how `limit` combines with `after`). */
   list(query: PushLogQuery = {}): PushLogEntry[] {
-    const { account, after, limit } = query;
+    const { account, after, limit, sessions = false } = query;
     if (limit !== undefined && limit <= 0) return [];
     // Retained seqs are contiguous, so `after` maps straight to a buffer offset.
     const firstSeq = this.nextSeq - this.size;
@@ -78,7 +84,7 @@ export class PushLog {
     const matches: PushLogEntry[] = [];
     for (let i = from; i < this.size; i++) {
       const entry = this.buffer[(this.start + i) % this.capacity];
-      if (!entry || (account !== undefined && entry.account !== account)) continue;
+      if (!entry || (account !== undefined && entry.account !== account) || (!sessions && isSessionLifecycle(entry))) continue;
       matches.push(entry);
       if (after !== undefined && limit !== undefined && matches.length >= limit) break;
     }

@@ -93,6 +93,12 @@ export class SessionManager implements StanzaSink {
         this.ctx.sessions.remove(existing.session);
         this.presence.sessionGone(existing);
         this.ctx.logger.info(`${session.jid}: new session ${session.id} replaces ${existing.session.id}`);
+        this.ctx.recorder.sessionLifecycle(host, session.account, "session-ended", {
+          resource: session.resource,
+          sessionId: existing.session.id,
+          reason: "replaced",
+          why: `${session.resource}'s session ended: ${closeReasonText("replaced")}`,
+        });
         try {
           existing.session.closeWithStreamError("conflict", "Replaced by new connection");
         } catch (err) {
@@ -101,6 +107,11 @@ export class SessionManager implements StanzaSink {
       }
       this.ctx.sessions.bind(session);
       this.ctx.logger.debug(`session ${session.id} bound as ${session.jid}`);
+      this.ctx.recorder.sessionLifecycle(host, session.account, "session-bound", {
+        resource: session.resource,
+        sessionId: session.id,
+        why: `${session.resource} bound a session (no presence yet, so it receives nothing sent to the bare JID)`,
+      });
     });
   }
 
@@ -140,6 +151,14 @@ export class SessionManager implements StanzaSink {
       this.ctx.logger.debug(`session ${session.id} (${session.jid}) closed: ${reason}`);
       const outcome = unacked.length > 0 ? this.unacked.reroute(session, unacked) : noUnacked();
       const host = this.ctx.hosts.get(session.domain);
+      if (host && record) {
+        this.ctx.recorder.sessionLifecycle(host, session.account, "session-ended", {
+          resource: session.resource,
+          sessionId: session.id,
+          reason,
+          why: `${session.resource}'s session ended: ${closeReasonText(reason)}`,
+        });
+      }
       if (!host || (reason !== "expired" && unacked.length === 0)) return;
       const hibernatedMs = record?.hibernatedAt === undefined ? null : Date.now() - record.hibernatedAt;
       this.ctx.recorder.sessionState(host, session.account, reason === "expired" ? "session-expired" : "session-closed", {

@@ -3,6 +3,7 @@ import { useProfileStore } from "../../stores/hooks";
 import type { ProfileAccountRole } from "../../stores/profile";
 import { TextField } from "../shared/Field";
 import { Term, TERMS } from "../shared/Term";
+import { AwayShowsField } from "./AwayShowsField";
 
 /** The server and the three accounts (account under test, sender, sink) the playground logs in as. */
 export function ConnectionFields() {
@@ -62,6 +63,8 @@ export function ConnectionFields() {
           error={profile.sink.resource.trim() ? null : "The sink needs a resource: pushes to a bare JID are answered by the server's PEP."}
         />
       </fieldset>
+
+      <AwayShowsField />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { useProfileStore, useSessionsStore } from "../../stores/hooks";
 import { selectResources } from "../../stores/sessions";
 import { EmptyState } from "../shared/EmptyState";
 import { Term, TERMS } from "../shared/Term";
+import { OutsideLanes } from "./OutsideLanes";
 import { ResourceCard } from "./ResourceCard";
 
 /** The account's simulated devices: add any number, each with its own lane colour and presence. */
@@ -86,6 +87,7 @@ export function ResourcesPanel() {
           ))}
         </div>
       )}
+      <OutsideLanes />
     </section>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from "react";
 import type { LaneId, LaneInfo, TimelineEvent } from "../../model";
 import { createSequenceBuilder, type SequenceModel } from "../../sequence";
-import { useSessionsStore, useTimelineStore } from "../../stores/hooks";
+import { useOutsideStore, useSessionsStore, useTimelineStore } from "../../stores/hooks";
+import { selectOutsideLaneInfo } from "../../stores/outside";
 import { selectLaneInfo } from "../../stores/sessions";
 import { selectViewEvents } from "../../stores/timeline";
 
@@ -20,15 +21,16 @@ function useLaneInfo(events: readonly TimelineEvent[]): Readonly<Record<LaneId, 
   const importedLanes = useTimelineStore((s) => s.imported?.lanes);
   const sessions = useSessionsStore((s) => s.sessions);
   const retired = useSessionsStore((s) => s.retired);
+  const outside = useOutsideStore((s) => s.sessions);
   const key = useMemo(() => {
-    let lanes = view === "imported" && importedLanes ? importedLanes : selectLaneInfo({ sessions, retired });
+    let lanes = view === "imported" && importedLanes ? importedLanes : { ...selectOutsideLaneInfo({ sessions: outside }), ...selectLaneInfo({ sessions, retired }) };
     // A removed resource keeps a lane only if something happened on it.
     if (lanes !== importedLanes && Object.keys(retired).length > 0) {
       const used = new Set(events.map((e) => e.lane));
       lanes = Object.fromEntries(Object.entries(lanes).filter(([id]) => !(id in retired) || id in sessions || used.has(id)));
     }
     return JSON.stringify(Object.entries(lanes).map(([id, l]): LaneKeyEntry => [id, l.label, l.role]));
-  }, [view, importedLanes, sessions, retired, events]);
+  }, [view, importedLanes, sessions, retired, outside, events]);
   return useMemo(() => {
     const entries = JSON.parse(key) as LaneKeyEntry[];
     return Object.fromEntries(entries.map(([id, label, role]) => [id, { label, role, colour: "" }]));

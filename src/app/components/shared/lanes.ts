@@ -1,7 +1,8 @@
 import { useMemo } from "react";
 import { FIXED_LANES, PLAYGROUND_LANE, SCENARIO_LANE, SENDER_LANE, SERVER_LANE, SINK_LANE, type LaneId } from "../../model";
 import { PLAYGROUND_COLOUR, SENDER_COLOUR, SINK_COLOUR } from "../../stores/palette";
-import { useSessionsStore } from "../../stores/hooks";
+import { useOutsideStore, useSessionsStore } from "../../stores/hooks";
+import { OUTSIDE_COLOUR } from "../../stores/outside";
 
 export interface LaneInfo {
   id: LaneId;
@@ -23,12 +24,15 @@ const FIXED: Record<string, LaneInfo> = {
 };
 
 /**
- * Label and colour of every lane: live sessions first, then the fixed lanes. Lanes of removed
+ * Label and colour of every lane: live sessions first, then the fixed lanes, then the sessions the
+ * playground did not open (issue 12's outside lanes). Lanes of removed
  * resources (or of an imported file) fall back to their id, so old events still render.
  */
 export function useLanes(): { list: LaneInfo[]; get: (id: LaneId) => LaneInfo } {
   const sessions = useSessionsStore((s) => s.sessions);
   const order = useSessionsStore((s) => s.order);
+  const outside = useOutsideStore((s) => s.sessions);
+  const outsideOrder = useOutsideStore((s) => s.order);
   return useMemo(() => {
     const map = new Map<LaneId, LaneInfo>();
     for (const id of order) {
@@ -36,9 +40,13 @@ export function useLanes(): { list: LaneInfo[]; get: (id: LaneId) => LaneInfo } 
       if (s) map.set(id, { id, label: s.label, colour: s.colour });
     }
     for (const [id, info] of Object.entries(FIXED)) if (!map.has(id)) map.set(id, info);
+    for (const id of outsideOrder) {
+      const v = outside[id];
+      if (v && !map.has(id)) map.set(id, { id, label: v.label, colour: OUTSIDE_COLOUR });
+    }
     return {
       list: [...map.values()],
       get: (id: LaneId) => map.get(id) ?? { id, label: id, colour: "#8c959f" },
     };
-  }, [sessions, order]);
+  }, [sessions, order, outside, outsideOrder]);
 }
