@@ -1,6 +1,5 @@
 import { defineConfig } from "@playwright/test";
-
-const PORT = Number(process.env.E2E_PORT ?? 4179);
+import { E2E_C2S_PORT, E2E_DATA_DIR, E2E_PORT as PORT } from "./e2e/support/e2e-env";
 
 // Debian's Chromium, never a downloaded browser (`playwright install` cannot work here).
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -39,6 +38,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/`,
     timeout: 180_000,
     reuseExistingServer: false,
+    env: { XMPP_C2S_PORT: String(E2E_C2S_PORT), XMPP_DATA_DIR: E2E_DATA_DIR },
     stdout: "ignore",
     stderr: "pipe",
   },

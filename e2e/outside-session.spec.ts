@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
-import "../src/test-setup/node-websocket";
-import { xml, type Client } from "@xmpp/client";
-import { connectClient, stopQuietly } from "../src/server/test-support/client";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { xml } from "@xmpp/client";
+import { createXmppClient, type XmppClient } from "../src/xmpp-client/client";
+import { E2E_C2S_PORT, E2E_DATA_DIR } from "./support/e2e-env";
 import { NS } from "../src/protocol/ns";
 import { buildEnable } from "../src/protocol/stanzas/push";
 import { collectPageErrors, freshAccounts, PlaygroundPage } from "./support/playground-page";
@@ -16,11 +18,31 @@ import { SequenceView } from "./support/sequence-view";
 const CAPS_NODE = "https://example.test/outside-e2e";
 
 /**
- * The outside client, in one place: over WebSocket today (the service URL the page resolves to);
- * switch it to TCP (xmpp://127.0.0.1:<c2s port>) once the server listens there.
+ * The outside client: xmpp.js over TCP (`xmpp://`, RFC 6120) with STARTTLS, as a native app would
+ * connect, trusting the certificate the e2e server generated at start.
  */
-async function connectOutsideClient(service: string, username: string, resource: string): Promise<Client> {
-  return connectClient({ url: service, username, resource, mechanism: "PLAIN" });
+async function connectOutsideClient(username: string, resource: string): Promise<XmppClient> {
+  const ca = readFileSync(resolve(E2E_DATA_DIR, "tls/cert.pem"), "utf8");
+  const outside = createXmppClient({
+    service: `xmpp://127.0.0.1:${E2E_C2S_PORT}`,
+    domain: "localhost",
+    resource,
+    username,
+    password: "pass",
+    tlsOptions: { ca },
+  });
+  outside.reconnect.stop();
+  outside.on("error", () => undefined);
+  await outside.start();
+  return outside;
+}
+
+async function stopQuietly(client: XmppClient): Promise<void> {
+  try {
+    await client.stop();
+  } catch {
+    // already offline
+  }
 }
 
 test("an outside session: its lane, its registration, and the push its registration causes, linked", async ({ page }) => {
@@ -30,10 +52,9 @@ test("an outside session: its lane, its registration, and the push its registrat
   const accounts = freshAccounts("outside");
   await pg.useAccounts(accounts);
   await pg.connectAll();
-  const service = await pg.resolvedService();
   const sinkJid = `${accounts.sink}@localhost/sink`;
 
-  const outside = await connectOutsideClient(service, accounts.account, "outside");
+  const outside = await connectOutsideClient(accounts.account, "outside");
   let outsideStopped = false;
   try {
     await outside.send(xml("presence", {}, xml("show", {}, "dnd"), xml("c", { xmlns: NS.caps, hash: "sha-1", node: CAPS_NODE, ver: "e2e" })));
