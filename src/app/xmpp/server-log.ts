@@ -31,24 +31,28 @@ function pushLogHttpUrl(wsUrl: string, account: string, after: number): string {
   return url.toString();
 }
 
-const KINDS = new Set([
-  "message-decision",
-  "presence-decision",
-  "publish",
-  "publish-outcome",
-  "enable",
-  "disable",
-  "registration-removed",
+/** Every kind the server logs: a Record so that a new kind in push-log.ts does not compile until listed here. */
+const KIND_LIST: Record<PushLogEntry["kind"], true> = {
+  "message-decision": true,
+  "presence-decision": true,
+  publish: true,
+  "publish-outcome": true,
+  enable: true,
+  disable: true,
+  "registration-removed": true,
   // XEP-0198 (issue 5): hibernation, resumption and expiry, as the push policies see them.
-  "session-hibernated",
-  "session-resumed",
-  "session-expired",
-  "session-closed",
+  "session-hibernated": true,
+  "session-resumed": true,
+  "session-expired": true,
+  "session-closed": true,
+  // Issue 10: a publish the user asked for with Test push.
+  "test-push": true,
   // Issue 12: every session's bind, end and presence, for the lanes of sessions the playground did not open.
-  "session-bound",
-  "session-ended",
-  "session-presence",
-]);
+  "session-bound": true,
+  "session-ended": true,
+  "session-presence": true,
+};
+const KINDS: ReadonlySet<string> = new Set(Object.keys(KIND_LIST));
 
 /** Keep entries that have the fields we read; drop the rest (and say how many). */
 function sanitizeEntries(raw: unknown): { entries: PushLogEntry[]; rejected: number } | null {
