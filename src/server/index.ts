@@ -6,24 +6,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { AccountStore } from "./accounts";
+import type { AccountStore } from "./accounts";
+import { closeServerCore, createServerCore, DEFAULT_HOSTS, type ServerCore } from "./core";
 import { handlePushLogRequest, PUSH_LOG_PATH } from "./http-log";
-import { createLogger } from "./logger";
-import { PushLog } from "./session/push-log-store";
-import { SessionManager } from "./session/session-manager";
-import { DEFAULT_FRAME_LIMITS } from "./stream/frame-parser";
-import { DEFAULT_SASL_MECHANISMS, type SaslMechanismName } from "./stream/sasl";
-import { DEFAULT_RESUMPTION_TIMEOUT_MS, XmppWebSocketEndpoint, type OriginPolicy } from "./stream/websocket-endpoint";
+import type { PushLog } from "./session/push-log-store";
+import type { SessionManager } from "./session/session-manager";
+import type { SaslMechanismName } from "./stream/sasl";
+import { XmppWebSocketEndpoint, type OriginPolicy } from "./stream/websocket-endpoint";
 import type { LogLevel, Logger, StanzaSink, VirtualHostConfig } from "./types";
 
 export const DEFAULT_WEBSOCKET_PATH = "/xmpp-websocket";
 
-export const DEFAULT_HOSTS: readonly VirtualHostConfig[] = [
-  { domain: "localhost", policy: "spec" },
-  { domain: "tigase.localhost", policy: "tigase" },
-  { domain: "prosody.localhost", policy: "prosody" },
-  { domain: "ejabberd.localhost", policy: "ejabberd" },
-];
+export { DEFAULT_HOSTS };
 
 export interface ReferenceServerOptions {
   /** Virtual hosts and their push policies (default: DEFAULT_HOSTS). */
@@ -102,65 +96,35 @@ export class ReferenceServer {
   /** Whether XEP-0198 is offered, and the longest hibernation granted. */
   readonly streamManagement: boolean;
   readonly resumptionTimeoutMs: number;
+  private readonly core: ServerCore;
   private readonly endpoint: XmppWebSocketEndpoint;
   private readonly accountsLoaded: Promise<unknown>;
   private httpServer: Server | null = null;
   private closing: Promise<void> | null = null;
 
   constructor(options: ReferenceServerOptions = {}) {
-    this.hosts = (options.hosts ?? DEFAULT_HOSTS).map((h) => ({ ...h, domain: h.domain.toLowerCase() }));
-    if (this.hosts.length === 0) throw new Error("ReferenceServer needs at least one virtual host");
-    const domains = this.hosts.map((h) => h.domain);
-    if (new Set(domains).size !== domains.length) throw new Error(`duplicate virtual host in ${domains.join(", ")}`);
     this.path = options.path ?? DEFAULT_WEBSOCKET_PATH;
     if (!this.path.startsWith("/")) throw new Error(`path must start with "/": ${this.path}`);
-    this.logger = options.logger ?? createLogger({ level: options.logLevel ?? "info" });
-    const mechanisms = options.saslMechanisms ?? [...DEFAULT_SASL_MECHANISMS];
-    if (mechanisms.length === 0) throw new Error("at least one SASL mechanism must be offered");
-    const resumptionTimeoutMs = options.resumptionTimeoutMs ?? DEFAULT_RESUMPTION_TIMEOUT_MS;
-    if (!(Number.isFinite(resumptionTimeoutMs) && resumptionTimeoutMs > 0)) {
-      throw new RangeError(`resumptionTimeoutMs must be a positive number of milliseconds, got ${resumptionTimeoutMs}`);
-    }
-    this.streamManagement = options.streamManagement ?? true;
-    this.resumptionTimeoutMs = resumptionTimeoutMs;
-
-    this.accounts = new AccountStore({ hosts: domains, devRegistration: options.devRegistration ?? true });
+    const core: ServerCore = createServerCore(options);
+    this.core = core;
+    this.hosts = core.hosts;
+    this.logger = core.logger;
+    this.streamManagement = core.streamManagement;
+    this.resumptionTimeoutMs = core.resumptionTimeoutMs;
+    this.accounts = core.accounts;
+    this.pushLog = core.pushLog;
+    this.sink = core.sink;
+    this.sessionManager = core.sessionManager;
     this.accountsLoaded = options.accountsFile ? this.accounts.loadFile(options.accountsFile) : Promise.resolve(0);
     // Surfaced by ready()/listen(); logins meanwhile wait for the load and fail if it failed.
     this.accountsLoaded.then(
       (n) => options.accountsFile && this.logger.info("accounts loaded", { file: options.accountsFile, accounts: n }),
       (err: unknown) => this.logger.error("accounts file not loaded", { error: err }),
     );
-
-    this.pushLog = new PushLog(options.pushLogCapacity ?? 10_000, (err) =>
-      this.logger.error("push log subscriber failed", { error: err }),
-    );
-    if (options.sink) {
-      this.sink = options.sink;
-      this.sessionManager = null;
-    } else {
-      this.sessionManager = new SessionManager({
-        hosts: [...this.hosts],
-        logger: this.logger,
-        appServerTimeoutMs: options.appServerTimeoutMs ?? 30_000,
-        pushLog: this.pushLog,
-      });
-      this.sink = this.sessionManager;
-    }
     this.endpoint = new XmppWebSocketEndpoint({
+      ...core.streamOptions,
       path: this.path,
-      hosts: domains,
-      accounts: this.accounts,
-      sink: this.sink,
-      logger: this.logger,
-      saslMechanisms: mechanisms,
-      limits: { ...DEFAULT_FRAME_LIMITS, maxBytes: options.maxStanzaBytes ?? DEFAULT_FRAME_LIMITS.maxBytes },
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 30_000,
-      maxAuthFailures: options.maxAuthFailures ?? 5,
       allowedOrigins: options.allowedOrigins ?? "local",
-      logFrames: options.logFrames ?? false,
-      streamManagement: this.streamManagement,
-      resumptionTimeoutMs,
     });
   }
 
@@ -271,11 +235,7 @@ export class ReferenceServer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.endpoint.close();
-      try {
-        this.sessionManager?.close();
-      } catch (err) {
-        this.logger.error("session manager close failed", { error: err });
-      }
+      closeServerCore(this.core);
       const server = this.httpServer;
       if (server) {
         await new Promise<void>((resolve) => {

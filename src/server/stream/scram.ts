@@ -1,49 +1,47 @@
 /**
- * SCRAM-SHA-1 (RFC 5802) primitives, server side, on node:crypto.
+ * SCRAM-SHA-1 (RFC 5802) primitives, server side, on WebCrypto (Node and the sandbox's Worker alike).
  * The message grammar is parsed strictly: a malformed message is a SASL `malformed-request`.
  */
-import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from "node:crypto";
-import { promisify } from "node:util";
-
-const pbkdf2Async = promisify(pbkdf2);
+import { fromBase64, randomBytes, timingSafeEqual, toBase64 } from "./bytes";
+import { digest, hmac as webHmac, pbkdf2 } from "./web-crypto";
 
 export const DEFAULT_SCRAM_ITERATIONS = 4096;
 
 /** What the server keeps per account: never the password (RFC 5802 §3). */
 export interface ScramCredentials {
-  salt: Buffer;
+  salt: Uint8Array;
   iterations: number;
-  storedKey: Buffer;
-  serverKey: Buffer;
+  storedKey: Uint8Array;
+  serverKey: Uint8Array;
 }
 
-function hmac(key: Buffer, data: string | Buffer): Buffer {
-  return createHmac("sha1", key).update(data).digest();
+function hmac(key: Uint8Array, data: string | Uint8Array): Promise<Uint8Array> {
+  return webHmac("SHA-1", key, data);
 }
 
-function sha1(data: Buffer): Buffer {
-  return createHash("sha1").update(data).digest();
+function sha1(data: Uint8Array): Promise<Uint8Array> {
+  return digest("SHA-1", data);
 }
 
-export async function saltedPassword(password: string, salt: Buffer, iterations: number): Promise<Buffer> {
-  return pbkdf2Async(Buffer.from(password, "utf8"), salt, iterations, 20, "sha1");
+export async function saltedPassword(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
+  return pbkdf2("SHA-1", password, salt, iterations, 20);
 }
 
 export async function deriveScramCredentials(
   password: string,
-  options: { salt?: Buffer; iterations?: number } = {},
+  options: { salt?: Uint8Array; iterations?: number } = {},
 ): Promise<ScramCredentials> {
   const salt = options.salt ?? randomBytes(16);
   const iterations = options.iterations ?? DEFAULT_SCRAM_ITERATIONS;
   const salted = await saltedPassword(password, salt, iterations);
-  const clientKey = hmac(salted, "Client Key");
-  return { salt, iterations, storedKey: sha1(clientKey), serverKey: hmac(salted, "Server Key") };
+  const clientKey = await hmac(salted, "Client Key");
+  return { salt, iterations, storedKey: await sha1(clientKey), serverKey: await hmac(salted, "Server Key") };
 }
 
 /** PLAIN against stored SCRAM credentials: recompute StoredKey from the offered password. */
 export async function verifyPassword(password: string, creds: ScramCredentials): Promise<boolean> {
   const salted = await saltedPassword(password, creds.salt, creds.iterations);
-  const storedKey = sha1(hmac(salted, "Client Key"));
+  const storedKey = await sha1(await hmac(salted, "Client Key"));
   return timingSafeEqual(storedKey, creds.storedKey);
 }
 
@@ -98,7 +96,7 @@ export function parseClientFirst(message: string): ClientFirst {
 export interface ClientFinal {
   channelBinding: string;
   nonce: string;
-  proof: Buffer;
+  proof: Uint8Array;
   withoutProof: string;
 }
 
@@ -121,24 +119,24 @@ export function parseClientFinal(message: string): ClientFinal {
   if (!isStrictBase64(c.slice(2)) || !isStrictBase64(proofB64)) {
     throw new ScramSyntaxError("client-final-message: bad base64");
   }
-  const proof = Buffer.from(proofB64, "base64");
+  const proof = fromBase64(proofB64);
   if (proof.length !== 20) throw new ScramSyntaxError("client-final-message: proof is not 20 bytes");
   return { channelBinding: c.slice(2), nonce: r.slice(2), proof, withoutProof };
 }
 
 export function serverFirstMessage(combinedNonce: string, creds: ScramCredentials): string {
-  return `r=${combinedNonce},s=${creds.salt.toString("base64")},i=${creds.iterations}`;
+  return `r=${combinedNonce},s=${toBase64(creds.salt)},i=${creds.iterations}`;
 }
 
 export function newServerNonce(): string {
-  return randomBytes(18).toString("base64");
+  return toBase64(randomBytes(18));
 }
 
 /** Returns the server signature (for `v=`) when the proof is right, else null. */
-export function verifyClientProof(creds: ScramCredentials, authMessage: string, proof: Buffer): Buffer | null {
-  const clientSignature = hmac(creds.storedKey, authMessage);
-  const clientKey = Buffer.alloc(clientSignature.length);
+export async function verifyClientProof(creds: ScramCredentials, authMessage: string, proof: Uint8Array): Promise<Uint8Array | null> {
+  const clientSignature = await hmac(creds.storedKey, authMessage);
+  const clientKey = new Uint8Array(clientSignature.length);
   for (let i = 0; i < clientKey.length; i++) clientKey[i] = (proof[i] ?? 0) ^ (clientSignature[i] ?? 0);
-  if (!timingSafeEqual(sha1(clientKey), creds.storedKey)) return null;
+  if (!timingSafeEqual(await sha1(clientKey), creds.storedKey)) return null;
   return hmac(creds.serverKey, authMessage);
 }
