@@ -2,6 +2,7 @@ import { useState, type ReactNode } from "react";
 import { ConsolePanel } from "./components/console/ConsolePanel";
 import { DiscoPanel } from "./components/disco/DiscoPanel";
 import { Header } from "./components/layout/Header";
+import { SandboxBanner } from "./components/layout/SandboxBanner";
 import { ProfilePanel } from "./components/profile/ProfilePanel";
 import { PushPanel } from "./components/push/PushPanel";
 import { ResourcesPanel } from "./components/resources/ResourcesPanel";
@@ -51,6 +52,7 @@ export function App() {
         Skip to timeline
       </a>
       <Header theme={theme} onTheme={setTheme} />
+      <SandboxBanner />
       <main className={`app-main${wide ? " is-report-wide" : ""}`} style={{ ["--left-w" as string]: `${leftWidth}px`, ["--right-w" as string]: `${rightWidth}px` }}>
         <aside className="column column-left scroll" aria-label="Simulated resources">
           <ErrorBoundary what="the resources">

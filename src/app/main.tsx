@@ -7,6 +7,10 @@ import { createRecorder } from "./playground/recorder";
 import { PlaygroundProvider } from "./playground-context";
 import { createScenarioRunner } from "./scenarios/runner";
 import { createStores } from "./stores";
+import { DEFAULT_PROFILE } from "./stores/profile";
+import { chooseDefaultServer } from "../sandbox/hosting";
+// Registers the `sandbox:` transport with our xmpp.js assembly (the server core loads on first use).
+import "../sandbox/xmpp-transport";
 import "./styles/theme.css";
 import "./styles/app.css";
 
@@ -17,6 +21,13 @@ const stores = createStores();
 const recorder = createRecorder({ stores, now: () => Date.now(), idPrefix: newRunTag() });
 const playground = createPlayground({ stores, recorder });
 const scenarioRunner = createScenarioRunner({ stores, recorder, resolveService: () => playground.resolvedService() });
+// On a static host (no reference server answering on this origin) the sandbox becomes the default.
+void chooseDefaultServer({
+  origin: location.origin,
+  currentService: () => stores.profile.getState().profile.service,
+  setService: (service) => stores.profile.getState().update({ service }),
+  defaultService: DEFAULT_PROFILE.service,
+});
 // Dev builds expose the service for the console and for e2e scripts (e.g. to load many events).
 if (import.meta.env.DEV) (window as unknown as { __playground?: typeof playground }).__playground = playground;
 

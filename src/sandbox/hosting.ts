@@ -1,0 +1,64 @@
+/**
+ * Is there a reference server behind this page? `npm start` (Vite with the reference server
+ * plugin) answers `GET /xmpp-push/log` on the page's origin; a static host (dist/ on GitHub Pages,
+ * `python -m http.server`, a CDN) does not, or answers with an HTML fallback page. Then the
+ * sandbox server in this page becomes the default and the banner says so.
+ */
+import { createStore } from "zustand/vanilla";
+import { SANDBOX_SERVICE } from "./protocol";
+
+export type Hosting = "probing" | "reference-server" | "static";
+
+export interface HostingState {
+  hosting: Hosting;
+  /** Set when the sandbox was made the default because the page is statically hosted. */
+  sandboxDefaulted: boolean;
+}
+
+export const hostingStore = createStore<HostingState>()(() => ({ hosting: "probing", sandboxDefaulted: false }));
+
+const PROBE_PATH = "/xmpp-push/log?limit=1";
+
+/** True when the page's origin serves the reference server's decision log (JSON with entries). */
+export async function probeReferenceServer(
+  origin: string,
+  fetchImpl: typeof fetch = globalThis.fetch,
+  timeoutMs = 3000,
+): Promise<boolean> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const res = await fetchImpl(new URL(PROBE_PATH, origin), { headers: { accept: "application/json" }, signal: controller.signal });
+    if (!res.ok || !/json/i.test(res.headers.get("content-type") ?? "")) return false;
+    const body: unknown = await res.json();
+    return Array.isArray((body as { entries?: unknown } | null)?.entries);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface ServerChoiceDeps {
+  /** The page's origin (`location.origin`). */
+  origin: string;
+  /** The profile's service now, and how to change it. */
+  currentService: () => string;
+  setService: (service: string) => void;
+  /** The service a fresh profile has: only that one is replaced (a user's own URL is kept). */
+  defaultService: string;
+  fetch?: typeof fetch;
+}
+
+/** Probes once; on a static host, points a default profile at the sandbox. */
+export async function chooseDefaultServer(deps: ServerChoiceDeps): Promise<Hosting> {
+  const served = await probeReferenceServer(deps.origin, deps.fetch);
+  if (served) {
+    hostingStore.setState({ hosting: "reference-server", sandboxDefaulted: false });
+    return "reference-server";
+  }
+  const defaulted = deps.currentService().trim() === deps.defaultService;
+  if (defaulted) deps.setService(SANDBOX_SERVICE);
+  hostingStore.setState({ hosting: "static", sandboxDefaulted: defaulted });
+  return "static";
+}
