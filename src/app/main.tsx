@@ -23,7 +23,7 @@ const playground = createPlayground({ stores, recorder });
 const scenarioRunner = createScenarioRunner({ stores, recorder, resolveService: () => playground.resolvedService() });
 // On a static host (no reference server answering on this origin) the sandbox becomes the default.
 void chooseDefaultServer({
-  origin: location.origin,
+  pageUrl: location.href,
   currentService: () => stores.profile.getState().profile.service,
   setService: (service) => stores.profile.getState().update({ service }),
   defaultService: DEFAULT_PROFILE.service,

@@ -1,11 +1,12 @@
 /**
- * Is there a reference server behind this page? `npm start` (Vite with the reference server
- * plugin) answers `GET /xmpp-push/log` on the page's origin; a static host (dist/ on GitHub Pages,
- * `python -m http.server`, a CDN) does not, or answers with an HTML fallback page. Then the
- * sandbox server in this page becomes the default and the banner says so.
+ * Is there a reference server behind this page? The page reads HOSTING_FILE next to itself:
+ * `npm start` (Vite with the reference server plugin) answers `{ "referenceServer": true }`; a
+ * static host (dist/ on GitHub Pages, `python -m http.server`, a CDN) serves dist/'s own copy,
+ * which says false (or nothing usable, e.g. an HTML fallback page). Then the sandbox server in
+ * this page becomes the default and the banner says so.
  */
 import { createStore } from "zustand/vanilla";
-import { SANDBOX_SERVICE } from "./protocol";
+import { HOSTING_FILE, SANDBOX_SERVICE } from "./protocol";
 
 export type Hosting = "probing" | "reference-server" | "static";
 
@@ -17,21 +18,19 @@ export interface HostingState {
 
 export const hostingStore = createStore<HostingState>()(() => ({ hosting: "probing", sandboxDefaulted: false }));
 
-const PROBE_PATH = "/xmpp-push/log?limit=1";
-
-/** True when the page's origin serves the reference server's decision log (JSON with entries). */
+/** True when the hosting file next to the page says a reference server serves it. */
 export async function probeReferenceServer(
-  origin: string,
+  pageUrl: string,
   fetchImpl: typeof fetch = globalThis.fetch,
   timeoutMs = 3000,
 ): Promise<boolean> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const res = await fetchImpl(new URL(PROBE_PATH, origin), { headers: { accept: "application/json" }, signal: controller.signal });
+    const res = await fetchImpl(new URL(HOSTING_FILE, pageUrl), { headers: { accept: "application/json" }, cache: "no-store", signal: controller.signal });
     if (!res.ok || !/json/i.test(res.headers.get("content-type") ?? "")) return false;
     const body: unknown = await res.json();
-    return Array.isArray((body as { entries?: unknown } | null)?.entries);
+    return (body as { referenceServer?: unknown } | null)?.referenceServer === true;
   } catch {
     return false;
   } finally {
@@ -40,8 +39,8 @@ export async function probeReferenceServer(
 }
 
 export interface ServerChoiceDeps {
-  /** The page's origin (`location.origin`). */
-  origin: string;
+  /** The page's address (`location.href`): the hosting file is read relative to it. */
+  pageUrl: string;
   /** The profile's service now, and how to change it. */
   currentService: () => string;
   setService: (service: string) => void;
@@ -52,7 +51,7 @@ export interface ServerChoiceDeps {
 
 /** Probes once; on a static host, points a default profile at the sandbox. */
 export async function chooseDefaultServer(deps: ServerChoiceDeps): Promise<Hosting> {
-  const served = await probeReferenceServer(deps.origin, deps.fetch);
+  const served = await probeReferenceServer(deps.pageUrl, deps.fetch);
   if (served) {
     hostingStore.setState({ hosting: "reference-server", sandboxDefaulted: false });
     return "reference-server";

@@ -13,6 +13,17 @@ import type { PushLogResponse } from "../protocol/push-log";
 /** The profile's service for the in-page server: the Connection tab's "Sandbox server in this page". */
 export const SANDBOX_SERVICE = "sandbox://in-page/xmpp";
 
+/**
+ * Beside index.html: dist/ ships it saying `{ "referenceServer": false }`; the reference server's
+ * Vite plugin (`npm start`) answers it with true. The page reads it relative to itself, so a
+ * static host (at any sub-path) answers 200 and the browser logs no failed request.
+ */
+export const HOSTING_FILE = "xpp-hosting.json";
+
+export interface HostingFile {
+  referenceServer: boolean;
+}
+
 export function isSandboxService(service: string): boolean {
   return /^sandbox:/i.test(service.trim());
 }

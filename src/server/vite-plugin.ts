@@ -12,6 +12,7 @@ import type { Http2SecureServer } from "node:http2";
 import type { Plugin, PreviewServer, ViteDevServer } from "vite";
 import { pushLogMiddleware } from "./http-log";
 import { ReferenceServer, type ReferenceServerOptions } from "./index";
+import { HOSTING_FILE, type HostingFile } from "../sandbox/protocol";
 
 type AnyHttpServer = HttpServer | Http2SecureServer;
 
@@ -56,6 +57,13 @@ export function referenceServerPlugin(options: ReferenceServerPluginOptions = {}
     ref.ready().catch((err: unknown) => viteLogger.error(`[xmpp] ${(err as Error).message}`));
     const detach = attachUpgrade(httpServer, ref);
     server.middlewares.use(pushLogMiddleware(() => ref.pushLog));
+    // Before Vite's static files: tells the page it is served with a reference server (else dist/'s copy says no).
+    server.middlewares.use((req, res, next) => {
+      if (!new URL(req.url ?? "/", "http://x").pathname.endsWith(`/${HOSTING_FILE}`)) return next();
+      const body: HostingFile = { referenceServer: true };
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+      res.end(JSON.stringify(body));
+    });
 
     const secure = Boolean(mode === "dev" ? server.config.server.https : server.config.preview.https);
     const announce = (): void => {
