@@ -114,6 +114,12 @@ test("README walk-through on the sandbox: away + disconnected → pushed, with t
   const detail = await pg.openDetail(pg.timelineRows("push"));
   await expect(detail).toContainText("server log: spec/all-away");
 
+  // Test push: the sandbox server publishes once to the registration; the sink answers result.
+  const pushPanel = await pg.tool("Push");
+  const row = pg.registrationRow(pushPanel, node);
+  await row.getByRole("button", { name: `Test push to node ${node}` }).click();
+  await expect(row.getByRole("status")).toHaveText("result; kept");
+
   // The XML console shows the RFC 7395 frames, as over a WebSocket.
   await page.getByRole("tablist", { name: "Views" }).getByRole("tab", { name: /^XML console/ }).click();
   const consolePanel = page.getByRole("region", { name: "XML console" });
