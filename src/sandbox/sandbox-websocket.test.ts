@@ -4,7 +4,7 @@
  * the same startSandboxServer the Worker runs.
  */
 import type { Element } from "@xmpp/xml";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { NS } from "../protocol/ns";
 import { buildEnable } from "../protocol/stanzas/push";
 import { createXmppClient, xml, type XmppClient, type XmppClientOptions } from "../xmpp-client/client";
@@ -88,6 +88,23 @@ describe("SandboxWebSocket", () => {
     await until(() => log.close !== null, "close");
     expect(log.errors).toBe(1);
     expect(log.close).toMatchObject({ code: 1006, wasClean: false, reason: "worker script failed to load" });
+  });
+
+  it("ends a close the server never echoes (a dead Worker) as unclean", async () => {
+    const silent = new MessageChannel();
+    const ws = new SandboxWebSocket(SANDBOX_SERVICE, ["xmpp"], async () => silent.port1);
+    const log = socketLog(ws);
+    await until(() => log.opened, "open");
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      ws.close();
+      expect(ws.readyState).toBe(SandboxWebSocket.CLOSING);
+      vi.advanceTimersByTime(5000);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(log.close).toMatchObject({ code: 1006, wasClean: false, reason: "the sandbox server did not answer the close" });
+    silent.port2.close();
   });
 
   it("terminate() drops the stream without a closing handshake; the server hibernates nothing it did not enable", async () => {

@@ -10,6 +10,9 @@ import { pageSandbox } from "./sandbox-client";
 
 export type OpenPort = (protocols: string[]) => Promise<MessagePort>;
 
+/** A close the server never echoes (its Worker died) still ends, as a browser's WebSocket would. */
+const CLOSE_ECHO_TIMEOUT_MS = 5000;
+
 export class SandboxCloseEvent extends Event {
   constructor(
     readonly code: number,
@@ -36,6 +39,7 @@ export class SandboxWebSocket extends EventTarget {
   private port: MessagePort | null = null;
   /** close() called while still connecting: close as soon as the port arrives. */
   private closeWhenOpen: { code: number; reason: string } | null = null;
+  private echoTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(url: string, protocols: string | string[] = [], openPort: OpenPort = (p) => pageSandbox().connect(p)) {
     super();
@@ -62,6 +66,7 @@ export class SandboxWebSocket extends EventTarget {
     if (this.readyState !== SandboxWebSocket.OPEN) return;
     this.readyState = SandboxWebSocket.CLOSING;
     this.post({ t: "close", code, reason });
+    this.echoTimer = setTimeout(() => this.closed(CLOSE_ABNORMAL, "the sandbox server did not answer the close", false), CLOSE_ECHO_TIMEOUT_MS);
   }
 
   /** Drops the connection without the closing handshake (the server sees code 1006). */
@@ -120,6 +125,7 @@ export class SandboxWebSocket extends EventTarget {
   private closed(code: number, reason: string, wasClean: boolean): void {
     if (this.readyState === SandboxWebSocket.CLOSED) return;
     this.readyState = SandboxWebSocket.CLOSED;
+    if (this.echoTimer) clearTimeout(this.echoTimer);
     this.port?.close();
     this.dispatchEvent(new SandboxCloseEvent(code, reason, wasClean));
   }
