@@ -9,8 +9,7 @@ import { createScenarioRunner } from "./scenarios/runner";
 import { createStores } from "./stores";
 import { DEFAULT_PROFILE } from "./stores/profile";
 import { chooseDefaultServer } from "../sandbox/hosting";
-// Registers the `sandbox:` transport with our xmpp.js assembly (the server core loads on first use).
-import "../sandbox/xmpp-transport";
+
 import "./styles/theme.css";
 import "./styles/app.css";
 
