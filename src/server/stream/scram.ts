@@ -16,15 +16,15 @@ export interface ScramCredentials {
 }
 
 function hmac(key: Uint8Array, data: string | Uint8Array): Promise<Uint8Array> {
-  return webHmac("SHA-1", key, data);
+  return webHmac("sha1", key, data);
 }
 
 function sha1(data: Uint8Array): Promise<Uint8Array> {
-  return digest("SHA-1", data);
+  return digest("sha1", data);
 }
 
 export async function saltedPassword(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
-  return pbkdf2("SHA-1", password, salt, iterations, 20);
+  return pbkdf2("sha1", password, salt, iterations, 20);
 }
 
 export async function deriveScramCredentials(
