@@ -4,8 +4,15 @@ import { referenceServerPlugin } from "./src/server/vite-plugin";
 
 // The reference XMPP server rides on the dev and preview servers' HTTP upgrade at /xmpp-websocket,
 // so `npm start` is one process and the app's default profile needs no configuration.
+// XPP_NO_REFERENCE_SERVER=1 leaves it out: the page then behaves as on a static host (the sandbox).
+const withReferenceServer = process.env.XPP_NO_REFERENCE_SERVER !== "1";
+
 export default defineConfig({
-  plugins: [react(), referenceServerPlugin()],
+  // Relative asset URLs: dist/ works from any static host, at the root or under a sub-path.
+  base: "./",
+  plugins: [react(), referenceServerPlugin({ enabled: withReferenceServer })],
+  // The sandbox's Worker (the server core) is its own ES module chunk, fetched on first use.
+  worker: { format: "es" },
   server: { host: "127.0.0.1", port: 5173, strictPort: false },
   // `npm start` is build + preview: the same address the dev server had.
   preview: { host: "127.0.0.1", port: 5173 },

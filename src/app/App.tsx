@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from "react";
 import { Header } from "./components/layout/Header";
+import { SandboxBanner } from "./components/layout/SandboxBanner";
 import { ProfilePanel } from "./components/profile/ProfilePanel";
 import { ResourcesPanel } from "./components/resources/ResourcesPanel";
 import { ErrorBoundary } from "./components/shared/ErrorBoundary";
@@ -46,6 +47,7 @@ export function App() {
         Skip to timeline
       </a>
       <Header theme={theme} onTheme={setTheme} />
+      <SandboxBanner />
       <ShareLayer />
       <main className={`app-main${wide ? " is-report-wide" : ""}`} style={{ ["--left-w" as string]: `${leftWidth}px`, ["--right-w" as string]: `${rightWidth}px` }}>
         <aside className="column column-left scroll" aria-label="Simulated resources">

@@ -13,6 +13,9 @@ import { withoutSetup } from "./share/link";
 import { createShareService } from "./share/service";
 import { ShareProvider } from "./share/share-context";
 import { createStores } from "./stores";
+import { DEFAULT_PROFILE } from "./stores/profile";
+import { chooseDefaultServer } from "../sandbox/hosting";
+
 import "./styles/theme.css";
 import "./styles/app.css";
 
@@ -23,10 +26,22 @@ const stores = createStores();
 const recorder = createRecorder({ stores, now: () => Date.now(), idPrefix: newRunTag() });
 const playground = createPlayground({ stores, recorder });
 const scenarioRunner = createScenarioRunner({ stores, recorder, resolveService: () => playground.resolvedService() });
+const setService = (service: string) => stores.profile.getState().update({ service });
+// On a static host (no reference server answering on this origin) the sandbox becomes the default.
+void chooseDefaultServer({
+  pageUrl: location.href,
+  currentService: () => stores.profile.getState().profile.service,
+  setService,
+  defaultService: DEFAULT_PROFILE.service,
+});
 // Share links and guided demos replay through the same service actions (issue 11). A link's
 // setup is read from the fragment at start and whenever the fragment changes; it is applied only
 // when the user chooses where.
-const share = createShareService({ playground });
+// The sandbox target loads its module (and starts the in-page server) only when chosen.
+const share = createShareService({
+  playground,
+  switchToSandbox: async () => (await import("../sandbox/switch")).createSwitchToSandbox({ setService })(),
+});
 const demos = createDemoPlayer({ playground });
 void share.openHash(location.hash);
 window.addEventListener("hashchange", () => void share.openHash(location.hash));

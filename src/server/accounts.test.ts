@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AccountStore, AccountsFileError } from "./accounts";
+import { toBase64 } from "./stream/bytes";
 import { deriveScramCredentials } from "./stream/scram";
 
 let dir: string;
@@ -59,7 +60,7 @@ describe("AccountStore", () => {
     const creds = store.get("localhost", "carol");
     expect(creds).toBeDefined();
     expect(JSON.stringify(creds)).not.toContain("hunter2");
-    expect(Object.values(creds ?? {}).some((v) => Buffer.isBuffer(v) && v.toString("utf8").includes("hunter2"))).toBe(false);
+    expect(Object.values(creds ?? {}).some((v) => v instanceof Uint8Array && new TextDecoder().decode(v).includes("hunter2"))).toBe(false);
   });
 });
 
@@ -73,10 +74,10 @@ describe("accounts file", () => {
           alice: "pass",
           bob: {
             "scram-sha-1": {
-              salt: creds.salt.toString("base64"),
+              salt: toBase64(creds.salt),
               iterations: 100,
-              storedKey: creds.storedKey.toString("base64"),
-              serverKey: creds.serverKey.toString("base64"),
+              storedKey: toBase64(creds.storedKey),
+              serverKey: toBase64(creds.serverKey),
             },
           },
         },

@@ -26,8 +26,8 @@
  * A string is a password (hashed at load, not kept); an object carries precomputed credentials.
  * Top-level keys must be configured virtual hosts.
  */
-import { readFile } from "node:fs/promises";
 import { localpartProblem, prepLocalpart } from "../protocol/jid";
+import { fromBase64 } from "./stream/bytes";
 import {
   DEFAULT_SCRAM_ITERATIONS,
   deriveScramCredentials,
@@ -187,6 +187,8 @@ export class AccountStore {
   private async readAndLoad(path: string): Promise<number> {
     let raw: string;
     try {
+      // Loaded on use: the sandbox's Worker shares this store and has no file system.
+      const { readFile } = await import("node:fs/promises");
       raw = await readFile(path, "utf8");
     } catch (err) {
       throw new AccountsFileError(`cannot read accounts file ${path}: ${(err as Error).message}`);
@@ -243,12 +245,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function parseStoredCredentials(entry: unknown, where: string): ScramCredentials {
   const scram = isRecord(entry) ? entry["scram-sha-1"] : undefined;
   if (!isRecord(scram)) throw new AccountsFileError(`${where}: expected a password string or { "scram-sha-1": {…} }`);
-  const b64 = (name: string): Buffer => {
+  const b64 = (name: string): Uint8Array => {
     const v = scram[name];
     if (typeof v !== "string" || !isStrictBase64(v) || v.length === 0) {
       throw new AccountsFileError(`${where}: scram-sha-1.${name} must be base64`);
     }
-    return Buffer.from(v, "base64");
+    return fromBase64(v);
   };
   const iterations = scram.iterations;
   if (typeof iterations !== "number" || !Number.isInteger(iterations) || iterations < 1) {

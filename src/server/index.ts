@@ -6,26 +6,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { AccountStore } from "./accounts";
+import type { AccountStore } from "./accounts";
+import { closeServerCore, createServerCore, DEFAULT_HOSTS, type ServerCore } from "./core";
 import { handlePushLogRequest, PUSH_LOG_PATH } from "./http-log";
-import { createLogger } from "./logger";
-import { PushLog } from "./session/push-log-store";
-import { SessionManager } from "./session/session-manager";
-import { DEFAULT_FRAME_LIMITS } from "./stream/frame-parser";
-import { DEFAULT_SASL_MECHANISMS, type SaslMechanismName } from "./stream/sasl";
-import { DEFAULT_RESUMPTION_TIMEOUT_MS, XmppWebSocketEndpoint, type OriginPolicy } from "./stream/websocket-endpoint";
-import { C2sEndpoint, type C2sAddress, type C2sEndpointOptions, type C2sListenOptions } from "./tcp/c2s-endpoint";
+import type { PushLog } from "./session/push-log-store";
+import type { SessionManager } from "./session/session-manager";
+import type { SaslMechanismName } from "./stream/sasl";
+import { XmppWebSocketEndpoint, type OriginPolicy } from "./stream/websocket-endpoint";
+import { C2sEndpoint, type C2sAddress, type C2sListenOptions } from "./tcp/c2s-endpoint";
 import { loadOrCreateCertificate, type CertificateOptions } from "./tcp/certificate";
 import type { LogLevel, Logger, StanzaSink, VirtualHostConfig } from "./types";
 
 export const DEFAULT_WEBSOCKET_PATH = "/xmpp-websocket";
 
-export const DEFAULT_HOSTS: readonly VirtualHostConfig[] = [
-  { domain: "localhost", policy: "spec" },
-  { domain: "tigase.localhost", policy: "tigase" },
-  { domain: "prosody.localhost", policy: "prosody" },
-  { domain: "ejabberd.localhost", policy: "ejabberd" },
-];
+export { DEFAULT_HOSTS };
 
 export interface ReferenceServerOptions {
   /** Virtual hosts and their push policies (default: DEFAULT_HOSTS). */
@@ -109,31 +103,26 @@ export class ReferenceServer {
   /** Whether XEP-0198 is offered, and the longest hibernation granted. */
   readonly streamManagement: boolean;
   readonly resumptionTimeoutMs: number;
+  private readonly core: ServerCore;
   private readonly endpoint: XmppWebSocketEndpoint;
-  private readonly streamOptions: Omit<C2sEndpointOptions, "tls">;
   private c2s: C2sEndpoint | null = null;
   private readonly accountsLoaded: Promise<unknown>;
   private httpServer: Server | null = null;
   private closing: Promise<void> | null = null;
 
   constructor(options: ReferenceServerOptions = {}) {
-    this.hosts = (options.hosts ?? DEFAULT_HOSTS).map((h) => ({ ...h, domain: h.domain.toLowerCase() }));
-    if (this.hosts.length === 0) throw new Error("ReferenceServer needs at least one virtual host");
-    const domains = this.hosts.map((h) => h.domain);
-    if (new Set(domains).size !== domains.length) throw new Error(`duplicate virtual host in ${domains.join(", ")}`);
     this.path = options.path ?? DEFAULT_WEBSOCKET_PATH;
     if (!this.path.startsWith("/")) throw new Error(`path must start with "/": ${this.path}`);
-    this.logger = options.logger ?? createLogger({ level: options.logLevel ?? "info" });
-    const mechanisms = options.saslMechanisms ?? [...DEFAULT_SASL_MECHANISMS];
-    if (mechanisms.length === 0) throw new Error("at least one SASL mechanism must be offered");
-    const resumptionTimeoutMs = options.resumptionTimeoutMs ?? DEFAULT_RESUMPTION_TIMEOUT_MS;
-    if (!(Number.isFinite(resumptionTimeoutMs) && resumptionTimeoutMs > 0)) {
-      throw new RangeError(`resumptionTimeoutMs must be a positive number of milliseconds, got ${resumptionTimeoutMs}`);
-    }
-    this.streamManagement = options.streamManagement ?? true;
-    this.resumptionTimeoutMs = resumptionTimeoutMs;
-
-    this.accounts = new AccountStore({ hosts: domains, devRegistration: options.devRegistration ?? true });
+    const core: ServerCore = createServerCore(options);
+    this.core = core;
+    this.hosts = core.hosts;
+    this.logger = core.logger;
+    this.streamManagement = core.streamManagement;
+    this.resumptionTimeoutMs = core.resumptionTimeoutMs;
+    this.accounts = core.accounts;
+    this.pushLog = core.pushLog;
+    this.sink = core.sink;
+    this.sessionManager = core.sessionManager;
     this.accountsLoaded = options.accountsFile ? this.accounts.loadFile(options.accountsFile) : Promise.resolve(0);
     if (options.defaultAccounts) void this.accounts.seedDefaultAccounts();
     // Surfaced by ready()/listen(); logins meanwhile wait for the load and fail if it failed.
@@ -141,36 +130,11 @@ export class ReferenceServer {
       (n) => options.accountsFile && this.logger.info("accounts loaded", { file: options.accountsFile, accounts: n }),
       (err: unknown) => this.logger.error("accounts file not loaded", { error: err }),
     );
-
-    this.pushLog = new PushLog(options.pushLogCapacity ?? 10_000, (err) =>
-      this.logger.error("push log subscriber failed", { error: err }),
-    );
-    if (options.sink) {
-      this.sink = options.sink;
-      this.sessionManager = null;
-    } else {
-      this.sessionManager = new SessionManager({
-        hosts: [...this.hosts],
-        logger: this.logger,
-        appServerTimeoutMs: options.appServerTimeoutMs ?? 30_000,
-        pushLog: this.pushLog,
-      });
-      this.sink = this.sessionManager;
-    }
-    this.streamOptions = {
-      hosts: domains,
-      accounts: this.accounts,
-      sink: this.sink,
-      logger: this.logger,
-      saslMechanisms: mechanisms,
-      limits: { ...DEFAULT_FRAME_LIMITS, maxBytes: options.maxStanzaBytes ?? DEFAULT_FRAME_LIMITS.maxBytes },
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 30_000,
-      maxAuthFailures: options.maxAuthFailures ?? 5,
-      logFrames: options.logFrames ?? false,
-      streamManagement: this.streamManagement,
-      resumptionTimeoutMs,
-    };
-    this.endpoint = new XmppWebSocketEndpoint({ ...this.streamOptions, path: this.path, allowedOrigins: options.allowedOrigins ?? "local" });
+    this.endpoint = new XmppWebSocketEndpoint({
+      ...core.streamOptions,
+      path: this.path,
+      allowedOrigins: options.allowedOrigins ?? "local",
+    });
   }
 
   /**
@@ -182,8 +146,16 @@ export class ReferenceServer {
   async listenC2s(options: C2sListenOptions & Omit<CertificateOptions, "hosts">): Promise<C2sAddress & { certPath: string; certGenerated: boolean }> {
     if (this.c2s) throw new Error("the TCP listener is already listening");
     if (this.closing) throw new Error("ReferenceServer is closed");
-    const credentials = await loadOrCreateCertificate({ ...options, hosts: this.streamOptions.hosts });
-    const c2s = new C2sEndpoint({ ...this.streamOptions, tls: credentials });
+    const credentials = await loadOrCreateCertificate({ ...options, hosts: this.core.streamOptions.hosts });
+    const o = this.core.streamOptions;
+    const c2s = new C2sEndpoint({
+      ...o,
+      maxAuthFailures: o.maxAuthFailures ?? 5,
+      logFrames: o.logFrames ?? false,
+      streamManagement: this.core.streamManagement,
+      resumptionTimeoutMs: this.core.resumptionTimeoutMs,
+      tls: credentials,
+    });
     const address = await c2s.listen(options);
     this.c2s = c2s;
     this.logger.info("XMPP over TCP listening", { port: address.port, tlsPort: address.tlsPort, cert: credentials.certPath });
@@ -310,11 +282,7 @@ export class ReferenceServer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all([this.endpoint.close(), this.c2s?.close()]);
-      try {
-        this.sessionManager?.close();
-      } catch (err) {
-        this.logger.error("session manager close failed", { error: err });
-      }
+      closeServerCore(this.core);
       const server = this.httpServer;
       if (server) {
         await new Promise<void>((resolve) => {

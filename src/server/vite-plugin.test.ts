@@ -15,6 +15,8 @@ beforeAll(async () => {
   await writeFile(join(root, "index.html"), "<!doctype html><title>t</title>");
   await mkdir(join(root, "dist"));
   await writeFile(join(root, "dist", "index.html"), "<!doctype html><title>built</title>");
+  // As public/xpp-hosting.json is copied into dist/: what a static host serves.
+  await writeFile(join(root, "dist", "xpp-hosting.json"), '{ "referenceServer": false }');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -85,6 +87,8 @@ describe("referenceServerPlugin on Vite's dev server", () => {
     try {
       const res = await fetch(`http://127.0.0.1:${portOf(server)}/xmpp-push/log`);
       expect(res.headers.get("content-type") ?? "").not.toContain("application/json");
+      const hosting = await fetch(`http://127.0.0.1:${portOf(server)}/xpp-hosting.json`);
+      expect(hosting.headers.get("content-type") ?? "").not.toContain("application/json");
     } finally {
       await server.close();
     }
@@ -106,6 +110,10 @@ describe("referenceServerPlugin on Vite's preview server", () => {
       expect(client.jid?.bare().toString()).toBe("preview-user@localhost");
       await stopQuietly(client);
       expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain("built");
+      // The page asks next to itself whether a reference server serves it (src/sandbox/hosting.ts).
+      for (const path of ["/xpp-hosting.json", "/sub/path/xpp-hosting.json"]) {
+        expect(await (await fetch(`http://127.0.0.1:${port}${path}`)).json()).toEqual({ referenceServer: true });
+      }
     } finally {
       await server.close();
     }

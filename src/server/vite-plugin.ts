@@ -14,6 +14,7 @@ import { pushLogMiddleware } from "./http-log";
 import { ReferenceServer, type ReferenceServerOptions } from "./index";
 import { c2sSettingsFromEnv, startC2s, type C2sSettings } from "./tcp/c2s-start";
 import { isSaslMechanismName, type SaslMechanismName } from "./stream/sasl";
+import { HOSTING_FILE, type HostingFile } from "../sandbox/protocol";
 
 type AnyHttpServer = HttpServer | Http2SecureServer;
 
@@ -79,6 +80,13 @@ export function referenceServerPlugin(options: ReferenceServerPluginOptions = {}
     }
     const detach = attachUpgrade(httpServer, ref);
     server.middlewares.use(pushLogMiddleware(() => ref.pushLog));
+    // Before Vite's static files: tells the page it is served with a reference server (else dist/'s copy says no).
+    server.middlewares.use((req, res, next) => {
+      if (!new URL(req.url ?? "/", "http://x").pathname.endsWith(`/${HOSTING_FILE}`)) return next();
+      const body: HostingFile = { referenceServer: true };
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+      res.end(JSON.stringify(body));
+    });
 
     const secure = Boolean(mode === "dev" ? server.config.server.https : server.config.preview.https);
     const announce = (): void => {

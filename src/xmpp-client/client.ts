@@ -42,6 +42,7 @@ import _websocket from "@xmpp/websocket";
 import type { Element } from "@xmpp/xml";
 import SASLFactory from "saslmechanisms";
 import { setupStreamManagement } from "./stream-management";
+import { extraXmppTransports } from "./transports";
 import type { SmEntity, SmFailure, SmInlineFeatures, SmResumed, SmSnapshot, SmStreamFeatures, StreamManagement } from "./stream-management";
 
 export { jid, xml };
@@ -120,6 +121,7 @@ export function createXmppClient(options: XmppClientOptions = {}): XmppClient {
 
   const reconnect = _reconnect({ entity });
   const websocket = _websocket({ entity });
+  (entity as unknown as { transports: unknown[] }).transports.push(...extraXmppTransports());
   const tcp = setupIfAvailable(_tcp, { entity });
   const tls = setupIfAvailable(_tls, { entity });
 

@@ -6,7 +6,8 @@
  */
 import type { PushLogEntry } from "../../protocol/push-log";
 import { SERVER_LANE } from "../model";
-import { fetchLogHttp, fetchLogXmpp, type LogFetchResult } from "../xmpp/server-log";
+import { isSandboxService } from "../../sandbox/protocol";
+import { fetchLogHttp, fetchLogSandbox, fetchLogXmpp, type LogFetchResult } from "../xmpp/server-log";
 import type { XmppSession } from "../xmpp/session";
 import type { ServiceContext } from "./context";
 
@@ -56,7 +57,7 @@ export function createServerLogPoller(ctx: ServiceContext, deps: ServerLogDeps):
   let seq = 0;
   /** The server run whose log `seq` counts in (see LogFetchResult). */
   let instance: string | null = null;
-  let mode: "unknown" | "http" | "xmpp" | "unavailable" = "unknown";
+  let mode: "unknown" | "http" | "sandbox" | "xmpp" | "unavailable" = "unknown";
   let service: string | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let ticker: ReturnType<typeof setInterval> | null = null;
@@ -73,6 +74,7 @@ export function createServerLogPoller(ctx: ServiceContext, deps: ServerLogDeps):
 
   async function fetchLog(after: number): Promise<LogFetchResult> {
     if (!service) return { ok: false, error: "not connected yet" };
+    if (isSandboxService(service)) return fetchLogSandbox(deps.accountBare(), after);
     if (mode === "xmpp" || mode === "unavailable") return fetchViaXmpp(after);
     const http = await fetchLogHttp(service, deps.accountBare(), after, deps.fetch);
     if (http.ok || mode === "http") return http;

@@ -11,6 +11,8 @@
  */
 import type { RunSuiteOptions } from "../../conformance/runner";
 import type { SuiteReport, SuiteTarget } from "../../conformance/types";
+// The scenario harness's clients may target the in-page server (`sandbox:`) too.
+import "../../sandbox/xmpp-transport";
 import type { HarnessWaits, Mechanism } from "../../scenarios/harness";
 import type { ActionResult } from "../playground-api";
 import type { Recorder } from "../playground/recorder";

@@ -10,12 +10,13 @@ import type { PushLogEntry } from "../../protocol/push-log";
 import { buildIq } from "../../protocol/stanzas/iq";
 import { el, findChild, textOf } from "../../protocol/stanzas/xml-util";
 import type { XmppSession } from "./session";
+import { pageSandbox } from "../../sandbox/sandbox-client";
 
 const PUSH_LOG_HTTP_PATH = "/xmpp-push/log";
 
 export type LogFetchResult =
   /** `instance`: the server run that answered (a new one after a restart), when it says. */
-  | { ok: true; entries: PushLogEntry[]; via: "http" | "xmpp"; instance?: string }
+  | { ok: true; entries: PushLogEntry[]; via: "http" | "sandbox" | "xmpp"; instance?: string }
   | { ok: false; error: string };
 
 /** `ws://host:port/xmpp-websocket` → `http://host:port/xmpp-push/log`. */
@@ -103,6 +104,20 @@ export async function fetchLogHttp(
     return { ok: false, error: `GET ${url} failed: ${err instanceof Error ? err.message : String(err)}` };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The sandbox server's log, asked over its Worker port (the request `GET /xmpp-push/log` is in Node). */
+export async function fetchLogSandbox(account: string, after: number, queryLog = (search: string) => pageSandbox().queryLog(search)): Promise<LogFetchResult> {
+  const search = new URLSearchParams({ account, after: String(after) }).toString();
+  try {
+    const reply = await queryLog(search);
+    if (reply.status !== 200) return { ok: false, error: `sandbox log: ${reply.body.error}` };
+    const entries = sanitizeEntries(reply.body.entries);
+    if (!entries) return { ok: false, error: "sandbox log: the answer carries no entries" };
+    return { ok: true, entries: entries.entries, via: "sandbox", instance: reply.body.instance };
+  } catch (err) {
+    return { ok: false, error: `sandbox log: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 

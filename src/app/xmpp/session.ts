@@ -24,6 +24,8 @@ import { parseStanzaError } from "../../protocol/stanzas/errors";
 import type { ConnectionStatus, PlaygroundError } from "../model";
 import { describeClose, droppedError, mapStartError, mapStreamError, socketFailure, type CloseInfo, type FailureContext } from "./errors";
 import { isSecureService } from "./validate";
+// The `sandbox:` transport travels with the XMPP client: registered wherever the app creates clients.
+import "../../sandbox/xmpp-transport";
 import { newStanzaId, type IqHandler, type IqResponse, type SessionEvent, type SessionListener, type StartResult, type StatusCause, type XmppSessionOptions } from "./session-types";
 
 export * from "./session-types";

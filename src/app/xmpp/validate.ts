@@ -4,6 +4,7 @@
  */
 import { checkJid, domainpartProblem, isParsedJid, localpartProblem, prepDomainpart, resourcepartProblem, type Jid } from "../../protocol/jid";
 import type { PlaygroundError } from "../model";
+import { isSandboxService, SANDBOX_SERVICE } from "../../sandbox/protocol";
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: PlaygroundError };
 
@@ -27,6 +28,8 @@ function pageHref(): string | undefined {
  */
 export function resolveServiceUrl(input: string, base: string | undefined = pageHref()): Validated<string> {
   const text = input.trim();
+  // The Connection tab's "Sandbox server in this page": the reference server in a Worker.
+  if (isSandboxService(text)) return ok(SANDBOX_SERVICE);
   if (text === "") return fail("bad-url", "The WebSocket URL is empty: enter e.g. ws://localhost:5280/xmpp-websocket or /xmpp-websocket.");
   const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(text);
   let url: URL;
@@ -72,6 +75,7 @@ export function resolveServiceUrl(input: string, base: string | undefined = page
 
 /** Whether xmpp.js will treat the URL as secure (wss: or a loopback host): PLAIN is only sent then. */
 export function isSecureService(url: string): boolean {
+  if (isSandboxService(url)) return true;
   try {
     const u = new URL(url);
     return u.protocol === "wss:" || ["localhost", "127.0.0.1", "[::1]", "::1"].includes(u.hostname);

@@ -3,7 +3,7 @@
  * The HTTP endpoint, the XMPP log iq and the tests all read it through `list`; live views
  * subscribe.
  */
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "../stream/bytes";
 import { isSessionLifecycle, type PushLogEntry } from "../../protocol/push-log";
 
 /** An entry before the log stamps it: `seq` and `at` are the log's to assign. */

@@ -3,7 +3,7 @@
  * one WebSocket: while hibernated it has no transport and queues what it is sent, and a resumed
  * stream attaches to the same object, so its id, JID and push registrations carry over.
  */
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "./bytes";
 import type { Element } from "@xmpp/xml";
 import { NS } from "../../protocol/ns";
 import type { ClientSession } from "../types";

@@ -5,7 +5,7 @@
  *
  * Choices where the RFCs leave room are listed in stream-connection.ts's header.
  */
-import { randomBytes } from "node:crypto";
+import { fromBase64, randomBytes, toBase64, toHex } from "./bytes";
 import xml, { type Element } from "@xmpp/xml";
 import { NS } from "../../protocol/ns";
 import { prepDomainpart, prepResourcepart, resourcepartProblem } from "../../protocol/jid";
@@ -150,20 +150,20 @@ export class Negotiation {
         await this.saslFailed("incorrect-encoding", "response is not valid base64");
         return;
       }
-      await this.saslStep(data ?? Buffer.alloc(0));
+      await this.saslStep(data ?? new Uint8Array(0));
       return;
     }
     this.ctx.closeWithStreamError("unsupported-stanza-type", `<${name}/> is not a SASL element a client sends`);
   }
 
-  private async saslStep(data: Buffer | null): Promise<void> {
+  private async saslStep(data: Uint8Array | null): Promise<void> {
     const { ctx } = this;
     const exchange = this.sasl;
     if (!exchange) return;
     const step = await exchange.step(data);
     if (ctx.fields.phase !== "sasl" || this.sasl !== exchange) return; // closed or replaced meanwhile
     if (step.kind === "challenge") {
-      ctx.sendElement(xml("challenge", { xmlns: NS.sasl }, step.data.length ? step.data.toString("base64") : "="));
+      ctx.sendElement(xml("challenge", { xmlns: NS.sasl }, step.data.length ? toBase64(step.data) : "="));
       return;
     }
     this.sasl = null;
@@ -174,7 +174,7 @@ export class Negotiation {
     ctx.fields.username = step.username;
     ctx.fields.phase = "awaiting-restart";
     const success = xml("success", { xmlns: NS.sasl });
-    if (step.additionalData) success.t(step.additionalData.toString("base64"));
+    if (step.additionalData) success.t(toBase64(step.additionalData));
     ctx.sendElement(success);
     ctx.log.info(step.registered ? "account registered on first login" : "authenticated", {
       account: `${step.username}@${ctx.fields.domain}`,
@@ -209,7 +209,7 @@ export class Negotiation {
     const requested = bind.getChildText("resource");
     let resource: string;
     if (requested === null || requested.trim() === "") {
-      resource = `xpp-${randomBytes(6).toString("hex")}`;
+      resource = `xpp-${toHex(randomBytes(6))}`;
     } else {
       const problem = resourcepartProblem(requested);
       if (problem) {
@@ -236,8 +236,8 @@ export class Negotiation {
 }
 
 /** RFC 6120 §6.4.2: "=" is an empty response; otherwise strict base64. undefined = invalid. */
-function decodeSaslBase64(text: string): Buffer | null | undefined {
-  if (text === "=") return Buffer.alloc(0);
+function decodeSaslBase64(text: string): Uint8Array | null | undefined {
+  if (text === "=") return new Uint8Array(0);
   if (text === "") return null;
-  return isStrictBase64(text) ? Buffer.from(text, "base64") : undefined;
+  return isStrictBase64(text) ? fromBase64(text) : undefined;
 }

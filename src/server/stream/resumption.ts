@@ -16,7 +16,7 @@ const REMEMBERED_EXPIRED = 1000;
 
 interface Entry {
   session: BoundSession;
-  timer: NodeJS.Timeout | null;
+  timer: ReturnType<typeof setTimeout> | null;
   hibernatedAt: number | null;
 }
 

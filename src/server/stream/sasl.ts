@@ -5,6 +5,7 @@
  * it is what a developer sees in a third-party client's error dialog.
  */
 import type { AccountStore } from "../accounts";
+import { fromBase64, toBase64, utf8Bytes, utf8Text } from "./bytes";
 import { normalizeUsername } from "../accounts";
 import type { SaslFailureCondition } from "./errors";
 import { localpartProblem } from "../../protocol/jid";
@@ -32,14 +33,14 @@ export function isSaslMechanismName(value: string): value is SaslMechanismName {
 }
 
 export type SaslStep =
-  | { kind: "challenge"; data: Buffer }
-  | { kind: "success"; username: string; registered: boolean; additionalData?: Buffer }
+  | { kind: "challenge"; data: Uint8Array }
+  | { kind: "success"; username: string; registered: boolean; additionalData?: Uint8Array }
   | { kind: "failure"; condition: SaslFailureCondition; text: string };
 
 export interface SaslExchange {
   readonly mechanism: SaslMechanismName;
   /** First call: the initial response (null when `<auth/>` carried none); then each `<response/>`. */
-  step(data: Buffer | null): Promise<SaslStep>;
+  step(data: Uint8Array | null): Promise<SaslStep>;
 }
 
 export interface SaslContext {
@@ -50,7 +51,7 @@ export interface SaslContext {
 
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-function utf8(data: Buffer): string | null {
+function utf8(data: Uint8Array): string | null {
   try {
     return fatalUtf8.decode(data);
   } catch {
@@ -73,12 +74,12 @@ class PlainExchange implements SaslExchange {
 
   constructor(private readonly ctx: SaslContext) {}
 
-  async step(data: Buffer | null): Promise<SaslStep> {
+  async step(data: Uint8Array | null): Promise<SaslStep> {
     if (data === null) {
       if (this.challenged) return fail("malformed-request", "PLAIN expects credentials");
       // RFC 6120 §6.4.2: no initial response → an empty challenge, the client answers with it.
       this.challenged = true;
-      return { kind: "challenge", data: Buffer.alloc(0) };
+      return { kind: "challenge", data: new Uint8Array(0) };
     }
     const text = utf8(data);
     if (text === null) return fail("malformed-request", "PLAIN message is not UTF-8");
@@ -127,21 +128,21 @@ class ScramExchange implements SaslExchange {
     return this.mechanism === "SCRAM-SHA-256" ? "sha256" : "sha1";
   }
 
-  async step(data: Buffer | null): Promise<SaslStep> {
+  async step(data: Uint8Array | null): Promise<SaslStep> {
     await this.ctx.accounts.whenReady();
     try {
-      return this.advance(data);
+      return await this.advance(data);
     } catch (err) {
       if (err instanceof ScramSyntaxError) return fail("malformed-request", err.message);
       throw err;
     }
   }
 
-  private advance(data: Buffer | null): SaslStep {
+  private async advance(data: Uint8Array | null): Promise<SaslStep> {
     if (data === null) {
       if (this.phase !== "initial") return fail("malformed-request", `${this.mechanism} expects a message`);
       this.phase = "awaiting-first";
-      return { kind: "challenge", data: Buffer.alloc(0) };
+      return { kind: "challenge", data: new Uint8Array(0) };
     }
     const text = utf8(data);
     if (text === null) return fail("malformed-request", "SCRAM message is not UTF-8");
@@ -178,20 +179,20 @@ class ScramExchange implements SaslExchange {
     this.combinedNonce = first.clientNonce + newServerNonce();
     this.serverFirst = serverFirstMessage(this.combinedNonce, creds);
     this.phase = "awaiting-final";
-    return { kind: "challenge", data: Buffer.from(this.serverFirst, "utf8") };
+    return { kind: "challenge", data: utf8Bytes(this.serverFirst) };
   }
 
-  private onClientFinal(text: string): SaslStep {
+  private async onClientFinal(text: string): Promise<SaslStep> {
     const { first, creds } = this;
     if (!first || !creds) return fail("malformed-request", `${this.mechanism} client-final before client-first`);
     this.phase = "done";
     const final = parseClientFinal(text, this.hash);
-    if (Buffer.from(final.channelBinding, "base64").toString("utf8") !== first.gs2Header) {
+    if (utf8Text(fromBase64(final.channelBinding)) !== first.gs2Header) {
       return fail("not-authorized", "channel binding (c=) does not match the GS2 header of the first message");
     }
     if (final.nonce !== this.combinedNonce) return fail("not-authorized", "nonce (r=) does not match the server's");
     const authMessage = `${first.bare},${this.serverFirst},${final.withoutProof}`;
-    const serverSignature = verifyClientProof(creds, authMessage, final.proof, this.hash);
+    const serverSignature = await verifyClientProof(creds, authMessage, final.proof, this.hash);
     if (!serverSignature) {
       return fail("not-authorized", `wrong password for ${this.username}@${this.ctx.domain} (${this.mechanism}); ${DEFAULT_ACCOUNTS_HINT}`);
     }
@@ -199,7 +200,7 @@ class ScramExchange implements SaslExchange {
       kind: "success",
       username: this.username,
       registered: false,
-      additionalData: Buffer.from(`v=${serverSignature.toString("base64")}`, "utf8"),
+      additionalData: utf8Bytes(`v=${toBase64(serverSignature)}`),
     };
   }
 }

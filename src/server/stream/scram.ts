@@ -1,22 +1,21 @@
 /**
- * SCRAM-SHA-1 (RFC 5802) and SCRAM-SHA-256 (RFC 7677) primitives, server side, on node:crypto.
- * Functions take the hash ("sha1" unless said otherwise); the keys of both are derived from the
- * password with the same salt and iteration count when an account is registered.
+ * SCRAM-SHA-1 (RFC 5802) and SCRAM-SHA-256 (RFC 7677) primitives, server side, on WebCrypto (Node
+ * and the sandbox's Worker alike). Functions take the hash ("sha1" unless said otherwise); the keys
+ * of both are derived from the password with the same salt and iteration count when an account is
+ * registered.
  * The message grammar is parsed strictly: a malformed message is a SASL `malformed-request`.
  */
-import { createHash, createHmac, pbkdf2, randomBytes, timingSafeEqual } from "node:crypto";
-import { promisify } from "node:util";
-
-const pbkdf2Async = promisify(pbkdf2);
+import { fromBase64, randomBytes, timingSafeEqual, toBase64 } from "./bytes";
+import { digest, hmac as webHmac, pbkdf2 } from "./web-crypto";
 
 export const DEFAULT_SCRAM_ITERATIONS = 4096;
 
 /** What the server keeps per account: never the password (RFC 5802 §3). */
 export interface ScramCredentials {
-  salt: Buffer;
+  salt: Uint8Array;
   iterations: number;
-  storedKey: Buffer;
-  serverKey: Buffer;
+  storedKey: Uint8Array;
+  serverKey: Uint8Array;
 }
 
 export type ScramHash = "sha1" | "sha256";
@@ -24,34 +23,30 @@ export type ScramHash = "sha1" | "sha256";
 /** Output length of the hash: also the length of a client proof. */
 export const SCRAM_HASH_BYTES: Record<ScramHash, number> = { sha1: 20, sha256: 32 };
 
-function hmac(key: Buffer, data: string | Buffer, hash: ScramHash = "sha1"): Buffer {
-  return createHmac(hash, key).update(data).digest();
+function hmac(key: Uint8Array, data: string | Uint8Array, hash: ScramHash = "sha1"): Promise<Uint8Array> {
+  return webHmac(hash, key, data);
 }
 
-function digest(data: Buffer, hash: ScramHash = "sha1"): Buffer {
-  return createHash(hash).update(data).digest();
-}
-
-export async function saltedPassword(password: string, salt: Buffer, iterations: number, hash: ScramHash = "sha1"): Promise<Buffer> {
-  return pbkdf2Async(Buffer.from(password, "utf8"), salt, iterations, SCRAM_HASH_BYTES[hash], hash);
+export async function saltedPassword(password: string, salt: Uint8Array, iterations: number, hash: ScramHash = "sha1"): Promise<Uint8Array> {
+  return pbkdf2(hash, password, salt, iterations, SCRAM_HASH_BYTES[hash]);
 }
 
 export async function deriveScramCredentials(
   password: string,
-  options: { salt?: Buffer; iterations?: number; hash?: ScramHash } = {},
+  options: { salt?: Uint8Array; iterations?: number; hash?: ScramHash } = {},
 ): Promise<ScramCredentials> {
   const salt = options.salt ?? randomBytes(16);
   const iterations = options.iterations ?? DEFAULT_SCRAM_ITERATIONS;
   const hash = options.hash ?? "sha1";
   const salted = await saltedPassword(password, salt, iterations, hash);
-  const clientKey = hmac(salted, "Client Key", hash);
-  return { salt, iterations, storedKey: digest(clientKey, hash), serverKey: hmac(salted, "Server Key", hash) };
+  const clientKey = await hmac(salted, "Client Key", hash);
+  return { salt, iterations, storedKey: await digest(hash, clientKey), serverKey: await hmac(salted, "Server Key", hash) };
 }
 
 /** PLAIN against stored SCRAM credentials: recompute StoredKey from the offered password. */
 export async function verifyPassword(password: string, creds: ScramCredentials): Promise<boolean> {
   const salted = await saltedPassword(password, creds.salt, creds.iterations);
-  const storedKey = digest(hmac(salted, "Client Key"));
+  const storedKey = await digest("sha1", await hmac(salted, "Client Key"));
   return timingSafeEqual(storedKey, creds.storedKey);
 }
 
@@ -106,7 +101,7 @@ export function parseClientFirst(message: string): ClientFirst {
 export interface ClientFinal {
   channelBinding: string;
   nonce: string;
-  proof: Buffer;
+  proof: Uint8Array;
   withoutProof: string;
 }
 
@@ -129,26 +124,26 @@ export function parseClientFinal(message: string, hash: ScramHash = "sha1"): Cli
   if (!isStrictBase64(c.slice(2)) || !isStrictBase64(proofB64)) {
     throw new ScramSyntaxError("client-final-message: bad base64");
   }
-  const proof = Buffer.from(proofB64, "base64");
+  const proof = fromBase64(proofB64);
   const size = SCRAM_HASH_BYTES[hash];
   if (proof.length !== size) throw new ScramSyntaxError(`client-final-message: proof is not ${size} bytes`);
   return { channelBinding: c.slice(2), nonce: r.slice(2), proof, withoutProof };
 }
 
 export function serverFirstMessage(combinedNonce: string, creds: ScramCredentials): string {
-  return `r=${combinedNonce},s=${creds.salt.toString("base64")},i=${creds.iterations}`;
+  return `r=${combinedNonce},s=${toBase64(creds.salt)},i=${creds.iterations}`;
 }
 
 export function newServerNonce(): string {
-  return randomBytes(18).toString("base64");
+  return toBase64(randomBytes(18));
 }
 
 /** Returns the server signature (for `v=`) when the proof is right, else null. */
-export function verifyClientProof(creds: ScramCredentials, authMessage: string, proof: Buffer, hash: ScramHash = "sha1"): Buffer | null {
-  const clientSignature = hmac(creds.storedKey, authMessage, hash);
-  const clientKey = Buffer.alloc(clientSignature.length);
+export async function verifyClientProof(creds: ScramCredentials, authMessage: string, proof: Uint8Array, hash: ScramHash = "sha1"): Promise<Uint8Array | null> {
+  const clientSignature = await hmac(creds.storedKey, authMessage, hash);
+  const clientKey = new Uint8Array(clientSignature.length);
   for (let i = 0; i < clientKey.length; i++) clientKey[i] = (proof[i] ?? 0) ^ (clientSignature[i] ?? 0);
-  const computed = digest(clientKey, hash);
+  const computed = await digest(hash, clientKey);
   if (computed.length !== creds.storedKey.length || !timingSafeEqual(computed, creds.storedKey)) return null;
   return hmac(creds.serverKey, authMessage, hash);
 }

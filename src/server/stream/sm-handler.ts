@@ -3,7 +3,7 @@
  * `<r/>` policy (see stream-connection.ts's header). The counting itself is stream-management.ts;
  * hibernation and the resumable-session registry are resumption.ts.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, toBase64url } from "./bytes";
 import xml, { type Element } from "@xmpp/xml";
 import { NS } from "../../protocol/ns";
 import { serializeElement } from "./serialize";
@@ -21,7 +21,7 @@ export class StreamManagementHandler {
   /** An `<r/>` is out, for which `outbound` value, and the delay timer. */
   private awaitingAck = false;
   private lastRequestedH: number | null = null;
-  private ackTimer: NodeJS.Timeout | undefined;
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly ctx: StreamContext) {}
 
@@ -57,7 +57,7 @@ export class StreamManagementHandler {
     const clientMax = parseH(el.attrs.max);
     const ourMax = ctx.opts.resumptionTimeoutMs;
     const timeoutMs = clientMax !== null && clientMax > 0 ? Math.min(clientMax * 1000, ourMax) : ourMax;
-    const id = resume ? randomBytes(18).toString("base64url") : null;
+    const id = resume ? toBase64url(randomBytes(18)) : null;
     const attrs: Record<string, string> = { xmlns: NS.sm };
     if (id !== null) {
       attrs.id = id;

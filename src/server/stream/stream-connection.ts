@@ -36,10 +36,10 @@
  * `<failed><item-not-found/>` for an unknown or expired id; a stream error `undefined-condition`
  * for an `h` that goes backwards or past what we sent, `invalid-xml` for an `h` that is no number.
  */
-import { randomBytes } from "node:crypto";
 import xml, { type Element } from "@xmpp/xml";
 import { NS } from "../../protocol/ns";
 import type { Logger, SessionCloseReason } from "../types";
+import { randomBytes, toBase64url } from "./bytes";
 import { STANZA_NAMES, type SessionTransport } from "./bound-session";
 import { buildStanzaErrorReply, buildStreamErrorFrame, type StanzaErrorType } from "./errors";
 import { decodeUtf8, parseFrame } from "./frame-parser";
@@ -57,14 +57,14 @@ export type { StreamConnectionOptions } from "./stream-context";
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export class StreamConnection implements SessionTransport {
-  readonly id = randomBytes(9).toString("base64url");
+  readonly id = toBase64url(randomBytes(9));
   private readonly fields: StreamFields;
   /** Whether our `<open/>` went out (a stream error before it needs one first). */
   private opened = false;
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
-  private handshakeTimer: NodeJS.Timeout | undefined;
-  private killTimer: NodeJS.Timeout | undefined;
+  private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  private killTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly log: Logger;
   private readonly negotiation: Negotiation;
   private readonly sm: StreamManagementHandler;
@@ -160,7 +160,7 @@ export class StreamConnection implements SessionTransport {
       xml("open", {
         xmlns: NS.framing,
         from: this.fields.domain,
-        id: randomBytes(12).toString("base64url"),
+        id: toBase64url(randomBytes(12)),
         version: "1.0",
         "xml:lang": this.fields.lang,
       }).toString(),

@@ -17,9 +17,8 @@ import type { AccountStore } from "../accounts";
 import type { Logger, StanzaSink } from "../types";
 import type { FrameLimits } from "./frame-parser";
 import type { SaslMechanismName } from "./sasl";
-import { ResumableSessions } from "./resumption";
-import { StreamConnection } from "./stream-connection";
 import { wsFrameSocket } from "./ws-frame-socket";
+import { DEFAULT_RESUMPTION_TIMEOUT_MS, StreamHub } from "../core-streams";
 import { isLocalOrigin } from "../http-log";
 
 export const XMPP_SUBPROTOCOL = "xmpp";
@@ -60,7 +59,7 @@ export interface XmppWebSocketEndpointOptions {
   resumptionTimeoutMs?: number;
 }
 
-export const DEFAULT_RESUMPTION_TIMEOUT_MS = 60_000;
+export { DEFAULT_RESUMPTION_TIMEOUT_MS };
 
 /** Path of an upgrade request without its query string. */
 export function requestPath(req: IncomingMessage): string {
@@ -71,9 +70,8 @@ export function requestPath(req: IncomingMessage): string {
 
 export class XmppWebSocketEndpoint {
   private readonly wss: WebSocketServer;
-  private readonly connections = new Set<StreamConnection>();
-  /** XEP-0198 sessions by resumption id, shared by all streams so a new socket can resume an old session. */
-  private readonly resumption: ResumableSessions;
+  /** The streams; the same hub type carries the sandbox's MessagePort streams. */
+  private readonly hub: StreamHub;
   private closed = false;
 
   constructor(private readonly opts: XmppWebSocketEndpointOptions) {
@@ -88,7 +86,8 @@ export class XmppWebSocketEndpoint {
       handleProtocols: (protocols) => (protocols.has(XMPP_SUBPROTOCOL) ? XMPP_SUBPROTOCOL : false),
     });
     this.wss.on("error", (err) => opts.logger.error("websocket server error", { error: err }));
-    this.resumption = new ResumableSessions(opts.sink, opts.logger);
+    const { path: _path, allowedOrigins: _origins, ...streamOptions } = opts;
+    this.hub = new StreamHub(streamOptions);
   }
 
   get path(): string {
@@ -97,12 +96,12 @@ export class XmppWebSocketEndpoint {
 
   /** Bound sessions and handshakes in progress. */
   get connectionCount(): number {
-    return this.connections.size;
+    return this.hub.connectionCount;
   }
 
   /** XEP-0198 sessions waiting, socketless, to be resumed. */
   get hibernatedCount(): number {
-    return this.resumption.hibernatedCount;
+    return this.hub.hibernatedCount;
   }
 
   /**
@@ -144,25 +143,7 @@ export class XmppWebSocketEndpoint {
       ws.on("close", () => clearTimeout(kill));
       return;
     }
-    const conn = new StreamConnection(wsFrameSocket(ws), {
-      hosts: this.opts.hosts,
-      accounts: this.opts.accounts,
-      sink: this.opts.sink,
-      logger: this.opts.logger,
-      saslMechanisms: this.opts.saslMechanisms,
-      limits: this.opts.limits,
-      handshakeTimeoutMs: this.opts.handshakeTimeoutMs,
-      maxAuthFailures: this.opts.maxAuthFailures ?? 5,
-      maxQueuedFrames: this.opts.maxQueuedFrames ?? 1000,
-      logFrames: this.opts.logFrames ?? false,
-      closeGraceMs: this.opts.closeGraceMs ?? 2000,
-      streamManagement: this.opts.streamManagement ?? true,
-      resumptionTimeoutMs: this.opts.resumptionTimeoutMs ?? DEFAULT_RESUMPTION_TIMEOUT_MS,
-      resumption: this.resumption,
-      remoteAddress,
-      onClosed: (c) => this.connections.delete(c),
-    });
-    this.connections.add(conn);
+    this.hub.accept(wsFrameSocket(ws), remoteAddress);
   }
 
   /**
@@ -172,14 +153,9 @@ export class XmppWebSocketEndpoint {
   async close(graceMs = 500): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const conn of this.connections) conn.shutdown();
-    const deadline = Date.now() + graceMs;
-    while (this.connections.size > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await this.hub.shutdown(graceMs);
     for (const client of this.wss.clients) client.terminate();
-    for (const conn of this.connections) conn.terminate();
-    this.resumption.closeAll();
+    this.hub.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }

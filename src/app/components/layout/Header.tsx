@@ -20,7 +20,7 @@ export function Header({ theme, onTheme }: { theme: ThemeChoice; onTheme: (t: Th
   return (
     <header className="app-header">
       <h1 className="app-title">
-        <img src="/favicon.svg" alt="" />
+        <img src="favicon.svg" alt="" />
         XMPP Push Playground
       </h1>
       <span className="badge" title="Connection profile and domain">

@@ -1,7 +1,9 @@
 import { usePlayground } from "../../playground-context";
 import { useProfileStore } from "../../stores/hooks";
 import type { ProfileAccountRole } from "../../stores/profile";
-import { TextField } from "../shared/Field";
+import { isSandboxService, SANDBOX_SERVICE } from "../../../sandbox/protocol";
+import { DEFAULT_PROFILE } from "../../stores/profile";
+import { CheckboxField, TextField } from "../shared/Field";
 import { Term, TERMS } from "../shared/Term";
 import { AwayShowsField } from "./AwayShowsField";
 
@@ -11,6 +13,7 @@ export function ConnectionFields() {
   const profile = useProfileStore((s) => s.profile);
   const actions = playground.stores.profile.getState();
   const service = playground.resolvedService();
+  const onSandbox = isSandboxService(profile.service);
   const account = (role: ProfileAccountRole, field: "username" | "password" | "resource") => (value: string) =>
     actions.updateAccount(role, { [field]: value });
 
@@ -18,14 +21,22 @@ export function ConnectionFields() {
     <>
       <fieldset className="section">
         <legend>Server</legend>
-        <TextField
-          label="WebSocket URL"
-          value={profile.service}
-          mono
-          onChange={(service) => actions.update({ service })}
-          help={service.ok ? `Resolves to ${service.value}` : undefined}
-          error={service.ok ? null : service.error.message}
+        <CheckboxField
+          label="Sandbox server in this page"
+          checked={onSandbox}
+          onChange={(on) => actions.update({ service: on ? SANDBOX_SERVICE : DEFAULT_PROFILE.service })}
+          help="The reference server's own code, run in a Web Worker: the four virtual hosts, dev registration, nothing to install and nothing leaves the browser."
         />
+        {onSandbox ? null : (
+          <TextField
+            label="WebSocket URL"
+            value={profile.service}
+            mono
+            onChange={(service) => actions.update({ service })}
+            help={service.ok ? `Resolves to ${service.value}` : undefined}
+            error={service.ok ? null : service.error.message}
+          />
+        )}
         <TextField label="Domain" value={profile.domain} mono onChange={(domain) => actions.update({ domain })} />
       </fieldset>
 

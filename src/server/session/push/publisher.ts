@@ -3,7 +3,7 @@
  * each publish logged with the decision that caused it, each answer folded into the account's
  * registration by the shared account model (src/protocol/account).
  */
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "../../stream/bytes";
 import type { Element } from "@xmpp/xml";
 import { appServerAnswer } from "../../../protocol/account";
 import type { AppServerOutcome, AppServerReaction, RegistrationKey, RegistrationSnapshot, StanzaErrorSpec, SummaryFields } from "../../../protocol/policy/types";
