@@ -95,8 +95,8 @@ describe("npm start", () => {
     expect(before).not.toMatch(/\(!\)|warn|deprecat|error/i);
     // The reference server announces itself, so the newcomer knows where XMPP clients connect.
     expect(before).toContain("/xmpp-websocket");
-    // The built page (hashed chunks), not the dev server's modules and HMR client.
-    expect(page).toMatch(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">/);
+    // The built page (hashed chunks, relative paths so dist/ works under a sub-path), not the dev server's modules and HMR client.
+    expect(page).toMatch(/<script type="module" crossorigin src="\.\/assets\/index-[\w-]+\.js">/);
     expect(page).not.toContain("/@vite/client");
   }, 120_000);
 });
