@@ -46,7 +46,7 @@ describe("Share dialog", () => {
     const writeText = vi.fn(async () => {});
     Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
     await user.click(screen.getByRole("button", { name: "Share" }));
-    const dialog = screen.getByRole("dialog", { name: "Share this setup" });
+    const dialog = await screen.findByRole("dialog", { name: "Share this setup" });
     const lines = within(dialog).getByRole("list", { name: "What the link sets up" });
     expect(lines).toHaveTextContent("Resource phone: online, away");
     expect(lines).toHaveTextContent(`Resource <img src=x onerror="alert(1)">: connects, then disconnects`);
@@ -68,7 +68,7 @@ describe("Share dialog", () => {
     setUp(pg);
     Object.defineProperty(navigator, "clipboard", { value: { writeText: vi.fn(async () => Promise.reject(new Error("permission denied"))) }, configurable: true });
     await user.click(screen.getByRole("button", { name: "Share" }));
-    const dialog = screen.getByRole("dialog", { name: "Share this setup" });
+    const dialog = await screen.findByRole("dialog", { name: "Share this setup" });
     await waitFor(() => expect((within(dialog).getByLabelText("Share link") as HTMLInputElement).value).toMatch(/#setup=/));
     await user.click(within(dialog).getByRole("button", { name: "Copy link" }));
     expect(within(dialog).getByRole("status")).toHaveTextContent("Could not copy (permission denied): the link is selected above, press Ctrl+C (⌘C) to copy it.");
@@ -79,7 +79,7 @@ describe("Share dialog", () => {
     const user = userEvent.setup();
     const { share } = setUp();
     await user.click(screen.getByRole("button", { name: "Share" }));
-    await user.upload(screen.getByLabelText("Import setup JSON"), new File(['{"v":1,"domain":"localhost","resources":"phone"}'], "setup.json", { type: "application/json" }));
+    await user.upload(await screen.findByLabelText("Import setup JSON"), new File(['{"v":1,"domain":"localhost","resources":"phone"}'], "setup.json", { type: "application/json" }));
     const banner = await screen.findByRole("region", { name: "Damaged setup file" });
     expect(within(banner).getByRole("alert")).toHaveTextContent("This setup file is damaged: resources: must be a list");
     expect(screen.queryByRole("dialog")).toBeNull();
@@ -121,7 +121,7 @@ describe("guided demo captions", () => {
     const pg = createScriptedPlayground();
     const { demos } = setUp(pg, 60_000);
     await user.click(screen.getByRole("button", { name: "Demos" }));
-    await user.click(screen.getByRole("button", { name: /One device online suppresses the push/ }));
+    await user.click(await screen.findByRole("button", { name: /One device online suppresses the push/ }));
     const overlay = await screen.findByRole("region", { name: "Guided demo: One device online suppresses the push" });
     await waitFor(() => expect(within(overlay).getByRole("status")).toHaveTextContent("set up 2 resources, 1 registration and sent 0 messages"));
     expect(overlay).toHaveTextContent("step 1 of 4");
