@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useImperativeHandle, useRef, type HTMLAttributes, type Key, type ReactNode, type Ref } from "react";
+import { useImperativeHandle, useLayoutEffect, useRef, type HTMLAttributes, type Key, type ReactNode, type Ref } from "react";
 
 export interface VirtualListHandle {
   scrollToIndex(index: number, align?: "start" | "center" | "end" | "auto"): void;
@@ -19,7 +19,10 @@ export interface VirtualListProps {
   role?: "list" | "listbox" | "log" | "grid";
   /** Row role; defaults to listitem (list/log) or option (listbox). */
   rowRole?: "listitem" | "option" | "row";
-  /** Keep the newest row in view while the user is at the end (chat-like follow). */
+  /**
+   * Keep the newest row in view (chat-like follow) until the user scrolls up; scrolling back to the
+   * end, or `scrollToEnd`, follows again.
+   */
   follow?: boolean;
   overscan?: number;
   className?: string;
@@ -46,11 +49,28 @@ export function VirtualList(props: VirtualListProps) {
     estimateSize: () => rowHeight,
     overscan: props.overscan ?? 8,
     getItemKey: props.getKey,
-    anchorTo: follow ? "end" : "start",
-    followOnAppend: follow,
     // React 19 warns when flushSync runs inside an effect; plain state updates are smooth enough.
     useFlushSync: false,
   });
+
+  // Following is our own state, not the virtualizer's end anchor: that one re-decides on every
+  // append from a 1 px "at the end" test (lost when a scroll event is still in flight) and scans
+  // the keys for its anchor, O(rows) per append.
+  const following = useRef(true);
+  const lastTop = useRef(0);
+  const atEndOf = (el: HTMLDivElement) => el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight;
+  const toEnd = (el: HTMLDivElement) => {
+    el.scrollTop = el.scrollHeight;
+    lastTop.current = el.scrollTop;
+  };
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!follow || !el) return;
+    if (atEndOf(el)) following.current = true;
+    if (following.current) toEnd(el);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when rows are added or removed
+  }, [count, follow]);
 
   useImperativeHandle(
     ref,
@@ -59,23 +79,30 @@ export function VirtualList(props: VirtualListProps) {
         if (index >= 0 && index < count) virtualizer.scrollToIndex(index, { align });
       },
       scrollToEnd() {
-        if (count > 0) virtualizer.scrollToIndex(count - 1, { align: "end" });
+        if (count === 0) return;
+        following.current = true;
+        virtualizer.scrollToIndex(count - 1, { align: "end" });
+        if (scrollRef.current) toEnd(scrollRef.current);
       },
       isAtEnd() {
         const el = scrollRef.current;
-        return !el || el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight;
+        return !el || atEndOf(el) || (follow && following.current);
       },
     }),
-    [virtualizer, count, rowHeight],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- atEndOf/toEnd only read rowHeight
+    [virtualizer, count, rowHeight, follow],
   );
 
   const items = virtualizer.getVirtualItems();
-  const onScroll = props.onScrollChange
-    ? () => {
-        const el = scrollRef.current;
-        if (el) props.onScrollChange?.(el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight);
-      }
-    : undefined;
+  const onScroll = () => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const atEnd = atEndOf(el);
+    if (atEnd) following.current = true;
+    else if (el.scrollTop < lastTop.current) following.current = false; // the user scrolled up
+    lastTop.current = el.scrollTop;
+    props.onScrollChange?.(atEnd || (follow && following.current));
+  };
 
   return (
     <div
