@@ -43,6 +43,7 @@ export function createFakePlayground(stores: Stores = makeStores()): FakePlaygro
     connectAll: vi.fn(async () => {}),
     disconnectAll: vi.fn(async () => {}),
     addResource: vi.fn((name?: string) => ok<LaneId>(`res-${name ?? "new"}`)),
+    addResources: vi.fn((count: number) => ok<LaneId[]>(Array.from({ length: count }, (_, i) => `res-new${i}`))),
     removeResource: vi.fn(async () => {}),
     renameResource: vi.fn(() => ok(undefined)),
     setPresenceOnConnect: vi.fn(),
