@@ -5,6 +5,7 @@ import { Header } from "./components/layout/Header";
 import { ProfilePanel } from "./components/profile/ProfilePanel";
 import { PushPanel } from "./components/push/PushPanel";
 import { ResourcesPanel } from "./components/resources/ResourcesPanel";
+import { FrameCount, TimelineCount } from "./components/layout/LiveCounts";
 import { SequencePanel } from "./components/sequence/SequencePanel";
 import { ScenariosPanel } from "./components/scenarios/ScenariosPanel";
 import { SenderPanel } from "./components/sender/SenderPanel";
@@ -16,7 +17,7 @@ import { SinkPanel } from "./components/sink/SinkPanel";
 import { EventDetail } from "./components/timeline/EventDetail";
 import { TimelinePanel } from "./components/timeline/TimelinePanel";
 import { usePlayground } from "./playground-context";
-import { useConsoleStore, useRegistrationsStore, useTimelineStore } from "./stores/hooks";
+import { useRegistrationsStore, useTimelineStore } from "./stores/hooks";
 
 function wrap(what: string, node: ReactNode) {
   return <ErrorBoundary what={what}>{node}</ErrorBoundary>;
@@ -39,8 +40,6 @@ export function App() {
   // The scenarios report needs the whole width; the side panels come back on request.
   const [reportWide, setReportWide] = useState(true);
   const wide = centre === "scenarios" && reportWide;
-  const eventCount = useTimelineStore((s) => s.events.length);
-  const frameCount = useConsoleStore((s) => s.frames.length);
   const active = useRegistrationsStore((s) => s.registrations.filter((r) => r.state === "active").length);
   const selectedId = useTimelineStore((s) => s.selectedId);
   const timelineView = useTimelineStore((s) => s.view);
@@ -67,7 +66,7 @@ export function App() {
               {
                 id: "timeline",
                 label: "Timeline",
-                badge: eventCount || undefined,
+                badge: <TimelineCount />,
                 content: (
                   <ErrorBoundary
                     what="the timeline"
@@ -79,7 +78,7 @@ export function App() {
                 ),
               },
               { id: "sequence", label: "Sequence", content: wrap("the sequence view", <SequencePanel />) },
-              { id: "console", label: "XML console", badge: frameCount || undefined, content: wrap("the XML console", <ConsolePanel />) },
+              { id: "console", label: "XML console", badge: <FrameCount />, content: wrap("the XML console", <ConsolePanel />) },
               { id: "scenarios", label: "Scenarios", content: wrap("the scenarios panel", <ScenariosPanel onShowTimeline={() => setCentre("timeline")} wide={reportWide} onWideChange={setReportWide} />) },
             ]}
           />

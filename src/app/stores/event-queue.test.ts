@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TimelineEvent } from "../model";
 import { createConsoleStore } from "./console";
-import { createEventQueue } from "./event-queue";
+import { createEventQueue, IMMEDIATE_PER_FRAME } from "./event-queue";
 import { createTimelineStore } from "./timeline";
 
 function event(i: number): TimelineEvent {
@@ -37,23 +37,26 @@ describe("adaptive event queue", () => {
     expect(timers).toHaveLength(0);
   });
 
-  it("batches on a timer (or the next frame) when the previous flush was less than a frame ago", async () => {
+  it("batches on a timer (or the next frame) after IMMEDIATE_PER_FRAME flushes within one frame", async () => {
     const { timeline, timers, queue, advance } = adaptiveQueue();
-    queue.pushEvent(event(1));
+    for (let i = 1; i <= IMMEDIATE_PER_FRAME; i++) {
+      queue.pushEvent(event(i));
+      await Promise.resolve();
+      advance(1);
+    }
+    expect(timeline.getState().events).toHaveLength(IMMEDIATE_PER_FRAME);
+    queue.pushEvent(event(10));
+    queue.pushEvent(event(11));
     await Promise.resolve();
-    advance(2);
-    queue.pushEvent(event(2));
-    queue.pushEvent(event(3));
-    await Promise.resolve();
-    expect(timeline.getState().events).toHaveLength(1);
+    expect(timeline.getState().events).toHaveLength(IMMEDIATE_PER_FRAME);
     expect(timers).toHaveLength(1);
     timers[0]!();
-    expect(timeline.getState().events).toHaveLength(3);
+    expect(timeline.getState().events).toHaveLength(IMMEDIATE_PER_FRAME + 2);
     // Idle again a frame later: back to the end-of-task flush.
     advance(20);
-    queue.pushEvent(event(4));
+    queue.pushEvent(event(12));
     await Promise.resolve();
-    expect(timeline.getState().events).toHaveLength(4);
+    expect(timeline.getState().events).toHaveLength(IMMEDIATE_PER_FRAME + 3);
     expect(timers).toHaveLength(1);
   });
 

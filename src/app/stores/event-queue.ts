@@ -4,11 +4,11 @@
  * 100,000 events responsive: React re-renders per flush, not per stanza.
  *
  * Two schedules. `interval` (tests, and callers that name an interval) flushes `intervalMs` after
- * the first queued item. `adaptive` (the app) is for latency: when the page is idle (no flush in
- * the last frame) the batch is flushed at the end of the current task (a microtask), so a push
- * reaches the DOM within the task that received it; under load (flushes back to back) it waits
- * for the next animation frame, so at most one flush per frame, with `intervalMs` as a fallback
- * where frames do not run (a hidden tab).
+ * the first queued item. `adaptive` (the app) is for latency: while few flushes happened in the
+ * current frame (at most IMMEDIATE_PER_FRAME), the batch is flushed at the end of the current task
+ * (a microtask), so a push reaches the DOM within the task that received it; under load (many
+ * socket messages per frame) it waits for the next animation frame, so one flush per frame, with
+ * `intervalMs` as a fallback where frames do not run (a hidden tab).
  */
 import type { StoreApi } from "zustand/vanilla";
 import type { ConsoleFrame, TimelineEvent } from "../model";
@@ -30,8 +30,10 @@ export interface EventQueueOptions {
   now?: () => number;
 }
 
-/** A flush less than one frame after the previous one means the page is under load. */
+/** The window over which immediate flushes are counted: one frame. */
 const FRAME_MS = 16;
+/** Immediate flushes allowed per frame before batching per frame (a message, its receipt, its push). */
+export const IMMEDIATE_PER_FRAME = 4;
 
 export interface EventQueue {
   pushEvent(event: TimelineEvent): void;
@@ -60,11 +62,12 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   let disposed = false;
   const adaptive = options.adaptive === true;
   const now = options.now ?? (() => performance.now());
-  let lastFlushAt = -Infinity;
+  let windowStart = -Infinity;
+  let windowFlushes = 0;
 
   function schedule() {
     if (timer !== null || frame !== null || microtask || disposed) return;
-    if (adaptive && now() - lastFlushAt >= FRAME_MS) {
+    if (adaptive && immediateAllowed()) {
       microtask = true;
       queueMicrotask(() => {
         if (!microtask) return;
@@ -83,6 +86,15 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
         flush();
       });
     }
+  }
+
+  function immediateAllowed(): boolean {
+    const t = now();
+    if (t - windowStart >= FRAME_MS) {
+      windowStart = t;
+      windowFlushes = 0;
+    }
+    return windowFlushes < IMMEDIATE_PER_FRAME;
   }
 
   function cancelScheduled() {
@@ -108,7 +120,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     if (batch.append.length || batch.patches.length) options.timeline.getState().applyBatch(batch);
     if (batchFrames.length) options.console.getState().appendFrames(batchFrames);
     flushes += 1;
-    if (adaptive) lastFlushAt = now();
+    if (adaptive) windowFlushes += 1;
   }
 
   return {

@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useImperativeHandle, useLayoutEffect, useRef, type HTMLAttributes, type Key, type ReactNode, type Ref } from "react";
+import { useEffect, useImperativeHandle, useRef, type HTMLAttributes, type Key, type ReactNode, type Ref } from "react";
 
 export interface VirtualListHandle {
   scrollToIndex(index: number, align?: "start" | "center" | "end" | "auto"): void;
@@ -60,17 +60,33 @@ export function VirtualList(props: VirtualListProps) {
   const lastTop = useRef(0);
   const atEndOf = (el: HTMLDivElement) => el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight;
   const toEnd = (el: HTMLDivElement) => {
-    el.scrollTop = el.scrollHeight;
+    el.scrollTo({ top: el.scrollHeight });
     lastTop.current = el.scrollTop;
   };
 
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!follow || !el) return;
-    if (atEndOf(el)) following.current = true;
-    if (following.current) toEnd(el);
+  // Scrolling to the end reads the layout; done in the layout effect it would force a layout per
+  // render (per flush under load). In a frame callback the read shares the layout the frame does
+  // anyway, and the newest rows are already in the DOM thanks to the overscan.
+  const followFrame = useRef<number | null>(null);
+  useEffect(() => {
+    if (!follow) return;
+    if (followFrame.current === null) {
+      followFrame.current = requestAnimationFrame(() => {
+        followFrame.current = null;
+        const el = scrollRef.current;
+        if (!el) return;
+        if (atEndOf(el)) following.current = true;
+        if (following.current) toEnd(el);
+      });
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when rows are added or removed
   }, [count, follow]);
+  useEffect(
+    () => () => {
+      if (followFrame.current !== null) cancelAnimationFrame(followFrame.current);
+    },
+    [],
+  );
 
   useImperativeHandle(
     ref,

@@ -1,4 +1,4 @@
-import { useMemo, useRef } from "react";
+import { useCallback, useMemo, useRef } from "react";
 import { useTimelineStore, useVisibleTimeline } from "../../stores/hooks";
 import { selectViewEvents } from "../../stores/timeline";
 import { useFollowLatest } from "../shared/follow-latest";
@@ -28,10 +28,11 @@ export function TimelinePanel() {
   useSearchShortcut(searchRef);
   // Opens at the newest event and re-reads "at the end" whenever the rows change, not only on scroll.
   const [atEnd, setAtEnd] = useFollowLatest(listRef, visible);
+  const onJump = useCallback(() => listRef.current?.scrollToEnd(), []);
 
   return (
     <section className="timeline" aria-label="Timeline">
-      <TimelineToolbar viewEvents={viewEvents} searchRef={searchRef} canJump={visible.length > 0 && !atEnd} onJump={() => listRef.current?.scrollToEnd()} />
+      <TimelineToolbar searchRef={searchRef} canJump={visible.length > 0 && !atEnd} onJump={onJump} />
       <TimelineNotices />
       {visible.length === 0 ? (
         <TimelineEmpty nothingCaptured={viewEvents.length === 0} />
