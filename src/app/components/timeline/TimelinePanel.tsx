@@ -16,12 +16,12 @@ import { useSearchShortcut, useTimelineSelection } from "./use-timeline-selectio
  * search are this view's own state; selection and import go through the service.
  */
 export function TimelinePanel() {
-  const visible = useVisibleTimeline();
+  const { events: visible, indexOf } = useVisibleTimeline();
   const view = useTimelineStore((s) => s.view);
   const live = useTimelineStore((s) => s.events);
   const imported = useTimelineStore((s) => s.imported);
   const viewEvents = useMemo(() => selectViewEvents({ view, events: live, imported }), [view, live, imported]);
-  const selection = useTimelineSelection(visible);
+  const selection = useTimelineSelection(visible, indexOf);
 
   const listRef = useRef<VirtualListHandle>(null);
   const searchRef = useRef<HTMLInputElement>(null);
