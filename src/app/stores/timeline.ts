@@ -8,7 +8,7 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import type { ConnectionProfile, LaneId, LaneInfo, TimelineEvent, TimelineKind } from "../model";
 import { TIMELINE_KINDS as ALL_KINDS } from "../model";
 import { appendCapped, DEFAULT_CAP } from "./ring";
-import { buildTimelineDocument, parseTimelineDocument } from "./timeline-file";
+import { buildTimelineDocument, parseTimelineDocument, type TimelineDocument } from "./timeline-file";
 
 export interface TimelineFilters {
   /** null = all lanes. */
@@ -92,6 +92,10 @@ export interface TimelineState {
   exportJson(): string;
   /** Validate and load a file into the read-only imported view. Never throws. */
   importJson(text: string, source?: string): ImportResult;
+  /** Show an already validated document (parsed off the main thread) in the imported view. */
+  showImported(document: TimelineDocument, source?: string): ImportResult;
+  /** An import failed before reaching the store (the file could not be read). */
+  setImportError(error: string): void;
   /** Leave the imported view, back to live. */
   closeImport(): void;
   showView(view: "live" | "imported"): void;
@@ -152,20 +156,39 @@ function sortBatch(batch: TimelineEvent[]): TimelineEvent[] {
 /** Changes remembered for incremental readers (more than this between two reads: they start over). */
 const JOURNAL_LENGTH = 512;
 
+/** The last changes of the live events (null: not an append or patch), for `liveChangesSince`. */
+function createJournal() {
+  const journal: ({ appended: number; patched: string[] } | null)[] = [];
+  let seq = 0;
+  return {
+    note(change: { appended: number; patched: string[] } | null): number {
+      journal.push(change);
+      if (journal.length > JOURNAL_LENGTH) journal.shift();
+      return ++seq;
+    },
+    since(from: number): LiveChanges | null {
+      if (from === seq) return { appended: 0, patched: new Set() };
+      if (from > seq || seq - from > journal.length) return null;
+      let appended = 0;
+      const patched = new Set<string>();
+      for (let i = journal.length - (seq - from); i < journal.length; i++) {
+        const change = journal[i];
+        if (!change) return null;
+        appended += change.appended;
+        for (const id of change.patched) patched.add(id);
+      }
+      return { appended, patched };
+    },
+  };
+}
+
 export function createTimelineStore(options: TimelineStoreOptions = {}): StoreApi<TimelineState> {
   const cap = options.cap ?? DEFAULT_CAP;
   // id → absolute position (count of all events ever appended to `events` before it). Kept outside
   // the state: it is an index for patches, not something to render.
   const index = new Map<string, number>();
   let appendedTotal = 0;
-  // The last changes of `events`, newest last; entry i is the change that made liveSeq - (length - 1 - i).
-  const journal: ({ appended: number; patched: string[] } | null)[] = [];
-  let seq = 0;
-  function note(change: { appended: number; patched: string[] } | null): number {
-    journal.push(change);
-    if (journal.length > JOURNAL_LENGTH) journal.shift();
-    return ++seq;
-  }
+  const { note, since } = createJournal();
 
   /**
    * Append a batch in time order. Batches are almost always newer than everything shown (a plain
@@ -223,19 +246,7 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
     selectedId: null,
     importError: null,
     liveSeq: 0,
-    liveChangesSince: (since) => {
-      if (since === seq) return { appended: 0, patched: new Set() };
-      if (since > seq || seq - since > journal.length) return null;
-      let appended = 0;
-      const patched = new Set<string>();
-      for (let i = journal.length - (seq - since); i < journal.length; i++) {
-        const change = journal[i];
-        if (!change) return null;
-        appended += change.appended;
-        for (const id of change.patched) patched.add(id);
-      }
-      return { appended, patched };
-    },
+    liveChangesSince: since,
     liveEvent: (id) => {
       const i = get().liveIndexOf(id);
       return i < 0 ? undefined : get().events[i];
@@ -307,7 +318,11 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
         set({ importError: parsed.error });
         return parsed;
       }
-      const { events, exportedAt, profile, lanes } = parsed.document;
+      return get().showImported(parsed.document, source);
+    },
+    setImportError: (importError) => set({ importError }),
+    showImported: (document, source) => {
+      const { events, exportedAt, profile, lanes } = document;
       set({ imported: { events, exportedAt, profile, lanes, source: source ?? null }, view: "imported", importError: null, selectedId: null });
       return { ok: true, count: events.length };
     },

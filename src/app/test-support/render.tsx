@@ -34,7 +34,12 @@ export function createFakePlayground(stores: Stores = makeStores()): FakePlaygro
   let nodes = 0;
   const fake = {
     stores,
-    timeline: { select: vi.fn(views.timeline.select), importJson: vi.fn(views.timeline.importJson), closeImport: vi.fn(views.timeline.closeImport) },
+    timeline: {
+      select: vi.fn(views.timeline.select),
+      importJson: vi.fn(views.timeline.importJson),
+      importFile: vi.fn(views.timeline.importFile),
+      closeImport: vi.fn(views.timeline.closeImport),
+    },
     expectations: { setWindowMs: vi.fn(views.expectations.setWindowMs), pin: vi.fn(views.expectations.pin), reset: vi.fn(views.expectations.reset) },
     resetSinkCounters: vi.fn(views.resetSinkCounters),
     pruneInactiveRegistrations: vi.fn(views.pruneInactiveRegistrations),

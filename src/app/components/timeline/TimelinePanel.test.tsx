@@ -152,7 +152,7 @@ describe("TimelinePanel", () => {
     const file = new File([exported.timeline.getState().exportJson()], "session.json", { type: "application/json" });
     await user.upload(screen.getByLabelText("Timeline file to import"), file);
     await waitFor(() => expect(screen.getByText(/Viewing imported timeline “session.json”/)).toBeInTheDocument());
-    expect(playground.timeline.importJson).toHaveBeenCalledWith(expect.any(String), "session.json");
+    expect(playground.timeline.importFile).toHaveBeenCalledWith(file);
     expect(options().map((o) => o.textContent)).toEqual([expect.stringContaining("imported event"), expect.stringContaining("imported message")]);
     expect(stores.timeline.getState().events).toHaveLength(1);
     await user.click(screen.getByRole("button", { name: "Back to live" }));
