@@ -42,7 +42,7 @@ export async function startPreview(port: number): Promise<AppServer> {
     await waitForHttp(url, child, 60_000);
   } catch (err) {
     if (child.pid) process.kill(-child.pid, "SIGTERM");
-    throw new Error(`${(err as Error).message}\n${stderr}`);
+    throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
   }
   return {
     url,
