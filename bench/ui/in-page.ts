@@ -11,13 +11,13 @@ export interface Timed {
 }
 
 /** Click Send and time until a push row that was not there before is in the timeline's DOM. */
-export function sendUntilPushRow(page: Page, timeoutMs = 10_000): Promise<Timed> {
+export function sendUntilPushRow(page: Page, timeoutMs = 10_000): Promise<Timed & { frameAt: number }> {
   return page.evaluate(async (timeout) => {
     const list = document.querySelector('[role="listbox"][aria-label="Timeline events"]');
     const button = document.querySelector<HTMLButtonElement>('form[aria-label="Send a message"] button[type="submit"]');
     if (!list || !button) throw new Error("timeline list or Send button not found");
     const seen = new Set(Array.from(list.querySelectorAll('[data-kind="push"]'), (e) => e.id));
-    return await new Promise<{ start: number; end: number }>((resolve, reject) => {
+    return await new Promise<{ start: number; end: number; frameAt: number }>((resolve, reject) => {
       const start = performance.now();
       const observer = new MutationObserver(() => {
         for (const el of list.querySelectorAll('[data-kind="push"]')) {
@@ -25,7 +25,7 @@ export function sendUntilPushRow(page: Page, timeoutMs = 10_000): Promise<Timed>
           const end = performance.now();
           observer.disconnect();
           clearTimeout(timer);
-          resolve({ start, end });
+          resolve({ start, end, frameAt: window.__bench.lastPublishAt });
           return;
         }
       });

@@ -10,6 +10,8 @@ export interface LongTask {
 
 export interface BenchProbe {
   longTasks: LongTask[];
+  /** When the last publish iq reached a WebSocket of the page (before xmpp.js read it). */
+  lastPublishAt: number;
 }
 
 declare global {
@@ -20,8 +22,19 @@ declare global {
 
 /** Runs in the page (serialised by Playwright's addInitScript): keep it self-contained. */
 export function installProbes(): void {
-  const probe: BenchProbe = { longTasks: [] };
+  const probe: BenchProbe = { longTasks: [], lastPublishAt: 0 };
   window.__bench = probe;
+  // Splits send → row into the server's part (until the publish frame arrives) and the page's.
+  const add = WebSocket.prototype.addEventListener;
+  WebSocket.prototype.addEventListener = function (this: WebSocket, type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions) {
+    if (type === "message" && listener) {
+      add.call(this, "message", (e: Event) => {
+        const data = (e as MessageEvent).data;
+        if (typeof data === "string" && data.includes("<publish ")) probe.lastPublishAt = performance.now();
+      });
+    }
+    if (listener) add.call(this, type, listener, options);
+  } as typeof WebSocket.prototype.addEventListener;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) probe.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: "longtask", buffered: true });
