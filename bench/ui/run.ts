@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { buildTimelineDocument } from "../../src/app/stores/timeline-file";
 import { commandLine, intIn, type FlagSpecs } from "../lib/cli";
-import { Figures, fmtFigure, hardStop, machineLine, median, meets, renderTable } from "../lib/stats";
+import { availableParallelism, loadavg, totalmem } from "node:os";
+import { fmtBytes, Figures, fmtFigure, hardStop, median, meets, renderTable } from "../lib/stats";
 import { buildTimelineFixture } from "../lib/timeline-fixtures";
 import { buildApp, startPreview } from "./app-server";
 import { burstFigure, importAndSearch, liveGrowth, manySessions, openPage, setUpPushing, singleSends, type Sizes } from "./scenarios";
@@ -29,6 +30,11 @@ const FLAGS = {
 
 const FULL: Sizes = { singleSends: 100, burst: 1000, addResources: 98, importEvents: 100_000, liveEvents: 100_000 };
 const QUICK: Sizes = { singleSends: 10, burst: 100, addResources: 20, importEvents: 5_000, liveEvents: 2_000 };
+
+/** The machine, and how busy it was: these figures move with the load. */
+function machine(): string {
+  return `${process.platform}/${process.arch}, ${availableParallelism()} CPUs, ${fmtBytes(totalmem())} RAM, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`;
+}
 
 async function launch(): Promise<Browser> {
   return chromium.launch({
@@ -97,10 +103,10 @@ async function main(): Promise<number> {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`${TITLE}\n${machineLine()}; Chromium ${version}${quick ? "; --quick sizes" : ""}\n`);
+  console.log(`${TITLE}\n${machine()}; Chromium ${version}; heap: the page's, after GC over CDP${quick ? "; --quick sizes" : ""}\n`);
   print(figures, runs);
   if (flags.json) {
-    writeFileSync(flags.json, `${JSON.stringify({ bench: "ui", at: new Date().toISOString(), machine: machineLine(), sizes, runs, figures: figures.list.map((f) => ({ ...f, median: median(f.samples) })) }, null, 2)}\n`);
+    writeFileSync(flags.json, `${JSON.stringify({ bench: "ui", at: new Date().toISOString(), machine: machine(), sizes, runs, figures: figures.list.map((f) => ({ ...f, median: median(f.samples) })) }, null, 2)}\n`);
   }
   return 0;
 }
