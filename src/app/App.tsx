@@ -3,6 +3,7 @@ import { Header } from "./components/layout/Header";
 import { SandboxBanner } from "./components/layout/SandboxBanner";
 import { ProfilePanel } from "./components/profile/ProfilePanel";
 import { ResourcesPanel } from "./components/resources/ResourcesPanel";
+import { FrameCount, TimelineCount } from "./components/layout/LiveCounts";
 import { ErrorBoundary } from "./components/shared/ErrorBoundary";
 import { Splitter } from "./components/shared/Splitter";
 import { Tabs } from "./components/shared/Tabs";
@@ -12,7 +13,7 @@ import { NoEventSelected } from "./components/timeline/NoEventSelected";
 import { TimelinePanel } from "./components/timeline/TimelinePanel";
 import { ConsoleView, DiscoView, EventDetailView, PushView, ScenariosView, SenderView, SequenceView, SinkView } from "./lazy-views";
 import { usePlayground } from "./playground-context";
-import { useConsoleStore, useRegistrationsStore, useTimelineStore } from "./stores/hooks";
+import { useRegistrationsStore, useTimelineStore } from "./stores/hooks";
 
 function wrap(what: string, node: ReactNode) {
   return <ErrorBoundary what={what}>{node}</ErrorBoundary>;
@@ -35,8 +36,6 @@ export function App() {
   // The scenarios report needs the whole width; the side panels come back on request.
   const [reportWide, setReportWide] = useState(true);
   const wide = centre === "scenarios" && reportWide;
-  const eventCount = useTimelineStore((s) => s.events.length);
-  const frameCount = useConsoleStore((s) => s.frames.length);
   const active = useRegistrationsStore((s) => s.registrations.filter((r) => r.state === "active").length);
   const selectedId = useTimelineStore((s) => s.selectedId);
   const timelineView = useTimelineStore((s) => s.view);
@@ -65,7 +64,7 @@ export function App() {
               {
                 id: "timeline",
                 label: "Timeline",
-                badge: eventCount || undefined,
+                badge: <TimelineCount />,
                 content: (
                   <ErrorBoundary
                     what="the timeline"
@@ -77,7 +76,7 @@ export function App() {
                 ),
               },
               { id: "sequence", label: "Sequence", content: wrap("the sequence view", <SequenceView />) },
-              { id: "console", label: "XML console", badge: frameCount || undefined, content: wrap("the XML console", <ConsoleView />) },
+              { id: "console", label: "XML console", badge: <FrameCount />, content: wrap("the XML console", <ConsoleView />) },
               { id: "scenarios", label: "Scenarios", content: wrap("the scenarios panel", <ScenariosView onShowTimeline={() => setCentre("timeline")} wide={reportWide} onWideChange={setReportWide} />) },
             ]}
           />

@@ -38,6 +38,8 @@ export interface Playground {
 
   /** Add a resource session (not connected). Default name: the first free `rN`. Returns its id. */
   addResource(name?: string): ActionResult<LaneId>;
+  /** Add `count` resources (1–500) named by the first free `rN`, in one update. Returns their ids. */
+  addResources(count: number): ActionResult<LaneId[]>;
   /** Disconnect (if needed) and forget a resource session. */
   removeResource(id: LaneId): Promise<void>;
   /** Rename a resource while it is offline. */

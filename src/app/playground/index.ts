@@ -167,6 +167,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     connectAll: lanes.connectAll,
     disconnectAll: lanes.disconnectAll,
     addResource: registry.addResource,
+    addResources: registry.addResources,
     removeResource: registry.removeResource,
     renameResource: registry.renameResource,
     setPresenceOnConnect: registry.setPresenceOnConnect,

@@ -24,6 +24,21 @@ describe("lane registry (unit)", () => {
     expect(registry.addResource("r1")).toMatchObject({ ok: false, error: { code: "bad-input" } });
   });
 
+  it("adds many resources in one store update, filling free rN names", () => {
+    const { ctx, registry } = setUp();
+    registry.addResource("r2");
+    let updates = 0;
+    ctx.stores.sessions.subscribe(() => updates++);
+    const added = registry.addResources(98);
+    expect(added.ok && added.value).toHaveLength(98);
+    expect(updates).toBe(1);
+    const names = registry.resourceViews().map((v) => v.resource);
+    expect(names.slice(0, 4)).toEqual(["r2", "r1", "r3", "r4"]);
+    expect(new Set(names).size).toBe(99);
+    expect(registry.addResources(0)).toMatchObject({ ok: false, error: { code: "bad-input" } });
+    expect(registry.addResources(501)).toMatchObject({ ok: false, error: { message: "add between 1 and 500 resources at once (got 501)" } });
+  });
+
   it("renames offline resources only, and derives the routing flags from presence", () => {
     const { registry } = setUp();
     const id = registry.addResource("r1");

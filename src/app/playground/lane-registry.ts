@@ -37,12 +37,24 @@ export interface LaneRegistry {
   ownJids(): Set<string>;
   firstOnlineResource(): LaneId | null;
   addResource(name?: string): ActionResult<LaneId>;
+  /** Add `count` resources named by the first free `rN`, in one store update. */
+  addResources(count: number): ActionResult<LaneId[]>;
   removeResource(id: LaneId): Promise<void>;
   renameResource(id: LaneId, name: string): ActionResult;
   setPresenceOnConnect(id: LaneId, choice: PresenceChoice | null): void;
   setColour(id: LaneId, colour: string): void;
   /** Offline sessions show the profile's current names; live ones keep the names they logged in with. */
   refreshOfflineLabels(): void;
+}
+
+/** More than this at once is more likely a typo than a test plan. */
+export const MAX_ADD_AT_ONCE = 500;
+
+/** The first `count` names `rN` not in `taken`. */
+function freeNames(taken: ReadonlySet<string>, count: number): string[] {
+  const names: string[] = [];
+  for (let n = 1; names.length < count; n++) if (!taken.has(`r${n}`)) names.push(`r${n}`);
+  return names;
 }
 
 export function createLaneRegistry(ctx: ServiceContext, awayOptions: Pick<PolicyOptions, "awayShows">): LaneRegistry {
@@ -126,6 +138,24 @@ export function createLaneRegistry(ctx: ServiceContext, awayOptions: Pick<Policy
     return ok(id);
   }
 
+  function addResources(count: number): ActionResult<LaneId[]> {
+    if (!Number.isInteger(count) || count < 1 || count > MAX_ADD_AT_ONCE) {
+      return failed({ code: "bad-input", message: `add between 1 and ${MAX_ADD_AT_ONCE} resources at once (got ${String(count)})` });
+    }
+    const existing = resourceViews();
+    const colours = existing.map((v) => v.colour);
+    const views: SessionView[] = [];
+    for (const resource of freeNames(new Set(existing.map((v) => v.resource)), count)) {
+      const id = `res-${++resourceCounter}`;
+      const colour = pickColour(colours);
+      colours.push(colour);
+      managed.set(id, { id, role: "resource", session: null, unsubscribe: null, presenceCount: 0 });
+      views.push(baseView(id, "resource", resource, colour));
+    }
+    sessions().upsertMany(views);
+    return ok(views.map((v) => v.id));
+  }
+
   addFixed(SENDER_LANE, "sender", "sender", SENDER_COLOUR);
   addFixed(SINK_LANE, "sink", profile().sink.resource, SINK_COLOUR);
 
@@ -145,6 +175,7 @@ export function createLaneRegistry(ctx: ServiceContext, awayOptions: Pick<Policy
     },
     firstOnlineResource: () => resourceViews().find((v) => managed.get(v.id)?.session?.online)?.id ?? null,
     addResource,
+    addResources,
     async removeResource(id) {
       const m = managed.get(id);
       if (!m || m.role !== "resource") return;

@@ -130,14 +130,15 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
       recorder.patch(record.eventId, "message-sent", (e) => ({ ...e, receivedBy: [...e.receivedBy, lane] }));
     },
     heuristicLink(account, lastBody, at) {
-      const before = sent.filter((s) => s.at <= at && s.toBare === account);
-      if (lastBody !== undefined) {
-        for (let i = before.length - 1; i >= 0; i--) {
-          const s = before[i]!;
-          if (s.body === lastBody) return { record: s, detail: "latest message sent before the push whose body equals last-message-body" };
-        }
+      // Newest first, stopping at the first match: a push is usually for one of the last messages sent.
+      let latest: SentRecord | undefined;
+      for (let i = sent.length - 1; i >= 0; i--) {
+        const s = sent[i]!;
+        if (s.at > at || s.toBare !== account) continue;
+        latest ??= s;
+        if (lastBody === undefined) break;
+        if (s.body === lastBody) return { record: s, detail: "latest message sent before the push whose body equals last-message-body" };
       }
-      const latest = before[before.length - 1];
       if (latest && at - latest.at <= HEURISTIC_WINDOW_MS) {
         return { record: latest, detail: `latest message sent to ${account} within ${HEURISTIC_WINDOW_MS / 1000} s (no body match)` };
       }

@@ -1,7 +1,7 @@
 /**
  * The only writer of the timeline and the console: services and the scenario runner `record` new
  * events and `patch` recorded ones through it. Writes are batched (stores/event-queue.ts) so
- * React re-renders per flush, not per stanza.
+ * React re-renders per flush, not per stanza; when idle a flush follows at the end of the task.
  */
 import type { ConsoleFrame, LaneId, NewTimelineEvent, PlaygroundError, TimelineEvent } from "../model";
 import type { Stores } from "../stores";
@@ -35,7 +35,13 @@ export interface RecorderOptions {
 export function createRecorder(options: RecorderOptions): Recorder {
   const queue =
     options.queue ??
-    createEventQueue({ timeline: options.stores.timeline, console: options.stores.console, intervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS });
+    createEventQueue({
+      timeline: options.stores.timeline,
+      console: options.stores.console,
+      intervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+      // Without a named interval, latency first: flush at the end of the task when idle, per frame under load.
+      adaptive: options.flushIntervalMs === undefined,
+    });
   let counter = 0;
 
   function record(event: NewTimelineEvent): string {

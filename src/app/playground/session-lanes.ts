@@ -13,6 +13,7 @@ import { createSessionEventHandler } from "./session-events";
 import { failed, ok, okVoid, type PlaygroundOptions, type ServiceContext } from "./context";
 import type { LaneRegistry } from "./lane-registry";
 import type { RedeliveryTracker } from "./observer";
+import { runPooled } from "./pool";
 import { createReconnector } from "./reconnect";
 import { LOG_POLL_DELAY_MS, type ServerLogPoller } from "./server-log";
 import type { SinkService } from "./sink";
@@ -85,6 +86,9 @@ export async function loadXmppSession(): Promise<typeof XmppSession> {
   sessionClass ??= (await import("../xmpp/session")).XmppSession;
   return sessionClass;
 }
+
+/** Handshakes in flight during Connect all. */
+const CONNECT_POOL = 8;
 
 export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps): SessionLanes {
   const { stores, recorder, clock } = ctx;
@@ -197,13 +201,12 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     disconnect,
     async connectAll() {
       const ids = [SINK_LANE, SENDER_LANE, ...registry.resourceViews().map((v) => v.id)];
-      await Promise.all(
-        ids.map(async (id) => {
-          const session = registry.lane(id)?.session;
-          if (session && (session.online || session.status === "connecting")) return;
-          await connect(id);
-        }),
-      );
+      // A pool, not all at once: 100 simultaneous handshakes make long tasks (see pool.ts).
+      await runPooled(ids, CONNECT_POOL, async (id) => {
+        const session = registry.lane(id)?.session;
+        if (session && (session.online || session.status === "connecting")) return;
+        await connect(id);
+      });
     },
     async disconnectAll() {
       await Promise.all(registry.lanes().map((m) => disconnect(m.id)));

@@ -1,8 +1,14 @@
 /**
- * Batches timeline events, timeline patches and console frames, and flushes them into the stores
- * at most every `intervalMs` (default 50 ms): one timeline setState and one console setState per
- * flush, however many events arrived. This is what keeps 100,000 events responsive: React
- * re-renders per flush, not per stanza.
+ * Batches timeline events, timeline patches and console frames into the stores: one timeline
+ * setState and one console setState per flush, however many events arrived. This is what keeps
+ * 100,000 events responsive: React re-renders per flush, not per stanza.
+ *
+ * Two schedules. `interval` (tests, and callers that name an interval) flushes `intervalMs` after
+ * the first queued item. `adaptive` (the app) is for latency: while few flushes happened in the
+ * current frame (at most IMMEDIATE_PER_FRAME), the batch is flushed at the end of the current task
+ * (a microtask), so a push reaches the DOM within the task that received it; under load (many
+ * socket messages per frame) it waits for the next animation frame, so one flush per frame, with
+ * `intervalMs` as a fallback where frames do not run (a hidden tab).
  */
 import type { StoreApi } from "zustand/vanilla";
 import type { ConsoleFrame, TimelineEvent } from "../model";
@@ -18,7 +24,16 @@ export interface EventQueueOptions {
   /** Timer functions (tests may pass fakes). */
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /** Flush at the end of the task when idle, on the next frame under load (see above). */
+  adaptive?: boolean;
+  /** Milliseconds clock for the adaptive schedule (default performance.now). */
+  now?: () => number;
 }
+
+/** The window over which immediate flushes are counted: one frame. */
+const FRAME_MS = 16;
+/** Immediate flushes allowed per frame before batching per frame (a message, its receipt, its push). */
+export const IMMEDIATE_PER_FRAME = 4;
 
 export interface EventQueue {
   pushEvent(event: TimelineEvent): void;
@@ -41,22 +56,61 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   let patches: EventPatch[] = [];
   let frames: ConsoleFrame[] = [];
   let timer: unknown = null;
+  let frame: number | null = null;
+  let microtask = false;
   let flushes = 0;
   let disposed = false;
+  const adaptive = options.adaptive === true;
+  const now = options.now ?? (() => performance.now());
+  let windowStart = -Infinity;
+  let windowFlushes = 0;
 
   function schedule() {
-    if (timer !== null || disposed) return;
+    if (timer !== null || frame !== null || microtask || disposed) return;
+    if (adaptive && immediateAllowed()) {
+      microtask = true;
+      queueMicrotask(() => {
+        if (!microtask) return;
+        microtask = false;
+        flush();
+      });
+      return;
+    }
     timer = setTimer(() => {
       timer = null;
       flush();
     }, intervalMs);
+    if (adaptive && typeof requestAnimationFrame === "function") {
+      frame = requestAnimationFrame(() => {
+        frame = null;
+        flush();
+      });
+    }
   }
 
-  function flush() {
+  function immediateAllowed(): boolean {
+    const t = now();
+    if (t - windowStart >= FRAME_MS) {
+      windowStart = t;
+      windowFlushes = 0;
+    }
+    return windowFlushes < IMMEDIATE_PER_FRAME;
+  }
+
+  function cancelScheduled() {
+    microtask = false;
     if (timer !== null) {
       clearTimer(timer);
       timer = null;
     }
+    if (frame !== null) {
+      cancelAnimationFrame(frame);
+      frame = null;
+    }
+  }
+
+  function flush() {
+    cancelScheduled();
     if (events.length === 0 && patches.length === 0 && frames.length === 0) return;
     const batch = { append: events, patches };
     const batchFrames = frames;
@@ -66,6 +120,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     if (batch.append.length || batch.patches.length) options.timeline.getState().applyBatch(batch);
     if (batchFrames.length) options.console.getState().appendFrames(batchFrames);
     flushes += 1;
+    if (adaptive) windowFlushes += 1;
   }
 
   return {

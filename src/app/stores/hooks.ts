@@ -3,7 +3,7 @@
  * PlaygroundProvider gives the Playground's; there is no app-wide fallback). Selectors returning new objects must be wrapped
  * in `useShallow` (zustand 5 compares by identity).
  */
-import { createContext, useContext, useMemo } from "react";
+import { createContext, useContext, useMemo, useState } from "react";
 import { useStore } from "zustand";
 import type { Stores } from "./index";
 import type { ConsoleState } from "./console";
@@ -16,9 +16,10 @@ import type { ScenariosState } from "./scenarios";
 import type { SessionsState } from "./sessions";
 import type { OutsideState } from "./outside";
 import type { SinkState } from "./sink";
-import { filterEvents, selectViewEvents, type TimelineState } from "./timeline";
+import { selectViewEvents, type TimelineState } from "./timeline";
+import { createVisibleTimeline, type VisibleTimeline } from "./visible-timeline";
 import { filterFrames } from "./console";
-import type { ConsoleFrame, TimelineEvent } from "../model";
+import type { ConsoleFrame } from "../model";
 
 export const StoresContext = createContext<Stores | null>(null);
 
@@ -62,13 +63,20 @@ export function useScenariosStore<T>(selector: (s: ScenariosState) => T): T {
   return useStore(useStores().scenarios, selector);
 }
 
-/** Events of the current view after lane/kind/search filters (memoised on its inputs). */
-export function useVisibleTimeline(): TimelineEvent[] {
+/**
+ * Events of the current view after lane/kind/search filters, with an id → position lookup, kept
+ * up to date incrementally (visible-timeline.ts). Live events arriving under the imported view do
+ * not re-render or re-filter it.
+ */
+export function useVisibleTimeline(): VisibleTimeline {
+  const stores = useStores();
+  const viewEvents = useTimelineStore(selectViewEvents);
   const view = useTimelineStore((s) => s.view);
-  const live = useTimelineStore((s) => s.events);
-  const imported = useTimelineStore((s) => s.imported);
   const filters = useTimelineStore((s) => s.filters);
-  return useMemo(() => filterEvents(selectViewEvents({ view, events: live, imported }), filters), [view, live, imported, filters]);
+  const liveSeq = useTimelineStore((s) => (s.view === "live" ? s.liveSeq : -1));
+  const [compute] = useState(createVisibleTimeline);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the inputs of `compute`, read from the store
+  return useMemo(() => compute(stores.timeline.getState()), [compute, stores, viewEvents, view, filters, liveSeq]);
 }
 
 /** Console frames after direction/kind/lane/SM/search filters (memoised). */

@@ -75,6 +75,8 @@ export interface SessionsState {
   /** Sessions removed during this run: their timeline lanes keep a label and colour. */
   retired: Record<LaneId, LaneInfo>;
   upsert(view: SessionView): void;
+  /** Many sessions in one state update (adding 100 resources re-renders once). */
+  upsertMany(views: readonly SessionView[]): void;
   patch(id: LaneId, patch: Partial<Omit<SessionView, "id" | "role">>): void;
   remove(id: LaneId): void;
 }
@@ -83,7 +85,8 @@ const ROLE_RANK: Record<string, number> = { resource: 0, sender: 1, sink: 2 };
 
 function ordered(sessions: Record<LaneId, SessionView>, previous: LaneId[]): LaneId[] {
   const ids = previous.filter((id) => id in sessions);
-  for (const id of Object.keys(sessions)) if (!ids.includes(id)) ids.push(id);
+  const known = new Set(ids);
+  for (const id of Object.keys(sessions)) if (!known.has(id)) ids.push(id);
   // Stable sort keeps creation order within a role.
   return ids.sort((a, b) => (ROLE_RANK[sessions[a]!.role] ?? 9) - (ROLE_RANK[sessions[b]!.role] ?? 9));
 }
@@ -95,6 +98,12 @@ export function createSessionsStore(): StoreApi<SessionsState> {
     retired: {},
     upsert: (view) => {
       const sessions = { ...get().sessions, [view.id]: view };
+      set({ sessions, order: ordered(sessions, get().order) });
+    },
+    upsertMany: (views) => {
+      if (views.length === 0) return;
+      const sessions = { ...get().sessions };
+      for (const v of views) sessions[v.id] = v;
       set({ sessions, order: ordered(sessions, get().order) });
     },
     patch: (id, patch) => {

@@ -8,7 +8,7 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import type { ConnectionProfile, LaneId, LaneInfo, TimelineEvent, TimelineKind } from "../model";
 import { TIMELINE_KINDS as ALL_KINDS } from "../model";
 import { appendCapped, DEFAULT_CAP } from "./ring";
-import { buildTimelineDocument, parseTimelineDocument } from "./timeline-file";
+import { buildTimelineDocument, parseTimelineDocument, type TimelineDocument } from "./timeline-file";
 
 export interface TimelineFilters {
   /** null = all lanes. */
@@ -42,6 +42,12 @@ export interface ImportedTimeline {
 
 export type ImportResult = { ok: true; count: number } | { ok: false; error: string };
 
+/** What changed in the live events since a `liveSeq`: appended at the end, replaced by a patch. */
+export interface LiveChanges {
+  appended: number;
+  patched: ReadonlySet<string>;
+}
+
 export interface TimelineState {
   /** Live events shown (oldest first), at most `cap`. */
   events: TimelineEvent[];
@@ -58,6 +64,17 @@ export interface TimelineState {
   selectedId: string | null;
   /** Import error to show (cleared by the next successful import or closeImport). */
   importError: string | null;
+  /** Bumped on every change of `events`, for readers that follow them incrementally. */
+  liveSeq: number;
+  /**
+   * The changes of `events` since `seq` when they were only appends and patches (null: something
+   * else happened, a merge of a late event, a drop at the cap, a clear, or `seq` is too old).
+   */
+  liveChangesSince(seq: number): LiveChanges | null;
+  /** A live event by id (O(1)). */
+  liveEvent(id: string): TimelineEvent | undefined;
+  /** Where a live event is in `events` (-1: not there), O(1). */
+  liveIndexOf(id: string): number;
 
   /** Playground only: add and patch events (one state update). */
   applyBatch(batch: TimelineBatch): void;
@@ -75,6 +92,10 @@ export interface TimelineState {
   exportJson(): string;
   /** Validate and load a file into the read-only imported view. Never throws. */
   importJson(text: string, source?: string): ImportResult;
+  /** Show an already validated document (parsed off the main thread) in the imported view. */
+  showImported(document: TimelineDocument, source?: string): ImportResult;
+  /** An import failed before reaching the store (the file could not be read). */
+  setImportError(error: string): void;
   /** Leave the imported view, back to live. */
   closeImport(): void;
   showView(view: "live" | "imported"): void;
@@ -132,12 +153,42 @@ function sortBatch(batch: TimelineEvent[]): TimelineEvent[] {
   return batch;
 }
 
+/** Changes remembered for incremental readers (more than this between two reads: they start over). */
+const JOURNAL_LENGTH = 512;
+
+/** The last changes of the live events (null: not an append or patch), for `liveChangesSince`. */
+function createJournal() {
+  const journal: ({ appended: number; patched: string[] } | null)[] = [];
+  let seq = 0;
+  return {
+    note(change: { appended: number; patched: string[] } | null): number {
+      journal.push(change);
+      if (journal.length > JOURNAL_LENGTH) journal.shift();
+      return ++seq;
+    },
+    since(from: number): LiveChanges | null {
+      if (from === seq) return { appended: 0, patched: new Set() };
+      if (from > seq || seq - from > journal.length) return null;
+      let appended = 0;
+      const patched = new Set<string>();
+      for (let i = journal.length - (seq - from); i < journal.length; i++) {
+        const change = journal[i];
+        if (!change) return null;
+        appended += change.appended;
+        for (const id of change.patched) patched.add(id);
+      }
+      return { appended, patched };
+    },
+  };
+}
+
 export function createTimelineStore(options: TimelineStoreOptions = {}): StoreApi<TimelineState> {
   const cap = options.cap ?? DEFAULT_CAP;
   // id → absolute position (count of all events ever appended to `events` before it). Kept outside
   // the state: it is an index for patches, not something to render.
   const index = new Map<string, number>();
   let appendedTotal = 0;
+  const { note, since } = createJournal();
 
   /**
    * Append a batch in time order. Batches are almost always newer than everything shown (a plain
@@ -147,7 +198,7 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
   function appendLive(current: TimelineEvent[], added: TimelineEvent[], dropped: number) {
     const base = appendedTotal - current.length; // absolute position of current[0]
     const ordered = sortBatch(added);
-    if (ordered.length === 0) return { events: current, dropped, offset: base };
+    if (ordered.length === 0) return { events: current, dropped, offset: base, structural: false };
     const first = ordered[0]!;
     const last = current[current.length - 1];
     let merged: TimelineEvent[];
@@ -180,7 +231,7 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
     for (let i = 0; i < excess; i++) index.delete(merged[i]!.id);
     appendedTotal = base + merged.length;
     const events = excess > 0 ? merged.slice(excess) : merged;
-    return { events, dropped: dropped + excess, offset: base + excess };
+    return { events, dropped: dropped + excess, offset: base + excess, structural: excess > 0 || reindexFrom < current.length };
   }
 
   return createStore<TimelineState>()((set, get) => ({
@@ -194,6 +245,18 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
     filters: { lanes: null, kinds: null, search: "" },
     selectedId: null,
     importError: null,
+    liveSeq: 0,
+    liveChangesSince: since,
+    liveEvent: (id) => {
+      const i = get().liveIndexOf(id);
+      return i < 0 ? undefined : get().events[i];
+    },
+    liveIndexOf: (id) => {
+      const abs = index.get(id);
+      const events = get().events;
+      const i = abs === undefined ? -1 : abs - (appendedTotal - events.length);
+      return i >= 0 && events[i]?.id === id ? i : -1;
+    },
 
     applyBatch: ({ append, patches }) => {
       if (append.length === 0 && patches.length === 0) return;
@@ -206,13 +269,15 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
         buffered = patchLinear(buffered, shown.rest);
         // The buffer obeys the cap too, so a long pause cannot grow memory without bound.
         const cappedBuffer = appendCapped([], buffered, cap);
-        set({ events: shown.list, buffered: cappedBuffer.items, dropped: s.dropped + cappedBuffer.dropped });
+        const liveSeq = shown.list === s.events ? s.liveSeq : note({ appended: 0, patched: patches.map((p) => p.id) });
+        set({ events: shown.list, buffered: cappedBuffer.items, dropped: s.dropped + cappedBuffer.dropped, liveSeq });
         return;
       }
       const live = appendLive(s.events, append, s.dropped);
       const patched = applyPatches(live.events, patches, index, live.offset);
       const events = patched.rest.length ? patchLinear(patched.list, patched.rest) : patched.list;
-      set({ events, dropped: live.dropped });
+      const liveSeq = note(live.structural ? null : { appended: append.length, patched: patches.map((p) => p.id) });
+      set({ events, dropped: live.dropped, liveSeq });
     },
 
     setLaneFilter: (lanes) => set({ filters: { ...get().filters, lanes } }),
@@ -234,12 +299,13 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
     resume: () => {
       const s = get();
       const live = appendLive(s.events, s.buffered, s.dropped);
-      set({ paused: false, buffered: [], events: live.events, dropped: live.dropped });
+      const liveSeq = note(live.structural ? null : { appended: s.buffered.length, patched: [] });
+      set({ paused: false, buffered: [], events: live.events, dropped: live.dropped, liveSeq });
     },
     clear: () => {
       index.clear();
       appendedTotal = 0;
-      set({ events: [], buffered: [], dropped: 0, selectedId: get().view === "live" ? null : get().selectedId });
+      set({ liveSeq: note(null), events: [], buffered: [], dropped: 0, selectedId: get().view === "live" ? null : get().selectedId });
     },
     exportJson: () => {
       const s = get();
@@ -252,7 +318,11 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
         set({ importError: parsed.error });
         return parsed;
       }
-      const { events, exportedAt, profile, lanes } = parsed.document;
+      return get().showImported(parsed.document, source);
+    },
+    setImportError: (importError) => set({ importError }),
+    showImported: (document, source) => {
+      const { events, exportedAt, profile, lanes } = document;
       set({ imported: { events, exportedAt, profile, lanes, source: source ?? null }, view: "imported", importError: null, selectedId: null });
       return { ok: true, count: events.length };
     },
@@ -267,7 +337,7 @@ export function selectViewEvents(s: Pick<TimelineState, "view" | "events" | "imp
   return s.view === "imported" && s.imported ? s.imported.events : s.events;
 }
 
-function eventMatches(e: TimelineEvent, filters: TimelineFilters, needle: string): boolean {
+export function eventMatches(e: TimelineEvent, filters: TimelineFilters, needle: string): boolean {
   if (filters.lanes && !filters.lanes.includes(e.lane)) return false;
   if (filters.kinds && !filters.kinds.includes(e.kind)) return false;
   if (needle) {

@@ -34,7 +34,12 @@ export function createFakePlayground(stores: Stores = makeStores()): FakePlaygro
   let nodes = 0;
   const fake = {
     stores,
-    timeline: { select: vi.fn(views.timeline.select), importJson: vi.fn(views.timeline.importJson), closeImport: vi.fn(views.timeline.closeImport) },
+    timeline: {
+      select: vi.fn(views.timeline.select),
+      importJson: vi.fn(views.timeline.importJson),
+      importFile: vi.fn(views.timeline.importFile),
+      closeImport: vi.fn(views.timeline.closeImport),
+    },
     expectations: { setWindowMs: vi.fn(views.expectations.setWindowMs), pin: vi.fn(views.expectations.pin), reset: vi.fn(views.expectations.reset) },
     resetSinkCounters: vi.fn(views.resetSinkCounters),
     pruneInactiveRegistrations: vi.fn(views.pruneInactiveRegistrations),
@@ -43,6 +48,7 @@ export function createFakePlayground(stores: Stores = makeStores()): FakePlaygro
     connectAll: vi.fn(async () => {}),
     disconnectAll: vi.fn(async () => {}),
     addResource: vi.fn((name?: string) => ok<LaneId>(`res-${name ?? "new"}`)),
+    addResources: vi.fn((count: number) => ok<LaneId[]>(Array.from({ length: count }, (_, i) => `res-new${i}`))),
     removeResource: vi.fn(async () => {}),
     renameResource: vi.fn(() => ok(undefined)),
     setPresenceOnConnect: vi.fn(),

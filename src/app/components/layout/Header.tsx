@@ -1,11 +1,8 @@
-import { useShallow } from "zustand/react/shallow";
-import { useProfileStore, useRegistrationsStore, useSessionsStore, useSinkStore } from "../../stores/hooks";
-import { STATUS_LABELS, STATUS_TONES } from "../shared/format";
-import { LaneChip } from "../shared/LaneChip";
-import { StatusDot } from "../shared/StatusDot";
+import { useProfileStore, useRegistrationsStore, useSinkStore } from "../../stores/hooks";
 import { nextTheme, type ThemeChoice } from "../shared/theme";
 import { ShareControls } from "../share/ShareControls";
 import { ExpectationSummary } from "./ExpectationSummary";
+import { SessionStatus } from "./SessionStatus";
 
 const THEME_LABELS: Record<ThemeChoice, string> = { system: "system", light: "light", dark: "dark" };
 
@@ -13,7 +10,6 @@ const THEME_LABELS: Record<ThemeChoice, string> = { system: "system", light: "li
 export function Header({ theme, onTheme }: { theme: ThemeChoice; onTheme: (t: ThemeChoice) => void }) {
   const profileName = useProfileStore((s) => s.profile.name);
   const domain = useProfileStore((s) => s.profile.domain);
-  const sessions = useSessionsStore(useShallow((s) => s.order.map((id) => s.sessions[id]).filter((v) => v !== undefined)));
   const active = useRegistrationsStore((s) => s.registrations.filter((r) => r.state === "active").length);
   const pushes = useSinkStore((s) => s.counters.received);
 
@@ -26,15 +22,7 @@ export function Header({ theme, onTheme }: { theme: ThemeChoice; onTheme: (t: Th
       <span className="badge" title="Connection profile and domain">
         {profileName} · {domain}
       </span>
-      <ul className="header-status" aria-label="Session status">
-        {sessions.length === 0 ? <li className="small muted">No sessions: add a resource or connect.</li> : null}
-        {sessions.map((s) => (
-          <li key={s.id} className="status" style={{ listStyle: "none" }}>
-            <LaneChip label={s.label} colour={s.colour} />
-            <StatusDot tone={STATUS_TONES[s.status]} label={STATUS_LABELS[s.status]} title={s.lastError?.message ?? s.jid ?? undefined} />
-          </li>
-        ))}
-      </ul>
+      <SessionStatus />
       <ExpectationSummary />
       <div className="header-actions">
         <span className="badge badge-ok" title="Registrations in force, as the playground knows them">

@@ -179,3 +179,33 @@ describe("errors on a resource card", () => {
     expect(within(card("r1")).queryByRole("alert")).toBeNull();
   });
 });
+
+describe("ResourcesPanel with many resources", () => {
+  it("adds N resources in one action", async () => {
+    const { user, playground } = setup();
+    const count = screen.getByLabelText("Number of resources to add");
+    await user.clear(count);
+    await user.type(count, "98");
+    await user.click(screen.getByRole("button", { name: "Add 98 resources" }));
+    expect(playground.addResources).toHaveBeenCalledWith(98);
+    expect(screen.getByRole("status")).toHaveTextContent("Added 98 resources");
+  });
+
+  it("windows 100 cards over the scrolling column, each card following its own session", () => {
+    const sessions = Array.from({ length: 100 }, (_, i) => session({ id: `res-${i}`, resource: `r${i}` }));
+    const stores = makeStores();
+    for (const s of sessions) stores.sessions.getState().upsert(s);
+    renderWith(
+      <div style={{ overflowY: "auto", height: 600 }}>
+        <ResourcesPanel />
+      </div>,
+      createFakePlayground(stores),
+    );
+    const shown = screen.getAllByRole("region", { name: /^Resource r\d+$/ });
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(20);
+    expect(screen.getByRole("group", { name: "100 resources (only those in view are shown)" })).toBeInTheDocument();
+    act(() => stores.sessions.getState().patch("res-0", { status: "failed" }));
+    expect(within(card("r0")).getByText("failed")).toBeInTheDocument();
+  });
+});

@@ -2,16 +2,19 @@ import { useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { usePlayground } from "../../playground-context";
 import { useProfileStore, useSessionsStore } from "../../stores/hooks";
-import { selectResources } from "../../stores/sessions";
 import { EmptyState } from "../shared/EmptyState";
 import { Term, TERMS } from "../shared/Term";
+import { AddManyResources } from "./AddManyResources";
 import { OutsideLanes } from "./OutsideLanes";
-import { ResourceCard } from "./ResourceCard";
+import { ResourceList } from "./ResourceList";
 
 /** The account's simulated devices: add any number, each with its own lane colour and presence. */
 export function ResourcesPanel() {
   const playground = usePlayground();
-  const resources = useSessionsStore(useShallow(selectResources));
+  // Ids and counts only: a session's change re-renders its own card (ResourceList), not the panel.
+  const ids = useSessionsStore(useShallow((s) => s.order.filter((id) => s.sessions[id]?.role === "resource")));
+  const online = useSessionsStore((s) => s.order.filter((id) => s.sessions[id]?.role === "resource" && s.sessions[id].status === "online").length);
+  const receiving = useSessionsStore((s) => s.order.filter((id) => s.sessions[id]?.role === "resource" && s.sessions[id].receiving).length);
   const account = useProfileStore((s) => `${s.profile.account.username}@${s.profile.domain}`);
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -26,16 +29,13 @@ export function ResourcesPanel() {
     }
   };
 
-  const online = resources.filter((r) => r.status === "online").length;
-  const receiving = resources.filter((r) => r.receiving).length;
-
   return (
     <section className="column-inner stack" aria-label="Resources">
       <div className="panel">
         <div className="panel-header">
           <h2>Resources</h2>
           <span className="muted small">
-            {resources.length} · {online} connected · {receiving} <Term tip={TERMS.receiving}>receiving</Term>
+            {ids.length} · {online} connected · {receiving} <Term tip={TERMS.receiving}>receiving</Term>
           </span>
         </div>
         <p className="panel-intro">
@@ -74,18 +74,15 @@ export function ResourcesPanel() {
             {error}
           </p>
         ) : null}
+        <AddManyResources />
       </div>
-      {resources.length === 0 ? (
+      {ids.length === 0 ? (
         <EmptyState title="No resources yet">
           Add a resource (e.g. <code>phone</code>, <code>laptop</code>), connect it, and send presence. Then enable push from
           it in the Push tab.
         </EmptyState>
       ) : (
-        <div className="resource-list">
-          {resources.map((r) => (
-            <ResourceCard key={r.id} session={r} />
-          ))}
-        </div>
+        <ResourceList ids={ids} />
       )}
       <OutsideLanes />
     </section>

@@ -1,5 +1,4 @@
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useImperativeHandle, useRef, type HTMLAttributes, type Key, type ReactNode, type Ref } from "react";
+import { useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type HTMLAttributes, type Key, type ReactNode, type Ref } from "react";
 
 export interface VirtualListHandle {
   scrollToIndex(index: number, align?: "start" | "center" | "end" | "auto"): void;
@@ -19,7 +18,10 @@ export interface VirtualListProps {
   role?: "list" | "listbox" | "log" | "grid";
   /** Row role; defaults to listitem (list/log) or option (listbox). */
   rowRole?: "listitem" | "option" | "row";
-  /** Keep the newest row in view while the user is at the end (chat-like follow). */
+  /**
+   * Keep the newest row in view (chat-like follow) until the user scrolls up; scrolling back to the
+   * end, or `scrollToEnd`, follows again.
+   */
   follow?: boolean;
   overscan?: number;
   className?: string;
@@ -31,51 +33,113 @@ export interface VirtualListProps {
 }
 
 /**
- * A windowed list over @tanstack/react-virtual: only the visible rows (plus overscan) are in the
- * DOM, so 100,000 events cost the same to render as 30. Rows carry aria-posinset/setsize so
- * assistive tech still knows where they are in the whole list.
+ * A windowed list of fixed-height rows: only the visible rows (plus overscan) are in the DOM, so
+ * 100,000 events cost the same to render as 30. The window is arithmetic (row = offset / height),
+ * so adding rows costs nothing per row already there (a general virtualizer rebuilds a
+ * measurement per row on every count change, O(rows) per appended batch). Rows carry
+ * aria-posinset/setsize so assistive tech still knows where they are in the whole list.
  */
 export function VirtualList(props: VirtualListProps) {
   const { count, rowHeight, renderRow, label, role = "list", follow = false, ref } = props;
+  const overscan = props.overscan ?? 8;
   const scrollRef = useRef<HTMLDivElement>(null);
   const rowRole = props.rowRole ?? (role === "listbox" ? "option" : role === "grid" ? "row" : "listitem");
+  const [viewport, setViewport] = useState({ top: 0, height: 0 });
+  const readViewport = (el: HTMLDivElement) =>
+    setViewport((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
 
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    overscan: props.overscan ?? 8,
-    getItemKey: props.getKey,
-    anchorTo: follow ? "end" : "start",
-    followOnAppend: follow,
-    // React 19 warns when flushSync runs inside an effect; plain state updates are smooth enough.
-    useFlushSync: false,
-  });
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    readViewport(el);
+    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => readViewport(el));
+    observer?.observe(el);
+    return () => observer?.disconnect();
+  }, []);
+
+  // Following the newest row: our own sticky state, lost only when the user scrolls up.
+  const following = useRef(true);
+  const lastTop = useRef(0);
+  const atEndOf = (el: HTMLDivElement) => el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight;
+  const scrollTo = (el: HTMLDivElement, top: number) => {
+    el.scrollTo({ top });
+    lastTop.current = el.scrollTop;
+    readViewport(el);
+  };
+  const toEnd = (el: HTMLDivElement) => scrollTo(el, el.scrollHeight);
+
+  // Scrolling to the end reads the layout; in a frame callback the read shares the layout the
+  // frame does anyway (not one forced layout per render), and the newest rows are already in the
+  // DOM thanks to the overscan.
+  const followFrame = useRef<number | null>(null);
+  useEffect(() => {
+    if (!follow || followFrame.current !== null) return;
+    followFrame.current = requestAnimationFrame(() => {
+      followFrame.current = null;
+      const el = scrollRef.current;
+      if (!el) return;
+      if (atEndOf(el)) following.current = true;
+      if (following.current) toEnd(el);
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when rows are added or removed
+  }, [count, follow]);
+  useEffect(
+    () => () => {
+      if (followFrame.current !== null) cancelAnimationFrame(followFrame.current);
+    },
+    [],
+  );
 
   useImperativeHandle(
     ref,
     () => ({
       scrollToIndex(index, align = "auto") {
-        if (index >= 0 && index < count) virtualizer.scrollToIndex(index, { align });
+        const el = scrollRef.current;
+        if (!el || index < 0 || index >= count) return;
+        const start = index * rowHeight;
+        const view = el.clientHeight;
+        let top: number;
+        if (align === "start") top = start;
+        else if (align === "end") top = start + rowHeight - view;
+        else if (align === "center") top = start - (view - rowHeight) / 2;
+        else if (start < el.scrollTop) top = start;
+        else if (start + rowHeight > el.scrollTop + view) top = start + rowHeight - view;
+        else return;
+        scrollTo(el, Math.max(0, top));
       },
       scrollToEnd() {
-        if (count > 0) virtualizer.scrollToIndex(count - 1, { align: "end" });
+        const el = scrollRef.current;
+        if (count === 0 || !el) return;
+        following.current = true;
+        toEnd(el);
       },
       isAtEnd() {
         const el = scrollRef.current;
-        return !el || el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight;
+        return !el || atEndOf(el) || (follow && following.current);
       },
     }),
-    [virtualizer, count, rowHeight],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the helpers only read rowHeight
+    [count, rowHeight, follow],
   );
 
-  const items = virtualizer.getVirtualItems();
-  const onScroll = props.onScrollChange
-    ? () => {
-        const el = scrollRef.current;
-        if (el) props.onScrollChange?.(el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight);
-      }
-    : undefined;
+  const onScroll = () => {
+    const el = scrollRef.current;
+    if (!el) return;
+    readViewport(el);
+    const atEnd = atEndOf(el);
+    if (atEnd) following.current = true;
+    else if (el.scrollTop < lastTop.current) following.current = false; // the user scrolled up
+    lastTop.current = el.scrollTop;
+    props.onScrollChange?.(atEnd || (follow && following.current));
+  };
+
+  const total = count * rowHeight;
+  // A list that shrank: the browser clamps its offset, a render may come first.
+  const top = Math.max(0, Math.min(viewport.top, total - viewport.height));
+  const first = Math.max(0, Math.floor(top / rowHeight) - overscan);
+  const last = Math.min(count - 1, Math.ceil((top + viewport.height) / rowHeight) + overscan);
+  const indexes: number[] = [];
+  for (let i = first; i <= last; i++) indexes.push(i);
 
   return (
     <div
@@ -86,21 +150,21 @@ export function VirtualList(props: VirtualListProps) {
       onScroll={onScroll}
       {...props.containerProps}
     >
-      <div className="vlist-spacer" style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((item) => {
-          const extra = props.rowProps?.(item.index) ?? {};
+      <div className="vlist-spacer" style={{ height: total }}>
+        {indexes.map((index) => {
+          const extra = props.rowProps?.(index) ?? {};
           return (
             <div
-              key={item.key}
+              key={props.getKey?.(index) ?? index}
               role={rowRole}
-              aria-posinset={item.index + 1}
+              aria-posinset={index + 1}
               aria-setsize={count}
-              data-index={item.index}
-              className={`vlist-row${props.rowClassName ? ` ${props.rowClassName(item.index)}` : ""}`}
-              style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+              data-index={index}
+              className={`vlist-row${props.rowClassName ? ` ${props.rowClassName(index)}` : ""}`}
+              style={{ height: rowHeight, transform: `translateY(${index * rowHeight}px)` }}
               {...extra}
             >
-              {renderRow(item.index)}
+              {renderRow(index)}
             </div>
           );
         })}

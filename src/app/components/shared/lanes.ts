@@ -29,24 +29,32 @@ const FIXED: Record<string, LaneInfo> = {
  * resources (or of an imported file) fall back to their id, so old events still render.
  */
 export function useLanes(): { list: LaneInfo[]; get: (id: LaneId) => LaneInfo } {
-  const sessions = useSessionsStore((s) => s.sessions);
-  const order = useSessionsStore((s) => s.order);
-  const outside = useOutsideStore((s) => s.sessions);
-  const outsideOrder = useOutsideStore((s) => s.order);
+  // Only labels and colours: a session's other changes (status, counters) keep the same lanes, so
+  // rows and menus that take them do not re-render per message.
+  const signature = useSessionsStore((s) => s.order.map((id) => `${id}\u0000${s.sessions[id]?.label ?? ""}\u0000${s.sessions[id]?.colour ?? ""}`).join("\u0001"));
+  const outsideSignature = useOutsideStore((s) => s.order.map((id) => `${id}\u0000${s.sessions[id]?.label ?? ""}`).join("\u0001"));
   return useMemo(() => {
     const map = new Map<LaneId, LaneInfo>();
-    for (const id of order) {
-      const s = sessions[id];
-      if (s) map.set(id, { id, label: s.label, colour: s.colour });
+    for (const entry of signature ? signature.split("\u0001") : []) {
+      const [id, label, colour] = entry.split("\u0000") as [LaneId, string, string];
+      if (label) map.set(id, { id, label, colour });
     }
     for (const [id, info] of Object.entries(FIXED)) if (!map.has(id)) map.set(id, info);
-    for (const id of outsideOrder) {
-      const v = outside[id];
-      if (v && !map.has(id)) map.set(id, { id, label: v.label, colour: OUTSIDE_COLOUR });
+    for (const entry of outsideSignature ? outsideSignature.split("\u0001") : []) {
+      const [id, label] = entry.split("\u0000") as [LaneId, string];
+      if (label && !map.has(id)) map.set(id, { id, label, colour: OUTSIDE_COLOUR });
     }
+    const list = [...map.values()];
     return {
-      list: [...map.values()],
-      get: (id: LaneId) => map.get(id) ?? { id, label: id, colour: "#8c959f" },
+      list,
+      get: (id: LaneId) => {
+        let info = map.get(id);
+        if (!info) {
+          info = { id, label: id, colour: "#8c959f" };
+          map.set(id, info);
+        }
+        return info;
+      },
     };
-  }, [sessions, order, outside, outsideOrder]);
+  }, [signature, outsideSignature]);
 }

@@ -156,7 +156,7 @@ describe("TimelinePanel", () => {
     const file = new File([exported.timeline.getState().exportJson()], "session.json", { type: "application/json" });
     await user.upload(screen.getByLabelText("Timeline file to import"), file);
     await waitFor(() => expect(screen.getByText(/Viewing imported timeline “session.json”/)).toBeInTheDocument());
-    expect(playground.timeline.importJson).toHaveBeenCalledWith(expect.any(String), "session.json");
+    expect(playground.timeline.importFile).toHaveBeenCalledWith(file);
     expect(options().map((o) => o.textContent)).toEqual([expect.stringContaining("imported event"), expect.stringContaining("imported message")]);
     expect(stores.timeline.getState().events).toHaveLength(1);
     await user.click(screen.getByRole("button", { name: "Back to live" }));
@@ -251,6 +251,35 @@ describe("TimelinePanel follows the latest event", () => {
     expect(lastRendered()).toBeLessThan(200);
     await user.click(jump());
     await waitFor(() => expect(lastRendered()).toBe(220));
+  });
+
+  it("keeps following when rows arrive before the list has caught up with the previous ones", async () => {
+    const { stores } = setup(many(200));
+    await waitFor(() => expect(lastRendered()).toBe(200));
+    // A batch grew the list but its scroll event is still in flight: the list is short of its end.
+    act(() => addEvents(stores, many(40, "burst")));
+    list().scrollTop -= 30 * 28;
+    act(() => addEvents(stores, many(20, "later")));
+    await waitFor(() => expect(lastRendered()).toBe(260));
+    expect(list().scrollTop + list().clientHeight).toBeGreaterThanOrEqual(260 * 28 - 28);
+    // A scroll downwards that is not yet at the end (catching up) does not stop following either.
+    scrollListTo(list().scrollTop);
+    act(() => addEvents(stores, many(5, "more")));
+    await waitFor(() => expect(lastRendered()).toBe(265));
+    expect(jump()).toBeDisabled();
+  });
+
+  it("stops following when the user scrolls up, and Jump to latest follows again", async () => {
+    const { user, stores } = setup(many(200));
+    await waitFor(() => expect(lastRendered()).toBe(200));
+    scrollListTo(list().scrollTop - 60 * 28);
+    act(() => addEvents(stores, many(20, "later")));
+    await waitFor(() => expect(jump()).toBeEnabled());
+    expect(lastRendered()).toBeLessThan(220);
+    await user.click(jump());
+    act(() => addEvents(stores, many(5, "after")));
+    await waitFor(() => expect(lastRendered()).toBe(225));
+    await waitFor(() => expect(jump()).toBeDisabled());
   });
 
   it("updates Jump to latest when the list changes without a scroll (a filter that leaves little to show)", async () => {

@@ -1,4 +1,4 @@
-import { useMemo, useRef } from "react";
+import { useCallback, useMemo, useRef } from "react";
 import { TimelineListView as TimelineList } from "../../lazy-views";
 import { useTimelineStore, useVisibleTimeline } from "../../stores/hooks";
 import { selectViewEvents } from "../../stores/timeline";
@@ -16,22 +16,23 @@ import { useSearchShortcut, useTimelineSelection } from "./use-timeline-selectio
  * search are this view's own state; selection and import go through the service.
  */
 export function TimelinePanel() {
-  const visible = useVisibleTimeline();
+  const { events: visible, indexOf } = useVisibleTimeline();
   const view = useTimelineStore((s) => s.view);
   const live = useTimelineStore((s) => s.events);
   const imported = useTimelineStore((s) => s.imported);
   const viewEvents = useMemo(() => selectViewEvents({ view, events: live, imported }), [view, live, imported]);
-  const selection = useTimelineSelection(visible);
+  const selection = useTimelineSelection(visible, indexOf);
 
   const listRef = useRef<VirtualListHandle>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   useSearchShortcut(searchRef);
   // Opens at the newest event and re-reads "at the end" whenever the rows change, not only on scroll.
   const [atEnd, setAtEnd] = useFollowLatest(listRef, visible);
+  const onJump = useCallback(() => listRef.current?.scrollToEnd(), []);
 
   return (
     <section className="timeline" aria-label="Timeline">
-      <TimelineToolbar viewEvents={viewEvents} searchRef={searchRef} canJump={visible.length > 0 && !atEnd} onJump={() => listRef.current?.scrollToEnd()} />
+      <TimelineToolbar searchRef={searchRef} canJump={visible.length > 0 && !atEnd} onJump={onJump} />
       <TimelineNotices />
       {visible.length === 0 ? (
         <TimelineEmpty nothingCaptured={viewEvents.length === 0} />

@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { LaneId, TimelineEvent } from "../../model";
 import { formatTime, KIND_LABELS, KIND_TONES } from "../shared/format";
 import { Highlight } from "../shared/Highlight";
@@ -13,8 +14,8 @@ interface TimelineRowProps {
   needle: string;
 }
 
-/** One single-line row: time, lane, kind, summary, and the links that matter for pushes. */
-export function TimelineRow({ event, lane, laneOf, needle }: TimelineRowProps) {
+/** One single-line row: time, lane, kind, summary, and the links that matter for pushes (memoised: rows re-render only when their event changes). */
+export const TimelineRow = memo(function TimelineRow({ event, lane, laneOf, needle }: TimelineRowProps) {
   return (
     <>
       <span className="tl-time">{formatTime(event.at)}</span>
@@ -28,7 +29,7 @@ export function TimelineRow({ event, lane, laneOf, needle }: TimelineRowProps) {
       <RowLinks event={event} laneOf={laneOf} />
     </>
   );
-}
+});
 
 const RECEIVERS_STYLE = { flex: "0 1 auto", minWidth: "3em", overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" } as const;
 

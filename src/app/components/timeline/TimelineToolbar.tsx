@@ -1,25 +1,28 @@
-import { useMemo, useRef, type RefObject } from "react";
-import { TIMELINE_KINDS, type LaneId, type TimelineEvent, type TimelineKind } from "../../model";
+import { memo, useMemo, useRef, type RefObject } from "react";
+import { TIMELINE_KINDS, type LaneId, type TimelineKind } from "../../model";
 import { usePlayground } from "../../playground-context";
 import { useStores, useTimelineStore } from "../../stores/hooks";
+import { createLaneScanner } from "../../stores/lane-scanner";
+import { selectViewEvents } from "../../stores/timeline";
 import { downloadText } from "../shared/download";
 import { FilterMenu } from "../shared/FilterMenu";
 import { fileStamp } from "../shared/format";
 import { useLanes } from "../shared/lanes";
 
 export interface TimelineToolbarProps {
-  /** The events of the current view (live or imported), for the Sessions filter. */
-  viewEvents: readonly TimelineEvent[];
   searchRef: RefObject<HTMLInputElement | null>;
   canJump: boolean;
   onJump(): void;
 }
 
-/** The timeline's search, filters, pause, "Jump to latest", clear, export and import. */
-export function TimelineToolbar({ viewEvents, searchRef, canJump, onJump }: TimelineToolbarProps) {
+/**
+ * The timeline's search, filters, pause, "Jump to latest", clear, export and import. Memoised, and
+ * its selectors change only with filters or a new lane: events arriving do not re-render it.
+ */
+export const TimelineToolbar = memo(function TimelineToolbar({ searchRef, canJump, onJump }: TimelineToolbarProps) {
   const actions = useStores().timeline.getState();
   const filters = useTimelineStore((s) => s.filters);
-  const laneIds = useLaneIds(viewEvents);
+  const laneIds = useLaneIds();
   const lanes = useLanes();
 
   const kindItems = TIMELINE_KINDS.map((k) => ({ id: k, label: k, checked: !filters.kinds || filters.kinds.includes(k) }));
@@ -62,22 +65,24 @@ export function TimelineToolbar({ viewEvents, searchRef, canJump, onJump }: Time
       <TimelineActions canJump={canJump} onJump={onJump} />
     </div>
   );
-}
+});
 
 /** Every session lane, then any other lane the view's events use (an imported timeline's). */
-function useLaneIds(viewEvents: readonly TimelineEvent[]): LaneId[] {
+function useLaneIds(): LaneId[] {
   const lanes = useLanes();
+  const scan = useMemo(() => createLaneScanner(), []);
+  const used = useTimelineStore((s) => scan(selectViewEvents(s)));
   return useMemo(() => {
     const ids = lanes.list.map((l) => l.id);
     const seen = new Set(ids);
-    for (const e of viewEvents) {
-      if (!seen.has(e.lane)) {
-        seen.add(e.lane);
-        ids.push(e.lane);
+    for (const lane of used) {
+      if (!seen.has(lane)) {
+        seen.add(lane);
+        ids.push(lane);
       }
     }
     return ids;
-  }, [lanes, viewEvents]);
+  }, [lanes, used]);
 }
 
 /** Pause/resume, "Jump to latest", clear, and the JSON export and import. */
@@ -86,8 +91,7 @@ function TimelineActions({ canJump, onJump }: Pick<TimelineToolbarProps, "canJum
   const playground = usePlayground();
   const view = useTimelineStore((s) => s.view);
   const paused = useTimelineStore((s) => s.paused);
-  const liveCount = useTimelineStore((s) => s.events.length);
-  const bufferedCount = useTimelineStore((s) => s.buffered.length);
+  const empty = useTimelineStore((s) => s.events.length === 0 && s.buffered.length === 0);
   const fileRef = useRef<HTMLInputElement>(null);
 
   const exportNow = () => {
@@ -96,8 +100,8 @@ function TimelineActions({ canJump, onJump }: Pick<TimelineToolbarProps, "canJum
 
   const importFile = async (file: File | undefined) => {
     if (!file) return;
-    const text = await file.text();
-    playground.timeline.importJson(text, file.name);
+    // Parsed in a worker: a 100,000-event file does not block the page.
+    await playground.timeline.importFile(file);
     if (fileRef.current) fileRef.current.value = "";
   };
 
@@ -116,10 +120,10 @@ function TimelineActions({ canJump, onJump }: Pick<TimelineToolbarProps, "canJum
       <button type="button" className="btn btn-small" onClick={onJump} disabled={!canJump}>
         Jump to latest
       </button>
-      <button type="button" className="btn btn-small" onClick={() => actions.clear()} disabled={view !== "live" || (liveCount === 0 && bufferedCount === 0)}>
+      <button type="button" className="btn btn-small" onClick={() => actions.clear()} disabled={view !== "live" || empty}>
         Clear
       </button>
-      <button type="button" className="btn btn-small" onClick={exportNow} disabled={liveCount === 0 && bufferedCount === 0} title="Download the live session (all events, not only the filtered ones) as JSON; passwords are never included">
+      <button type="button" className="btn btn-small" onClick={exportNow} disabled={empty} title="Download the live session (all events, not only the filtered ones) as JSON; passwords are never included">
         Export JSON
       </button>
       <button type="button" className="btn btn-small" onClick={() => fileRef.current?.click()} title="Open an exported timeline read-only; live capture continues">

@@ -11,10 +11,11 @@ export interface TimelineSelection {
   selected: TimelineEvent | undefined;
 }
 
-/** The selected event and where it is among the visible ones. */
-export function useTimelineSelection(visible: readonly TimelineEvent[]): TimelineSelection {
+/** The selected event and where it is among the visible ones (`indexOf`: an id → position lookup, not a scan). */
+export function useTimelineSelection(visible: readonly TimelineEvent[], indexOf: (id: string) => number = (id) => visible.findIndex((e) => e.id === id)): TimelineSelection {
   const selectedId = useTimelineStore((s) => s.selectedId);
-  const selectedIndex = useMemo(() => (selectedId ? visible.findIndex((e) => e.id === selectedId) : -1), [visible, selectedId]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- indexOf answers for `visible`
+  const selectedIndex = useMemo(() => (selectedId ? indexOf(selectedId) : -1), [visible, selectedId]);
   return { selectedId, selectedIndex, selected: selectedIndex >= 0 ? visible[selectedIndex] : undefined };
 }
 

@@ -1,0 +1,130 @@
+/**
+ * Timings taken inside the page: each function is serialised by Playwright's `page.evaluate`, so
+ * it is self-contained and returns plain numbers (performance.now() in the page's clock).
+ */
+import type { Page } from "playwright-core";
+
+export interface Timed {
+  /** Page clock at the start and the end of the measured span. */
+  start: number;
+  end: number;
+}
+
+/** Click Send and time until a push row that was not there before is in the timeline's DOM. */
+export function sendUntilPushRow(page: Page, timeoutMs = 10_000): Promise<Timed & { frameAt: number }> {
+  return page.evaluate(async (timeout) => {
+    const list = document.querySelector('[role="listbox"][aria-label="Timeline events"]');
+    const button = document.querySelector<HTMLButtonElement>('form[aria-label="Send a message"] button[type="submit"]');
+    if (!list || !button) throw new Error("timeline list or Send button not found");
+    const seen = new Set(Array.from(list.querySelectorAll('[data-kind="push"]'), (e) => e.id));
+    return await new Promise<{ start: number; end: number; frameAt: number }>((resolve, reject) => {
+      const start = performance.now();
+      const observer = new MutationObserver(() => {
+        for (const el of list.querySelectorAll('[data-kind="push"]')) {
+          if (seen.has(el.id)) continue;
+          const end = performance.now();
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve({ start, end, frameAt: window.__bench.lastPublishAt });
+          return;
+        }
+      });
+      observer.observe(list, { childList: true, subtree: true });
+      const timer = setTimeout(() => {
+        observer.disconnect();
+        reject(new Error(`no new push row within ${timeout} ms`));
+      }, timeout);
+      button.click();
+    });
+  }, timeoutMs);
+}
+
+/**
+ * Click a button (found by selector and exact text start) and time until `selector`'s text matches
+ * `pattern`, checked every frame. Resolves with the span, or the text seen last on timeout.
+ */
+export function clickUntilText(page: Page, click: { selector: string; text?: string }, watch: { selector: string; pattern?: string; atLeast?: number }, timeoutMs: number): Promise<Timed & { text: string; timedOut: boolean }> {
+  return page.evaluate(
+    async ({ click, watch, timeoutMs }) => {
+      const buttons = Array.from(document.querySelectorAll<HTMLButtonElement>(click.selector));
+      const button = click.text === undefined ? buttons[0] : buttons.find((b) => (b.textContent ?? "").trim().startsWith(click.text!));
+      if (!button) throw new Error(`no button ${click.selector} ${click.text ?? ""}`);
+      const re = watch.pattern === undefined ? null : new RegExp(watch.pattern);
+      const read = () => Array.from(document.querySelectorAll(watch.selector), (e) => e.textContent ?? "").join(" | ");
+      // `atLeast`: the text's leading number reached it (counters that may overshoot).
+      const done = (text: string) => (re ? re.test(text) : Number(/^\s*(\d+)/.exec(text)?.[1] ?? -1) >= (watch.atLeast ?? Infinity));
+      return await new Promise<{ start: number; end: number; text: string; timedOut: boolean }>((resolve) => {
+        const start = performance.now();
+        const check = () => {
+          const text = read();
+          if (done(text)) return resolve({ start, end: performance.now(), text, timedOut: false });
+          if (performance.now() - start > timeoutMs) return resolve({ start, end: performance.now(), text, timedOut: true });
+          requestAnimationFrame(check);
+        };
+        button.click();
+        check();
+      });
+    },
+    { click, watch, timeoutMs },
+  );
+}
+
+/** Wait until `selector`'s text matches, from a page-clock start given by the caller's probe. */
+export function untilText(page: Page, selector: string, pattern: string, timeoutMs: number): Promise<{ end: number; text: string; timedOut: boolean }> {
+  return page.evaluate(
+    async ({ selector, pattern, timeoutMs }) => {
+      const re = new RegExp(pattern);
+      const t0 = performance.now();
+      return await new Promise<{ end: number; text: string; timedOut: boolean }>((resolve) => {
+        const check = () => {
+          const text = Array.from(document.querySelectorAll(selector), (e) => e.textContent ?? "").join(" | ");
+          if (re.test(text)) return resolve({ end: performance.now(), text, timedOut: false });
+          if (performance.now() - t0 > timeoutMs) return resolve({ end: performance.now(), text, timedOut: true });
+          requestAnimationFrame(check);
+        };
+        check();
+      });
+    },
+    { selector, pattern, timeoutMs },
+  );
+}
+
+/**
+ * Type `needle` into the timeline search one character at a time, as input events; per keystroke,
+ * the time until the footer's count last changed (a worker's answer included), or until the next
+ * frame when it did not change.
+ */
+export function typeSearch(page: Page, needle: string): Promise<{ perKey: number[]; start: number; end: number }> {
+  return page.evaluate(async (needle) => {
+    const input = document.querySelector<HTMLInputElement>('input[type="search"]#timeline-search');
+    if (!input) throw new Error("timeline search box not found");
+    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!;
+    const footer = () => document.querySelector(".timeline-footer > span")?.textContent ?? "";
+    const frame = () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
+    const perKey: number[] = [];
+    const start = performance.now();
+    for (let i = 1; i <= needle.length; i++) {
+      const before = footer();
+      const t0 = performance.now();
+      setValue.call(input, needle.slice(0, i));
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      const firstFrame = await frame();
+      let changedAt = footer() !== before ? firstFrame : null;
+      // A search off the main thread answers a little later: watch a few more frames.
+      for (let f = 0; f < 20; f++) {
+        const now = await frame();
+        if (changedAt === null && footer() !== before) changedAt = now;
+      }
+      perKey.push((changedAt ?? firstFrame) - t0);
+    }
+    return { perKey, start, end: performance.now() };
+  }, needle);
+}
+
+export function longTasks(page: Page): Promise<{ start: number; duration: number }[]> {
+  return page.evaluate(() => window.__bench.longTasks.slice());
+}
+
+export function pageNow(page: Page): Promise<number> {
+  return page.evaluate(() => performance.now());
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import type { TimelineEvent } from "../model";
+import { filterEvents, createTimelineStore } from "./timeline";
+import { buildTimelineDocument } from "./timeline-file";
+import { createVisibleTimeline } from "./visible-timeline";
+
+let n = 0;
+const ev = (summary: string, lane = "res-1"): TimelineEvent => ({ id: `e${++n}`, at: n, lane, kind: "connection", status: "online", summary });
+
+function setup() {
+  const store = createTimelineStore();
+  const compute = createVisibleTimeline();
+  const visible = () => compute(store.getState());
+  const expectFull = () => {
+    const s = store.getState();
+    const got = visible();
+    const want = filterEvents(s.view === "imported" && s.imported ? s.imported.events : s.events, s.filters);
+    expect(got.events.map((e) => `${e.id}:${e.summary}`)).toEqual(want.map((e) => `${e.id}:${e.summary}`));
+    for (const [i, e] of want.entries()) expect(got.indexOf(e.id)).toBe(i);
+    return got;
+  };
+  return { store, visible, expectFull };
+}
+
+describe("visible timeline, kept up to date incrementally", () => {
+  it("matches a full filter after appends, patches, narrowing and widening", () => {
+    const { store, expectFull } = setup();
+    store.getState().applyBatch({ append: [ev("alpha one"), ev("beta"), ev("alpha two")], patches: [] });
+    store.getState().setSearch("alpha");
+    expectFull();
+    const added = [ev("alpha three"), ev("gamma")];
+    store.getState().applyBatch({ append: added, patches: [{ id: added[0]!.id, apply: (e) => ({ ...e, summary: "alpha three (patched)" }) }] });
+    expectFull();
+    // A patch that makes an event stop matching.
+    store.getState().applyBatch({ append: [], patches: [{ id: added[0]!.id, apply: (e) => ({ ...e, summary: "no longer" }) }] });
+    expectFull();
+    store.getState().setSearch("alpha t");
+    expectFull();
+    store.getState().setSearch("al");
+    expectFull();
+    store.getState().pause();
+    store.getState().applyBatch({ append: [ev("alpha while paused")], patches: [] });
+    expectFull();
+    store.getState().resume();
+    expectFull();
+    store.getState().clear();
+    expectFull();
+  });
+
+  it("does not re-filter an imported view when live events arrive", () => {
+    const { store, visible, expectFull } = setup();
+    const imported = Array.from({ length: 50 }, (_, i) => ev(i % 2 ? "match" : "other", "old-lane"));
+    expect(store.getState().importJson(JSON.stringify(buildTimelineDocument(imported, null)))).toMatchObject({ ok: true, count: 50 });
+    store.getState().setSearch("match");
+    const before = expectFull();
+    store.getState().applyBatch({ append: [ev("match live")], patches: [] });
+    expect(visible()).toBe(before);
+    expect(before.events).toHaveLength(25);
+  });
+
+  it("looks positions up without filters too", () => {
+    const { store, visible } = setup();
+    const a = ev("a");
+    const b = ev("b");
+    store.getState().applyBatch({ append: [a, b], patches: [] });
+    expect(visible().indexOf(b.id)).toBe(1);
+    expect(visible().indexOf("nope")).toBe(-1);
+  });
+});
