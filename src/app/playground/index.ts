@@ -18,7 +18,7 @@ import { createActions, type Actions } from "./actions";
 import type { ChangeActions } from "./apply-change";
 import { createExplanationService } from "./explanations";
 import { randomNode } from "./format";
-import { createLaneRegistry } from "./lane-registry";
+import { createLaneRegistry, type LaneRegistry } from "./lane-registry";
 import { createLinker } from "./linker";
 import { createDiscoOnConnect, type DiscoOnConnect } from "./disco-on-connect";
 import { createLogEntryHandler } from "./log-entries";
@@ -59,6 +59,14 @@ function livePolicyOptions(away: Pick<PolicyOptions, "awayShows">): PolicyOption
 /** A tag unique to this page load: ids of events and the sender's resource carry it. */
 export function newRunTag(): string {
   return newStanzaId("run").split("-")[1] ?? "run";
+}
+
+/** Profile changes the lanes show at once: offline labels, and a new away set on the live cards. */
+function watchProfile(stores: Stores, registry: LaneRegistry): () => void {
+  return stores.profile.subscribe((state, previous) => {
+    if (state.profile !== previous.profile) registry.refreshOfflineLabels();
+    if (state.profile.awayShows !== previous.profile.awayShows) for (const v of registry.resourceViews()) registry.patchView(v.id, {});
+  });
 }
 
 export function createPlayground(options: PlaygroundOptions & { recorder?: Recorder } = {}): Playground {
@@ -138,11 +146,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
   const views = createViewActions(stores, registry.setColour);
 
   for (const name of options.initialResources ?? ["r1", "r2"]) registry.addResource(name);
-  const unsubscribeProfile = stores.profile.subscribe((state, previous) => {
-    if (state.profile !== previous.profile) registry.refreshOfflineLabels();
-    // A new away set re-labels the live cards' online/away flags at once.
-    if (state.profile.awayShows !== previous.profile.awayShows) for (const v of registry.resourceViews()) registry.patchView(v.id, {});
-  });
+  const unsubscribeProfile = watchProfile(stores, registry);
   const changeActions: ChangeActions = {
     setPresence: actions.setPresence,
     disconnectResource: lanes.disconnect,

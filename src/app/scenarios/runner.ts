@@ -13,6 +13,7 @@ import type { RunSuiteOptions } from "../../conformance/runner";
 import type { SuiteReport, SuiteTarget } from "../../conformance/types";
 // The scenario harness's clients may target the in-page server (`sandbox:`) too.
 import "../../sandbox/xmpp-transport";
+import "../../sandbox/decision-log-source";
 import type { HarnessWaits, Mechanism } from "../../scenarios/harness";
 import type { ActionResult } from "../playground-api";
 import type { Recorder } from "../playground/recorder";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PushLogEntry } from "../../protocol/push-log";
-import { DecisionLogSettler, decisionLogUrl, pendingDelayedPublishes } from "./server-settle";
+import { DecisionLogSettler, decisionLogUrl, pendingDelayedPublishes, registerDecisionLogSource } from "./server-settle";
 
 const SINK = { jid: "pushsvc@localhost/sink", node: "n-1" };
 const OTHER = { jid: "pushsvc@localhost/sink", node: "n-2" };
@@ -85,5 +85,17 @@ describe("DecisionLogSettler", () => {
   it("gives up after its longest wait when the publish never comes", async () => {
     const settler = new DecisionLogSettler("ws://h/ws", async () => ({ ok: true, json: async () => ({ entries: [decision(1, [{ key: SINK, push: true }], 1000)] }) }), 1);
     expect(await settler.settle("alice@h", 5)).toBe(false);
+  });
+
+  it("reads a log the service's scheme registered (the in-page sandbox) with the same query, not over HTTP", async () => {
+    const searches: string[] = [];
+    const pages: PushLogEntry[][] = [[decision(3, [{ key: SINK, push: true }], 1000)], [publish(4, 3)]];
+    registerDecisionLogSource("test-inpage:", async (search) => {
+      searches.push(search);
+      return { ok: true, body: { entries: pages.shift() ?? [], instance: "page" } };
+    });
+    const settler = new DecisionLogSettler("test-inpage://in-page/xmpp", undefined, 1);
+    expect(await settler.settle("alice@prosody.localhost", 10_000)).toBe(true);
+    expect(searches).toEqual(["account=alice%40prosody.localhost&after=0", "account=alice%40prosody.localhost&after=3"]);
   });
 });

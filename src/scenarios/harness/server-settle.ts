@@ -67,6 +67,33 @@ export function decisionLogUrl(service: string, account: string, after: number):
 
 type Fetch = (url: string) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
 
+/**
+ * A decision log reachable other than over HTTP, by the service URL's scheme: the in-page sandbox
+ * server (src/sandbox) answers the same query over its Worker port. `search` is the HTTP query.
+ */
+export type DecisionLogSource = (search: string) => Promise<{ ok: boolean; body: unknown }>;
+const logSources = new Map<string, DecisionLogSource>();
+
+export function registerDecisionLogSource(protocol: string, source: DecisionLogSource): void {
+  logSources.set(protocol, source);
+}
+
+/** HTTP fetch, or the source registered for the service's scheme. */
+function defaultFetch(service: string): Fetch {
+  let source: DecisionLogSource | undefined;
+  try {
+    source = logSources.get(new URL(service).protocol);
+  } catch {
+    source = undefined;
+  }
+  if (!source) return (url) => globalThis.fetch(url, { cache: "no-store" });
+  const read = source;
+  return async (url) => {
+    const { ok, body } = await read(new URL(url).search.slice(1));
+    return { ok, json: async () => body };
+  };
+}
+
 function entriesOf(body: unknown): { entries: PushLogEntry[]; instance: string | undefined } | null {
   if (typeof body !== "object" || body === null) return null;
   const { entries, instance } = body as { entries?: unknown; instance?: unknown };
@@ -83,7 +110,7 @@ export class DecisionLogSettler {
 
   constructor(
     private readonly service: string,
-    private readonly fetchImpl: Fetch = (url) => globalThis.fetch(url, { cache: "no-store" }),
+    private readonly fetchImpl: Fetch = defaultFetch(service),
     private readonly pollMs = 50,
   ) {}
 
