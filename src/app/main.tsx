@@ -8,8 +8,8 @@ import { loadXmppSession } from "./playground/session-lanes";
 import { EventDetailView, preloadViews, StanzaXmlView, TimelineListView } from "./lazy-views";
 import { PlaygroundProvider } from "./playground-context";
 import { createScenarioRunner } from "./scenarios/runner";
-import { createDemoPlayer } from "./demos/player";
-import { withoutSetup } from "./share/link";
+import { createLazyDemoPlayer } from "./demos/lazy-player";
+import { withoutSetup } from "./share/fragment";
 import { createShareService } from "./share/service";
 import { ShareProvider } from "./share/share-context";
 import { createStores } from "./stores";
@@ -42,7 +42,8 @@ const share = createShareService({
   playground,
   switchToSandbox: async () => (await import("../sandbox/switch")).createSwitchToSandbox({ setService })(),
 });
-const demos = createDemoPlayer({ playground });
+// The player, its presets and the replay are fetched when a demo is first started.
+const demos = createLazyDemoPlayer({ playground });
 void share.openHash(location.hash);
 window.addEventListener("hashchange", () => void share.openHash(location.hash));
 // Dismissed: the link leaves the address bar too, so a reload does not offer it again.
