@@ -46,8 +46,8 @@ describe("Share dialog", () => {
     const writeText = vi.fn(async () => {});
     Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
     await user.click(screen.getByRole("button", { name: "Share" }));
-    const dialog = screen.getByRole("dialog", { name: "Share this setup" });
-    const lines = within(dialog).getByRole("list", { name: "What the link sets up" });
+    const dialog = await screen.findByRole("dialog", { name: "Share this setup" });
+    const lines = await within(dialog).findByRole("list", { name: "What the link sets up" });
     expect(lines).toHaveTextContent("Resource phone: online, away");
     expect(lines).toHaveTextContent(`Resource <img src=x onerror="alert(1)">: connects, then disconnects`);
     expect(dialog.querySelector("img")).toBeNull();
@@ -68,7 +68,7 @@ describe("Share dialog", () => {
     setUp(pg);
     Object.defineProperty(navigator, "clipboard", { value: { writeText: vi.fn(async () => Promise.reject(new Error("permission denied"))) }, configurable: true });
     await user.click(screen.getByRole("button", { name: "Share" }));
-    const dialog = screen.getByRole("dialog", { name: "Share this setup" });
+    const dialog = await screen.findByRole("dialog", { name: "Share this setup" });
     await waitFor(() => expect((within(dialog).getByLabelText("Share link") as HTMLInputElement).value).toMatch(/#setup=/));
     await user.click(within(dialog).getByRole("button", { name: "Copy link" }));
     expect(within(dialog).getByRole("status")).toHaveTextContent("Could not copy (permission denied): the link is selected above, press Ctrl+C (⌘C) to copy it.");
@@ -121,7 +121,7 @@ describe("guided demo captions", () => {
     const pg = createScriptedPlayground();
     const { demos } = setUp(pg, 60_000);
     await user.click(screen.getByRole("button", { name: "Demos" }));
-    await user.click(screen.getByRole("button", { name: /One device online suppresses the push/ }));
+    await user.click(await screen.findByRole("button", { name: /One device online suppresses the push/ }));
     const overlay = await screen.findByRole("region", { name: "Guided demo: One device online suppresses the push" });
     await waitFor(() => expect(within(overlay).getByRole("status")).toHaveTextContent("set up 2 resources, 1 registration and sent 0 messages"));
     expect(overlay).toHaveTextContent("step 1 of 4");
