@@ -79,7 +79,7 @@ describe("Share dialog", () => {
     const user = userEvent.setup();
     const { share } = setUp();
     await user.click(screen.getByRole("button", { name: "Share" }));
-    await user.upload(screen.getByLabelText("Import setup JSON"), new File(['{"v":1,"domain":"localhost","resources":"phone"}'], "setup.json", { type: "application/json" }));
+    await user.upload(await screen.findByLabelText("Import setup JSON"), new File(['{"v":1,"domain":"localhost","resources":"phone"}'], "setup.json", { type: "application/json" }));
     const banner = await screen.findByRole("region", { name: "Damaged setup file" });
     expect(within(banner).getByRole("alert")).toHaveTextContent("This setup file is damaged: resources: must be a list");
     expect(screen.queryByRole("dialog")).toBeNull();
