@@ -17,7 +17,7 @@ export function ShareDialog({ share, pageUrl, onClose }: { share: ShareService; 
   const [copy, setCopy] = useState<CopyState>({ kind: "idle" });
   const linkBox = useRef<HTMLInputElement>(null);
   const titleId = useId();
-  // Null while the capture code loads (the first time) and the setup is read.
+  // Null until the capture code is in and the setup is read.
   const [setup, setSetup] = useState<Checked<Setup> | null>(null);
 
   useEffect(() => {
@@ -60,6 +60,14 @@ export function ShareDialog({ share, pageUrl, onClose }: { share: ShareService; 
     onClose();
   }
 
+  // The first time, the capture code is still on its way: say so where the dialog will open.
+  if (setup === null) {
+    return (
+      <p className="lazy-loading muted" role="status">
+        Reading the setup…
+      </p>
+    );
+  }
   return (
     <Modal title="Share this setup" onClose={onClose}>
       <p className="small muted">
@@ -71,11 +79,7 @@ export function ShareDialog({ share, pageUrl, onClose }: { share: ShareService; 
         </label>
         <input id={titleId} className="input" value={title} maxLength={120} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. phone away, laptop gone" />
       </div>
-      {setup === null ? (
-        <p className="small muted" role="status">
-          Reading the setup…
-        </p>
-      ) : setup.ok ? (
+      {setup.ok ? (
         <>
           <h3 className="small">What it sets up</h3>
           <ul className="share-lines" aria-label="What the link sets up">
@@ -104,7 +108,7 @@ export function ShareDialog({ share, pageUrl, onClose }: { share: ShareService; 
         </p>
       )}
       <div className="row">
-        <button type="button" className="btn" onClick={() => void exportJson()} disabled={!setup?.ok}>
+        <button type="button" className="btn" onClick={() => void exportJson()} disabled={!setup.ok}>
           Export setup JSON
         </button>
         <label className="btn">
