@@ -4,12 +4,13 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { createPlayground, newRunTag } from "./playground";
 import { createRecorder } from "./playground/recorder";
+import { preloadLogReaders } from "./playground/server-log";
 import { loadXmppSession } from "./playground/session-lanes";
 import { EventDetailView, preloadViews, StanzaXmlView, TimelineListView } from "./lazy-views";
 import { PlaygroundProvider } from "./playground-context";
-import { createScenarioRunner } from "./scenarios/runner";
-import { createDemoPlayer } from "./demos/player";
-import { withoutSetup } from "./share/link";
+import { createLazyScenarioRunner } from "./scenarios/lazy-runner";
+import { createLazyDemoPlayer } from "./demos/lazy-player";
+import { withoutSetup } from "./share/fragment";
 import { createShareService } from "./share/service";
 import { ShareProvider } from "./share/share-context";
 import { createStores } from "./stores";
@@ -21,11 +22,12 @@ import "./styles/app.css";
 
 // One Playground for the page: it owns every XMPP session and feeds the stores, outside React, so
 // capture never depends on which panel is mounted. The scenario runner writes the same timeline
-// through the same recorder, and lives as long as the page (a run survives the panel unmounting).
+// through the same recorder, and lives as long as the page (a run survives the panel unmounting);
+// its code comes with the first run.
 const stores = createStores();
 const recorder = createRecorder({ stores, now: () => Date.now(), idPrefix: newRunTag() });
 const playground = createPlayground({ stores, recorder });
-const scenarioRunner = createScenarioRunner({ stores, recorder, resolveService: () => playground.resolvedService() });
+const scenarioRunner = createLazyScenarioRunner({ stores, recorder, resolveService: () => playground.resolvedService() });
 const setService = (service: string) => stores.profile.getState().update({ service });
 // On a static host (no reference server answering on this origin) the sandbox becomes the default.
 void chooseDefaultServer({
@@ -42,7 +44,8 @@ const share = createShareService({
   playground,
   switchToSandbox: async () => (await import("../sandbox/switch")).createSwitchToSandbox({ setService })(),
 });
-const demos = createDemoPlayer({ playground });
+// The player, its presets and the replay are fetched when a demo is first started.
+const demos = createLazyDemoPlayer({ playground });
 void share.openHash(location.hash);
 window.addEventListener("hashchange", () => void share.openHash(location.hash));
 // Dismissed: the link leaves the address bar too, so a reload does not offer it again.
@@ -69,6 +72,7 @@ if (root) {
 // the first rows do not wait for a download. A failure here is shown where the chunk is used (Retry).
 const preload = () => {
   loadXmppSession().catch(() => undefined);
+  preloadLogReaders().catch(() => undefined);
   preloadViews([TimelineListView, EventDetailView, StanzaXmlView]).catch(() => undefined);
 };
 if (typeof requestIdleCallback === "function") requestIdleCallback(preload, { timeout: 2000 });

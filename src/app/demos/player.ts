@@ -5,47 +5,13 @@
  * pausing lets the current step finish and holds there. `previous` replays the demo from its
  * set-up to the step before (the server's state cannot run backwards), without the reading pauses.
  */
-import { createStore, type StoreApi } from "zustand/vanilla";
+import { createStore } from "zustand/vanilla";
 import type { ActionResult } from "../playground-api";
 import { applySetup, endResource, enableRegistration, resourceLane, sendMessage, type SetupActions } from "../share/apply";
+import { IDLE, type DemoPlayer, type DemoPlayerOptions, type DemoPlayerState } from "./player-state";
 import { demoById, type DemoAction, type DemoPreset } from "./presets";
 
-export type DemoPhase = "idle" | "running" | "shown" | "failed" | "finished";
-
-export interface DemoPlayerState {
-  demoId: string | null;
-  /** The step whose caption is up. */
-  index: number;
-  phase: DemoPhase;
-  paused: boolean;
-  /** What the step did (the outcome line under the caption). */
-  outcome: string | null;
-  /** False when a send's outcome is not the one the case shows. */
-  matched: boolean;
-  error: string | null;
-}
-
-export interface DemoPlayer {
-  readonly store: StoreApi<DemoPlayerState>;
-  start(id: string): Promise<void>;
-  pause(): void;
-  resume(): Promise<void>;
-  togglePause(): Promise<void>;
-  next(): Promise<void>;
-  previous(): Promise<void>;
-  stop(): void;
-  current(): DemoPreset | undefined;
-}
-
-export interface DemoPlayerOptions {
-  playground: SetupActions;
-  /** Reading time between steps (ms). */
-  dwellMs?: number;
-  /** Bounds a step's wait for the server (ms). */
-  timeoutMs?: number;
-}
-
-const IDLE: DemoPlayerState = { demoId: null, index: 0, phase: "idle", paused: false, outcome: null, matched: true, error: null };
+export type { DemoPhase, DemoPlayer, DemoPlayerOptions, DemoPlayerState } from "./player-state";
 
 type StepResult = ActionResult<{ text: string; matched: boolean }>;
 
@@ -97,8 +63,7 @@ async function runAction(pg: SetupActions, demo: DemoPreset, action: DemoAction,
   }
 }
 
-export function createDemoPlayer({ playground, dwellMs = 3500, timeoutMs }: DemoPlayerOptions): DemoPlayer {
-  const store = createStore<DemoPlayerState>()(() => IDLE);
+export function createDemoPlayer({ playground, dwellMs = 3500, timeoutMs, store = createStore<DemoPlayerState>()(() => IDLE) }: DemoPlayerOptions): DemoPlayer {
   const get = () => store.getState();
   const set = (patch: Partial<DemoPlayerState>) => store.setState(patch);
   // A run belongs to one generation: stop, start and previous begin a new one, and the old loop quits.

@@ -1,9 +1,9 @@
 /** The server-log poller with a fake HTTP log: new entries only, once each, and a missing log reported once. */
-import { describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { PushLogEntry } from "../../protocol/push-log";
 import { SERVER_LANE } from "../model";
 import { createTestContext } from "../test-support/service-context";
-import { createServerLogPoller } from "./server-log";
+import { createServerLogPoller, preloadLogReaders } from "./server-log";
 
 const entry = (seq: number) => ({ seq, at: "2026-01-01T00:00:00.000Z", host: "localhost", policy: "spec", account: "alice@localhost", kind: "publish", key: { jid: "s@localhost/sink", node: "n" }, iqId: `iq${seq}`, causeSeq: 0 });
 
@@ -28,6 +28,9 @@ function setUp(respond: (after: number) => Response, isOwnEntry?: (e: PushLogEnt
 }
 
 describe("server log poller", () => {
+  // As in the page (main.tsx preloads them): with the readers loaded, a read starts in the caller's tick.
+  beforeAll(() => preloadLogReaders());
+
   it("reads after the last seq it saw and hands each entry over once", async () => {
     const all = [entry(1), entry(2), entry(3)];
     const { poller, fetch, onEntry, afterRead } = setUp((after) => Response.json({ entries: all.filter((e) => e.seq > after) }));

@@ -7,9 +7,17 @@
 import type { PushLogEntry } from "../../protocol/push-log";
 import { SERVER_LANE } from "../model";
 import { isSandboxService } from "../../sandbox/protocol";
-import { fetchLogHttp, fetchLogSandbox, fetchLogXmpp, type LogFetchResult } from "../xmpp/server-log";
+import type { LogFetchResult } from "../xmpp/server-log";
 import type { XmppSession } from "../xmpp/session";
 import type { ServiceContext } from "./context";
+
+// The readers come with the first read (after the first connect), not with the page (issue 14).
+// Once loaded they are kept, so a read starts its request in the same tick as before the split.
+type Readers = typeof import("../xmpp/server-log");
+let loadedReaders: Readers | null = null;
+const loadReaders = async (): Promise<Readers> => (loadedReaders ??= await import("../xmpp/server-log"));
+/** Fetches the readers' chunk ahead of the first read (main.tsx, once the page is idle). */
+export const preloadLogReaders = (): Promise<void> => loadReaders().then(() => undefined);
 
 /** How long after a send the server log is read for the message's decision. */
 export const LOG_POLL_DELAY_MS = 120;
@@ -64,21 +72,22 @@ export function createServerLogPoller(ctx: ServiceContext, deps: ServerLogDeps):
   let busy: Promise<void> | null = null;
   let primed: Promise<void> | null = null;
   let disposed = false;
+  let loadFailed = false;
   const active = () => deps.enabled && !disposed && mode !== "unavailable";
 
-  async function fetchViaXmpp(after: number): Promise<LogFetchResult> {
+  async function fetchViaXmpp(readers: Readers, after: number): Promise<LogFetchResult> {
     const session = deps.resourceSession();
     if (!session) return { ok: false, error: "no online resource of the account to ask over XMPP" };
-    return fetchLogXmpp(session, deps.accountBare(), after);
+    return readers.fetchLogXmpp(session, deps.accountBare(), after);
   }
 
-  async function fetchLog(after: number): Promise<LogFetchResult> {
+  async function fetchLog(readers: Readers, after: number): Promise<LogFetchResult> {
     if (!service) return { ok: false, error: "not connected yet" };
-    if (isSandboxService(service)) return fetchLogSandbox(deps.accountBare(), after);
-    if (mode === "xmpp" || mode === "unavailable") return fetchViaXmpp(after);
-    const http = await fetchLogHttp(service, deps.accountBare(), after, deps.fetch);
+    if (isSandboxService(service)) return readers.fetchLogSandbox(deps.accountBare(), after);
+    if (mode === "xmpp" || mode === "unavailable") return fetchViaXmpp(readers, after);
+    const http = await readers.fetchLogHttp(service, deps.accountBare(), after, deps.fetch);
     if (http.ok || mode === "http") return http;
-    const viaXmpp = await fetchViaXmpp(after);
+    const viaXmpp = await fetchViaXmpp(readers, after);
     return viaXmpp.ok ? viaXmpp : { ok: false, error: `${http.error}; ${viaXmpp.error}` };
   }
 
@@ -92,13 +101,37 @@ export function createServerLogPoller(ctx: ServiceContext, deps: ServerLogDeps):
     return true;
   }
 
+  /** The readers, or null when their chunk cannot be fetched: said once, and the next read tries again. */
+  async function readers(): Promise<Readers | null> {
+    if (loadedReaders) return loadedReaders;
+    try {
+      const loaded = await loadReaders();
+      loadFailed = false;
+      return loaded;
+    } catch (e) {
+      if (!loadFailed && !disposed) {
+        ctx.recorder.record({
+          kind: "error",
+          lane: SERVER_LANE,
+          summary: "the push decision log reader could not be loaded: the next read tries again",
+          error: { code: "server-log", message: "A part of the page could not be downloaded (offline, or the app was redeployed); reload the page if this persists.", detail: e instanceof Error ? e.message : String(e) },
+          operation: "read push log",
+        });
+      }
+      loadFailed = true;
+      return null;
+    }
+  }
+
   async function read(): Promise<void> {
-    let result = await fetchLog(seq);
+    const loaded = loadedReaders ?? (await readers());
+    if (!loaded || disposed) return;
+    let result = await fetchLog(loaded, seq);
     if (disposed) return;
     if (restarted(result)) {
       deps.onServerRestart?.();
       // The answer was filtered by the old run's seq: read the new log from its start.
-      result = await fetchLog(0);
+      result = await fetchLog(loaded, 0);
       if (disposed) return;
     }
     if (!result.ok) {
@@ -164,7 +197,9 @@ export function createServerLogPoller(ctx: ServiceContext, deps: ServerLogDeps):
     primeIfNew() {
       if (!deps.enabled || mode !== "unknown" || seq !== 0) return;
       primed ??= (async () => {
-        const result = await fetchLog(0);
+        const loaded = loadedReaders ?? (await readers());
+        if (!loaded) return;
+        const result = await fetchLog(loaded, 0);
         if (!result.ok) return;
         mode = result.via;
         if (result.instance !== undefined) instance = result.instance;

@@ -11,9 +11,6 @@
  */
 import type { RunSuiteOptions } from "../../conformance/runner";
 import type { SuiteReport, SuiteTarget } from "../../conformance/types";
-// The scenario harness's clients may target the in-page server (`sandbox:`) too.
-import "../../sandbox/xmpp-transport";
-import "../../sandbox/decision-log-source";
 import type { HarnessWaits, Mechanism } from "../../scenarios/harness";
 import type { ActionResult } from "../playground-api";
 import type { Recorder } from "../playground/recorder";
@@ -54,8 +51,14 @@ let runCounter = 0;
 
 export function createScenarioRunner(options: ScenarioRunnerOptions): ScenarioRunner {
   const { stores, recorder } = options;
-  // The conformance runner and the catalogue come in the Scenarios chunk, fetched on the first run.
-  const runSuite = options.runSuite ?? (async (o: RunSuiteOptions) => (await import("../../conformance/runner")).runSuite(o));
+  // The conformance runner and the catalogue come in the Scenarios chunk, fetched on the first run,
+  // with the sandbox transport (the harness's clients may target the in-page server, `sandbox:`, and settle from its decision log).
+  const runSuite =
+    options.runSuite ??
+    (async (o: RunSuiteOptions) => {
+      const [conformance] = await Promise.all([import("../../conformance/runner"), import("../../sandbox/xmpp-transport"), import("../../sandbox/decision-log-source")]);
+      return conformance.runSuite(o);
+    });
   const now = options.now ?? Date.now;
   let running = false;
 

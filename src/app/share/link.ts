@@ -11,13 +11,13 @@
  * a newer format, bad base64url, corrupt compressed data, oversize data, not JSON, a checksum
  * mismatch and any field `validateSetup` refuses.
  */
+import { FRAGMENT_KEY, MAX_JSON_BYTES } from "./fragment";
 import { SETUP_VERSION, validateSetup, type Checked, type Setup } from "./setup";
 
-export const FRAGMENT_KEY = "setup";
+// The hash helpers live apart so the page can look for a link without loading this codec.
+export { FRAGMENT_KEY, MAX_JSON_BYTES, setupParam, withoutSetup } from "./fragment";
 /** Longer fragments are refused before decoding (browsers and chat clients cut far longer URLs anyway). */
 export const MAX_FRAGMENT_CHARS = 16_000;
-/** Inflated JSON larger than this is refused while inflating (a deflate bomb stops there). */
-export const MAX_JSON_BYTES = 64_000;
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -112,23 +112,6 @@ export async function encodeSetup(setup: Setup): Promise<string> {
 export async function shareUrl(pageUrl: string, setup: Setup): Promise<string> {
   const url = new URL(pageUrl);
   url.hash = await encodeSetup(setup);
-  return url.toString();
-}
-
-/** The setup's encoded part of a location hash (`#a&setup=…` or `#setup=…`), or null when it has none. */
-export function setupParam(hash: string): string | null {
-  const body = hash.startsWith("#") ? hash.slice(1) : hash;
-  for (const part of body.split("&")) {
-    if (part.startsWith(`${FRAGMENT_KEY}=`)) return part.slice(FRAGMENT_KEY.length + 1);
-  }
-  return null;
-}
-
-/** The URL with the setup parameter taken out of its fragment (other fragment parameters kept). */
-export function withoutSetup(href: string): string {
-  const url = new URL(href);
-  const rest = url.hash.replace(/^#/, "").split("&").filter((p) => p !== "" && !p.startsWith(`${FRAGMENT_KEY}=`));
-  url.hash = rest.join("&");
   return url.toString();
 }
 

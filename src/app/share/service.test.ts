@@ -12,7 +12,7 @@ describe("share service against the reference server", () => {
     const a = server.driver({ initialResources: ["phone", "laptop"] });
     await a.connect().enable({ from: "phone", away: true, node: "shared-node" }).presence("phone", "away").disconnect("laptop").send("Lunch at noon?").expectPush();
     const share = createShareService({ playground: a.pg });
-    const captured = share.capture("lunch");
+    const captured = await share.capture("lunch");
     expect(captured).toEqual({
       ok: true,
       value: {
@@ -50,7 +50,7 @@ describe("share service against the reference server", () => {
     expect(pushes).toHaveLength(1);
     expect(pushes[0]!.node).toBe("shared-node");
     expect(pushes[0]!.notification?.lastMessageBody).toBe("Lunch at noon?");
-    expect(replay.capture("lunch")).toEqual(captured);
+    expect(await replay.capture("lunch")).toEqual(captured);
   });
 
   it("replays a no-push case, clearing the account's earlier registrations first", async () => {
@@ -58,7 +58,7 @@ describe("share service against the reference server", () => {
     await d.connect().enable({ from: "r1", away: false, node: "stale-node" }).disconnect("r1");
     const share = createShareService({ playground: d.pg });
     const setup = walkthroughSetup();
-    share.openFile(JSON.stringify({ ...setup, resources: setup.resources.map((r) => ({ ...r, end: "online" })) }));
+    await share.openFile(JSON.stringify({ ...setup, resources: setup.resources.map((r) => ({ ...r, end: "online" })) }));
     const applied = await share.apply("connected");
     expect(applied.ok).toBe(true);
     expect(share.store.getState().replay.steps).toContain("earlier registrations to the sink disabled");
@@ -69,7 +69,7 @@ describe("share service against the reference server", () => {
   it("kills an app on a host with stream management: the session hibernates", async () => {
     const d = server.driver({ initialResources: ["r1"], domain: "prosody.localhost" });
     const share = createShareService({ playground: d.pg });
-    share.openFile(
+    await share.openFile(
       JSON.stringify({
         v: 1,
         domain: "prosody.localhost",
@@ -91,14 +91,14 @@ describe("share service against the reference server", () => {
     a.pg.setSinkProfile("p2");
     a.pg.setSinkProfileSettings({ ...a.pg.stores.sink.getState().profileSettings, p2: { secret: "sender-secret", knownNodes: [], providerFailure: false } });
     await a.connect().enable({ from: "phone", node: "p2-node", publishOptions: [{ var: "secret", value: "sender-secret" }] }).disconnect("phone");
-    const setup = createShareService({ playground: a.pg }).capture();
+    const setup = await createShareService({ playground: a.pg }).capture();
     expect(setup).toMatchObject({ ok: true, value: { sink: { profile: "p2" }, registrations: [{ node: "p2-node", publishOptions: [], credentialFields: ["secret"] }] } });
     expect(JSON.stringify(setup)).not.toContain("sender-secret");
     if (!setup.ok) return;
 
     const b = server.driver({ initialResources: [] });
     const replay = createShareService({ playground: b.pg });
-    replay.openFile(JSON.stringify({ ...setup.value, messages: [{ to: "bare", kind: "chat", body: "p2 check", count: 1 }] }));
+    await replay.openFile(JSON.stringify({ ...setup.value, messages: [{ to: "bare", kind: "chat", body: "p2 check", count: 1 }] }));
     expect(await replay.apply("connected")).toMatchObject({ ok: true });
     expect(replay.store.getState().replay.steps.at(-1)).toBe("bob sent “p2 check”: 1 push reached the sink");
     expect(b.pushes()[0]!.answer).toEqual({ kind: "result" });
@@ -109,11 +109,11 @@ describe("share service without a server", () => {
   it("says why a file or a link cannot be read, and refuses an unavailable target", async () => {
     const d = server.driver();
     const share = createShareService({ playground: d.pg });
-    share.openFile("{");
+    await share.openFile("{");
     expect(share.store.getState().opened).toMatchObject({ status: "invalid", source: "file", error: expect.stringMatching(/^not JSON/) });
-    share.openFile(JSON.stringify({ v: 1 }));
+    await share.openFile(JSON.stringify({ v: 1 }));
     expect(share.store.getState().opened).toEqual({ status: "invalid", source: "file", error: "resources: must be a list" });
-    share.openFile("x".repeat(70_000));
+    await share.openFile("x".repeat(70_000));
     expect(share.store.getState().opened).toMatchObject({ status: "invalid", error: expect.stringMatching(/too large/) });
     await share.openHash("#tab=push");
     expect(share.store.getState().opened.status).toBe("invalid");
@@ -121,7 +121,7 @@ describe("share service without a server", () => {
     expect(share.store.getState().opened).toMatchObject({ status: "invalid", source: "link", error: expect.stringMatching(/cut short or malformed/) });
     expect(await share.apply("connected")).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no setup to apply/) } });
 
-    share.openFile(JSON.stringify(walkthroughSetup()));
+    await share.openFile(JSON.stringify(walkthroughSetup()));
     expect(share.targets().map((t) => [t.id, t.available])).toEqual([
       ["connected", true],
       ["sandbox", false],
@@ -148,7 +148,7 @@ describe("share service without a server", () => {
         return fails ? { ok: false, error: { code: "internal", message: "the worker did not start" } } : { ok: true, value: undefined };
       },
     });
-    share.openFile(JSON.stringify({ ...walkthroughSetup(), messages: [] }));
+    await share.openFile(JSON.stringify({ ...walkthroughSetup(), messages: [] }));
     expect(share.targets().find((t) => t.id === "sandbox")).toMatchObject({ available: true });
     expect(await share.apply("sandbox")).toEqual({ ok: false, error: { code: "bad-input", message: "could not start the sandbox server: the worker did not start" } });
     expect(calls).toEqual(["sandbox"]);

@@ -3,12 +3,14 @@
  * a link or a file back, and replays a setup on a chosen target. It owns the share store (the
  * opened link and the replay's progress); the Share dialog and the link banner only read it and
  * call these actions.
+ *
+ * The codec, the validation, capture and replay are fetched on first use (issue 14: a small first
+ * load): at start the page only looks for `setup=` in the hash (./fragment).
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { ActionResult } from "../playground-api";
-import { applySetup, type SetupActions } from "./apply";
-import { captureSetup } from "./capture";
-import { decodeSetup, parseSetupJson, setupParam, shareUrl, MAX_JSON_BYTES } from "./link";
+import type { SetupActions } from "./apply";
+import { MAX_JSON_BYTES, setupParam } from "./fragment";
 import type { Checked, Setup } from "./setup";
 
 /** Where a setup is replayed: the server the Connection tab points at, or the in-page sandbox server. */
@@ -46,15 +48,15 @@ export interface ShareState {
 export interface ShareService {
   readonly store: StoreApi<ShareState>;
   /** The current setup, or why it cannot be shared. */
-  capture(title?: string): Checked<Setup>;
+  capture(title?: string): Promise<Checked<Setup>>;
   /** A link to `pageUrl` that sets the current setup up. */
   link(pageUrl: string, title?: string): Promise<Checked<string>>;
   /** The current setup as the text of a JSON file. */
-  exportJson(title?: string): Checked<string>;
+  exportJson(title?: string): Promise<Checked<string>>;
   /** Reads a location hash; a hash without a setup leaves the store as it is. */
   openHash(hash: string): Promise<void>;
   /** Reads an imported file's text. */
-  openFile(text: string): void;
+  openFile(text: string): Promise<void>;
   dismiss(): void;
   targets(): TargetOption[];
   apply(target: ApplyTarget, options?: { play?: boolean }): Promise<ActionResult<string>>;
@@ -64,6 +66,13 @@ export interface ShareServiceDeps {
   playground: SetupActions;
   switchToSandbox?: SwitchToSandbox;
 }
+
+const loadApply = () => import("./apply");
+const loadCapture = () => import("./capture");
+const loadLink = () => import("./link");
+const failure = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** A part of the share code that could not be fetched (offline, a redeploy): said where it was needed. */
+const notLoaded = (e: unknown): Checked<never> => ({ ok: false, error: `the share code could not be loaded (${failure(e)}); check the connection and try again` });
 
 const IDLE: ReplayState = { status: "idle", target: null, steps: [], message: "" };
 /** Files larger than this are refused before parsing (a setup is a few kilobytes). */
@@ -101,39 +110,61 @@ export function createShareService({ playground, switchToSandbox }: ShareService
     }
     let result: ActionResult<string>;
     try {
+      const { applySetup } = await loadApply();
       result = await applySetup(playground, opened.setup, { ...options, onStep: (text) => store.setState((s) => ({ replay: { ...s.replay, steps: [...s.replay.steps, text] } })) });
     } catch (e) {
-      result = { ok: false, error: { code: "internal", message: `the replay stopped: ${e instanceof Error ? e.message : String(e)}` } };
+      result = { ok: false, error: { code: "internal", message: `the replay stopped: ${failure(e)}` } };
     }
     if (!result.ok) return failed(result.error.message);
     replay({ status: "done", message: result.value });
     return result;
   }
 
+  async function capture(title?: string): Promise<Checked<Setup>> {
+    try {
+      return (await loadCapture()).captureSetup(playground.stores, title);
+    } catch (e) {
+      return notLoaded(e);
+    }
+  }
+
+  async function decoded(read: (link: Awaited<ReturnType<typeof loadLink>>) => Promise<Checked<Setup>> | Checked<Setup>): Promise<Checked<Setup>> {
+    try {
+      return await read(await loadLink());
+    } catch (e) {
+      return notLoaded(e);
+    }
+  }
+
   return {
     store,
-    capture: (title) => captureSetup(playground.stores, title),
+    capture,
     async link(pageUrl, title) {
-      const setup = captureSetup(playground.stores, title);
-      return setup.ok ? { ok: true, value: await shareUrl(pageUrl, setup.value) } : setup;
+      const setup = await capture(title);
+      if (!setup.ok) return setup;
+      try {
+        return { ok: true, value: await (await loadLink()).shareUrl(pageUrl, setup.value) };
+      } catch (e) {
+        return notLoaded(e);
+      }
     },
-    exportJson(title) {
-      const setup = captureSetup(playground.stores, title);
+    async exportJson(title) {
+      const setup = await capture(title);
       return setup.ok ? { ok: true, value: `${JSON.stringify(setup.value, null, 2)}\n` } : setup;
     },
     async openHash(hash) {
       const param = setupParam(hash);
       if (param === null) return;
       set({ opened: { status: "reading" }, replay: IDLE });
-      const r = await decodeSetup(param);
+      const r = await decoded((link) => link.decodeSetup(param));
       set({ opened: r.ok ? { status: "ready", source: "link", setup: r.value } : { status: "invalid", source: "link", error: r.error } });
     },
-    openFile(text) {
+    async openFile(text) {
       if (text.length > MAX_FILE_CHARS) {
         set({ opened: { status: "invalid", source: "file", error: `the file is too large for a setup (${text.length} characters; at most ${MAX_FILE_CHARS})` } });
         return;
       }
-      const r = parseSetupJson(text.replace(/^\uFEFF/, ""));
+      const r = await decoded((link) => link.parseSetupJson(text.replace(/^\uFEFF/, "")));
       set({ opened: r.ok ? { status: "ready", source: "file", setup: r.value } : { status: "invalid", source: "file", error: r.error }, replay: IDLE });
     },
     dismiss: () => set({ opened: { status: "none" }, replay: IDLE }),

@@ -9,8 +9,8 @@ import { NS } from "../../protocol/ns";
 import type { PushLogEntry } from "../../protocol/push-log";
 import { buildIq } from "../../protocol/stanzas/iq";
 import { el, findChild, textOf } from "../../protocol/stanzas/xml-util";
+import type { LogReply } from "../../sandbox/protocol";
 import type { XmppSession } from "./session";
-import { pageSandbox } from "../../sandbox/sandbox-client";
 
 const PUSH_LOG_HTTP_PATH = "/xmpp-push/log";
 
@@ -108,7 +108,7 @@ export async function fetchLogHttp(
 }
 
 /** The sandbox server's log, asked over its Worker port (the request `GET /xmpp-push/log` is in Node). */
-export async function fetchLogSandbox(account: string, after: number, queryLog = (search: string) => pageSandbox().queryLog(search)): Promise<LogFetchResult> {
+export async function fetchLogSandbox(account: string, after: number, queryLog = queryPageSandboxLog): Promise<LogFetchResult> {
   const search = new URLSearchParams({ account, after: String(after) }).toString();
   try {
     const reply = await queryLog(search);
@@ -119,6 +119,11 @@ export async function fetchLogSandbox(account: string, after: number, queryLog =
   } catch (err) {
     return { ok: false, error: `sandbox log: ${err instanceof Error ? err.message : String(err)}` };
   }
+}
+
+// The sandbox's client is fetched with the first log read of a sandbox session, not with the page.
+async function queryPageSandboxLog(search: string): Promise<LogReply> {
+  return (await import("../../sandbox/sandbox-client")).pageSandbox().queryLog(search);
 }
 
 export async function fetchLogXmpp(session: XmppSession, account: string, after: number): Promise<LogFetchResult> {

@@ -1,6 +1,6 @@
-import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from "react";
+import { useEffect, useId, useRef, useState, type ChangeEvent } from "react";
 import type { ShareService } from "../../share/service";
-import { describeSetup } from "../../share/setup";
+import { describeSetup, type Checked, type Setup } from "../../share/setup";
 import { downloadText } from "../shared/download";
 import { Modal } from "./Modal";
 
@@ -17,11 +17,15 @@ export function ShareDialog({ share, pageUrl, onClose }: { share: ShareService; 
   const [copy, setCopy] = useState<CopyState>({ kind: "idle" });
   const linkBox = useRef<HTMLInputElement>(null);
   const titleId = useId();
-  const setup = useMemo(() => share.capture(title), [share, title]);
+  // Null until the capture code is in and the setup is read.
+  const [setup, setSetup] = useState<Checked<Setup> | null>(null);
 
   useEffect(() => {
     let live = true;
     setCopy({ kind: "idle" });
+    void share.capture(title).then((r) => {
+      if (live) setSetup(r);
+    });
     void share.link(pageUrl, title).then((r) => {
       if (live) setLink(r.ok ? r.value : null);
     });
@@ -43,8 +47,8 @@ export function ShareDialog({ share, pageUrl, onClose }: { share: ShareService; 
     }
   }
 
-  function exportJson() {
-    const json = share.exportJson(title);
+  async function exportJson() {
+    const json = await share.exportJson(title);
     if (json.ok) downloadText(`playground-setup-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}.json`, json.value);
   }
 
@@ -52,10 +56,18 @@ export function ShareDialog({ share, pageUrl, onClose }: { share: ShareService; 
     const file = e.target.files?.[0];
     e.target.value = "";
     if (!file) return;
-    share.openFile(await file.text());
+    await share.openFile(await file.text());
     onClose();
   }
 
+  // The first time, the capture code is still on its way: say so where the dialog will open.
+  if (setup === null) {
+    return (
+      <p className="lazy-loading muted" role="status">
+        Reading the setup…
+      </p>
+    );
+  }
   return (
     <Modal title="Share this setup" onClose={onClose}>
       <p className="small muted">
@@ -96,7 +108,7 @@ export function ShareDialog({ share, pageUrl, onClose }: { share: ShareService; 
         </p>
       )}
       <div className="row">
-        <button type="button" className="btn" onClick={exportJson} disabled={!setup.ok}>
+        <button type="button" className="btn" onClick={() => void exportJson()} disabled={!setup.ok}>
           Export setup JSON
         </button>
         <label className="btn">
