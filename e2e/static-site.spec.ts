@@ -174,3 +174,58 @@ test("the other three virtual hosts run their own policies in the sandbox", asyn
     for (const id of ["C1", "C4"]) await expect(panel.getByRole("row", { name: new RegExp(`^${id} `) })).toHaveAttribute("data-verdict", "pass");
   }
 });
+
+test("a share link made on the static site reproduces the setup in a fresh page, on its sandbox", async ({ browser }) => {
+  const accounts = freshAccounts("staticshare");
+  const first = await browser.newContext();
+  const page = await first.newPage();
+  const errors = collectPageErrors(page);
+  const { pg } = await open(page);
+  await pg.useAccounts(accounts);
+  await pg.removeResource("r1");
+  await pg.removeResource("r2");
+  await pg.addResource("phone");
+  await pg.addResource("laptop");
+  await pg.connectAll();
+  const node = await pg.enable({ from: "phone", away: true });
+  await pg.setPresence("phone", "away");
+  await pg.disconnect("laptop");
+  await pg.sendMessage("Lunch at noon?");
+  await pg.showOnlyKinds(["message-sent", "push", "decision"]);
+  await expect(pg.timelineRows("push")).toHaveCount(1);
+
+  await page.getByRole("button", { name: "Share", exact: true }).click();
+  const linkBox = page.getByRole("dialog", { name: "Share this setup" }).getByLabel("Share link", { exact: true });
+  await expect(linkBox).toHaveValue(/#setup=1\./);
+  const link = await linkBox.inputValue();
+  expect(link.startsWith(site.url), "the link points at the same sub-path").toBe(true);
+  expect(errors).toEqual([]);
+  await first.close();
+
+  // A colleague's browser: no storage, its own empty sandbox server.
+  const second = await browser.newContext();
+  const fresh = await second.newPage();
+  const freshErrors = collectPageErrors(fresh);
+  const sockets: string[] = [];
+  fresh.on("websocket", (ws) => sockets.push(ws.url()));
+  await fresh.goto(link);
+  const replay = new PlaygroundPage(fresh);
+  await replay.useAccounts(accounts);
+  const banner = fresh.getByRole("region", { name: "Setup from a share link" });
+  await expect(banner).toContainText("This share link sets up:");
+  await banner.getByRole("radio", { name: "On the sandbox server" }).check();
+  await banner.getByRole("button", { name: "Apply and send the messages" }).click();
+  await expect(banner.getByRole("status")).toHaveText("Done: set up 2 resources, 1 registration and sent 1 message.", { timeout: 30_000 });
+
+  await expect(replay.reachability("phone")).toHaveText("away");
+  await expect(replay.reachability("laptop")).toHaveText("not connected");
+  await replay.showOnlyKinds(["message-sent", "push", "decision"]);
+  const messageId = await replay.lastSentMessageId();
+  await expect(replay.decisionFor(messageId)).toContainText("the only receiving resource is away (phone: away");
+  const push = replay.timelineRows("push");
+  await expect(push).toHaveCount(1);
+  await expect(push).toContainText(`push to node ${node}`);
+  expect(sockets, "the replay stays in the page").toEqual([]);
+  expect(freshErrors).toEqual([]);
+  await second.close();
+});
