@@ -192,6 +192,15 @@ function onAppServerOutcome(reg: RegistrationSnapshot, outcome: AppServerOutcome
   }
 }
 
+/**
+ * mod_offline (store_empty_body: unless_chat_state) does not store a standalone chat state, and
+ * ejabberd_sm then bounces it: ejabberd 23.01 answered B's body-less `<composing/>` chat to an
+ * account with nobody available with `service-unavailable` (differential run, README conformance).
+ */
+function refuseOffline(message: MessageSnapshot): StanzaErrorSpec | null {
+  return message.standaloneChatState === true ? { type: "cancel", condition: "service-unavailable" } : null;
+}
+
 export const ejabberdPolicy: PushPolicy = {
   name: "ejabberd",
   description:
@@ -209,4 +218,5 @@ export const ejabberdPolicy: PushPolicy = {
   honoursRemoteDisable: false,
   onAvailablePresence: () => null,
   onHibernation,
+  refuseOffline,
 };
