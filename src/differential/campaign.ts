@@ -8,17 +8,17 @@ import { compareTraces } from "./compare";
 import type { Divergence } from "./compare";
 import { runSequence } from "./execute";
 import type { SequenceTarget } from "./execute";
-import { sequenceArbitrary, validSequence } from "./ops";
-import type { Op } from "./ops";
+import { opsOf, sequenceArbitrary, validSequence } from "./ops";
+import type { Op, RawSequence } from "./ops";
 import type { Trace } from "./trace";
 
 /** Sequences with at least two operations that apply (see `validSequence`). */
-export const meaningfulSequences: fc.Arbitrary<Op[]> = sequenceArbitrary.filter((raw) => validSequence(raw).length >= 2);
+export const meaningfulSequences: fc.Arbitrary<RawSequence> = sequenceArbitrary.filter((raw) => validSequence(opsOf(raw)).length >= 2);
 
 /** The `count` sequences of a seed, as generated (raw) and as run (valid). */
-export function sequencesOf(seed: number, count: number): { raw: Op[]; ops: Op[] }[] {
+export function sequencesOf(seed: number, count: number): { raw: RawSequence; ops: Op[] }[] {
   if (count <= 0) return [];
-  return fc.sample(meaningfulSequences, { seed, numRuns: count }).map((raw) => ({ raw, ops: validSequence(raw) }));
+  return fc.sample(meaningfulSequences, { seed, numRuns: count }).map((raw) => ({ raw, ops: validSequence(opsOf(raw)) }));
 }
 
 export interface PairRun {
@@ -64,20 +64,32 @@ export interface CampaignOptions {
   onSequence?: (index: number, run: PairRun) => void;
 }
 
+/** What the sequences exercised, counted on the real side: a run where nothing is pushed proves little. */
+export interface Coverage {
+  operations: number;
+  /** Sequences in which at least one publish reached the sink. */
+  withPush: number;
+  publishes: number;
+  deliveries: number;
+  /** Sequences with a dropped XEP-0198 session (hibernation). */
+  withHibernation: number;
+}
+
 export interface CampaignResult {
   sequences: number;
   agreements: number;
+  coverage: Coverage;
   divergences: DivergenceReport[];
   elapsedMs: number;
 }
 
 /** Shrinks a divergent sequence: fast-check re-runs smaller ones while they still diverge. */
-export async function shrinkDivergence(raw: Op[], options: CampaignOptions): Promise<{ run: PairRun | null; runs: number }> {
+export async function shrinkDivergence(raw: RawSequence, options: CampaignOptions): Promise<{ run: PairRun | null; runs: number }> {
   let smallest: PairRun | null = null;
   let runs = 0;
   const property = fc.asyncProperty(meaningfulSequences, async (candidate) => {
     runs += 1;
-    const run = await runPair(validSequence(candidate), options.left, options.right);
+    const run = await runPair(validSequence(opsOf(candidate)), options.left, options.right);
     if (run.divergence && (!smallest || run.ops.length <= smallest.ops.length)) smallest = run;
     return run.divergence === null;
   });
@@ -85,14 +97,25 @@ export async function shrinkDivergence(raw: Op[], options: CampaignOptions): Pro
   return { run: smallest, runs };
 }
 
+function count(coverage: Coverage, run: PairRun): void {
+  const publishes = run.left.steps.reduce((n, s) => n + s.publishes.length, 0);
+  coverage.operations += run.ops.length;
+  coverage.publishes += publishes;
+  coverage.deliveries += run.left.steps.reduce((n, s) => n + s.deliveries.length, 0);
+  if (publishes > 0) coverage.withPush += 1;
+  if (run.ops.some((o) => o.op === "drop")) coverage.withHibernation += 1;
+}
+
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const started = Date.now();
   const divergences: DivergenceReport[] = [];
   let agreements = 0;
+  const coverage: Coverage = { operations: 0, withPush: 0, publishes: 0, deliveries: 0, withHibernation: 0 };
   const list = sequencesOf(options.seed, options.sequences);
   for (const [index, { raw, ops }] of list.entries()) {
     const run = await runPair(ops, options.left, options.right);
     options.onSequence?.(index, run);
+    count(coverage, run);
     if (!run.divergence) {
       agreements += 1;
       continue;
@@ -102,5 +125,5 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     const shrunk = reproduced ? await shrinkDivergence(raw, options) : { run: null, runs: 0 };
     divergences.push({ index, original: run, reproduced, shrunk: shrunk.run ?? run, shrinkRuns: shrunk.runs });
   }
-  return { sequences: list.length, agreements, divergences, elapsedMs: Date.now() - started };
+  return { sequences: list.length, agreements, coverage, divergences, elapsedMs: Date.now() - started };
 }

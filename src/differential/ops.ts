@@ -39,71 +39,122 @@ export type Op =
   /** The app is killed: the socket drops without `</close>`; with XEP-0198 the session hibernates. */
   | { op: "drop"; r: ResourceLabel };
 
-const resource = fc.constantFrom(...RESOURCES);
+/** Sessions are opened on A1 and A2; A3 is only ever a full JID nobody holds (RFC 6121 §8.5.3.2). */
+const resource = fc.constantFrom<ResourceLabel>("A1", "A2");
+/** Chat and normal (the types servers push for) come up more often than the other three. */
+const messageType = fc.constantFrom<MessageType>("chat", "normal", "chat", "headline", "normal", "groupchat", "chat", "error");
 
-/** One operation. Connects and sends are weighted up: most other operations need a connected resource. */
+/**
+ * One operation. Sends and enables are weighted up, and so are the ways an enabling session goes
+ * (disconnect, drop): a push needs an enable, the enabler gone and a message, in that order.
+ */
 export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: fc.record({ op: fc.constant("connect" as const), r: resource, sm: fc.boolean() }), weight: 4 },
+  { arbitrary: fc.record({ op: fc.constant("connect" as const), r: resource, sm: fc.boolean() }), weight: 2 },
   {
     arbitrary: fc.record({ op: fc.constant("presence" as const), r: resource, show: fc.constantFrom(...SHOWS), priority: fc.constantFrom(...PRIORITIES) }),
     weight: 3,
   },
-  { arbitrary: fc.record({ op: fc.constant("enable" as const), r: resource, node: fc.constantFrom(...NODES), away: fc.boolean() }), weight: 3 },
+  { arbitrary: fc.record({ op: fc.constant("enable" as const), r: resource, node: fc.constantFrom(...NODES), away: fc.boolean() }), weight: 4 },
   { arbitrary: fc.record({ op: fc.constant("disable" as const), r: resource, node: fc.constantFrom(...NODES, "all" as const) }), weight: 1 },
   {
     arbitrary: fc.record({
       op: fc.constant("send" as const),
-      type: fc.constantFrom(...MESSAGE_TYPES),
-      body: fc.boolean(),
+      type: messageType,
+      body: fc.constantFrom(true, false, true),
       to: fc.constantFrom("bare" as const, ...RESOURCES),
     }),
-    weight: 4,
+    weight: 5,
   },
   { arbitrary: fc.record({ op: fc.constant("answer" as const), answer: fc.constantFrom(...ANSWERS) }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constant("disconnect" as const), r: resource }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constant("drop" as const), r: resource }), weight: 1 },
+  { arbitrary: fc.record({ op: fc.constant("disconnect" as const), r: resource }), weight: 2 },
+  { arbitrary: fc.record({ op: fc.constant("drop" as const), r: resource }), weight: 2 },
 );
 
 export const MIN_OPS = 2;
 export const MAX_OPS = 8;
 
-/** A raw sequence; `validSequence` keeps the operations that make sense in order. */
-export const sequenceArbitrary: fc.Arbitrary<Op[]> = fc.array(opArbitrary, { minLength: MIN_OPS, maxLength: MAX_OPS });
+type EnableOp = Extract<Op, { op: "enable" }>;
+type SendOp = Extract<Op, { op: "send" }>;
+
+/**
+ * What fast-check generates: either free operations, or the shape of table B.2's rows (other
+ * operations, a device enables, then closes its stream, drops it or stays, more operations, a
+ * message, a last operation), which random operations alone rarely line up. `opsOf` flattens both.
+ */
+export type RawSequence =
+  | { free: Op[] }
+  | { before: Op[]; enable: EnableOp; leave: "disconnect" | "drop" | "stay"; between: Op[]; send: SendOp; after: Op[] };
+
+const enableArbitrary = fc.record({ op: fc.constant("enable" as const), r: resource, node: fc.constantFrom(...NODES), away: fc.boolean() });
+const sendArbitrary = fc.record({ op: fc.constant("send" as const), type: messageType, body: fc.constantFrom(true, false, true), to: fc.constantFrom("bare" as const, ...RESOURCES) });
+
+export const sequenceArbitrary: fc.Arbitrary<RawSequence> = fc.oneof(
+  { arbitrary: fc.record({ free: fc.array(opArbitrary, { minLength: MIN_OPS, maxLength: MAX_OPS }) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      before: fc.array(opArbitrary, { maxLength: 2 }),
+      enable: enableArbitrary,
+      leave: fc.constantFrom("disconnect" as const, "drop" as const, "stay" as const),
+      between: fc.array(opArbitrary, { maxLength: 2 }),
+      send: sendArbitrary,
+      after: fc.array(opArbitrary, { maxLength: 1 }),
+    }),
+    weight: 3,
+  },
+);
+
+/** The operations of a generated sequence, in order (before `validSequence`). */
+export function opsOf(raw: RawSequence): Op[] {
+  if ("free" in raw) return raw.free;
+  const leave: Op[] = raw.leave === "stay" ? [] : [{ op: raw.leave, r: raw.enable.r }];
+  return [...raw.before, raw.enable, ...leave, ...raw.between, raw.send, ...raw.after];
+}
 
 type ResourceState = "off" | "online" | "online-sm" | "gone";
 
+/** The session an operation on an unconnected resource implies: A2, the device that registers in the catalogue, resumable (XEP-0198). */
+export function impliedConnect(r: ResourceLabel): Extract<Op, { op: "connect" }> {
+  return { op: "connect", r, sm: r === "A2" };
+}
+
 /**
- * The operations of `ops` that apply where they stand: presence, enable, disable, disconnect and
- * drop need their resource online (drop: with XEP-0198, so that the server hibernates it), a
- * connect needs it never connected or cleanly gone; a dropped resource stays gone (its session
- * is hibernated until the run ends). Sends and answers always apply. Filtering instead of
+ * The sequence that `ops` means, in order: presence, enable, disable and drop on a resource that
+ * is not connected first connect it (`impliedConnect`; drop with XEP-0198, so that the server
+ * hibernates it); a drop of a session without XEP-0198, a disconnect of a resource that is not
+ * connected and a connect of one that is are left out; a dropped resource stays gone (its session
+ * hibernates until the run ends). Sends and answers always apply. Interpreting instead of
  * generating only valid operations keeps every shrink of a sequence a sequence.
  */
 export function validSequence(ops: readonly Op[]): Op[] {
   const state = new Map<ResourceLabel, ResourceState>(RESOURCES.map((r) => [r, "off"]));
   const kept: Op[] = [];
+  const connect = (op: Extract<Op, { op: "connect" }>) => {
+    state.set(op.r, op.sm ? "online-sm" : "online");
+    kept.push(op);
+  };
   for (const op of ops) {
     if (op.op === "send" || op.op === "answer") {
       kept.push(op);
       continue;
     }
     const now = state.get(op.r) ?? "off";
+    if (now === "gone") continue;
     const online = now === "online" || now === "online-sm";
     switch (op.op) {
       case "connect":
-        if (online || now === "gone") continue;
-        state.set(op.r, op.sm ? "online-sm" : "online");
-        break;
+        if (!online) connect(op);
+        continue;
       case "disconnect":
         if (!online) continue;
         state.set(op.r, "off");
         break;
       case "drop":
-        if (now !== "online-sm") continue;
+        if (now === "online") continue;
+        if (now === "off") connect({ op: "connect", r: op.r, sm: true });
         state.set(op.r, "gone");
         break;
       default:
-        if (!online) continue;
+        if (!online) connect(impliedConnect(op.r));
     }
     kept.push(op);
   }

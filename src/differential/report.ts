@@ -68,6 +68,7 @@ export function formatCampaign(result: CampaignResult, ctx: ReportContext): stri
     `sequences run:  ${result.sequences}`,
     `agreements:     ${result.agreements}`,
     `agreement:      ${agreementPercent(result).toFixed(1)} %`,
+    `exercised:      ${result.coverage.operations} operations; ${result.coverage.publishes} pushes in ${result.coverage.withPush} sequences, ${result.coverage.deliveries} deliveries, ${result.coverage.withHibernation} sequences with a hibernated session (counted on the real server)`,
     `divergences:    ${result.divergences.length} (${result.divergences.filter((d) => d.reproduced).length} reproduced)`,
     `elapsed:        ${(result.elapsedMs / 1000).toFixed(1)} s`,
   ];
@@ -80,6 +81,7 @@ export interface CampaignJson {
   sequences: number;
   agreements: number;
   agreementPercent: number;
+  coverage: CampaignResult["coverage"];
   divergences: { index: number; reproduced: boolean; operations: string[]; step: number | null; aspects: string[] }[];
   elapsedMs: number;
   excluded: readonly string[];
@@ -92,6 +94,7 @@ export function campaignJson(result: CampaignResult, ctx: ReportContext): Campai
     sequences: result.sequences,
     agreements: result.agreements,
     agreementPercent: Number(agreementPercent(result).toFixed(2)),
+    coverage: result.coverage,
     divergences: result.divergences.map((d) => ({
       index: d.index,
       reproduced: d.reproduced,
