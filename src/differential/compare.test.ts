@@ -62,8 +62,11 @@ describe("normalisation", () => {
     expect(deliveryLine(delivery(REAL, { delay: { stamp: "2026-01-01T00:00:00Z" } }), REAL)).toBe('A1 ← chat from=B/* body="m0" delayed');
     expect(deliveryLine(delivery(EMULATED, { id: "x", at: 9, delay: { stamp: "1999-01-01T00:00:00Z" } }), EMULATED)).toBe('A1 ← chat from=B/* body="m0" delayed');
     expect(deliveryLine(delivery(REAL, { role: "sender", resource: "B", from: REAL.account, type: "error", body: undefined, error: { type: "cancel", condition: "service-unavailable" } }), REAL)).toBe(
-      "B ← error from=A body=- error=service-unavailable",
+      "B ← error from=A body=(bounce) error=service-unavailable",
     );
+    // Whether a bounce echoes the original body is the server's choice (RFC 6120 §8.3.1).
+    const echoed = delivery(REAL, { role: "sender", resource: "B", from: REAL.account, type: "error", body: "m0", error: { type: "cancel", condition: "service-unavailable" } });
+    expect(deliveryLine(echoed, REAL)).toBe("B ← error from=A body=(bounce) error=service-unavailable");
   });
 
   it("sorts a step's observations: their order across streams is not defined", () => {

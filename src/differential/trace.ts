@@ -63,7 +63,10 @@ export function publishLine(p: ObservedPublish, parties: Parties): string {
 
 export function deliveryLine(d: ObservedDelivery, parties: Parties): string {
   const who = d.role === "account" ? d.resource : d.role === "sender" ? "B" : "S";
-  const parts = [`${who} ← ${d.type}`, `from=${normaliseJid(d.from, parties)}`, `body=${d.body === undefined ? "-" : JSON.stringify(d.body)}`];
+  // RFC 6120 §8.3.1 lets an error bounce include the original payload or not (ejabberd does,
+  // Prosody and the reference server do not): a bounce's body is not compared.
+  const body = d.type === "error" && d.error ? "(bounce)" : d.body === undefined ? "-" : JSON.stringify(d.body);
+  const parts = [`${who} ← ${d.type}`, `from=${normaliseJid(d.from, parties)}`, `body=${body}`];
   if (d.delay) parts.push("delayed");
   if (d.error) parts.push(`error=${d.error.condition}`);
   return parts.join(" ");
