@@ -9,7 +9,7 @@ import "../src/test-setup/node-websocket";
 import { commandLine, intIn } from "../bench/lib/cli";
 import { runCampaign } from "../src/differential/campaign";
 import { describeOp } from "../src/differential/ops";
-import { campaignJson, formatCampaign } from "../src/differential/report";
+import { campaignJson, divergenceText, formatCampaign } from "../src/differential/report";
 import type { ReportContext } from "../src/differential/report";
 import { DIFFERENTIAL_EXCLUSIONS, startEmulation } from "../src/differential/emulation";
 import { EMULATION_HOST, realTarget } from "../src/differential/targets";
@@ -45,6 +45,16 @@ async function main(): Promise<number> {
     const left = realTarget(server);
     const right = emulation.target;
     const started = Date.now();
+    const ctx: ReportContext = {
+      server: server.name,
+      seed,
+      leftTitle: `${server.name} (real)`,
+      rightTitle: right.label,
+      quietMs: left.quietMs,
+      hibernationQuietMs: left.hibernationQuietMs,
+      excluded: DIFFERENTIAL_EXCLUSIONS[server.name],
+    };
+    let found = 0;
     const result = await runCampaign({
       left,
       right,
@@ -55,16 +65,11 @@ async function main(): Promise<number> {
         if (flags.verbose) console.error(`#${index} ${run.divergence ? `DIVERGES at step ${run.divergence.step}` : "agrees"}: ${run.ops.map(describeOp).join("; ")}`);
         else if ((index + 1) % 25 === 0) console.error(`… ${index + 1}/${sequences} sequences, ${((Date.now() - started) / 1000).toFixed(0)} s`);
       },
+      onDivergence: (report) => {
+        found += 1;
+        console.error(`… ${divergenceText(report, ctx, found)}`);
+      },
     });
-    const ctx: ReportContext = {
-      server: server.name,
-      seed,
-      leftTitle: `${server.name} (real)`,
-      rightTitle: right.label,
-      quietMs: left.quietMs,
-      hibernationQuietMs: left.hibernationQuietMs,
-      excluded: DIFFERENTIAL_EXCLUSIONS[server.name],
-    };
     console.log(formatCampaign(result, ctx));
     if (flags.json) writeFileSync(flags.json, `${JSON.stringify(campaignJson(result, ctx), null, 2)}\n`);
     return result.divergences.length === 0 ? 0 : 1;

@@ -62,6 +62,8 @@ export interface CampaignOptions {
   /** Longest time spent shrinking one divergence (ms). */
   shrinkTimeMs: number;
   onSequence?: (index: number, run: PairRun) => void;
+  /** Each divergence once it is re-run and shrunk (the report repeats them at the end). */
+  onDivergence?: (report: DivergenceReport) => void;
 }
 
 /** What the sequences exercised, counted on the real side: a run where nothing is pushed proves little. */
@@ -123,7 +125,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     const again = await runPair(ops, options.left, options.right);
     const reproduced = again.divergence !== null;
     const shrunk = reproduced ? await shrinkDivergence(raw, options) : { run: null, runs: 0 };
-    divergences.push({ index, original: run, reproduced, shrunk: shrunk.run ?? run, shrinkRuns: shrunk.runs });
+    const report: DivergenceReport = { index, original: run, reproduced, shrunk: shrunk.run ?? run, shrinkRuns: shrunk.runs };
+    divergences.push(report);
+    options.onDivergence?.(report);
   }
   return { sequences: list.length, agreements, coverage, divergences, elapsedMs: Date.now() - started };
 }

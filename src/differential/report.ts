@@ -28,7 +28,7 @@ export function trimAfterDivergence(run: PairRun): PairRun {
   return { ...run, ops: run.ops.slice(0, keep), left: { steps: run.left.steps.slice(0, keep) }, right: { steps: run.right.steps.slice(0, keep) } };
 }
 
-function divergenceText(d: DivergenceReport, ctx: ReportContext, n: number): string {
+export function divergenceText(d: DivergenceReport, ctx: ReportContext, n: number): string {
   const run = trimAfterDivergence(d.shrunk);
   const div = run.divergence;
   const where = div ? `step ${div.step} (${div.aspects.join(", ")})` : "no longer diverges";
