@@ -11,7 +11,7 @@ import { runCampaign } from "../src/differential/campaign";
 import { describeOp } from "../src/differential/ops";
 import { campaignJson, divergenceText, formatCampaign } from "../src/differential/report";
 import type { ReportContext } from "../src/differential/report";
-import { DIFFERENTIAL_EXCLUSIONS, startEmulation } from "../src/differential/emulation";
+import { DIFFERENTIAL_COMPARE, DIFFERENTIAL_EXCLUSIONS, startEmulation } from "../src/differential/emulation";
 import { EMULATION_HOST, realTarget } from "../src/differential/targets";
 import { isRealServerName, isUp, REAL_SERVERS } from "../src/real-servers/realServers";
 
@@ -61,6 +61,7 @@ async function main(): Promise<number> {
       sequences,
       seed,
       shrinkTimeMs: shrinkSeconds * 1000,
+      compare: DIFFERENTIAL_COMPARE[server.name],
       onSequence: (index, run) => {
         if (flags.verbose) console.error(`#${index} ${run.divergence ? `DIVERGES at step ${run.divergence.step}` : "agrees"}: ${run.ops.map(describeOp).join("; ")}`);
         else if ((index + 1) % 25 === 0) console.error(`… ${index + 1}/${sequences} sequences, ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { compareTraces } from "./compare";
-import type { Divergence } from "./compare";
+import type { CompareOptions, Divergence } from "./compare";
 import { runSequence } from "./execute";
 import type { SequenceTarget } from "./execute";
 import { opsOf, sequenceArbitrary, validSequence } from "./ops";
@@ -36,11 +36,11 @@ function runTag(): string {
 }
 
 /** Runs one sequence on both sides at once. */
-export async function runPair(ops: Op[], left: SequenceTarget, right: SequenceTarget): Promise<PairRun> {
+export async function runPair(ops: Op[], left: SequenceTarget, right: SequenceTarget, compare: CompareOptions = {}): Promise<PairRun> {
   const tag = runTag();
   // Distinct tags: the two sides may be one server (the reference server against itself).
   const [a, b] = await Promise.all([runSequence(ops, left, `${tag}l`), runSequence(ops, right, `${tag}r`)]);
-  return { ops, left: a, right: b, divergence: compareTraces(a, b) };
+  return { ops, left: a, right: b, divergence: compareTraces(a, b, compare) };
 }
 
 export interface DivergenceReport {
@@ -61,6 +61,7 @@ export interface CampaignOptions {
   seed: number;
   /** Longest time spent shrinking one divergence (ms). */
   shrinkTimeMs: number;
+  compare?: CompareOptions;
   onSequence?: (index: number, run: PairRun) => void;
   /** Each divergence once it is re-run and shrunk (the report repeats them at the end). */
   onDivergence?: (report: DivergenceReport) => void;
@@ -91,7 +92,7 @@ export async function shrinkDivergence(raw: RawSequence, options: CampaignOption
   let runs = 0;
   const property = fc.asyncProperty(meaningfulSequences, async (candidate) => {
     runs += 1;
-    const run = await runPair(validSequence(opsOf(candidate)), options.left, options.right);
+    const run = await runPair(validSequence(opsOf(candidate)), options.left, options.right, options.compare);
     if (run.divergence && (!smallest || run.ops.length <= smallest.ops.length)) smallest = run;
     return run.divergence === null;
   });
@@ -115,14 +116,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const coverage: Coverage = { operations: 0, withPush: 0, publishes: 0, deliveries: 0, withHibernation: 0 };
   const list = sequencesOf(options.seed, options.sequences);
   for (const [index, { raw, ops }] of list.entries()) {
-    const run = await runPair(ops, options.left, options.right);
+    const run = await runPair(ops, options.left, options.right, options.compare);
     options.onSequence?.(index, run);
     count(coverage, run);
     if (!run.divergence) {
       agreements += 1;
       continue;
     }
-    const again = await runPair(ops, options.left, options.right);
+    const again = await runPair(ops, options.left, options.right, options.compare);
     const reproduced = again.divergence !== null;
     const shrunk = reproduced ? await shrinkDivergence(raw, options) : { run: null, runs: 0 };
     const report: DivergenceReport = { index, original: run, reproduced, shrunk: shrunk.run ?? run, shrinkRuns: shrunk.runs };

@@ -98,6 +98,29 @@ describe("compareTraces", () => {
     expect(compareTraces(base, shorter)).toMatchObject({ step: 2, aspects: ["length"], right: null });
   });
 
+  it("can leave out the pushes at the moment a session hibernates, and only those", () => {
+    const drop = (publishes: string[]): Trace => ({
+      steps: [
+        { op: "A2 drop socket (app killed)", publishes, deliveries: [] },
+        { op: "B → account (bare): chat", publishes: ["N1 message count=- sender=- body=\"New message\""], deliveries: [] },
+      ],
+    });
+    const real = drop([]);
+    const emulated = drop(["N1 message no summary"]);
+    expect(compareTraces(real, emulated)).toMatchObject({ step: 0, aspects: ["publishes"] });
+    expect(compareTraces(real, emulated, { ignoreHibernationPushes: true })).toBeNull();
+    const later = structuredClone(emulated);
+    later.steps[1] = { ...later.steps[1]!, publishes: [] };
+    expect(compareTraces(real, later, { ignoreHibernationPushes: true })).toMatchObject({ step: 1, aspects: ["publishes"] });
+  });
+
+  it("can compare a step's pushes as a set (Prosody's repeated push of one message)", () => {
+    const twice = structuredClone(base);
+    twice.steps[2] = { ...twice.steps[2]!, publishes: [...twice.steps[2]!.publishes, ...twice.steps[2]!.publishes] };
+    expect(compareTraces(twice, base)).toMatchObject({ step: 2, aspects: ["publishes"] });
+    expect(compareTraces(twice, base, { collapseRepeatedPushes: true })).toBeNull();
+  });
+
   it("shows both observations side by side, the divergent step marked", () => {
     const other = structuredClone(base);
     other.steps[2] = { ...other.steps[2]!, publishes: [] };

@@ -26,16 +26,6 @@ export interface SequenceTarget {
   hibernationQuietMs: number;
 }
 
-/**
- * How long a resource stays idle before its socket drops. Whether a session hibernates with
- * unacknowledged stanzas (and so whether ejabberd pushes on hibernation) depends on when the
- * server last asked for an ack: ejabberd asks after every stanza, the reference server 1 s after
- * the first unacknowledged one. Killed after this idle time, the session has acknowledged
- * everything on every server; the difference right after a stanza is explained in the README
- * ("Differential runs").
- */
-export const DROP_IDLE_MS = 1300;
-
 /** Operations whose effects (deliveries, publishes) a probe waits for; the others are answered by their own iq. */
 function causesTraffic(op: Op): boolean {
   return op.op === "send" || op.op === "presence" || op.op === "disconnect" || op.op === "drop";
@@ -71,7 +61,7 @@ export function queueOp(h: PushHarness, op: Op, index: number): PushHarness {
     case "disconnect":
       return h.disconnect(op.r);
     case "drop":
-      return h.wait(DROP_IDLE_MS).drop(op.r);
+      return h.drop(op.r);
   }
 }
 

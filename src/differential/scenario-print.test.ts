@@ -29,7 +29,7 @@ describe("chainCall", () => {
       '.connect("A2", { streamManagement: true })',
       '.enable("A2", { node: "N1", away: true, label: "enable@1" })',
       '.sinkAnswers({ type: "wait", condition: "resource-constraint" })',
-      '.wait(1300).drop("A2")',
+      '.drop("A2")',
       '.send({ to: "bare", type: "chat", body: "m4" })',
       '.send({ to: "A1", type: "headline", body: null, chatState: "composing" })',
     ]);
@@ -59,7 +59,7 @@ describe("printScenario", () => {
     expect(text).toContain('id: "CD7"');
     expect(text).toContain("needsStreamManagement: true,");
     expect(text).toContain('backing: "npm run differential -- --target prosody --seed 42"');
-    expect(text).toContain('.wait(1300).drop("A2")\n      .collect("step 3", { quietMs: 1600 })');
+    expect(text).toContain('.drop("A2")\n      .collect("step 3", { quietMs: 1600 })');
     expect(text).toMatch(/ejabberd: \{ record: "found by npm run differential against prosody/);
     // The printed object is valid JavaScript once the harness chain is cut off.
     const literal = text.slice(text.indexOf("{"), text.indexOf("    (h) =>")).trim().replace(/,$/, "");

@@ -7,7 +7,7 @@ import type { RealServerName } from "../real-servers/realServers";
 import type { ProbeExpectation } from "../scenarios/expectations";
 import { ANSWER_ERRORS, describeOp, hibernatedBefore } from "./ops";
 import type { Op } from "./ops";
-import { bodyOf, DROP_IDLE_MS } from "./execute";
+import { bodyOf } from "./execute";
 import type { Trace } from "./trace";
 
 const q = (s: string) => JSON.stringify(s);
@@ -33,7 +33,7 @@ export function chainCall(op: Op, index: number): string {
     case "disconnect":
       return `.disconnect(${q(op.r)})`;
     case "drop":
-      return `.wait(${DROP_IDLE_MS}).drop(${q(op.r)})`;
+      return `.drop(${q(op.r)})`;
   }
 }
 

@@ -152,7 +152,11 @@ function notPushableBecause(message: MessageSnapshot): string {
 function decide(input: DecisionInput): PushDecision {
   const { sessions, registrations, message, delivery } = input;
   const chat = isChatOrNormal(message);
-  const bareGroupchat = isBareGroupchat(message);
+  // mod_message hands a message to a resource that is not bound (full_sessions) to process_to_bare,
+  // so a groupchat to a gone resource fires the bare-groupchat hook too (Prosody 0.12; found by the
+  // differential run).
+  const toGoneResource = message.toResource !== null && !sessions.some((s) => s.resource === message.toResource);
+  const bareGroupchat = isBareGroupchat(message) || (message.type === "groupchat" && toGoneResource);
   const pushable = chat || bareGroupchat;
   if (registrations.length === 0) return noRegistrations("prosody", input, pushable);
   const summary = summaryFor(message);
