@@ -130,6 +130,14 @@ function decide(input: DecisionInput): PushDecision {
     return decision("ejabberd", { rule: "ejabberd/not-pushable", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });
   }
 
+  // A bounced message (a standalone chat state nobody receives, refuseOffline) reaches no session,
+  // queue or store, so no hook fires, not even for a hibernated enabler (ejabberd 23.01;
+  // found by the differential run).
+  if (delivery.bounce && delivery.deliveredTo.length === 0 && !delivery.storedOffline) {
+    const reason = "ejabberd bounces the message with service-unavailable: no session, pending queue or offline store gets it, so mod_push has nothing to push";
+    return decision("ejabberd", { rule: "ejabberd/bounced", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });
+  }
+
   // With mod_mam, a message stored offline is archived first, so mod_push's offline hook stands
   // aside and the MAM hook decides: registrations of sessions ejabberd still holds (even without
   // presence) are dropped (drop_online_sessions). A call proposal has no body: nothing special.

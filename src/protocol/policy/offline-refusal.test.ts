@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { messageSnapshot } from "../stanzas/message";
 import { parseXml } from "../stanzas/parse";
+import { input, noPresence, registration } from "../test-support/policy-fixtures";
 import { getPolicy } from "./index";
 
 const own = { ownDomain: "localhost" };
@@ -23,5 +24,24 @@ describe("refuseOffline", () => {
 
   it.each(["spec", "tigase", "prosody"] as const)("%s stores a standalone chat state", (name) => {
     expect(getPolicy(name).refuseOffline?.(snapshot(COMPOSING)) ?? null).toBeNull();
+  });
+});
+
+describe("ejabberd: a bounced standalone chat state", () => {
+  it("pushes nothing, not even for a hibernated enabler", () => {
+    const message = snapshot(COMPOSING.replace('type="chat"', 'type="normal"'));
+    const ejabberd = getPolicy("ejabberd");
+    const sessions = [{ ...noPresence("A2"), state: "hibernated" as const }];
+    const registrations = [registration("N1", { by: "A2" })];
+    const routed = input({ sessions, registrations, message });
+    expect(routed.delivery.storedOffline).toBe(true);
+    // What the server does with it on an ejabberd host (messages.ts): bounce instead of store.
+    const bounce = ejabberd.refuseOffline?.(message);
+    expect(bounce).toEqual({ type: "cancel", condition: "service-unavailable" });
+    const decision = ejabberd.decide({ ...routed, delivery: { deliveredTo: [], storedOffline: false, bounce: bounce ?? undefined }, offlineCount: 0 });
+    expect(decision.rule).toBe("ejabberd/bounced");
+    expect(decision.verdicts.map((v) => v.push)).toEqual([false]);
+    // Stored as the router says (no refusal), the pending session's registration would be pushed.
+    expect(ejabberd.decide(routed).verdicts.map((v) => v.push)).toEqual([true]);
   });
 });
