@@ -20,6 +20,7 @@ import {
   nextErrorCount,
   noRegistrations,
   plural,
+  queuedToHibernatedEnabler,
   regsPhrase,
   stanzaError,
   verdict,
@@ -65,10 +66,13 @@ const RULES: Record<Path, string> = {
  * empty message) is bounced with service-unavailable (store_empty_body: unless_chat_state), not
  * stored, and not pushed.
  */
-function pathOf(state: EnablerState, archived: boolean, offlineUnarchived: boolean): Path {
-  if (state === "hibernated") return "pending";
+function pathOf(state: EnablerState, archived: boolean, offlineUnarchived: boolean, queuedToEnabler: boolean): Path {
+  // c2s_handle_send pushes for stanzas sent to the pending session; a message stored offline or
+  // for another resource does not pass it, and the MAM hook counts the pending session as online
+  // (ejabberd 23.01, differential run).
+  if (state === "hibernated" && queuedToEnabler) return "pending";
   if (offlineUnarchived) return "offline";
-  if (state === "connected") return "alive";
+  if (state === "connected" || state === "hibernated") return "alive";
   return archived ? "not-alive" : "no-body";
 }
 
@@ -144,7 +148,7 @@ function decide(input: DecisionInput): PushDecision {
   const archived = message.hasBody;
   // ejabberd does not store a standalone chat state at all (it bounces it), so no hook fires.
   const offlineUnarchived = delivery.storedOffline && !archived && message.standaloneChatState !== true;
-  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived, offlineUnarchived);
+  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived, offlineUnarchived, queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo));
   const groups = groupByPath(registrations, pathFor);
   const present = PATH_ORDER.filter((p) => groups.has(p));
   const clauses = present.map((p) => CLAUSE[p](groups.get(p) ?? []));

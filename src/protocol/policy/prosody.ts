@@ -14,6 +14,7 @@ import {
   groupByPath,
   isAre,
   isBareGroupchat,
+  queuedToHibernatedEnabler,
   isBlank,
   isChatOrNormal,
   nextErrorCount,
@@ -64,9 +65,12 @@ const RULES: Record<Path, string> = {
   "no-body": "prosody/no-body",
 };
 
-function pathOf(state: EnablerState, storedOffline: boolean, archived: boolean): Path {
-  // A hibernated session still holds its registration: the smacks queue path pushes, for any stanza.
-  if (state === "hibernated") return "hibernated";
+function pathOf(state: EnablerState, storedOffline: boolean, archived: boolean, queuedToEnabler: boolean): Path {
+  // A hibernated session still holds its registration: the smacks queue path pushes, for any
+  // stanza queued to it. A message that does not go to it (stored offline, or for another
+  // resource) takes the other paths, and the MAM hook counts it as alive (differential run).
+  if (state === "hibernated" && queuedToEnabler) return "hibernated";
+  if (state === "hibernated" && !storedOffline) return "alive";
   // mod_offline stores every chat/normal message, body or not, and mod_cloud_notify's
   // message/offline/handle hook pushes for it (as "unimportant", without a body field). Observed on
   // Prosody 0.12: chat-state-only, empty and `<body></body>` messages to an account with nobody
@@ -180,6 +184,19 @@ function decide(input: DecisionInput): PushDecision {
       summary,
     });
   }
+  const queued = (r: RegistrationSnapshot) => queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo);
+  if (!chat && registrations.some(queued)) {
+    // Whatever its type, a message queued for a hibernated session goes through the smacks queue path.
+    const hibernatedRegs = registrations.filter(queued);
+    return decision("prosody", {
+      rule: RULES.hibernated,
+      reason: CLAUSE.hibernated(hibernatedRegs, total),
+      pushable: true,
+      verdicts: registrations.map((r) => (queued(r) ? verdict(r, true, WHY.hibernated(r), PROSODY_HIBERNATION_BATCH_MS) : verdict(r, false, `not pushed: ${notPushableBecause(message)}`))),
+      summary: message.type === "headline" ? { formType: "form", messageCount: 1 } : summary,
+      delayMs: PROSODY_HIBERNATION_BATCH_MS,
+    });
+  }
   if (!chat) {
     const reason = notPushableBecause(message);
     return decision("prosody", { rule: "prosody/not-pushable", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });
@@ -189,7 +206,7 @@ function decide(input: DecisionInput): PushDecision {
   // MAM hook. Body-less ones are pushed from the offline hook (nobody receiving) or from a
   // hibernated session's queue.
   const archived = message.hasBody;
-  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), delivery.storedOffline, archived);
+  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), delivery.storedOffline, archived, queued(r));
   const groups = groupByPath(registrations, pathFor);
   const present = PATH_ORDER.filter((p) => groups.has(p));
   const pushedPaths = present.filter((p) => PUSH_PATHS.includes(p));
