@@ -129,6 +129,18 @@ function decide(input: DecisionInput): PushDecision {
   const { sessions, registrations, message, delivery } = input;
   const pushable = isChatOrNormal(message);
   if (registrations.length === 0) return noRegistrations("ejabberd", input, pushable);
+  const queued = (r: RegistrationSnapshot) => queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo);
+  if (!pushable && registrations.some(queued)) {
+    // c2s_handle_send pushes for any message sent to a pending session, whatever its type
+    // (ejabberd 23.01 pushed an error message to one; differential run).
+    return decision("ejabberd", {
+      rule: RULES.pending,
+      reason: CLAUSE.pending(registrations.filter(queued)),
+      pushable: true,
+      verdicts: registrations.map((r) => verdict(r, queued(r), queued(r) ? WHY.pending(r) : `not pushed: ${notPushableBecause(message)}`)),
+      summary: summaryFor(message),
+    });
+  }
   if (!pushable) {
     const reason = notPushableBecause(message);
     return decision("ejabberd", { rule: "ejabberd/not-pushable", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });

@@ -30,6 +30,13 @@ describe("a hibernated enabler's registration", () => {
     expect(decision.verdicts.map((v) => v.push)).toEqual([false]);
   });
 
+  it("ejabberd: pushed for an error message queued to it, with the placeholder body", () => {
+    const queued = input({ sessions: [withoutPresence("A2")], registrations, message: message("error", "alice@localhost/A2", "oops") });
+    const decision = getPolicy("ejabberd").decide(queued);
+    expect(decision.verdicts.map((v) => v.push)).toEqual([true]);
+    expect(decision.summary?.lastMessageBody).toBe("New message");
+  });
+
   it("prosody: pushed for an error message queued to it (the smacks queue path takes any stanza), with the important body", () => {
     const queued = input({ sessions: [withoutPresence("A2")], registrations, message: message("error", "alice@localhost/A2", "oops") });
     expect(queued.delivery.deliveredTo).toEqual(["A2"]);
