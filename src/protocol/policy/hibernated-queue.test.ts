@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { messageSnapshot } from "../stanzas/message";
 import { parseXml } from "../stanzas/parse";
-import { hibernated, input, registration } from "../test-support/policy-fixtures";
+import { available, hibernated, input, registration } from "../test-support/policy-fixtures";
 import { getPolicy } from "./index";
 
 const own = { ownDomain: "localhost" };
@@ -43,5 +43,17 @@ describe("a hibernated enabler's registration", () => {
     const decision = getPolicy("prosody").decide(queued);
     expect(decision.verdicts.map((v) => v.push)).toEqual([true]);
     expect(decision.summary?.lastMessageBody).toBe("New Message!");
+  });
+});
+
+describe("prosody: an error message with a body delivered to a bound resource", () => {
+  it("is archived, so the MAM hook pushes the registration of a gone enabler", () => {
+    const delivered = input({ sessions: [available("A1")], registrations: [registration("N1", { by: "A2" })], message: message("error", "alice@localhost/A1", "oops") });
+    expect(delivered.delivery.deliveredTo).toEqual(["A1"]);
+    const decision = getPolicy("prosody").decide(delivered);
+    expect(decision.verdicts.map((v) => v.push)).toEqual([true]);
+    expect(decision.summary?.lastMessageBody).toBe("New Message!");
+    const bodyless = getPolicy("prosody").decide(input({ sessions: [available("A1")], registrations: [registration("N1", { by: "A2" })], message: message("error", "alice@localhost/A1", null) }));
+    expect(bodyless.verdicts.map((v) => v.push)).toEqual([false]);
   });
 });

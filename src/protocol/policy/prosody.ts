@@ -197,7 +197,10 @@ function decide(input: DecisionInput): PushDecision {
       delayMs: PROSODY_HIBERNATION_BATCH_MS,
     });
   }
-  if (!chat) {
+  // mod_mam archived an error message with a body delivered to a bound resource, and the MAM hook
+  // pushed the registrations of gone sessions for it (Prosody 0.12; found by the differential run).
+  const archivedError = message.type === "error" && message.hasBody && delivery.deliveredTo.length > 0;
+  if (!chat && !archivedError) {
     const reason = notPushableBecause(message);
     return decision("prosody", { rule: "prosody/not-pushable", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });
   }
