@@ -57,3 +57,22 @@ describe("prosody: an error message with a body delivered to a bound resource", 
     expect(bodyless.verdicts.map((v) => v.push)).toEqual([false]);
   });
 });
+
+describe("prosody: a session holds only the last registration it enabled", () => {
+  it("pushes the older one through the MAM hook even while the session receives or hibernates; the newer one goes through the queue", () => {
+    const older = registration("N2", { by: "A1" });
+    const newer = registration("N1", { by: "A1" });
+    const receiving = getPolicy("prosody").decide(input({ sessions: [available("A1", "chat", 1)], registrations: [older, newer], message: message("chat", "alice@localhost", "hi") }));
+    expect(receiving.verdicts.map((v) => [v.key.node, v.push])).toEqual([
+      ["N2", true],
+      ["N1", false],
+    ]);
+    const queued = getPolicy("prosody").decide(input({ sessions: [hibernated("A1")], registrations: [older, newer], message: message("normal", "alice@localhost/A1", "hi") }));
+    expect(queued.verdicts.map((v) => [v.key.node, v.push])).toEqual([
+      ["N2", true],
+      ["N1", true],
+    ]);
+    expect(queued.verdicts.map((v) => /MAM hook/.test(v.why))).toEqual([true, false]);
+    expect(queued.verdicts[1]?.why).toMatch(/hibernated/);
+  });
+});
