@@ -187,6 +187,15 @@ export function queuedToHibernatedEnabler(reg: RegistrationSnapshot, sessions: r
   return session?.state === "hibernated" && deliveredTo.includes(session.resource);
 }
 
+/**
+ * Prosody and ejabberd keep one push identifier per session, the last it enabled
+ * (`session.push_identifier`, mod_push's c2s state): an older registration of the same session is
+ * held by no session. `registrations` is in least-recently-enabled order (differential run).
+ */
+export function holdsPushIdentifier(reg: RegistrationSnapshot, registrations: readonly RegistrationSnapshot[]): boolean {
+  return registrations.filter((r) => r.enabledBySessionId === reg.enabledBySessionId).at(-1) === reg;
+}
+
 /** "its enabling session (phone) is", "their enabling sessions (phone and tablet) are". */
 export function enablersAre(regs: readonly RegistrationSnapshot[]): string {
   const resources = [...new Set(regs.map((r) => r.enabledByResource))];

@@ -19,6 +19,7 @@ import {
   isValidJid,
   nextErrorCount,
   noRegistrations,
+  holdsPushIdentifier,
   plural,
   queuedToHibernatedEnabler,
   regsPhrase,
@@ -103,7 +104,7 @@ function summaryFor(message: MessageSnapshot): SummaryFields {
  * none, a bare `<notification/>`.
  */
 function onHibernation(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId);
+  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
   const [first] = own;
   if (!first || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? first.enabledByResource;
@@ -129,7 +130,8 @@ function decide(input: DecisionInput): PushDecision {
   const { sessions, registrations, message, delivery } = input;
   const pushable = isChatOrNormal(message);
   if (registrations.length === 0) return noRegistrations("ejabberd", input, pushable);
-  const queued = (r: RegistrationSnapshot) => queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo);
+  // Only the session's last registration is pushed through its queue (one push id per c2s session).
+  const queued = (r: RegistrationSnapshot) => holdsPushIdentifier(r, registrations) && queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo);
   if (!pushable && registrations.some(queued)) {
     // c2s_handle_send pushes for any message sent to a pending session, whatever its type
     // (ejabberd 23.01 pushed an error message to one; differential run).
@@ -160,7 +162,7 @@ function decide(input: DecisionInput): PushDecision {
   const archived = message.hasBody;
   // ejabberd does not store a standalone chat state at all (it bounces it), so no hook fires.
   const offlineUnarchived = delivery.storedOffline && !archived && message.standaloneChatState !== true;
-  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived, offlineUnarchived, queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo));
+  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived, offlineUnarchived, queued(r));
   const groups = groupByPath(registrations, pathFor);
   const present = PATH_ORDER.filter((p) => groups.has(p));
   const clauses = present.map((p) => CLAUSE[p](groups.get(p) ?? []));

@@ -76,3 +76,15 @@ describe("prosody: a session holds only the last registration it enabled", () =>
     expect(queued.verdicts[1]?.why).toMatch(/hibernated/);
   });
 });
+
+describe("ejabberd: one push id per session", () => {
+  it("pushes only the pending session's last registration for a message queued to it", () => {
+    const older = registration("N1", { by: "A2" });
+    const newer = registration("N2", { by: "A2" });
+    const queued = getPolicy("ejabberd").decide(input({ sessions: [withoutPresence("A2")], registrations: [older, newer], message: message("normal", "alice@localhost/A2", "hi") }));
+    expect(queued.verdicts.map((v) => [v.key.node, v.push])).toEqual([
+      ["N1", false],
+      ["N2", true],
+    ]);
+  });
+});

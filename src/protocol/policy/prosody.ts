@@ -14,6 +14,7 @@ import {
   groupByPath,
   isAre,
   isBareGroupchat,
+  holdsPushIdentifier,
   queuedToHibernatedEnabler,
   isBlank,
   isChatOrNormal,
@@ -114,7 +115,7 @@ function isImportantQueued(q: QueuedStanzaSnapshot): boolean {
  * every registration the session enabled, which is the same in the usual one-per-session case.)
  */
 function onHibernation(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && heldBySession(r, input.registrations));
+  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
   const [first] = own;
   if (!first || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? first.enabledByResource;
@@ -140,17 +141,6 @@ function onHibernation(input: HibernationInput): HibernationPushDecision | null 
       })),
     ),
   };
-}
-
-/**
- * A Prosody session holds one push identifier, the last it enabled (`session.push_identifier`):
- * an older registration of the same session is held by no session, so the MAM hook pushes it
- * while that session is alive and the smacks queue path does not (Prosody 0.12; found by the
- * differential run). `registrations` is in least-recently-enabled order.
- */
-function heldBySession(reg: RegistrationSnapshot, registrations: readonly RegistrationSnapshot[]): boolean {
-  const last = registrations.filter((r) => r.enabledBySessionId === reg.enabledBySessionId).at(-1);
-  return last === reg;
 }
 
 function notPushableBecause(message: MessageSnapshot): string {
@@ -195,7 +185,7 @@ function decide(input: DecisionInput): PushDecision {
       summary,
     });
   }
-  const queued = (r: RegistrationSnapshot) => heldBySession(r, registrations) && queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo);
+  const queued = (r: RegistrationSnapshot) => holdsPushIdentifier(r, registrations) && queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo);
   if (!chat && registrations.some(queued)) {
     // Whatever its type, a message queued for a hibernated session goes through the smacks queue path.
     const hibernatedRegs = registrations.filter(queued);
@@ -221,7 +211,7 @@ function decide(input: DecisionInput): PushDecision {
   // hibernated session's queue.
   const archived = message.hasBody;
   const pathFor = (r: RegistrationSnapshot): Path =>
-    pathOf(heldBySession(r, registrations) ? enablerState(r, sessions) : "gone", delivery.storedOffline, archived, queued(r));
+    pathOf(holdsPushIdentifier(r, registrations) ? enablerState(r, sessions) : "gone", delivery.storedOffline, archived, queued(r));
   const groups = groupByPath(registrations, pathFor);
   const present = PATH_ORDER.filter((p) => groups.has(p));
   const pushedPaths = present.filter((p) => PUSH_PATHS.includes(p));
