@@ -68,7 +68,7 @@ describe("routeMessage (RFC 6121 §8.5)", () => {
     { name: "bare headline goes to every receiving session", sessions: MIXED, message: msg("headline"), expected: delivered("laptop", "phone", "car") },
     { name: "bare headline with nobody receiving is dropped, not stored", sessions: NOBODY_RECEIVING, message: msg("headline"), expected: DROPPED },
     { name: "bare groupchat with receiving sessions is bounced, never delivered", sessions: MIXED, message: msg("groupchat"), expected: BOUNCED },
-    { name: "bare groupchat with nobody receiving is silently dropped", sessions: NOBODY_RECEIVING, message: msg("groupchat"), expected: DROPPED },
+    { name: "bare groupchat with nobody receiving is bounced too (§8.5.2.2.1; Prosody 0.12)", sessions: NOBODY_RECEIVING, message: msg("groupchat"), expected: BOUNCED },
     { name: "bare error is silently dropped", sessions: MIXED, message: msg("error"), expected: DROPPED },
     // §8.5.3.1: full JID of a connected resource, whatever its presence
     { name: "full JID of a connected resource without presence gets it alone", sessions: MIXED, message: msg("chat", "watch"), expected: delivered("watch") },
@@ -82,7 +82,7 @@ describe("routeMessage (RFC 6121 §8.5)", () => {
     { name: "chat to an unknown resource with nobody receiving is stored offline", sessions: NOBODY_RECEIVING, message: msg("chat", "gone"), expected: OFFLINE },
     { name: "chat to a hibernated resource is queued for it alone (XEP-0198)", sessions: MIXED, message: msg("chat", "car"), expected: delivered("car") },
     { name: "headline to a hibernated resource is queued for it too", sessions: ONLY_HIBERNATED, message: msg("headline", "car"), expected: delivered("car") },
-    { name: "groupchat to an unknown resource is dropped, not stored", sessions: NOBODY_RECEIVING, message: msg("groupchat", "gone"), expected: DROPPED },
+    { name: "groupchat to an unknown resource is bounced, not stored (§8.5.3.2.1)", sessions: NOBODY_RECEIVING, message: msg("groupchat", "gone"), expected: BOUNCED },
     { name: "headline to an unknown resource is dropped, not stored", sessions: MIXED, message: msg("headline", "gone"), expected: DROPPED },
     { name: "error to an unknown resource is dropped", sessions: [], message: msg("error", "gone"), expected: DROPPED },
   ])("$name", ({ sessions, message, expected }) => {

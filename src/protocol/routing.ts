@@ -39,6 +39,11 @@ function dropped(): Delivery {
   return { deliveredTo: [], storedOffline: false };
 }
 
+/** Returned to the sender as `service-unavailable` (RFC 6121 §8.5.2 and §8.5.3 for groupchat). */
+function bounced(): Delivery {
+  return { deliveredTo: [], storedOffline: false, bounce: { type: "cancel", condition: "service-unavailable" } };
+}
+
 export function routeMessage(sessions: readonly SessionSnapshot[], message: MessageSnapshot): Delivery {
   if (message.toResource !== null) {
     const target = sessions.find((s) => s.resource === message.toResource);
@@ -47,6 +52,8 @@ export function routeMessage(sessions: readonly SessionSnapshot[], message: Mess
     if (target) return { deliveredTo: [target.resource], storedOffline: false };
     // §8.5.3.2.1: a chat message to an unknown resource is handled as if sent to the bare JID.
     // The RFC lets a server drop `normal` instead; like Prosody, we route it to the bare JID too.
+    // A groupchat MUST be bounced (Prosody 0.12 does; found by the differential run).
+    if (message.type === "groupchat") return bounced();
     if (message.type !== "chat" && message.type !== "normal") return dropped();
   }
   return routeToBareJid(sessions, message);
@@ -63,11 +70,9 @@ function routeToBareJid(sessions: readonly SessionSnapshot[], message: MessageSn
       // Delivered to whoever receives; never stored (§8.5.2.1.1, §8.5.2.2.1).
       return { deliveredTo: receiving, storedOffline: false };
     case "groupchat":
-      // §8.5.2.1.1: MUST NOT deliver to the available resources, MUST bounce. With nobody
-      // available (§8.5.2.2.1) the message is silently dropped.
-      return receiving.length > 0
-        ? { deliveredTo: [], storedOffline: false, bounce: { type: "cancel", condition: "service-unavailable" } }
-        : dropped();
+      // §8.5.2.1.1: MUST NOT deliver to the available resources, MUST bounce; with nobody
+      // available (§8.5.2.2.1) it MUST be bounced too (Prosody 0.12 does; found by the differential run).
+      return bounced();
     case "error":
       return dropped();
   }

@@ -26,6 +26,7 @@ const TITLES: Readonly<Record<string, string>> = {
   "prosody/no-body": "without a <body> the message is not archived: only hibernated sessions get a push",
   "ejabberd/no-registrations": "no push registration in force",
   "ejabberd/not-pushable": "the message is not archived by mod_mam",
+  "ejabberd/bounced": "the message is bounced (a standalone chat state nobody receives): nothing is pushed",
   "ejabberd/offline": "a body-less message stored offline: the offline hook pushes every registration",
   "ejabberd/session-not-alive": "the enabling session is gone: the MAM hook pushes its registration",
   "ejabberd/session-pending": "the enabling session is hibernated (pending): its registration is pushed",

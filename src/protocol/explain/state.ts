@@ -39,7 +39,7 @@ export interface Decisive {
 
 const MESSAGE_RULES = new Set([
   "spec/not-pushable", "tigase/delayed", "tigase/not-pushable", "tigase/groupchat",
-  "prosody/urgent", "prosody/bare-groupchat", "prosody/not-pushable", "ejabberd/not-pushable",
+  "prosody/urgent", "prosody/bare-groupchat", "prosody/not-pushable", "ejabberd/not-pushable", "ejabberd/bounced",
 ]);
 
 /** The resources, registrations and message property the fired rule rests on. */

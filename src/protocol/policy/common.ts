@@ -177,6 +177,25 @@ export function enablerState(reg: RegistrationSnapshot, sessions: readonly Sessi
   return sessionById(sessions, reg.enabledBySessionId)?.state ?? "gone";
 }
 
+/**
+ * The enabling session is hibernated and this message goes into its queue (delivered to it).
+ * Prosody's and ejabberd's hibernation pushes fire for stanzas queued to the session; a message
+ * stored offline or delivered elsewhere does not pass through that queue (differential run).
+ */
+export function queuedToHibernatedEnabler(reg: RegistrationSnapshot, sessions: readonly SessionSnapshot[], deliveredTo: readonly string[]): boolean {
+  const session = sessionById(sessions, reg.enabledBySessionId);
+  return session?.state === "hibernated" && deliveredTo.includes(session.resource);
+}
+
+/**
+ * Prosody and ejabberd keep one push identifier per session, the last it enabled
+ * (`session.push_identifier`, mod_push's c2s state): an older registration of the same session is
+ * held by no session. `registrations` is in least-recently-enabled order (differential run).
+ */
+export function holdsPushIdentifier(reg: RegistrationSnapshot, registrations: readonly RegistrationSnapshot[]): boolean {
+  return registrations.filter((r) => r.enabledBySessionId === reg.enabledBySessionId).at(-1) === reg;
+}
+
 /** "its enabling session (phone) is", "their enabling sessions (phone and tablet) are". */
 export function enablersAre(regs: readonly RegistrationSnapshot[]): string {
   const resources = [...new Set(regs.map((r) => r.enabledByResource))];

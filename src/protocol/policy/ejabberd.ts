@@ -19,7 +19,9 @@ import {
   isValidJid,
   nextErrorCount,
   noRegistrations,
+  holdsPushIdentifier,
   plural,
+  queuedToHibernatedEnabler,
   regsPhrase,
   stanzaError,
   verdict,
@@ -65,10 +67,13 @@ const RULES: Record<Path, string> = {
  * empty message) is bounced with service-unavailable (store_empty_body: unless_chat_state), not
  * stored, and not pushed.
  */
-function pathOf(state: EnablerState, archived: boolean, offlineUnarchived: boolean): Path {
-  if (state === "hibernated") return "pending";
+function pathOf(state: EnablerState, archived: boolean, offlineUnarchived: boolean, queuedToEnabler: boolean): Path {
+  // c2s_handle_send pushes for stanzas sent to the pending session; a message stored offline or
+  // for another resource does not pass it, and the MAM hook counts the pending session as online
+  // (ejabberd 23.01, differential run).
+  if (state === "hibernated" && queuedToEnabler) return "pending";
   if (offlineUnarchived) return "offline";
-  if (state === "connected") return "alive";
+  if (state === "connected" || state === "hibernated") return "alive";
   return archived ? "not-alive" : "no-body";
 }
 
@@ -99,7 +104,7 @@ function summaryFor(message: MessageSnapshot): SummaryFields {
  * none, a bare `<notification/>`.
  */
 function onHibernation(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId);
+  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
   const [first] = own;
   if (!first || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? first.enabledByResource;
@@ -125,9 +130,30 @@ function decide(input: DecisionInput): PushDecision {
   const { sessions, registrations, message, delivery } = input;
   const pushable = isChatOrNormal(message);
   if (registrations.length === 0) return noRegistrations("ejabberd", input, pushable);
+  // Only the session's last registration is pushed through its queue (one push id per c2s session).
+  const queued = (r: RegistrationSnapshot) => holdsPushIdentifier(r, registrations) && queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo);
+  if (!pushable && registrations.some(queued)) {
+    // c2s_handle_send pushes for any message sent to a pending session, whatever its type
+    // (ejabberd 23.01 pushed an error message to one; differential run).
+    return decision("ejabberd", {
+      rule: RULES.pending,
+      reason: CLAUSE.pending(registrations.filter(queued)),
+      pushable: true,
+      verdicts: registrations.map((r) => verdict(r, queued(r), queued(r) ? WHY.pending(r) : `not pushed: ${notPushableBecause(message)}`)),
+      summary: summaryFor(message),
+    });
+  }
   if (!pushable) {
     const reason = notPushableBecause(message);
     return decision("ejabberd", { rule: "ejabberd/not-pushable", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });
+  }
+
+  // A bounced message (a standalone chat state nobody receives, refuseOffline) reaches no session,
+  // queue or store, so no hook fires, not even for a hibernated enabler (ejabberd 23.01;
+  // found by the differential run).
+  if (delivery.bounce && delivery.deliveredTo.length === 0 && !delivery.storedOffline) {
+    const reason = "ejabberd bounces the message with service-unavailable: no session, pending queue or offline store gets it, so mod_push has nothing to push";
+    return decision("ejabberd", { rule: "ejabberd/bounced", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });
   }
 
   // With mod_mam, a message stored offline is archived first, so mod_push's offline hook stands
@@ -136,7 +162,7 @@ function decide(input: DecisionInput): PushDecision {
   const archived = message.hasBody;
   // ejabberd does not store a standalone chat state at all (it bounces it), so no hook fires.
   const offlineUnarchived = delivery.storedOffline && !archived && message.standaloneChatState !== true;
-  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived, offlineUnarchived);
+  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived, offlineUnarchived, queued(r));
   const groups = groupByPath(registrations, pathFor);
   const present = PATH_ORDER.filter((p) => groups.has(p));
   const clauses = present.map((p) => CLAUSE[p](groups.get(p) ?? []));
@@ -192,6 +218,15 @@ function onAppServerOutcome(reg: RegistrationSnapshot, outcome: AppServerOutcome
   }
 }
 
+/**
+ * mod_offline (store_empty_body: unless_chat_state) does not store a standalone chat state, and
+ * ejabberd_sm then bounces it: ejabberd 23.01 answered B's body-less `<composing/>` chat to an
+ * account with nobody available with `service-unavailable` (differential run, README conformance).
+ */
+function refuseOffline(message: MessageSnapshot): StanzaErrorSpec | null {
+  return message.standaloneChatState === true ? { type: "cancel", condition: "service-unavailable" } : null;
+}
+
 export const ejabberdPolicy: PushPolicy = {
   name: "ejabberd",
   description:
@@ -209,4 +244,5 @@ export const ejabberdPolicy: PushPolicy = {
   honoursRemoteDisable: false,
   onAvailablePresence: () => null,
   onHibernation,
+  refuseOffline,
 };

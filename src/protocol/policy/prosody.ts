@@ -14,6 +14,8 @@ import {
   groupByPath,
   isAre,
   isBareGroupchat,
+  holdsPushIdentifier,
+  queuedToHibernatedEnabler,
   isBlank,
   isChatOrNormal,
   nextErrorCount,
@@ -64,9 +66,12 @@ const RULES: Record<Path, string> = {
   "no-body": "prosody/no-body",
 };
 
-function pathOf(state: EnablerState, storedOffline: boolean, archived: boolean): Path {
-  // A hibernated session still holds its registration: the smacks queue path pushes, for any stanza.
-  if (state === "hibernated") return "hibernated";
+function pathOf(state: EnablerState, storedOffline: boolean, archived: boolean, queuedToEnabler: boolean): Path {
+  // A hibernated session still holds its registration: the smacks queue path pushes, for any
+  // stanza queued to it. A message that does not go to it (stored offline, or for another
+  // resource) takes the other paths, and the MAM hook counts it as alive (differential run).
+  if (state === "hibernated" && queuedToEnabler) return "hibernated";
+  if (state === "hibernated" && !storedOffline) return "alive";
   // mod_offline stores every chat/normal message, body or not, and mod_cloud_notify's
   // message/offline/handle hook pushes for it (as "unimportant", without a body field). Observed on
   // Prosody 0.12: chat-state-only, empty and `<body></body>` messages to an account with nobody
@@ -110,7 +115,7 @@ function isImportantQueued(q: QueuedStanzaSnapshot): boolean {
  * every registration the session enabled, which is the same in the usual one-per-session case.)
  */
 function onHibernation(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId);
+  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
   const [first] = own;
   if (!first || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? first.enabledByResource;
@@ -152,7 +157,11 @@ function notPushableBecause(message: MessageSnapshot): string {
 function decide(input: DecisionInput): PushDecision {
   const { sessions, registrations, message, delivery } = input;
   const chat = isChatOrNormal(message);
-  const bareGroupchat = isBareGroupchat(message);
+  // mod_message hands a message to a resource that is not bound (full_sessions) to process_to_bare,
+  // so a groupchat to a gone resource fires the bare-groupchat hook too (Prosody 0.12; found by the
+  // differential run).
+  const toGoneResource = message.toResource !== null && !sessions.some((s) => s.resource === message.toResource);
+  const bareGroupchat = isBareGroupchat(message) || (message.type === "groupchat" && toGoneResource);
   const pushable = chat || bareGroupchat;
   if (registrations.length === 0) return noRegistrations("prosody", input, pushable);
   const summary = summaryFor(message);
@@ -176,7 +185,23 @@ function decide(input: DecisionInput): PushDecision {
       summary,
     });
   }
-  if (!chat) {
+  const queued = (r: RegistrationSnapshot) => holdsPushIdentifier(r, registrations) && queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo);
+  if (!chat && registrations.some(queued)) {
+    // Whatever its type, a message queued for a hibernated session goes through the smacks queue path.
+    const hibernatedRegs = registrations.filter(queued);
+    return decision("prosody", {
+      rule: RULES.hibernated,
+      reason: CLAUSE.hibernated(hibernatedRegs, total),
+      pushable: true,
+      verdicts: registrations.map((r) => (queued(r) ? verdict(r, true, WHY.hibernated(r), PROSODY_HIBERNATION_BATCH_MS) : verdict(r, false, `not pushed: ${notPushableBecause(message)}`))),
+      summary: message.type === "headline" ? { formType: "form", messageCount: 1 } : summary,
+      delayMs: PROSODY_HIBERNATION_BATCH_MS,
+    });
+  }
+  // mod_mam archived an error message with a body delivered to a bound resource, and the MAM hook
+  // pushed the registrations of gone sessions for it (Prosody 0.12; found by the differential run).
+  const archivedError = message.type === "error" && message.hasBody && delivery.deliveredTo.length > 0;
+  if (!chat && !archivedError) {
     const reason = notPushableBecause(message);
     return decision("prosody", { rule: "prosody/not-pushable", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });
   }
@@ -185,7 +210,8 @@ function decide(input: DecisionInput): PushDecision {
   // MAM hook. Body-less ones are pushed from the offline hook (nobody receiving) or from a
   // hibernated session's queue.
   const archived = message.hasBody;
-  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), delivery.storedOffline, archived);
+  const pathFor = (r: RegistrationSnapshot): Path =>
+    pathOf(holdsPushIdentifier(r, registrations) ? enablerState(r, sessions) : "gone", delivery.storedOffline, archived, queued(r));
   const groups = groupByPath(registrations, pathFor);
   const present = PATH_ORDER.filter((p) => groups.has(p));
   const pushedPaths = present.filter((p) => PUSH_PATHS.includes(p));

@@ -279,4 +279,10 @@ export interface PushPolicy {
    * session goes into XEP-0198 hibernation with unacknowledged stanzas. null or absent: nothing.
    */
   onHibernation?(input: HibernationInput): HibernationPushDecision | null;
+  /**
+   * Added with issue 13 (found by the differential run), optional: the error a message routed to
+   * offline storage gets instead of being stored (ejabberd bounces a standalone chat state). null
+   * or absent: stored.
+   */
+  refuseOffline?(message: MessageSnapshot): StanzaErrorSpec | null;
 }

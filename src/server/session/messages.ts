@@ -62,7 +62,9 @@ export class MessageRouter {
 
     const message = messageSnapshot(stanza, { ownDomain: host.domain });
     const sessions = this.ctx.sessions.snapshotsOf(account);
-    const delivery = routeMessage(sessions, message);
+    const routed = routeMessage(sessions, message);
+    const refused = routed.storedOffline ? (host.policy.refuseOffline?.(message) ?? null) : null;
+    const delivery = refused ? { deliveredTo: [], storedOffline: false, bounce: refused } : routed;
     if (delivery.storedOffline) {
       const dropped = this.ctx.offline.store(account, addDelay(stanza, { from: host.domain, stamp: new Date() }));
       if (dropped > 0) this.ctx.logger.warn(`offline store of ${account} is full: dropped ${dropped} oldest message(s)`);

@@ -1,4 +1,5 @@
 /** Presence broadcast, message routing, offline storage and resource conflicts, over real sessions. */
+import { xml } from "@xmpp/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { NS } from "../../protocol/ns";
 import { attrOf, findChild } from "../../protocol/stanzas/xml-util";
@@ -149,6 +150,34 @@ describe("message routing", () => {
     const order = a1.received.filter((s) => s.name === "message").map((s) => s.getChildText("body"));
     expect(order).toEqual(["offline one", "offline two"]);
     expect(sm().offlineCount(alice)).toBe(0);
+  });
+
+  it("bounces a groupchat to an account nobody receives for, bare or to a gone resource, and stores nothing (RFC 6121 §8.5.2.2.1, §8.5.3.2.1)", async () => {
+    const alice = account("alice");
+    const bob = await login(`${account("bob")}/b`);
+    await login(`${alice}/nopresence`);
+    await bob.send(chat(alice, null, { type: "groupchat", id: "gc-bare" }));
+    await bob.send(chat(`${alice}/gone`, "hi", { type: "groupchat", id: "gc-full" }));
+    for (const id of ["gc-bare", "gc-full"]) {
+      const reply = await bob.next((s) => s.name === "message" && attrOf(s, "id") === id, `bounce of ${id}`);
+      expect(attrOf(reply, "type")).toBe("error");
+      expect(errorOf(reply)).toMatchObject({ type: "cancel", condition: "service-unavailable" });
+    }
+    expect(sm().offlineCount(alice)).toBe(0);
+  });
+
+  it("on an ejabberd host bounces a standalone chat state instead of storing it (the policy's refuseOffline)", async () => {
+    const composing = (to: string, id: string) => xml("message", { to, type: "chat", id }, xml("composing", { xmlns: NS.chatStates }));
+    const bob = await login(`bob${++n}@ejabberd.localhost/b`);
+    const onEjabberd = `alice${++n}@ejabberd.localhost`;
+    const onProsody = `alice${++n}@prosody.localhost`;
+    await bob.send(composing(onEjabberd, "cs-ejabberd"));
+    const reply = await bob.next((s) => s.name === "message" && attrOf(s, "id") === "cs-ejabberd", "bounce");
+    expect(errorOf(reply)).toMatchObject({ type: "cancel", condition: "service-unavailable" });
+    expect(sm().offlineCount(onEjabberd)).toBe(0);
+    await bob.send(composing(onProsody, "cs-prosody"));
+    await eventually(() => sm().offlineCount(onProsody) === 1, "the chat state stored on the Prosody host");
+    expect(bob.received.filter((s) => attrOf(s, "id") === "cs-prosody")).toEqual([]);
   });
 
   it("answers a message to a domain it does not serve with remote-server-not-found, and drops errors to nowhere", async () => {
