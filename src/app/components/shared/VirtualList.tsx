@@ -48,11 +48,24 @@ export function VirtualList(props: VirtualListProps) {
   const readViewport = (el: HTMLDivElement) =>
     setViewport((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
 
+  // A scroll asked for while the list is hidden (its tab not shown: no height to scroll in) is
+  // applied when it gets a height, e.g. "Show C4 in timeline" from the Scenarios tab.
+  const pendingScroll = useRef<(() => void) | null>(null);
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
     readViewport(el);
-    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => readViewport(el));
+    const observer =
+      typeof ResizeObserver === "undefined"
+        ? null
+        : new ResizeObserver(() => {
+            readViewport(el);
+            const pending = pendingScroll.current;
+            if (pending && el.clientHeight > 0) {
+              pendingScroll.current = null;
+              pending();
+            }
+          });
     observer?.observe(el);
     return () => observer?.disconnect();
   }, []);
@@ -90,23 +103,34 @@ export function VirtualList(props: VirtualListProps) {
     [],
   );
 
+  // The handle's scrollToIndex reads the latest count through this ref (set each render).
+  const scrollIndex = useRef<(index: number, align: "start" | "center" | "end" | "auto") => void>(() => undefined);
+  scrollIndex.current = (index, align) => {
+    const el = scrollRef.current;
+    if (!el || index < 0 || index >= count) return;
+    if (el.clientHeight === 0) {
+      pendingScroll.current = () => scrollIndex.current(index, align);
+      return;
+    }
+    pendingScroll.current = null;
+    const start = index * rowHeight;
+    const view = el.clientHeight;
+    let top: number;
+    if (align === "start") top = start;
+    else if (align === "end") top = start + rowHeight - view;
+    else if (align === "center") top = start - (view - rowHeight) / 2;
+    else if (start < el.scrollTop) top = start;
+    else if (start + rowHeight > el.scrollTop + view) top = start + rowHeight - view;
+    else return;
+    scrollTo(el, Math.max(0, top));
+    // A jump to a row away from the end stops following the tail, or the next event would yank it back.
+    if (!atEndOf(el)) following.current = false;
+  };
+
   useImperativeHandle(
     ref,
     () => ({
-      scrollToIndex(index, align = "auto") {
-        const el = scrollRef.current;
-        if (!el || index < 0 || index >= count) return;
-        const start = index * rowHeight;
-        const view = el.clientHeight;
-        let top: number;
-        if (align === "start") top = start;
-        else if (align === "end") top = start + rowHeight - view;
-        else if (align === "center") top = start - (view - rowHeight) / 2;
-        else if (start < el.scrollTop) top = start;
-        else if (start + rowHeight > el.scrollTop + view) top = start + rowHeight - view;
-        else return;
-        scrollTo(el, Math.max(0, top));
-      },
+      scrollToIndex: (index, align = "auto") => scrollIndex.current(index, align),
       scrollToEnd() {
         const el = scrollRef.current;
         if (count === 0 || !el) return;

@@ -14,8 +14,10 @@ export interface TimelineSelection {
 /** The selected event and where it is among the visible ones (`indexOf`: an id → position lookup, not a scan). */
 export function useTimelineSelection(visible: readonly TimelineEvent[], indexOf: (id: string) => number = (id) => visible.findIndex((e) => e.id === id)): TimelineSelection {
   const selectedId = useTimelineStore((s) => s.selectedId);
+  // visible.length too: an incrementally filtered list may grow in place, and the selected event
+  // may arrive after it was selected (a scenario row's "Show in timeline" before its flush).
   // eslint-disable-next-line react-hooks/exhaustive-deps -- indexOf answers for `visible`
-  const selectedIndex = useMemo(() => (selectedId ? indexOf(selectedId) : -1), [visible, selectedId]);
+  const selectedIndex = useMemo(() => (selectedId ? indexOf(selectedId) : -1), [visible, visible.length, selectedId]);
   return { selectedId, selectedIndex, selected: selectedIndex >= 0 ? visible[selectedIndex] : undefined };
 }
 
@@ -26,9 +28,9 @@ export function useTimelineSelection(visible: readonly TimelineEvent[], indexOf:
 export function useScrollToSelection(listRef: RefObject<VirtualListHandle | null>, { selectedId, selectedIndex }: TimelineSelection): void {
   const lastScrolled = useRef<string | null>(null);
   useEffect(() => {
-    if (selectedId && selectedId !== lastScrolled.current && selectedIndex >= 0) {
-      listRef.current?.scrollToIndex(selectedIndex, "auto");
-    }
+    // A selection not among the rows yet is scrolled to once it appears.
+    if (selectedId && selectedIndex < 0) return;
+    if (selectedId && selectedId !== lastScrolled.current) listRef.current?.scrollToIndex(selectedIndex, "auto");
     lastScrolled.current = selectedId;
   }, [listRef, selectedId, selectedIndex]);
 }
