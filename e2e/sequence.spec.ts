@@ -28,16 +28,10 @@ test("Sequence view: the walk-through's push as an arrow, selected with the time
   const seq = new SequenceView(page);
   await pg.goto();
   await pg.useAccounts(shortAccounts());
-  await pg.removeResource("r1");
-  await pg.removeResource("r2");
-  await pg.addResource("phone");
-  await pg.addResource("laptop");
+  await pg.usePhoneAndLaptop();
   await pg.connectAll();
 
-  const node = await pg.enable({ from: "phone", away: true });
-  await pg.setPresence("phone", "away");
-  await pg.disconnect("laptop");
-  await pg.sendMessage("Lunch at noon?");
+  const node = await pg.awayAndGoneThenSend("Lunch at noon?");
   await pg.showOnlyKinds(["push"]);
   await expect(pg.timelineRows("push")).toHaveCount(1);
   await pg.showAllKinds();

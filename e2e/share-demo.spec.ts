@@ -22,15 +22,9 @@ test("share the walk-through as a link; a fresh page replays it with the same pu
   const page = await first.newPage();
   const errors = collectPageErrors(page);
   const pg = await openWithAccounts(page, "/", accounts);
-  await pg.removeResource("r1");
-  await pg.removeResource("r2");
-  await pg.addResource("phone");
-  await pg.addResource("laptop");
+  await pg.usePhoneAndLaptop();
   await pg.connectAll();
-  const node = await pg.enable({ from: "phone", away: true });
-  await pg.setPresence("phone", "away");
-  await pg.disconnect("laptop");
-  await pg.sendMessage("Lunch at noon?");
+  const node = await pg.awayAndGoneThenSend("Lunch at noon?");
   await pg.showOnlyKinds(["message-sent", "push", "decision"]);
   await expect(pg.timelineRows("push")).toHaveCount(1);
 

@@ -79,10 +79,7 @@ test("README walk-through on the sandbox: away + disconnected → pushed, with t
   const { pg, sockets } = await open(page);
   await expect(page.getByRole("banner")).toContainText("Reference server · localhost");
 
-  await pg.removeResource("r1");
-  await pg.removeResource("r2");
-  await pg.addResource("phone");
-  await pg.addResource("laptop");
+  await pg.usePhoneAndLaptop();
 
   // The default accounts (alice, bob, pushsvc): dev registration creates them in the sandbox.
   await pg.connectAll();
@@ -90,10 +87,7 @@ test("README walk-through on the sandbox: away + disconnected → pushed, with t
   await expect(pg.reachability("phone")).toHaveText("online");
   await expect(pg.reachability("laptop")).toHaveText("online");
 
-  const node = await pg.enable({ from: "phone", away: true });
-  await pg.setPresence("phone", "away");
-  await pg.disconnect("laptop");
-  await pg.sendMessage("Lunch at noon?");
+  const node = await pg.awayAndGoneThenSend("Lunch at noon?");
 
   await pg.showOnlyKinds(["message-sent", "push", "decision"]);
   const messageId = await pg.lastSentMessageId();
@@ -182,15 +176,9 @@ test("a share link made on the static site reproduces the setup in a fresh page,
   const errors = collectPageErrors(page);
   const { pg } = await open(page);
   await pg.useAccounts(accounts);
-  await pg.removeResource("r1");
-  await pg.removeResource("r2");
-  await pg.addResource("phone");
-  await pg.addResource("laptop");
+  await pg.usePhoneAndLaptop();
   await pg.connectAll();
-  const node = await pg.enable({ from: "phone", away: true });
-  await pg.setPresence("phone", "away");
-  await pg.disconnect("laptop");
-  await pg.sendMessage("Lunch at noon?");
+  const node = await pg.awayAndGoneThenSend("Lunch at noon?");
   await pg.showOnlyKinds(["message-sent", "push", "decision"]);
   await expect(pg.timelineRows("push")).toHaveCount(1);
 

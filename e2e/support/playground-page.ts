@@ -128,6 +128,26 @@ export class PlaygroundPage {
     return this.resource(name).locator(".resource-state .badge .term");
   }
 
+  /** The README walk-through's devices: the starting r1 and r2 replaced by phone and laptop. */
+  async usePhoneAndLaptop(): Promise<void> {
+    await this.removeResource("r1");
+    await this.removeResource("r2");
+    await this.addResource("phone");
+    await this.addResource("laptop");
+  }
+
+  /**
+   * The README walk-through's case once connected: phone enables push with away='true' and goes
+   * away, laptop disconnects, bob sends `body`. Returns the registration's node.
+   */
+  async awayAndGoneThenSend(body: string): Promise<string> {
+    const node = await this.enable({ from: "phone", away: true });
+    await this.setPresence("phone", "away");
+    await this.disconnect("laptop");
+    await this.sendMessage(body);
+    return node;
+  }
+
   async setPresence(name: string, show: PresenceShow): Promise<void> {
     const group = this.resource(name).getByRole("group", { name: `Send presence from ${name}`, exact: true });
     const button = group.getByRole("button", { name: show, exact: true });
