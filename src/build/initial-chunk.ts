@@ -14,6 +14,8 @@ export interface ChunkingGraph {
 
 export interface InitialModuleGroup {
   name: (id: string, ctx: ChunkingGraph) => string | null;
+  /** Rolldown asks for it when `name` is a function (else `vite build` prints a notice). */
+  debugName: string;
 }
 
 /** The modules `entry` imports statically, itself included. */
@@ -33,6 +35,7 @@ export function initialModuleGroup(entry: string, chunkName = "app"): InitialMod
   // The graph is complete when chunking starts; computed once per build (a watch rebuild starts a new pass).
   let closure: { graph: ChunkingGraph; ids: Set<string> } | null = null;
   return {
+    debugName: `${chunkName} (the first load)`,
     name(id, ctx) {
       if (closure?.graph !== ctx) closure = { graph: ctx, ids: staticClosure(entry, ctx) };
       return id !== entry && closure.ids.has(id) ? chunkName : null;

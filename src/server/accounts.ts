@@ -188,7 +188,10 @@ export class AccountStore {
     let raw: string;
     try {
       // Loaded on use: the sandbox's Worker shares this store and has no file system.
-      const { readFile } = await import("node:fs/promises");
+      // A variable specifier: the sandbox's Worker bundle (which never reads files) must not try
+      // to resolve node:fs, or `vite build` prints an "externalized for browser" notice.
+      const fsModule = "node:fs/promises";
+      const { readFile } = (await import(/* @vite-ignore */ fsModule)) as typeof import("node:fs/promises");
       raw = await readFile(path, "utf8");
     } catch (err) {
       throw new AccountsFileError(`cannot read accounts file ${path}: ${(err as Error).message}`);

@@ -92,7 +92,7 @@ describe("npm start", () => {
     const before = await outputUntilUrl("start", async (url) => {
       page = await (await fetch(url)).text();
     });
-    expect(before).not.toMatch(/\(!\)|warn|deprecat|error/i);
+    expect(before).not.toMatch(/\(!\)|warn|deprecat|error|externalized|debugName/i);
     // The reference server announces itself, so the newcomer knows where XMPP clients connect.
     expect(before).toContain("/xmpp-websocket");
     // The built page (hashed chunks, relative paths so dist/ works under a sub-path), not the dev server's modules and HMR client.
@@ -108,7 +108,7 @@ describe("npm run dev", () => {
     const before = await outputUntilUrl("dev", async (url) => {
       page = await (await fetch(url)).text();
     });
-    expect(before).not.toMatch(/\(!\)|warn|deprecat|error/i);
+    expect(before).not.toMatch(/\(!\)|warn|deprecat|error|externalized|debugName/i);
     expect(before).toContain("/xmpp-websocket");
     expect(page).toContain("/@vite/client");
   }, 120_000);
@@ -129,7 +129,7 @@ describe("the XMPP TCP port", () => {
       }, { c2sPort: taken, until: "XMPP TCP:" });
       const lines = all.split("\n").filter((l) => l.includes("XMPP TCP:"));
       expect(lines).toEqual([`  ➜  XMPP TCP: port ${taken} is in use (another XMPP server?), so this server is WebSocket-only; set XMPP_C2S_PORT=<n> (0 = off)`]);
-      expect(all).not.toMatch(/\(!\)|warn|deprecat|error/i);
+      expect(all).not.toMatch(/\(!\)|warn|deprecat|error|externalized|debugName/i);
     } finally {
       await new Promise((r) => blocker.close(r));
     }
