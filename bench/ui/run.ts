@@ -4,7 +4,7 @@
  * mounted. Prints medians over the repetitions, each figure beside its goal. Figures only: the
  * exit code is non-zero when the bench itself breaks, never because of a time.
  *
- *   npm run bench:ui [-- --runs 3] [--quick] [--no-build] [--port 4216] [--json out.json]
+ *   npm run bench:ui [-- --runs 3] [--quick] [--no-build] [--port 4216] [--json out.json] [--only sends,burst]
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,6 +25,7 @@ const FLAGS = {
   "no-build": { type: "boolean", help: "serve the dist/ already built" },
   port: { type: "number", help: "port for vite preview", default: 4216 },
   json: { type: "string", help: "also write the figures to this file" },
+  only: { type: "string", help: `comma-separated subset of: ${"sends,burst,import,growth,sessions"}` },
   help: { type: "boolean", help: "this text" },
 } satisfies FlagSpecs;
 
@@ -43,18 +44,33 @@ async function launch(): Promise<Browser> {
   });
 }
 
+const PARTS = ["sends", "burst", "import", "growth", "sessions"] as const;
+type Part = (typeof PARTS)[number];
+
+/** `--only a,b`: the parts to run (all without it); a name that is not a part is an error. */
+function parseOnly(value: unknown): ReadonlySet<Part> {
+  if (typeof value !== "string" || value.trim() === "") return new Set(PARTS);
+  const names = value.split(",").map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(PARTS as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`--only: unknown part ${unknown.join(", ")} (parts: ${PARTS.join(", ")})`);
+  return new Set(names as Part[]);
+}
+
 /** One repetition: a pushing page for latency, burst, import/search and growth; a fresh page for many sessions. */
-async function repetition(browser: Browser, url: string, figures: Figures, sizes: Sizes, file: { path: string; needle: string }): Promise<void> {
-  const a = await openPage(browser, url);
-  try {
-    await setUpPushing(a.pg, "benchui");
-    await singleSends(a.page, a.pg, figures, sizes);
-    await burstFigure(a.page, a.pg, figures, sizes);
-    await importAndSearch(a.page, a.pg, figures, sizes, file);
-    await liveGrowth(a.page, a.pg, a.cdp, figures, sizes);
-  } finally {
-    await a.close();
+async function repetition(browser: Browser, url: string, figures: Figures, sizes: Sizes, file: { path: string; needle: string }, only: ReadonlySet<Part>): Promise<void> {
+  if (only.has("sends") || only.has("burst") || only.has("import") || only.has("growth")) {
+    const a = await openPage(browser, url);
+    try {
+      await setUpPushing(a.pg, "benchui");
+      if (only.has("sends")) await singleSends(a.page, a.pg, figures, sizes);
+      if (only.has("burst")) await burstFigure(a.page, a.pg, figures, sizes);
+      if (only.has("import")) await importAndSearch(a.page, a.pg, figures, sizes, file);
+      if (only.has("growth")) await liveGrowth(a.page, a.pg, a.cdp, figures, sizes);
+    } finally {
+      await a.close();
+    }
   }
+  if (!only.has("sessions")) return;
   const b = await openPage(browser, url);
   try {
     await manySessions(b.page, b.pg, figures, sizes);
@@ -80,6 +96,7 @@ async function main(): Promise<number> {
   const runs = quick ? 1 : intIn("runs", flags.runs, 3, 1, 10);
   const port = intIn("port", flags.port, 4216, 1024, 65535);
   const sizes = quick ? QUICK : FULL;
+  const only = parseOnly(flags.only);
   hardStop((quick ? 10 : 60) * 60_000);
 
   const dir = mkdtempSync(join(tmpdir(), "bench-ui-"));
@@ -96,7 +113,7 @@ async function main(): Promise<number> {
   try {
     for (let i = 0; i < runs; i++) {
       console.error(`repetition ${i + 1}/${runs}…`);
-      await repetition(browser, server.url, figures, sizes, { path, needle: fixture.rareNeedle });
+      await repetition(browser, server.url, figures, sizes, { path, needle: fixture.rareNeedle }, only);
     }
   } finally {
     await browser.close();
