@@ -1,7 +1,10 @@
 /**
  * The streams of one server, whatever carries them: each FrameSocket (a `ws` WebSocket in Node, a
  * MessagePort in the sandbox's Worker, a re-framed TCP stream) becomes a StreamConnection, and all
- * of them share one table of XEP-0198 sessions so a new socket can resume an old session.
+ * of them share one table of XEP-0198 sessions so a new socket can resume an old session. A server
+ * with several transports passes its core's table to each hub (and to the TCP endpoint), so a
+ * session that started over TCP resumes over WebSocket and back, as Conversations does after a
+ * network change; the table's owner closes it.
  */
 import type { StreamConnectionOptions } from "./stream/stream-context";
 import type { FrameSocket } from "./stream/frame-socket";
@@ -15,15 +18,21 @@ export type StreamHubOptions = Omit<
   StreamConnectionOptions,
   "resumption" | "remoteAddress" | "onClosed" | "maxAuthFailures" | "maxQueuedFrames" | "logFrames" | "closeGraceMs" | "streamManagement" | "resumptionTimeoutMs"
 > &
-  Partial<Pick<StreamConnectionOptions, "maxAuthFailures" | "maxQueuedFrames" | "logFrames" | "closeGraceMs" | "streamManagement" | "resumptionTimeoutMs">>;
+  Partial<Pick<StreamConnectionOptions, "maxAuthFailures" | "maxQueuedFrames" | "logFrames" | "closeGraceMs" | "streamManagement" | "resumptionTimeoutMs">> & {
+    /** The server's shared XEP-0198 table (ServerCore.resumption); omitted: the hub keeps and closes its own. */
+    resumption?: ResumableSessions;
+  };
 
 export class StreamHub {
   private readonly connections = new Set<StreamConnection>();
   private readonly resumption: ResumableSessions;
+  /** False when the table is the server's, shared with its other transports. */
+  private readonly ownsResumption: boolean;
   private closed = false;
 
   constructor(private readonly opts: StreamHubOptions) {
-    this.resumption = new ResumableSessions(opts.sink, opts.logger);
+    this.ownsResumption = opts.resumption === undefined;
+    this.resumption = opts.resumption ?? new ResumableSessions(opts.sink, opts.logger);
   }
 
   /** Bound sessions and handshakes in progress. */
@@ -31,7 +40,7 @@ export class StreamHub {
     return this.connections.size;
   }
 
-  /** XEP-0198 sessions waiting, socketless, to be resumed. */
+  /** XEP-0198 sessions waiting, socketless, to be resumed (of every transport, when the table is shared). */
   get hibernatedCount(): number {
     return this.resumption.hibernatedCount;
   }
@@ -73,10 +82,10 @@ export class StreamHub {
     }
   }
 
-  /** Drops whatever is left, hibernated sessions included. */
+  /** Drops whatever is left, and the hibernated sessions when the table is the hub's own. */
   terminate(): void {
     this.closed = true;
     for (const conn of this.connections) conn.terminate();
-    this.resumption.closeAll();
+    if (this.ownsResumption) this.resumption.closeAll();
   }
 }

@@ -12,6 +12,7 @@ import { PushLog } from "./session/push-log-store";
 import { SessionManager } from "./session/session-manager";
 import { DEFAULT_RESUMPTION_TIMEOUT_MS, StreamHub, type StreamHubOptions } from "./core-streams";
 import { DEFAULT_FRAME_LIMITS } from "./stream/frame-parser";
+import { ResumableSessions } from "./stream/resumption";
 import { DEFAULT_SASL_MECHANISMS, type SaslMechanismName } from "./stream/sasl";
 import type { LogLevel, Logger, StanzaSink, VirtualHostConfig } from "./types";
 
@@ -50,6 +51,12 @@ export interface ServerCore {
   readonly sessionManager: SessionManager | null;
   readonly streamManagement: boolean;
   readonly resumptionTimeoutMs: number;
+  /**
+   * The one XEP-0198 table of this server: every transport's streams register and resume here, so
+   * `<resume previd/>` works whichever transport the session started on (RFC 7395 and XEP-0198 do
+   * not tie a session to one). Closed by closeServerCore.
+   */
+  readonly resumption: ResumableSessions;
   /** What every stream of this server is opened with (a StreamHub takes them as they are). */
   readonly streamOptions: StreamHubOptions;
 }
@@ -79,6 +86,7 @@ export function createServerCore(options: CoreOptions = {}): ServerCore {
     ? null
     : new SessionManager({ hosts: [...hosts], logger, appServerTimeoutMs: options.appServerTimeoutMs ?? 30_000, pushLog });
   const sink: StanzaSink = options.sink ?? (sessionManager as SessionManager);
+  const resumption = new ResumableSessions(sink, logger);
   return {
     hosts,
     logger,
@@ -88,6 +96,7 @@ export function createServerCore(options: CoreOptions = {}): ServerCore {
     sessionManager,
     streamManagement,
     resumptionTimeoutMs,
+    resumption,
     streamOptions: {
       hosts: domains,
       accounts,
@@ -100,6 +109,7 @@ export function createServerCore(options: CoreOptions = {}): ServerCore {
       logFrames: options.logFrames ?? false,
       streamManagement,
       resumptionTimeoutMs,
+      resumption,
     },
   };
 }
@@ -119,8 +129,9 @@ export function queryPushLog(core: Pick<ServerCore, "pushLog">, search: string):
   return { status: 200, body: { entries: core.pushLog.list(query), instance: core.pushLog.instance } };
 }
 
-/** Stops the session manager's timers; streams are the hub's to end. */
+/** Ends the hibernated sessions and stops the session manager's timers; live streams are the hubs' to end. */
 export function closeServerCore(core: ServerCore): void {
+  core.resumption.closeAll();
   try {
     core.sessionManager?.close();
   } catch (err) {

@@ -179,7 +179,8 @@ export class ReferenceServer {
 
   /** XEP-0198 sessions whose socket is gone, waiting to be resumed or to expire. */
   get hibernatedCount(): number {
-    return this.endpoint.hibernatedCount + (this.c2s?.hibernatedCount ?? 0);
+    // One table for every transport (ServerCore.resumption): counted once.
+    return this.core.resumption.hibernatedCount;
   }
 
   /** For an HTTP server's `upgrade` event. Returns false, touching nothing, for other paths. */

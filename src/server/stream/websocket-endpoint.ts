@@ -16,6 +16,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { AccountStore } from "../accounts";
 import type { Logger, StanzaSink } from "../types";
 import type { FrameLimits } from "./frame-parser";
+import type { ResumableSessions } from "./resumption";
 import type { SaslMechanismName } from "./sasl";
 import { wsFrameSocket } from "./ws-frame-socket";
 import { DEFAULT_RESUMPTION_TIMEOUT_MS, StreamHub } from "../core-streams";
@@ -57,6 +58,8 @@ export interface XmppWebSocketEndpointOptions {
   streamManagement?: boolean;
   /** Longest XEP-0198 hibernation before a dropped session is gone (default 60000). */
   resumptionTimeoutMs?: number;
+  /** The server's XEP-0198 table shared with its other transports (ServerCore.resumption); omitted: the endpoint's own. */
+  resumption?: ResumableSessions;
 }
 
 export { DEFAULT_RESUMPTION_TIMEOUT_MS };

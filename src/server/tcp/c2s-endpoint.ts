@@ -28,6 +28,8 @@ export interface C2sEndpointOptions {
   logFrames: boolean;
   streamManagement: boolean;
   resumptionTimeoutMs: number;
+  /** The server's shared XEP-0198 table (ServerCore.resumption), so TCP and WebSocket sessions resume on either; omitted: its own. */
+  resumption?: ResumableSessions;
   tls: { cert: string; key: string };
 }
 
@@ -49,13 +51,15 @@ export interface C2sAddress {
 export class C2sEndpoint {
   private readonly connections = new Set<StreamConnection>();
   private readonly resumption: ResumableSessions;
+  private readonly ownsResumption: boolean;
   private readonly context: SecureContext;
   private plain: Server | null = null;
   private direct: TlsServer | null = null;
   private closed = false;
 
   constructor(private readonly opts: C2sEndpointOptions) {
-    this.resumption = new ResumableSessions(opts.sink, opts.logger);
+    this.ownsResumption = opts.resumption === undefined;
+    this.resumption = opts.resumption ?? new ResumableSessions(opts.sink, opts.logger);
     this.context = createSecureContext({ cert: opts.tls.cert, key: opts.tls.key });
   }
 
@@ -63,6 +67,7 @@ export class C2sEndpoint {
     return this.connections.size;
   }
 
+  /** Of every transport when the table is shared. */
   get hibernatedCount(): number {
     return this.resumption.hibernatedCount;
   }
@@ -137,7 +142,8 @@ export class C2sEndpoint {
     const deadline = Date.now() + graceMs;
     while (this.connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     for (const conn of this.connections) conn.terminate();
-    this.resumption.closeAll();
+    // A shared table outlives this listener: WebSocket sessions may still hibernate and resume.
+    if (this.ownsResumption) this.resumption.closeAll();
     await Promise.all([this.plain, this.direct].map((s) => (s ? new Promise((r) => s.close(r)) : null)));
   }
 }

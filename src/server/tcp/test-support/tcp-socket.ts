@@ -25,6 +25,8 @@ export interface TcpSocket extends StreamSocket {
   startTls(ca: string, servername?: string): Promise<void>;
   /** Header, STARTTLS, header again: returns the SASL features. */
   openSecure(ca: string, domain?: string): Promise<Element>;
+  /** Drops the connection without `</stream:stream>` (the "app killed" or network-change case). */
+  terminate(): void;
 }
 
 export function tcpHeader(domain = "localhost", extra = ""): string {
@@ -145,6 +147,9 @@ export function rawTcpSocket(port: number, host = "127.0.0.1"): Promise<TcpSocke
     },
     close() {
       socket.end("</stream:stream>");
+    },
+    terminate() {
+      socket.destroy();
     },
   };
 
