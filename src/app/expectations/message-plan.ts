@@ -3,8 +3,10 @@ import type { PolicyName, PolicyOptions } from "../../protocol/policy/types";
 import { attrOf } from "../../protocol/stanzas/xml-util";
 import { SINK_LANE, type LaneId } from "../model";
 import type { Stores } from "../stores";
+import { selectOutsideSessions } from "../stores/outside";
 import { selectResources } from "../stores/sessions";
 import type { ConnectionTracker } from "./connection-tracker";
+import { outsideEnabler, outsideSessionSnapshots } from "./outside-facts";
 import {
   messageSnapshotOf,
   predict,
@@ -43,7 +45,7 @@ export function messageToAccount(element: Element, account: () => string): { mes
 
 /** What a plan is predicted from, besides the message. */
 export interface PlanContext {
-  stores: Pick<Stores, "sessions" | "registrations">;
+  stores: Pick<Stores, "sessions" | "registrations"> & Partial<Pick<Stores, "outside">>;
   connections: ConnectionTracker;
   account: string;
   sinkJid: () => string;
@@ -65,8 +67,11 @@ export function planMessage(element: Element, messageId: string, lane: LaneId, f
       presenceCount: context.presenceCountOf?.(v.id) ?? (v.presence ? 1 : 0),
     });
   }
-  const sessions = sessionSnapshots(views, connections);
-  const registrations = registrationFacts(stores.registrations.getState().registrations, context.connections.trackingOf);
+  // Outside sessions (issue 12) are sessions to the server too: an online outside app suppresses the push.
+  const outside = stores.outside ? selectOutsideSessions(stores.outside.getState()) : [];
+  const own = new Set(views.map((v) => v.resource));
+  const sessions = [...sessionSnapshots(views, connections), ...outsideSessionSnapshots(outside, own)];
+  const registrations = registrationFacts(stores.registrations.getState().registrations, context.connections.trackingOf, outsideEnabler(outside, own));
   const message = messageSnapshotOf(element, { from: fromJid, domain: account.slice(account.indexOf("@") + 1) });
   const prediction = predict({ account, sessions, registrations, message, options: context.policyOptions, serverPolicy: context.serverPolicy, counters: context.counters });
   const sink = stores.sessions.getState().sessions[SINK_LANE];

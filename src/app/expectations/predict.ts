@@ -105,9 +105,12 @@ export interface RegistrationTracking {
 export function registrationFacts(
   known: readonly KnownRegistration[],
   tracking: (key: RegistrationKey) => RegistrationTracking | undefined,
+  /** The enabling session of a registration an outside session enabled (outside-facts.ts), else null. */
+  outsideEnabler: (r: KnownRegistration) => string | null = () => null,
 ): RegistrationFacts[] {
   return known.map((r) => {
     const t = tracking(r);
+    const outside = outsideEnabler(r);
     return {
       jid: r.jid,
       node: r.node,
@@ -115,7 +118,8 @@ export function registrationFacts(
       publishOptions: r.publishOptions,
       enabledByResource: r.enabledByResource,
       enabledAt: r.enabledAt,
-      enabledBySessionId: t?.enabledBySessionId ?? null,
+      // An outside enable replaced whatever the tracker remembers of an earlier one of the same key.
+      enabledBySessionId: outside ?? t?.enabledBySessionId ?? null,
       state: r.state,
       remoteDisabled: t?.remoteDisabled ?? r.state === "remote-disabled",
       outcomes: t?.outcomes ?? [],
