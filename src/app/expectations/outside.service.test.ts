@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { NS } from "../../protocol/ns";
 import { rawSession, type RawSocket } from "../../server/test-support";
+import { OUTSIDE_LABEL } from "../playground/outside-sessions";
 import type { PlaygroundDriver } from "../test-support/driver";
 import { referenceServerPerFile } from "../test-support/reference-server";
 import type { ExpectationRecord } from "./types";
@@ -67,6 +68,23 @@ describe("predictions count outside sessions", () => {
     expect(online.server).toMatchObject({ policy: "spec", agrees: true, rule: "spec/online-session", pushed: [] });
     expect(online.server!.differences).toEqual([]);
     expect(online.verdicts.spec.status).toBe("match");
+
+    // The explanation counts it too, names it as not the playground's, and "Try it" leaves it to its own client.
+    pg.timeline.select(online.eventId);
+    const explanation = await d.waitFor(() => {
+      const current = pg.stores.explanations.getState().current;
+      return current?.eventId === online.eventId && current.status === "ready" ? current : null;
+    }, "the explanation of the message", { sync: true });
+    expect(explanation.card?.resources.map((r) => [r.resource, r.standing])).toEqual([
+      ["r1", "away"],
+      ["phone", "online"],
+    ]);
+    expect(explanation.card?.notes).toContain(`phone is an outside session (${OUTSIDE_LABEL}): counted as the server counts it, with the registrations it enabled; only its own client can change it.`);
+    const onPhone = explanation.counterfactuals.find((c) => "resource" in c.change && c.change.resource === "phone");
+    expect(onPhone?.outcome.pushed).toBe(true);
+    expect(onPhone?.sentence).toMatch(/\(phone is an outside session: its own client would have to do it\)$/);
+    expect(await pg.applyChange(onPhone!.change)).toMatchObject({ ok: false, error: { message: `phone is an outside session (${OUTSIDE_LABEL}): make this change in its own client, then send again` } });
+    expect(outsideLane(d, "phone")?.status).toBe("online");
 
     await closeCleanly(app);
     await d.waitFor(() => outsideLane(d, "phone")?.status === "ended", "the outside session's end", { sync: true });

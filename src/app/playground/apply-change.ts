@@ -12,6 +12,7 @@ import type { LaneId, PlaygroundError } from "../model";
 import type { ActionResult, Playground } from "../playground-api";
 import type { Stores } from "../stores";
 import { changeId } from "../stores/explanations";
+import { outsideChangeRefusal, outsideResources } from "./outside-sessions";
 import { selectResources, type SessionView } from "../stores/sessions";
 
 /** The actions "Try it" uses. */
@@ -89,6 +90,8 @@ async function connectNew(stores: Stores, actions: ChangeActions, change: Extrac
 
 /** One counterfactual, set up through the playground's actions. */
 export async function applyChangeWith(stores: Stores, actions: ChangeActions, change: Change): Promise<ActionResult<string>> {
+  const outside = outsideChangeRefusal(change, outsideResources(stores));
+  if (outside) return fail(outside);
   const online = (resource: string): SessionView | ActionResult<string> => {
     const v = laneOf(stores, resource);
     if (!v) return fail(`there is no resource ${resource} in the playground any more`);

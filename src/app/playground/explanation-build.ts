@@ -25,6 +25,7 @@ import { registrationKeyId } from "../stores/registrations";
 import { findEvent } from "../stores/timeline";
 import type { ExplanationsDeps } from "./explanations";
 import { randomNode } from "./format";
+import { outsideResources, withOutsideSessions } from "./outside-sessions";
 import { lifecycleText, pushLifecycle, type AnswerFact, type PublishFact, type PushLifecycle } from "./push-lifecycle";
 import { removalRule } from "./registration-health";
 
@@ -156,7 +157,8 @@ export function createExplanationBuilder(deps: ExplanationsDeps, memory: Explana
         }),
       };
     }
-    return { card, counterfactuals: cached.counterfactuals };
+    // Outside sessions (issue 12) are in the input like any session: the card names them as not the playground's.
+    return withOutsideSessions(card, cached.counterfactuals, outsideResources(stores));
   }
 
   function markdownOf(card: ExplanationCard, whatIf: readonly Counterfactual[], lifecycle: PushLifecycle): string {

@@ -7,13 +7,16 @@
  * show them beside the simulated ones.
  */
 import type { Element } from "@xmpp/xml";
+import type { Change, Counterfactual, ExplanationCard } from "../../protocol/explain";
 import { NS } from "../../protocol/ns";
 import type { PresenceState } from "../../protocol/policy/types";
 import type { MessageDecisionEntry, PushLogEntry, RegistrationEntry, SessionLifecycleEntry, SessionStateEntry } from "../../protocol/push-log";
 import { parsePresence } from "../../protocol/stanzas/presence";
 import { attrOf, findChild } from "../../protocol/stanzas/xml-util";
 import type { PlaygroundError, PresenceChoice } from "../model";
-import { outsideLaneId, type OutsideSessionView } from "../stores/outside";
+import type { Stores } from "../stores";
+import { outsideLaneId, selectOutsideSessions, type OutsideSessionView } from "../stores/outside";
+import { selectResources } from "../stores/sessions";
 import type { ServiceContext } from "./context";
 import { presenceWords, quoteBody } from "./format";
 import type { Linker } from "./linker";
@@ -37,7 +40,7 @@ export interface OutsideSessions {
   serverRestarted(at: number): void;
 }
 
-type Change = Partial<Omit<OutsideSessionView, "id" | "resource" | "jid" | "label">>;
+type LaneChange = Partial<Omit<OutsideSessionView, "id" | "resource" | "jid" | "label">>;
 
 export function createOutsideSessions(ctx: ServiceContext, deps: OutsideSessionsDeps): OutsideSessions {
   const { stores, recorder } = ctx;
@@ -54,7 +57,7 @@ export function createOutsideSessions(ctx: ServiceContext, deps: OutsideSessions
   }
 
   /** Patch the lane of `resource`; `fresh`: a new session bound, so nothing of the previous one carries over. */
-  function update(resource: string, at: number, change: Change, fresh = false): OutsideSessionView {
+  function update(resource: string, at: number, change: LaneChange, fresh = false): OutsideSessionView {
     const id = outsideLaneId(resource);
     const previous = fresh ? undefined : store().sessions[id];
     const next: OutsideSessionView = {
@@ -270,4 +273,59 @@ function recordPresence(recorder: Recorder, v: OutsideSessionView, at: number, p
 function samePresence(a: PresenceState | null, b: PresenceState | null): boolean {
   if (a === null || b === null) return a === b;
   return a.show === b.show && a.priority === b.priority && (a.status ?? "") === (b.status ?? "");
+}
+
+// ---- outside sessions in the explanations (issue 12) ---------------------------------------------
+
+/** Resources of the outside sessions known now, less any the playground runs itself. */
+export function outsideResources(stores: Pick<Stores, "outside" | "sessions">): Set<string> {
+  const own = new Set(selectResources(stores.sessions.getState()).map((v) => v.resource));
+  return new Set(selectOutsideSessions(stores.outside.getState()).flatMap((v) => (own.has(v.resource) ? [] : [v.resource])));
+}
+
+/** The account resource a counterfactual acts on (as the resource, or as the one that enables), if any. */
+export function changedResource(change: Change): string | null {
+  switch (change.kind) {
+    case "set-presence":
+    case "disconnect":
+    case "kill-app":
+    case "resume":
+    case "connect-resource":
+      return change.resource;
+    case "enable":
+    case "re-enable":
+      return change.byResource;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Why "Try it" cannot make `change`: it acts on an outside session, which only its own client
+ * controls (a playground lane of that name would even replace the user's app). Null otherwise.
+ */
+export function outsideChangeRefusal(change: Change, outside: ReadonlySet<string>): string | null {
+  const resource = changedResource(change);
+  if (resource === null || !outside.has(resource)) return null;
+  return `${resource} is an outside session (${OUTSIDE_LABEL}): make this change in its own client, then send again`;
+}
+
+/**
+ * The card and counterfactuals with the outside sessions they count said so: a note naming them,
+ * and each change on one marked as its own client's to make.
+ */
+export function withOutsideSessions(
+  card: ExplanationCard,
+  whatIf: readonly Counterfactual[],
+  outside: ReadonlySet<string>,
+): { card: ExplanationCard; counterfactuals: Counterfactual[] } {
+  const named = [...new Set([...card.resources.map((r) => r.resource), ...card.registrations.map((r) => r.enabledByResource)])].filter((r) => outside.has(r));
+  if (named.length === 0) return { card, counterfactuals: [...whatIf] };
+  const list = named.join(", ");
+  const note = `${list} ${named.length === 1 ? "is an outside session" : "are outside sessions"} (${OUTSIDE_LABEL}): counted as the server counts ${named.length === 1 ? "it" : "them"}, with the registrations ${named.length === 1 ? "it" : "they"} enabled; only ${named.length === 1 ? "its" : "their"} own client can change ${named.length === 1 ? "it" : "them"}.`;
+  const counterfactuals = whatIf.map((c) => {
+    const resource = changedResource(c.change);
+    return resource !== null && outside.has(resource) ? { ...c, sentence: `${c.sentence} (${resource} is an outside session: its own client would have to do it)` } : c;
+  });
+  return { card: { ...card, notes: [...card.notes, note] }, counterfactuals };
 }
