@@ -11,6 +11,7 @@ import { PlaygroundProvider } from "./playground-context";
 import { createLazyScenarioRunner } from "./scenarios/lazy-runner";
 import { createLazyDemoPlayer } from "./demos/lazy-player";
 import { withoutSetup } from "./share/fragment";
+import { demoOnScreenReason, replayRunningReason } from "./share/exclusive";
 import { createShareService } from "./share/service";
 import { ShareProvider } from "./share/share-context";
 import { createStores } from "./stores";
@@ -40,12 +41,14 @@ void chooseDefaultServer({
 // setup is read from the fragment at start and whenever the fragment changes; it is applied only
 // when the user chooses where.
 // The sandbox target loads its module (and starts the in-page server) only when chosen.
+// A replay and a demo never drive the playground at once (share/exclusive.ts): each asks the other.
 const share = createShareService({
   playground,
   switchToSandbox: async () => (await import("../sandbox/switch")).createSwitchToSandbox({ setService })(),
+  busyElsewhere: () => demoOnScreenReason(demos),
 });
 // The player, its presets and the replay are fetched when a demo is first started.
-const demos = createLazyDemoPlayer({ playground });
+const demos = createLazyDemoPlayer({ playground, busyElsewhere: () => replayRunningReason(share) });
 void share.openHash(location.hash);
 window.addEventListener("hashchange", () => void share.openHash(location.hash));
 // Dismissed: the link leaves the address bar too, so a reload does not offer it again.

@@ -38,6 +38,8 @@ export interface DemoPlayerOptions {
   timeoutMs?: number;
   /** The store to drive (the lazy player's, created before this module is fetched). */
   store?: StoreApi<DemoPlayerState>;
+  /** Why something else is driving the playground now (a setup replay, share/exclusive.ts), or null: a demo then does not start. */
+  busyElsewhere?: () => string | null;
 }
 
 export const IDLE: DemoPlayerState = { demoId: null, index: 0, phase: "idle", paused: false, outcome: null, matched: true, error: null };

@@ -63,7 +63,7 @@ async function runAction(pg: SetupActions, demo: DemoPreset, action: DemoAction,
   }
 }
 
-export function createDemoPlayer({ playground, dwellMs = 3500, timeoutMs, store = createStore<DemoPlayerState>()(() => IDLE) }: DemoPlayerOptions): DemoPlayer {
+export function createDemoPlayer({ playground, dwellMs = 3500, timeoutMs, store = createStore<DemoPlayerState>()(() => IDLE), busyElsewhere }: DemoPlayerOptions): DemoPlayer {
   const get = () => store.getState();
   const set = (patch: Partial<DemoPlayerState>) => store.setState(patch);
   // A run belongs to one generation: stop, start and previous begin a new one, and the old loop quits.
@@ -137,6 +137,11 @@ export function createDemoPlayer({ playground, dwellMs = 3500, timeoutMs, store 
     async start(id) {
       if (!demoById(id)) {
         set({ ...IDLE, phase: "failed", error: `there is no demo “${id}”` });
+        return;
+      }
+      const busy = busyElsewhere?.();
+      if (busy) {
+        set({ ...IDLE, phase: "failed", error: `The demo did not start: ${busy}.` });
         return;
       }
       const gen = ++generation;

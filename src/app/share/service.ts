@@ -60,11 +60,18 @@ export interface ShareService {
   dismiss(): void;
   targets(): TargetOption[];
   apply(target: ApplyTarget, options?: { play?: boolean }): Promise<ActionResult<string>>;
+  /**
+   * Calls `listener` (at most once per `throttleMs`) when what a capture reads changes: the
+   * resources, registrations, messages sent, the sink and the profile. Returns the unsubscribe.
+   */
+  watchSetup(listener: () => void, throttleMs?: number): () => void;
 }
 
 export interface ShareServiceDeps {
   playground: SetupActions;
   switchToSandbox?: SwitchToSandbox;
+  /** Why something else is driving the playground now (a guided demo on screen, ./exclusive), or null. */
+  busyElsewhere?: () => string | null;
 }
 
 const loadApply = () => import("./apply");
@@ -78,7 +85,7 @@ const IDLE: ReplayState = { status: "idle", target: null, steps: [], message: ""
 /** Files larger than this are refused before parsing (a setup is a few kilobytes). */
 export const MAX_FILE_CHARS = MAX_JSON_BYTES;
 
-export function createShareService({ playground, switchToSandbox }: ShareServiceDeps): ShareService {
+export function createShareService({ playground, switchToSandbox, busyElsewhere }: ShareServiceDeps): ShareService {
   const store = createStore<ShareState>()(() => ({ opened: { status: "none" }, replay: IDLE }));
   const set = (patch: Partial<ShareState>) => store.setState(patch);
   const replay = (patch: Partial<ReplayState>) => store.setState((s) => ({ replay: { ...s.replay, ...patch } }));
@@ -101,6 +108,8 @@ export function createShareService({ playground, switchToSandbox }: ShareService
     };
     if (opened.status !== "ready") return failed("there is no setup to apply: open a share link or import a setup file first");
     if (store.getState().replay.status === "running") return failed("a replay is already running");
+    const busy = busyElsewhere?.();
+    if (busy) return failed(`not started: ${busy}`);
     set({ replay: { status: "running", target, steps: [], message: "setting the playground up…" } });
     const option = targets().find((t) => t.id === target);
     if (!option?.available) return failed(`${option?.label ?? target} is not available: ${option?.note ?? "unknown target"}`);
@@ -136,9 +145,26 @@ export function createShareService({ playground, switchToSandbox }: ShareService
     }
   }
 
+  function watchSetup(listener: () => void, throttleMs = 150): () => void {
+    const { sessions, registrations, timeline, sink, profile } = playground.stores;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const changed = () => {
+      timer ??= setTimeout(() => {
+        timer = null;
+        listener();
+      }, throttleMs);
+    };
+    const unsubscribes = [sessions, registrations, timeline, sink, profile].map((s) => s.subscribe(changed));
+    return () => {
+      if (timer !== null) clearTimeout(timer);
+      for (const u of unsubscribes) u();
+    };
+  }
+
   return {
     store,
     capture,
+    watchSetup,
     async link(pageUrl, title) {
       const setup = await capture(title);
       if (!setup.ok) return setup;

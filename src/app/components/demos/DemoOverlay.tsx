@@ -51,7 +51,10 @@ export function DemoOverlay({ player }: { player: DemoPlayer }) {
   if (!demo) {
     return state.phase === "failed" && state.error ? (
       <p className="callout callout-err demo-error" role="alert">
-        {state.error}
+        {state.error}{" "}
+        <button type="button" className="btn btn-small" onClick={() => player.stop()}>
+          Dismiss
+        </button>
       </p>
     ) : null;
   }

@@ -1,16 +1,22 @@
 import { useState } from "react";
 import { useStore } from "zustand";
+import type { DemoPlayer } from "../../demos/player-state";
+import { demoOnScreenReason } from "../../share/exclusive";
 import type { ApplyTarget, ShareService } from "../../share/service";
 import { describeSetup } from "../../share/setup";
 
 /**
  * Shown when the page was opened with a share link (or a setup file was imported): what the setup
  * does and where to replay it, the replay's progress, or, for a damaged link or file, the specific
- * reason it cannot be used. Every name in it is rendered as text.
+ * reason it cannot be used. Every name in it is rendered as text. While a guided demo is on screen
+ * the replay waits (the two would trample each other): the banner says so and offers to end it.
  */
-export function SetupBanner({ share }: { share: ShareService }) {
+export function SetupBanner({ share, demos }: { share: ShareService; demos: DemoPlayer }) {
   const opened = useStore(share.store, (s) => s.opened);
   const replay = useStore(share.store, (s) => s.replay);
+  // Read through the store so the banner follows the demo starting and ending.
+  const demoShown = useStore(demos.store, (s) => s.demoId !== null);
+  const blockedBy = demoShown ? demoOnScreenReason(demos) : null;
   const targets = share.targets();
   const [target, setTarget] = useState<ApplyTarget>("connected");
   const from = (source: "link" | "file") => (source === "link" ? "share link" : "setup file");
@@ -59,11 +65,19 @@ export function SetupBanner({ share }: { share: ShareService }) {
         ))}
       </fieldset>
       {chosen?.available ? <p className="small muted">{chosen.note}. It replaces the current resources and disables the account's earlier registrations to the sink.</p> : null}
+      {blockedBy ? (
+        <p className="callout small" role="status">
+          Not now: {blockedBy}.{" "}
+          <button type="button" className="btn btn-small" onClick={() => demos.stop()}>
+            End the demo
+          </button>
+        </p>
+      ) : null}
       <div className="row">
-        <button type="button" className="btn btn-primary" disabled={running || !chosen?.available} onClick={() => void share.apply(target)}>
+        <button type="button" className="btn btn-primary" disabled={running || !chosen?.available || blockedBy !== null} onClick={() => void share.apply(target)}>
           Apply and send the messages
         </button>
-        <button type="button" className="btn" disabled={running || !chosen?.available} onClick={() => void share.apply(target, { play: false })}>
+        <button type="button" className="btn" disabled={running || !chosen?.available || blockedBy !== null} onClick={() => void share.apply(target, { play: false })}>
           Apply without sending
         </button>
         <button type="button" className="btn" disabled={running} onClick={() => share.dismiss()}>

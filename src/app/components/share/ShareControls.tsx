@@ -21,7 +21,7 @@ export function ShareControls() {
         Demos
       </button>
       {open === "share" ? <ShareDialogView share={share} pageUrl={location.href} onClose={() => setOpen(null)} /> : null}
-      {open === "demos" ? <DemosMenuView demos={demos} onClose={() => setOpen(null)} /> : null}
+      {open === "demos" ? <DemosMenuView demos={demos} share={share} onClose={() => setOpen(null)} /> : null}
     </>
   );
 }

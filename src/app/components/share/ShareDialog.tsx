@@ -19,20 +19,29 @@ export function ShareDialog({ share, pageUrl, onClose }: { share: ShareService; 
   const titleId = useId();
   // Null until the capture code is in and the setup is read.
   const [setup, setSetup] = useState<Checked<Setup> | null>(null);
+  // Bumped when the playground changes while the dialog is open: the link and the lines follow it.
+  const [revision, setRevision] = useState(0);
+  const shownLink = useRef<string | null>(null);
+
+  useEffect(() => share.watchSetup(() => setRevision((n) => n + 1)), [share]);
 
   useEffect(() => {
     let live = true;
-    setCopy({ kind: "idle" });
     void share.capture(title).then((r) => {
       if (live) setSetup(r);
     });
     void share.link(pageUrl, title).then((r) => {
-      if (live) setLink(r.ok ? r.value : null);
+      if (!live) return;
+      const next = r.ok ? r.value : null;
+      // "Copied" stays true only while the link is the one copied.
+      if (next !== shownLink.current) setCopy({ kind: "idle" });
+      shownLink.current = next;
+      setLink(next);
     });
     return () => {
       live = false;
     };
-  }, [share, pageUrl, title]);
+  }, [share, pageUrl, title, revision]);
 
   async function copyLink() {
     if (!link) return;
@@ -71,7 +80,7 @@ export function ShareDialog({ share, pageUrl, onClose }: { share: ShareService; 
   return (
     <Modal title="Share this setup" onClose={onClose}>
       <p className="small muted">
-        The link carries the resources, their presence, the push registrations, the App Server the sink plays, the virtual host and the messages sent. No password, no account name and nothing captured: whoever opens it replays the setup with their own accounts.
+        The link carries the resources, their presence, the push registrations, the App Server the sink plays, the virtual host and the messages sent. No password, no account name and nothing captured: whoever opens it replays the setup with their own accounts. While this dialog is open, the link and the JSON follow the playground.
       </p>
       <div className="field">
         <label className="field-label" htmlFor={titleId}>

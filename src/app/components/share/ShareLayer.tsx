@@ -14,7 +14,7 @@ function Layer({ share, demos }: { share: ShareService; demos: DemoPlayer }) {
   const demoShown = useStore(demos.store, (s) => s.demoId !== null || (s.phase === "failed" && s.error !== null));
   return (
     <>
-      {opened ? <SetupBannerView share={share} /> : null}
+      {opened ? <SetupBannerView share={share} demos={demos} /> : null}
       {demoShown ? <DemoOverlayView player={demos} /> : null}
     </>
   );

@@ -6,6 +6,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDemoPlayer } from "../../demos/player";
 import { createScriptedPlayground, type ScriptedPlayground } from "../../demos/test-support/scripted-playground";
+import { demoOnScreenReason, replayRunningReason } from "../../share/exclusive";
 import { decodeSetup, encodeSetup, setupParam } from "../../share/link";
 import { createShareService } from "../../share/service";
 import { ShareProvider } from "../../share/share-context";
@@ -15,8 +16,9 @@ import { ShareControls } from "./ShareControls";
 import { ShareLayer } from "./ShareLayer";
 
 function setUp(pg: ScriptedPlayground = createScriptedPlayground(), dwellMs = 0) {
-  const share = createShareService({ playground: pg });
-  const demos = createDemoPlayer({ playground: pg, dwellMs });
+  // Wired as main.tsx wires them: a replay and a demo each ask the other first.
+  const share = createShareService({ playground: pg, busyElsewhere: () => demoOnScreenReason(demos) });
+  const demos = createDemoPlayer({ playground: pg, dwellMs, busyElsewhere: () => replayRunningReason(share) });
   const view = renderWith(
     <ShareProvider value={{ share, demos }}>
       <ShareControls />
@@ -59,6 +61,26 @@ describe("Share dialog", () => {
     const decoded = await decodeSetup(setupParam(new URL((link as HTMLInputElement).value).hash)!);
     expect(decoded).toMatchObject({ ok: true, value: { registrations: [{ from: "phone", node: "n1", away: true, publishOptions: [], credentialFields: ["secret"] }] } });
     expect(JSON.stringify(decoded)).not.toContain("hush");
+  });
+
+  it("follows the playground while it is open: the lines and the link change with the setup", async () => {
+    const user = userEvent.setup();
+    const pg = createScriptedPlayground();
+    withWalkthroughState(pg);
+    setUp(pg);
+    await user.click(screen.getByRole("button", { name: "Share" }));
+    const dialog = await screen.findByRole("dialog", { name: "Share this setup" });
+    expect(dialog).toHaveTextContent("While this dialog is open, the link and the JSON follow the playground.");
+    const linkBox = within(dialog).getByLabelText("Share link") as HTMLInputElement;
+    await waitFor(() => expect(linkBox.value).toMatch(/#setup=/));
+    const before = linkBox.value;
+    expect(within(dialog).getByRole("list", { name: "What the link sets up" })).not.toHaveTextContent("Resource tablet");
+
+    act(() => pg.stores.sessions.getState().upsert(session({ id: "res-3", resource: "tablet", status: "online", presence: { show: "dnd", priority: 0 } })));
+    await waitFor(() => expect(within(dialog).getByRole("list", { name: "What the link sets up" })).toHaveTextContent("Resource tablet: online, dnd"));
+    await waitFor(() => expect(linkBox.value).not.toBe(before));
+    const decoded = await decodeSetup(setupParam(new URL(linkBox.value).hash)!);
+    expect(decoded.ok && decoded.value.resources.map((r) => r.name)).toContain("tablet");
   });
 
   it("falls back to the selected text box when the clipboard refuses", async () => {
@@ -170,5 +192,64 @@ describe("guided demo captions", () => {
     screen.getByRole("region", { name: /Guided demo/ }).focus();
     await user.keyboard("{ArrowRight}");
     await waitFor(() => expect(demos.store.getState()).toMatchObject({ index: 1, phase: "shown" }));
+  });
+});
+
+describe("a demo and a replay, one at a time", () => {
+  it("holds a replay back while a demo is on screen, says why, and replays once the demo is ended from the banner", async () => {
+    const user = userEvent.setup();
+    const { share, demos, pg } = setUp(createScriptedPlayground(), 60_000);
+    const started = act(() => demos.start("walkthrough"));
+    await waitFor(() => expect(demos.store.getState().phase).toBe("shown"));
+    act(() => demos.pause());
+    await started;
+    const fragment = await encodeSetup(walkthroughSetup());
+    await act(() => share.openHash(`#${fragment}`));
+    const banner = screen.getByRole("region", { name: "Setup from a share link" });
+    const reason = "Not now: the guided demo “Walk-through: one device away, the other gone” is on screen: end it (Esc or End demo) before replaying a setup, so the two do not change the playground at once.";
+    expect(banner).toHaveTextContent(reason);
+    expect(within(banner).getByRole("button", { name: "Apply and send the messages" })).toBeDisabled();
+    expect(within(banner).getByRole("button", { name: "Apply without sending" })).toBeDisabled();
+    // The service refuses too (a script, a second tab's hashchange), without touching the playground.
+    pg.send.mockClear();
+    expect(await act(() => share.apply("connected"))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^not started: the guided demo “Walk-through/) } });
+    expect(pg.send).not.toHaveBeenCalled();
+
+    await user.click(within(banner).getByRole("button", { name: "End the demo" }));
+    expect(screen.queryByRole("region", { name: /Guided demo/ })).toBeNull();
+    expect(banner).not.toHaveTextContent("Not now");
+    await user.click(within(banner).getByRole("button", { name: "Apply and send the messages" }));
+    await waitFor(() => expect(within(banner).getByRole("status")).toHaveTextContent("Done: set up 2 resources, 1 registration and sent 1 message."));
+  });
+
+  it("keeps the demos from starting while a replay runs, in the menu and in the player, and lets them start after it", async () => {
+    const user = userEvent.setup();
+    const pg = createScriptedPlayground();
+    let release: () => void = () => {};
+    const connected = pg.connectAll.getMockImplementation()!;
+    pg.connectAll.mockImplementationOnce(() => new Promise<void>((resolve) => (release = () => void connected().then(resolve))));
+    const { share, demos } = setUp(pg, 60_000);
+    const fragment = await encodeSetup(walkthroughSetup());
+    await act(() => share.openHash(`#${fragment}`));
+    const banner = screen.getByRole("region", { name: "Setup from a share link" });
+    await user.click(within(banner).getByRole("button", { name: "Apply without sending" }));
+    await waitFor(() => expect(pg.connectAll).toHaveBeenCalled());
+    expect(share.store.getState().replay.status).toBe("running");
+
+    await user.click(screen.getByRole("button", { name: "Demos" }));
+    const menu = await screen.findByRole("dialog", { name: "Guided demos" });
+    expect(menu).toHaveTextContent("Not now: a setup replay (share link or file) is setting the playground up: a demo can start once it is done");
+    for (const pick of within(menu).getAllByRole("button", { name: /Walk-through|suppresses|away extension|killed/i })) expect(pick).toBeDisabled();
+    await act(() => demos.start("walkthrough"));
+    expect(demos.store.getState()).toMatchObject({ demoId: null, phase: "failed", error: expect.stringMatching(/^The demo did not start: a setup replay/) });
+    expect(screen.getByRole("alert")).toHaveTextContent("The demo did not start");
+    await user.click(within(screen.getByRole("alert")).getByRole("button", { name: "Dismiss" }));
+    expect(demos.store.getState().phase).toBe("idle");
+
+    act(() => release());
+    await waitFor(() => expect(share.store.getState().replay.status).toBe("done"));
+    await waitFor(() => expect(within(menu).queryByText(/Not now/)).toBeNull());
+    await user.click(within(menu).getByRole("button", { name: /One device online suppresses the push/ }));
+    await screen.findByRole("region", { name: "Guided demo: One device online suppresses the push" });
   });
 });
