@@ -12,8 +12,9 @@ import { SequenceView } from "./support/sequence-view";
 // Issue 12: a client the playground did not open (here xmpp.js in the spec's own Node process, as
 // a developer's own app would be) logs in as the account under test and enables push towards the
 // playground's sink. The Resources column shows it as a read-only outside lane with its
-// registration; after it leaves, a message is pushed for its registration and the timeline links
-// the push to the server's decision.
+// registration; while it is online the prediction expects no push (it receives), and after it
+// leaves a message is pushed for its registration and the timeline links the push to the server's
+// decision.
 
 const CAPS_NODE = "https://example.test/outside-e2e";
 
@@ -72,6 +73,17 @@ test("an outside session: its lane, its registration, and the push its registrat
     const push = await pg.tool("Push");
     await expect(pg.registrationRow(push, "outside-node")).toContainText("active");
 
+    // The playground's own resources gone, the outside app (dnd: online for spec) still receives:
+    // the prediction counts it as the server does, so no push is expected and none comes.
+    await pg.disconnect("r1");
+    await pg.disconnect("r2");
+    await pg.sendMessage("while the outside app is on");
+    await pg.showTimeline();
+    const whileOn = pg.timelineRows("message-sent").filter({ hasText: "while the outside app is on" });
+    await expect(whileOn).toContainText("matched: expect no push");
+    await expect(whileOn).not.toContainText("disagrees");
+    await expect(pg.timelineRows("push")).toHaveCount(0);
+
     await outside.stop();
     outsideStopped = true;
     await expect(lane).toContainText("ended");
@@ -80,9 +92,8 @@ test("an outside session: its lane, its registration, and the push its registrat
   }
 
   // Nobody of the account receives now: the outside registration is pushed (spec: away or not).
-  await pg.disconnect("r1");
-  await pg.disconnect("r2");
   await pg.sendMessage("for the outside app");
+  await expect(pg.timelineRows("message-sent").filter({ hasText: "for the outside app" })).toContainText("matched: expect push");
 
   await pg.showTimeline();
   await pg.showOnlyKinds(["enable", "connection", "push", "message-sent"]);
