@@ -1,10 +1,12 @@
 import { expect, test, type Page } from "@playwright/test";
 import { DEMOS } from "../src/app/demos/presets";
+import { encodeSetup } from "../src/app/share/link";
 import { collectPageErrors, freshAccounts, PlaygroundPage, type Accounts } from "./support/playground-page";
 
 // Shareable setups and guided demos (issue 11), against the reference server `vite preview`
 // mounts: a set-up case is shared as a link, a fresh browser (no storage) opens it and replays it
-// with the same accounts, and gets the same push; a damaged link says why; a demo plays through.
+// with the same accounts, and gets the same push; a damaged link says why; a demo plays through;
+// a demo and a replay never drive the playground at once.
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
@@ -109,5 +111,31 @@ test("the README walk-through plays as a guided demo, caption by caption, to the
   await expect(overlay.getByRole("button", { name: "Next →" })).toBeDisabled();
   await page.keyboard.press("Escape");
   await expect(overlay).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test("a demo on screen holds a share link's replay back, says why, and the replay runs once the demo is ended", async ({ page }) => {
+  test.setTimeout(90_000);
+  const errors = collectPageErrors(page);
+  const demo = DEMOS.find((d) => d.id === "online-suppresses")!;
+  const fragment = await encodeSetup({ ...DEMOS.find((d) => d.id === "walkthrough")!.setup, title: "from a colleague" });
+  await openWithAccounts(page, `/#${fragment}`, freshAccounts("exclusive"));
+  const banner = page.getByRole("region", { name: "Setup from a share link" });
+  await expect(banner).toContainText("This share link sets up “from a colleague”:");
+
+  await page.getByRole("button", { name: "Demos", exact: true }).click();
+  await page.getByRole("dialog", { name: "Guided demos" }).getByRole("button", { name: new RegExp(demo.title) }).click();
+  const overlay = page.getByRole("region", { name: `Guided demo: ${demo.title}` });
+  await expect(overlay).toContainText("step 1 of", { timeout: 20_000 });
+  await overlay.getByRole("button", { name: "Pause" }).click();
+
+  await expect(banner).toContainText(`Not now: the guided demo “${demo.title}” is on screen: end it (Esc or End demo) before replaying a setup`);
+  await expect(banner.getByRole("button", { name: "Apply and send the messages" })).toBeDisabled();
+  await expect(banner.getByRole("button", { name: "Apply without sending" })).toBeDisabled();
+  await banner.getByRole("button", { name: "End the demo" }).click();
+  await expect(overlay).toHaveCount(0);
+  await expect(banner).not.toContainText("Not now");
+  await banner.getByRole("button", { name: "Apply without sending" }).click();
+  await expect(banner.getByRole("status")).toHaveText(/^Done: set up 2 resources/, { timeout: 20_000 });
   expect(errors).toEqual([]);
 });
