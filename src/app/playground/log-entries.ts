@@ -99,6 +99,9 @@ export function createLogEntryHandler(ctx: ServiceContext, deps: LogEntryDeps): 
       case "session-resumed":
       case "session-expired":
       case "session-closed":
+      case "session-ack-overdue":
+      case "session-wake-up":
+      case "session-window-restored":
         onSessionEntry(entry, at);
         return;
     }
@@ -118,6 +121,16 @@ export function sessionEntryWords(entry: SessionStateEntry): string {
       const cancelled = entry.cancelledPushes?.length ? `; ${plural(entry.cancelledPushes.length, "batched push")} cancelled` : "";
       const after = entry.hibernatedMs !== undefined ? ` after ${Math.round(entry.hibernatedMs / 100) / 10} s` : "";
       return `${who} resumed${after}, ${plural(entry.redelivered ?? 0, "stanza")} re-sent${cancelled}`;
+    }
+    case "session-ack-overdue":
+    case "session-wake-up": {
+      const pushes = entry.decision?.pushes.length ?? 0;
+      const what = entry.kind === "session-ack-overdue" ? `left an <r/> unanswered (${plural(entry.unacked, "unacknowledged stanza")})` : "is about to time out in hibernation";
+      return `${who} ${what}; ${pushes > 0 ? `pushes to ${plural(pushes, "registration")}` : "no push"}`;
+    }
+    case "session-window-restored": {
+      const window = entry.resumptionTimeoutMs !== undefined ? ` ${Math.round(entry.resumptionTimeoutMs / 100) / 10} s` : "";
+      return `${who} stays resumable for the normal${window} after its first important push`;
     }
     case "session-expired":
     case "session-closed": {

@@ -31,7 +31,7 @@ function fakeStream(phase: StreamPhase, options: { streamManagement?: boolean } 
   const sent: Element[] = [];
   const streamErrors: string[] = [];
   const stanzaErrors: { condition: string; text?: string }[] = [];
-  const sink = { sessionBound: vi.fn(), stanza: vi.fn(), sessionClosed: vi.fn(), sessionHibernated: vi.fn(), sessionResumed: vi.fn() };
+  const sink = { sessionBound: vi.fn(), stanza: vi.fn(), sessionClosed: vi.fn(), sessionHibernated: vi.fn(), sessionResumed: vi.fn(), streamTimers: vi.fn(), sessionAckOverdue: vi.fn() };
   const fields: StreamFields = { phase, domain: "localhost", lang: "en", username: "alice", session: null, sessionReported: false };
   const transport: SessionTransport = {
     sendElement: (el) => sent.push(el),
@@ -67,6 +67,7 @@ function fakeStream(phase: StreamPhase, options: { streamManagement?: boolean } 
     },
     replyError: (_el, _type, condition, text) => stanzaErrors.push(text === undefined ? { condition } : { condition, text }),
     clearHandshakeTimer: () => undefined,
+    dropSocket: () => undefined,
     carriedSm: () => (fields.session?.isCarriedBy(transport) ? fields.session.sm : null),
   };
   return { ctx, fields, sent, streamErrors, stanzaErrors, sink };
