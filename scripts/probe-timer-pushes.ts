@@ -4,7 +4,11 @@
  * e2e/real-servers/. It uses only the accounts carol (the device), dave (the sender) and pushsvc2
  * (the App Server sink), so it can run beside differential runs on alice/bob/pushsvc.
  *
- *   npx tsx scripts/probe-timer-pushes.ts [prosody|ejabberd|all] [--json out.json]
+ *   npx tsx scripts/probe-timer-pushes.ts [prosody|ejabberd|all] [--json out.json] [--emulation]
+ *
+ * `--emulation` runs the same probe against the reference server's `prosody.localhost` and
+ * `ejabberd.localhost` (in process, 60 s resumption as in e2e/real-servers/), so both outputs can
+ * be put side by side.
  *
  * - ack timing: when the server sends `<r/>` after each of three messages 400 ms apart (the
  *   client answers at once);
@@ -20,6 +24,7 @@ import type { Element } from "@xmpp/xml";
 import { writeFileSync } from "node:fs";
 import { NS } from "../src/protocol/ns";
 import { REAL_SERVERS, isUp, selectedRealServers, type RealServer } from "../src/real-servers/realServers";
+import { ReferenceServer } from "../src/server";
 import { parseElement, rawSession, type RawSocket } from "../src/server/test-support/raw-socket";
 import { smResume, smSession, type SmClient } from "../src/server/test-support/sm-client";
 
@@ -215,16 +220,27 @@ async function main(): Promise<void> {
   const which = args.find((a, i) => !a.startsWith("--") && i !== jsonAt + 1) ?? "all";
   const names = selectedRealServers(which === "all" ? "1" : which);
   const results: Record<string, unknown> = {};
-  await Promise.all(
-    names.map(async (name) => {
-      const server = REAL_SERVERS[name];
-      if (!(await isUp(name))) {
-        results[name] = `not running (${server.startCommand})`;
-        return;
-      }
-      results[name] = await probe(server);
-    }),
-  );
+  const emulation = args.includes("--emulation") ? new ReferenceServer({ logLevel: "silent", streamManagement: true, resumptionTimeoutMs: 60_000 }) : null;
+  try {
+    const url = emulation ? (await emulation.listen({ port: 0, host: "127.0.0.1" })).url : null;
+    await Promise.all(
+      names.map(async (name) => {
+        const real = REAL_SERVERS[name];
+        if (url !== null) {
+          const domain = `${name}.localhost`;
+          results[name] = await probe({ ...real, service: url, domain, product: `reference server, ${domain}` });
+          return;
+        }
+        if (!(await isUp(name))) {
+          results[name] = `not running (${real.startCommand})`;
+          return;
+        }
+        results[name] = await probe(real);
+      }),
+    );
+  } finally {
+    await emulation?.close();
+  }
   const text = JSON.stringify(results, null, 2);
   console.log(text);
   if (json) writeFileSync(json, `${text}\n`);
