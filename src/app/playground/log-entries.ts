@@ -3,6 +3,7 @@
  * lane. Entries that explain pushes go to the linker; a session the server expired turns its
  * card from "hibernated" to "expired".
  */
+import { durationText } from "../../protocol/policy/timers";
 import type { PushLogEntry, SessionStateEntry } from "../../protocol/push-log";
 import { SERVER_LANE } from "../model";
 import type { ServiceContext } from "./context";
@@ -113,7 +114,7 @@ export function sessionEntryWords(entry: SessionStateEntry): string {
   const who = `${entry.account}/${entry.resource}`;
   switch (entry.kind) {
     case "session-hibernated": {
-      const window = entry.resumptionTimeoutMs !== undefined ? `, resumable for ${Math.round(entry.resumptionTimeoutMs / 100) / 10} s` : "";
+      const window = entry.resumptionTimeoutMs !== undefined ? `, resumable for ${durationText(entry.resumptionTimeoutMs)}` : "";
       const push = entry.decision ? (entry.decision.pushes.length > 0 ? `; pushes to ${plural(entry.decision.pushes.length, "registration")} for its queue` : "; no push for its queue") : "";
       return `${who} hibernated (${plural(entry.unacked, "unacknowledged stanza")}${window})${push}`;
     }
@@ -129,7 +130,7 @@ export function sessionEntryWords(entry: SessionStateEntry): string {
       return `${who} ${what}; ${pushes > 0 ? `pushes to ${plural(pushes, "registration")}` : "no push"}`;
     }
     case "session-window-restored": {
-      const window = entry.resumptionTimeoutMs !== undefined ? ` ${Math.round(entry.resumptionTimeoutMs / 100) / 10} s` : "";
+      const window = entry.resumptionTimeoutMs !== undefined ? ` ${durationText(entry.resumptionTimeoutMs)}` : "";
       return `${who} stays resumable for the normal${window} after its first important push`;
     }
     case "session-expired":
