@@ -32,6 +32,9 @@ export function queuedSnapshot(stanza: Element, ownDomain: string): QueuedStanza
   return { name: name === "iq" ? "iq" : "presence" };
 }
 
+/** setTimeout's longest delay (about 24.8 days): a host configured beyond it gets no wake-up push. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** How each server ends the push hibernation, in its own words. */
 const RESTORE_WORDS: Partial<Record<PushPolicy["name"], string>> = {
   prosody: "Prosody's first push for an important message while hibernated sets first_hibernated_push and restores the smacks watchdog",
@@ -64,7 +67,7 @@ export class TimerPushes {
     if (window.timeoutMs !== info.resumptionTimeoutMs) info.window?.restart(window.timeoutMs);
     const state: HibernationWindowState = { control: info.window ?? null, extended: window.extended, normalMs: info.resumptionTimeoutMs, wakeTimer: null, restoreTimer: null };
     record.hibernation = state;
-    if (window.wakeUpAfterMs !== null) {
+    if (window.wakeUpAfterMs !== null && window.wakeUpAfterMs <= MAX_TIMER_MS) {
       const sessionId = record.session.id;
       state.wakeTimer = this.ctx.timers.set(() => this.wakeUp(host, record, sessionId), window.wakeUpAfterMs);
       // A 72 h timer must not keep a process alive that has nothing else to do.
