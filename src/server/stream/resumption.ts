@@ -20,6 +20,8 @@ interface Entry {
   session: BoundSession;
   timer: ReturnType<typeof setTimeout> | null;
   hibernatedAt: number | null;
+  /** Counts the session's hibernations, so a window control of an earlier one does nothing. */
+  episode: number;
 }
 
 export type ResumeLookup =
@@ -48,7 +50,7 @@ export class ResumableSessions {
   register(session: BoundSession): void {
     const id = session.sm?.resumeId;
     if (!id) throw new Error("register() needs a session with a resumption id");
-    this.byId.set(id, { session, timer: null, hibernatedAt: null });
+    this.byId.set(id, { session, timer: null, hibernatedAt: null, episode: 0 });
   }
 
   /** A `<resume previd/>` from an authenticated `account`: only its own sessions are found. */
@@ -75,6 +77,7 @@ export class ResumableSessions {
     }
     session.hibernate({ end: (condition) => this.endHibernated(session, condition === "conflict" ? "replaced" : "error") });
     entry.hibernatedAt = Date.now();
+    entry.episode++;
     this.startExpiry(entry, sm.resumptionTimeoutMs);
     this.logger.info("session hibernated (XEP-0198)", {
       jid: session.jid,
@@ -95,10 +98,10 @@ export class ResumableSessions {
    * same session gets a new control; this one then does nothing.
    */
   private windowOf(entry: Entry): HibernationWindowControl {
-    const since = entry.hibernatedAt;
+    const episode = entry.episode;
     return {
       restart: (timeoutMs) => {
-        if (entry.hibernatedAt === null || entry.hibernatedAt !== since || this.byId.get(entry.session.sm?.resumeId ?? "") !== entry) return;
+        if (entry.hibernatedAt === null || entry.episode !== episode || this.byId.get(entry.session.sm?.resumeId ?? "") !== entry) return;
         this.startExpiry(entry, timeoutMs);
         this.logger.info("hibernation window moved", { jid: entry.session.jid, session: entry.session.id, expiresInMs: timeoutMs });
       },
