@@ -334,4 +334,5 @@ export const prosodyPolicy: PushPolicy = {
   timers: PROSODY_TIMERS,
   onAckOverdue,
   endsPushHibernation,
+  removalEndsPushHibernation: true,
 };

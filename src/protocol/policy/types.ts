@@ -340,6 +340,13 @@ export interface PushPolicy {
    * ejabberd's is_incoming_chat_msg.
    */
   endsPushHibernation?(message: MessageSnapshot): boolean;
+  /**
+   * Added with issue 13, optional: whether an App Server answer that removes the registration a
+   * hibernated session holds also ends its push hibernation (Prosody's handle_push_error clears
+   * the session's push_identifier and restores the smacks watchdog; ejabberd's delete_session
+   * leaves the c2s state alone).
+   */
+  removalEndsPushHibernation?: boolean;
   /** Added with issue 13, optional: the push shortly before an extended window ends (`timers.wakeUpBeforeMs`). */
   onWakeUp?(input: HibernationInput): HibernationPushDecision | null;
 }

@@ -6,6 +6,7 @@
  */
 import xml, { type Element } from "@xmpp/xml";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { NS } from "../../protocol/ns";
 import type { SessionStateEntry } from "../../protocol/push-log";
 import { buildEnable, isParseFailure, parsePushPublish, type ParsedPushPublish } from "../../protocol/stanzas/push";
 import { silentLogger } from "../logger";
@@ -161,6 +162,25 @@ describe("the push hibernation (Prosody's push_max_hibernation_timeout, ejabberd
     sm.stanza(bob, chat(bob, "carol@prosody.localhost/phone", "again"));
     vi.advanceTimersByTime(1000);
     expect(window.moves).toEqual([72 * HOUR, 60_000]);
+  });
+
+  it("prosody: push_max_errors removing the session's registration also ends the push hibernation", () => {
+    const { sm, log, sink, bob } = setup();
+    const phone = enabled(sm, "carol@prosody.localhost/phone", sink);
+    const window = windowControl();
+    sm.sessionHibernated(phone, { unacked: [], resumptionTimeoutMs: 60_000, window });
+    for (let i = 0; i < 16; i++) {
+      // Body-less: pushed as unimportant, which keeps the push hibernation.
+      sm.stanza(bob, chat(bob, "carol@prosody.localhost/phone", null));
+      vi.advanceTimersByTime(1000);
+      const publish = sink.sent.at(-1);
+      const error = xml("iq", { type: "error", id: String(publish?.attrs.id), to: String(publish?.attrs.from) }, xml("error", { type: "cancel" }, xml("item-not-found", { xmlns: NS.stanzaErrors })));
+      sm.stanza(sink, stamped(sink, error));
+      expect(window.moves).toEqual(i < 15 ? [72 * HOUR] : [72 * HOUR, 60_000]);
+    }
+    expect(sm.registrationsOf("carol@prosody.localhost")).toEqual([]);
+    const [restored] = entries(log, "carol@prosody.localhost", "session-window-restored");
+    expect(restored?.why).toMatch(/^the App Server's errors removed registration n1, so Prosody clears phone's push_identifier and restores the smacks watchdog: phone now stays resumable for 60 s from now/);
   });
 
   it("prosody: the normal timeout when the queue holds an important message, or the session enabled no push", () => {

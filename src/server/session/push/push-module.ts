@@ -30,7 +30,8 @@ export class PushModule implements SessionEvents {
   private readonly timerPushes: TimerPushes;
 
   constructor(private readonly ctx: SessionContext) {
-    this.publisher = new Publisher(ctx);
+    // The timer pushes exist by the time an App Server answers.
+    this.publisher = new Publisher(ctx, (host, account, removed) => this.timerPushes.registrationRemoved(host, account, removed));
     this.registrations = new RegistrationIqs(ctx);
     this.timerPushes = new TimerPushes(ctx, this.publisher);
   }

@@ -14,8 +14,9 @@
  * - ejabberd's wake-up push 2 min before the 72 h end (wake_on_timeout).
  */
 import type { Element } from "@xmpp/xml";
+import { holdsPushIdentifier } from "../../../protocol/policy/common";
 import { hibernationWindow, durationText, type HibernationWindow } from "../../../protocol/policy/timers";
-import type { HibernationInput, HibernationPushDecision, PushDecision, PushPolicy, QueuedStanzaSnapshot } from "../../../protocol/policy/types";
+import type { HibernationInput, HibernationPushDecision, PushDecision, PushPolicy, QueuedStanzaSnapshot, RegistrationSnapshot } from "../../../protocol/policy/types";
 import type { Delivery, MessageSnapshot } from "../../../protocol/policy/types";
 import { messageSnapshot } from "../../../protocol/stanzas/message";
 import { localName } from "../../../protocol/stanzas/xml-util";
@@ -112,7 +113,21 @@ export class TimerPushes {
     }
   }
 
-  private restore(host: Host, record: SessionRecord, causeSeq: number): void {
+  /**
+   * An App Server answer removed `removed`: under a policy where that ends the push hibernation
+   * (Prosody at push_max_errors), a hibernated session left holding no registration gets the
+   * normal timeout from now.
+   */
+  registrationRemoved(host: Host, account: string, removed: RegistrationSnapshot): void {
+    if (host.policy.removalEndsPushHibernation !== true) return;
+    const record = this.ctx.sessions.recordsOf(account).find((r) => r.session.id === removed.enabledBySessionId);
+    if (!record?.hibernation?.extended || record.state !== "hibernated") return;
+    const left = this.ctx.accounts.registrations(account);
+    if (left.some((r) => r.enabledBySessionId === removed.enabledBySessionId && holdsPushIdentifier(r, left))) return;
+    this.restore(host, record, `the App Server's errors removed registration ${removed.node || removed.jid}, so Prosody clears ${record.session.resource}'s push_identifier and restores the smacks watchdog`);
+  }
+
+  private restore(host: Host, record: SessionRecord, cause: number | string): void {
     const state = record.hibernation;
     if (!state?.extended) return;
     state.extended = false;
@@ -121,14 +136,15 @@ export class TimerPushes {
     const timeoutMs = state.normalMs;
     state.control?.restart(timeoutMs);
     const { session } = record;
-    const words = RESTORE_WORDS[host.policy.name] ?? "the first important push ends the push hibernation";
+    const words = typeof cause === "string" ? cause : `${RESTORE_WORDS[host.policy.name] ?? "the first important push ends the push hibernation"} (decision #${cause})`;
+    const from = typeof cause === "string" ? "from now" : "from that push";
     this.ctx.recorder.sessionState(host, session.account, "session-window-restored", {
       resource: session.resource,
       sessionId: session.id,
       sessions: this.ctx.sessions.snapshotsOf(session.account),
       unacked: state.control?.unacked() ?? 0,
       resumptionTimeoutMs: timeoutMs,
-      why: `${words} (decision #${causeSeq}): ${session.resource} now stays resumable for ${durationText(timeoutMs)} from that push, no longer for the push hibernation`,
+      why: `${words}: ${session.resource} now stays resumable for ${durationText(timeoutMs)} ${from}, no longer for the push hibernation`,
     });
   }
 
