@@ -132,14 +132,28 @@ export interface RegistrationEntry extends PushLogBase {
  * client that miscounts its acks and closes cleanly), to show where those stanzas went.
  */
 export interface SessionStateEntry extends PushLogBase {
-  kind: "session-hibernated" | "session-resumed" | "session-expired" | "session-closed";
+  /**
+   * Issue 13 added the server timers that act with no message routed: `session-ack-overdue` (an
+   * `<r/>` unanswered too long: Prosody's smacks-ack-delayed push, in `decision`),
+   * `session-wake-up` (ejabberd's mod_push_keepalive push before an extended hibernation ends),
+   * `session-window-restored` (the first important push ended the push hibernation: the normal
+   * resumption timeout, `resumptionTimeoutMs`, runs from it).
+   */
+  kind:
+    | "session-hibernated"
+    | "session-resumed"
+    | "session-expired"
+    | "session-closed"
+    | "session-ack-overdue"
+    | "session-wake-up"
+    | "session-window-restored";
   resource: string;
   sessionId: string;
   /** The account's sessions right after the change (the snapshots the policies decide on). */
   sessions: SessionSnapshot[];
   /** Stanzas sent to the session that its client had not acknowledged at this point. */
   unacked: number;
-  /** session-hibernated: how long the session stays resumable. */
+  /** session-hibernated, session-window-restored: how long the session stays resumable from now. */
   resumptionTimeoutMs?: number;
   /**
    * session-hibernated: the policy's push for the unacknowledged queue (Prosody's

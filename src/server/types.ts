@@ -3,7 +3,7 @@
  * session manager (presence, routing, offline storage, disco, push: src/server/session/*).
  */
 import type { Element } from "@xmpp/xml";
-import type { PolicyName, PolicyOptions } from "../protocol/policy/types";
+import type { PolicyName, PolicyOptions, StreamTimers } from "../protocol/policy/types";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
@@ -53,6 +53,17 @@ export interface UnackedStanza {
   at: Date;
 }
 
+/**
+ * Added with issue 13: how the session manager moves a hibernated session's end (the push
+ * hibernation of Prosody's mod_cloud_notify and ejabberd's mod_push_keepalive, and its end).
+ */
+export interface HibernationWindowControl {
+  /** The session expires `timeoutMs` from now unless resumed (no effect once it was resumed or ended). */
+  restart(timeoutMs: number): void;
+  /** Stanzas queued for it that its client has not acknowledged (for the decision log). */
+  unacked(): number;
+}
+
 /** Implemented by the session manager; called by the stream layer. */
 export interface StanzaSink {
   /** After resource binding. May close an older session of the same full JID with `conflict`. */
@@ -78,10 +89,20 @@ export interface StanzaSink {
    * (`sessionClosed(…, "expired", unacked)`). `unacked`: what the client had not acknowledged when
    * the socket went away, oldest first (still queued: it is re-sent on resumption).
    */
-  sessionHibernated?(session: ClientSession, info: { unacked: readonly UnackedStanza[]; resumptionTimeoutMs: number }): void;
+  sessionHibernated?(session: ClientSession, info: { unacked: readonly UnackedStanza[]; resumptionTimeoutMs: number; window?: HibernationWindowControl }): void;
   /**
    * XEP-0198 resumption (added with issue 5, optional): the same session object (same `id`, JID and
    * registrations) continues on a new stream; the `redelivered` unacknowledged stanzas were re-sent.
    */
   sessionResumed?(session: ClientSession, info: { redelivered: number; hibernatedMs: number }): void;
+  /**
+   * Issue 13, optional: the XEP-0198 timers of a virtual host (when to send `<r/>`, what an
+   * unanswered one does). Absent: the reference server's own (REFERENCE_STREAM_TIMERS).
+   */
+  streamTimers?(domain: string): StreamTimers;
+  /**
+   * Issue 13, optional: an `<r/>` to a connected session went unanswered for its host's
+   * `ackOverdueMs` (Prosody's smacks-ack-delayed). `unacked`: its queue, oldest first.
+   */
+  sessionAckOverdue?(session: ClientSession, info: { unacked: readonly UnackedStanza[]; waitedMs: number }): void;
 }

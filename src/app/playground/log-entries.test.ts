@@ -81,6 +81,16 @@ describe("log entries", () => {
 
   it("words session entries", () => {
     expect(sessionEntryWords(entry<SessionStateEntry>({ kind: "session-hibernated", seq: 1, resource: "r1", unacked: 2, resumptionTimeoutMs: 3000 }))).toBe("alice@localhost/r1 hibernated (2 unacknowledged stanzas, resumable for 3 s)");
+    // Issue 13: a push-enabled session on Prosody's and ejabberd's hosts, and the timer entries.
+    expect(sessionEntryWords(entry<SessionStateEntry>({ kind: "session-hibernated", seq: 2, resource: "r1", unacked: 0, resumptionTimeoutMs: 72 * 3_600_000 }))).toBe("alice@localhost/r1 hibernated (0 unacknowledged stanzas, resumable for 72 h)");
+    const push = { key: { jid: "pushsvc@localhost/sink", node: "n1" }, summary: {}, why: "pushed" };
+    expect(sessionEntryWords(entry<SessionStateEntry>({ kind: "session-ack-overdue", seq: 3, resource: "r1", unacked: 1, decision: { rule: "prosody/ack-delayed", reason: "r", pushes: [push] } }))).toBe(
+      "alice@localhost/r1 left an <r/> unanswered (1 unacknowledged stanza); pushes to 1 registration",
+    );
+    expect(sessionEntryWords(entry<SessionStateEntry>({ kind: "session-wake-up", seq: 4, resource: "r1", unacked: 0 }))).toBe("alice@localhost/r1 is about to time out in hibernation; no push");
+    expect(sessionEntryWords(entry<SessionStateEntry>({ kind: "session-window-restored", seq: 5, resource: "r1", unacked: 0, resumptionTimeoutMs: 60_000 }))).toBe(
+      "alice@localhost/r1 stays resumable for the normal 60 s after its first important push",
+    );
     expect(sessionEntryWords(entry<SessionStateEntry>({ kind: "session-resumed", seq: 2, resource: "r1", unacked: 0, redelivered: 1, hibernatedMs: 1500 }))).toBe("alice@localhost/r1 resumed after 1.5 s, 1 stanza re-sent");
     expect(sessionEntryWords(entry<SessionStateEntry>({ kind: "session-closed", seq: 3, resource: "r1", unacked: 1 }))).toBe("alice@localhost/r1 closed with 1 unacknowledged stanza");
   });

@@ -3,6 +3,7 @@
  * lane. Entries that explain pushes go to the linker; a session the server expired turns its
  * card from "hibernated" to "expired".
  */
+import { durationText } from "../../protocol/policy/timers";
 import type { PushLogEntry, SessionStateEntry } from "../../protocol/push-log";
 import { SERVER_LANE } from "../model";
 import type { ServiceContext } from "./context";
@@ -99,6 +100,9 @@ export function createLogEntryHandler(ctx: ServiceContext, deps: LogEntryDeps): 
       case "session-resumed":
       case "session-expired":
       case "session-closed":
+      case "session-ack-overdue":
+      case "session-wake-up":
+      case "session-window-restored":
         onSessionEntry(entry, at);
         return;
     }
@@ -110,7 +114,7 @@ export function sessionEntryWords(entry: SessionStateEntry): string {
   const who = `${entry.account}/${entry.resource}`;
   switch (entry.kind) {
     case "session-hibernated": {
-      const window = entry.resumptionTimeoutMs !== undefined ? `, resumable for ${Math.round(entry.resumptionTimeoutMs / 100) / 10} s` : "";
+      const window = entry.resumptionTimeoutMs !== undefined ? `, resumable for ${durationText(entry.resumptionTimeoutMs)}` : "";
       const push = entry.decision ? (entry.decision.pushes.length > 0 ? `; pushes to ${plural(entry.decision.pushes.length, "registration")} for its queue` : "; no push for its queue") : "";
       return `${who} hibernated (${plural(entry.unacked, "unacknowledged stanza")}${window})${push}`;
     }
@@ -118,6 +122,16 @@ export function sessionEntryWords(entry: SessionStateEntry): string {
       const cancelled = entry.cancelledPushes?.length ? `; ${plural(entry.cancelledPushes.length, "batched push")} cancelled` : "";
       const after = entry.hibernatedMs !== undefined ? ` after ${Math.round(entry.hibernatedMs / 100) / 10} s` : "";
       return `${who} resumed${after}, ${plural(entry.redelivered ?? 0, "stanza")} re-sent${cancelled}`;
+    }
+    case "session-ack-overdue":
+    case "session-wake-up": {
+      const pushes = entry.decision?.pushes.length ?? 0;
+      const what = entry.kind === "session-ack-overdue" ? `left an <r/> unanswered (${plural(entry.unacked, "unacknowledged stanza")})` : "is about to time out in hibernation";
+      return `${who} ${what}; ${pushes > 0 ? `pushes to ${plural(pushes, "registration")}` : "no push"}`;
+    }
+    case "session-window-restored": {
+      const window = entry.resumptionTimeoutMs !== undefined ? ` ${durationText(entry.resumptionTimeoutMs)}` : "";
+      return `${who} stays resumable for the normal${window} after its first important push`;
     }
     case "session-expired":
     case "session-closed": {

@@ -140,6 +140,9 @@ describe("kill app and resume (XEP-0198)", () => {
     const pg = d.pg;
     const id = await setUp(d);
     await d.kill("r1");
+    // r1 enabled push, so Prosody keeps it 72 h (push_max_hibernation_timeout) until its first
+    // important push; the resumption window runs from that push (issue 13).
+    await d.send("wake up");
     const expired = await d.waitFor(() => decisions(d, "session-expired")[0], "session-expired", { sync: true, timeoutMs: 8000 });
     expect(expired.summary).toContain("expired without being resumed");
     await d.waitFor(() => d.view("r1").sm?.state === "expired", "the card state expired", { sync: true });

@@ -170,7 +170,7 @@ function decisionRows(e: DecisionEvent): SequenceRow[] {
   }
   let tone: Tone = "normal";
   if (e.logKind === "registration-removed" || e.logKind === "session-expired") tone = "warning";
-  else if (e.logKind === "presence-decision" || (e.logKind === "session-hibernated" && /\bpushes to \d/.test(e.summary))) tone = "push";
+  else if (e.logKind === "presence-decision" || ((e.logKind === "session-hibernated" || e.logKind === "session-ack-overdue" || e.logKind === "session-wake-up") && /\bpushes to \d/.test(e.summary))) tone = "push";
   else if (e.logKind === "publish-outcome" && /→ remove\b/.test(e.summary)) tone = "warning";
   return [note(e, SERVER_ID, oneLine(e.summary), tone)];
 }

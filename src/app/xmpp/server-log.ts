@@ -46,6 +46,10 @@ const KIND_LIST: Record<PushLogEntry["kind"], true> = {
   "session-resumed": true,
   "session-expired": true,
   "session-closed": true,
+  // Issue 13: server timers that push (or move a hibernation's end) with no message routed.
+  "session-ack-overdue": true,
+  "session-wake-up": true,
+  "session-window-restored": true,
   // Issue 10: a publish the user asked for with Test push.
   "test-push": true,
   // Issue 12: every session's bind, end and presence, for the lanes of sessions the playground did not open.

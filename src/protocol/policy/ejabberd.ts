@@ -39,6 +39,7 @@ import type {
   PushPolicy,
   RegistrationSnapshot,
   StanzaErrorSpec,
+  StreamTimers,
   SummaryFields,
 } from "./types";
 
@@ -117,6 +118,42 @@ function onHibernation(input: HibernationInput): HibernationPushDecision | null 
       `${resource} became pending (stream management) with ${plural(input.queued.length, "unacknowledged stanza")}, ` +
       `so mod_push's c2s_session_pending hook pushes ${regsPhrase(own)} at once ${what}`,
     pushes: own.map((r) => ({ key: { jid: r.jid, node: r.node }, summary, why: `pushed at once ${what}` })),
+  };
+}
+
+/**
+ * Issue 13, ejabberd 23.01 with e2e/real-servers/ejabberd.yml, confirmed with
+ * scripts/probe-timer-pushes.ts: send_rack asks for an ack right after each stanza; an `<r/>`
+ * unanswered for ack_timeout (60 s) closes the socket and the session goes pending (then
+ * c2s_session_pending pushes for the queue, 60 s after the message); mod_push_keepalive keeps a
+ * push-enabled pending session whose queue holds no incoming chat message for its resume_timeout
+ * (72 h), restores the 60 s on the first one, and wakes the client 2 min before the 72 h end
+ * (PUSH_BEFORE_TIMEOUT_PERIOD, wake_on_timeout: true; not observable within a probe).
+ */
+export const EJABBERD_TIMERS: StreamTimers = {
+  ackRequestAfterStanzas: 1,
+  ackRequestDelayMs: 1000,
+  ackOverdueMs: null,
+  ackTimeoutMs: 60_000,
+  pushHibernationMs: 72 * 3_600_000,
+  wakeUpBeforeMs: 120_000,
+};
+
+/** mod_push:is_incoming_chat_msg: any message with a non-empty body (c2s_stanza restores the timeout for it). */
+function endsPushHibernation(message: MessageSnapshot): boolean {
+  return message.hasBody && message.body !== "";
+}
+
+/** mod_push_keepalive's push_keepalive timer: `mod_push:notify(State, none, undefined)`, a notification without a summary form. */
+function onWakeUp(input: HibernationInput): HibernationPushDecision | null {
+  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
+  if (own.length === 0) return null;
+  const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? own[0]?.enabledByResource ?? "";
+  const before = EJABBERD_TIMERS.wakeUpBeforeMs === null ? "" : ` ${EJABBERD_TIMERS.wakeUpBeforeMs / 60_000} min`;
+  return {
+    rule: "ejabberd/keepalive-wake-up",
+    reason: `ejabberd woke ${resource}: its pending session ends in${before} (mod_push_keepalive's resume_timeout), so wake_on_timeout pushes ${regsPhrase(own)} with no message and no summary form`,
+    pushes: own.map((r) => ({ key: { jid: r.jid, node: r.node }, summary: { omitForm: true }, why: "pushed with no message: mod_push_keepalive's wake-up before the session times out" })),
   };
 }
 
@@ -245,4 +282,7 @@ export const ejabberdPolicy: PushPolicy = {
   onAvailablePresence: () => null,
   onHibernation,
   refuseOffline,
+  timers: EJABBERD_TIMERS,
+  endsPushHibernation,
+  onWakeUp,
 };

@@ -42,6 +42,7 @@ import type {
   RegistrationSnapshot,
   RegistrationVerdict,
   StanzaErrorSpec,
+  StreamTimers,
   SummaryFields,
 } from "./types";
 
@@ -141,6 +142,55 @@ function onHibernation(input: HibernationInput): HibernationPushDecision | null 
       })),
     ),
   };
+}
+
+/**
+ * Issue 13, mod_smacks 0.12 and mod_cloud_notify defaults, confirmed with
+ * scripts/probe-timer-pushes.ts: `<r/>` right after each stanza (smacks_max_unacked_stanzas 0,
+ * sent on c2s-pre-ondrain); an `<r/>` unanswered for smacks_max_ack_delay (30 s) fires
+ * smacks-ack-delayed, pushed 31 s after the message; a hibernated session that holds a push
+ * identifier is kept for push_max_hibernation_timeout (72 h) until its first important push.
+ */
+export const PROSODY_TIMERS: StreamTimers = {
+  ackRequestAfterStanzas: 1,
+  ackRequestDelayMs: 1000,
+  ackOverdueMs: 30_000,
+  ackTimeoutMs: null,
+  pushHibernationMs: 72 * 3_600_000,
+  wakeUpBeforeMs: null,
+};
+
+/**
+ * smacks-ack-delayed → mod_cloud_notify's ack_delayed: every unacknowledged stanza goes to the
+ * session's push_queue (as a clone, so none counts as pushed yet) and the 1 s timer pushes the
+ * session's push identifier once per kind, as for a hibernated session's queue.
+ */
+function onAckOverdue(input: HibernationInput): HibernationPushDecision | null {
+  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
+  if (own.length === 0 || input.queued.length === 0) return null;
+  const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? own[0]?.enabledByResource ?? "";
+  const kinds = [...new Set(input.queued.map(isImportantQueued))];
+  const waitedMs = input.options.timers?.ackOverdueMs ?? PROSODY_TIMERS.ackOverdueMs ?? 0;
+  const how = kinds.length === 2 ? "once as important and once as unimportant" : kinds[0] ? "as important" : "as unimportant (no body field)";
+  return {
+    rule: "prosody/ack-delayed",
+    reason:
+      `Prosody pushed because the acks of ${resource} were overdue: its client left an <r/> unanswered for ${waitedMs / 1000} s ` +
+      `with ${plural(input.queued.length, "unacknowledged stanza")}, so smacks-ack-delayed hands them to mod_cloud_notify, which pushes ${regsPhrase(own)} after its 1 s timer, ${how}`,
+    pushes: own.flatMap((r) =>
+      kinds.map((important) => ({
+        key: { jid: r.jid, node: r.node },
+        summary: important ? { formType: "form" as const, messageCount: 1, lastMessageBody: PROSODY_IMPORTANT_BODY } : { formType: "form" as const, messageCount: 1 },
+        why: `pushed after 1 s as ${important ? "important: an unacknowledged message has a body" : "unimportant: an unacknowledged stanza has no body"}`,
+      })),
+    ),
+    delayMs: PROSODY_HIBERNATION_BATCH_MS,
+  };
+}
+
+/** is_important: the first such push while hibernated sets first_hibernated_push and restores the smacks watchdog. */
+function endsPushHibernation(message: MessageSnapshot): boolean {
+  return isImportantQueued({ name: "message", message });
 }
 
 function notPushableBecause(message: MessageSnapshot): string {
@@ -281,4 +331,8 @@ export const prosodyPolicy: PushPolicy = {
   honoursRemoteDisable: false,
   onAvailablePresence: () => null,
   onHibernation,
+  timers: PROSODY_TIMERS,
+  onAckOverdue,
+  endsPushHibernation,
+  removalEndsPushHibernation: true,
 };

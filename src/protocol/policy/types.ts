@@ -16,6 +16,42 @@ export interface PolicyOptions {
   awayShows: readonly Show[];
   /** spec: include `last-message-body` in the summary form (default true). */
   includeBody: boolean;
+  /**
+   * Added with issue 13, optional: the host's XEP-0198 timers where they differ from its
+   * policy's server (`PushPolicy.timers`), e.g. a shorter push hibernation for a demo.
+   */
+  timers?: Partial<StreamTimers>;
+}
+
+/**
+ * Added with issue 13: a server's XEP-0198 timers that decide pushes no routed message causes.
+ * Each policy carries its server's defaults (`PushPolicy.timers`, checked against Prosody 0.12 and
+ * ejabberd 23.01 with scripts/probe-timer-pushes.ts); a host may override them (`PolicyOptions.timers`).
+ */
+export interface StreamTimers {
+  /**
+   * Our `<r/>` once this many stanzas are unacknowledged (1: right after each stanza, as Prosody,
+   * smacks_max_unacked_stanzas 0, and ejabberd's send_rack do)…
+   */
+  ackRequestAfterStanzas: number;
+  /** …or this long after the first unacknowledged one. */
+  ackRequestDelayMs: number;
+  /** An `<r/>` unanswered this long fires `onAckOverdue` (Prosody's smacks_max_ack_delay, 30 s); null: nothing. */
+  ackOverdueMs: number | null;
+  /**
+   * An `<r/>` unanswered this long ends the socket and the session hibernates (ejabberd's
+   * mod_stream_mgmt ack_timeout, 60 s: then c2s_session_pending pushes for the queue); null: never.
+   */
+  ackTimeoutMs: number | null;
+  /**
+   * How long a hibernated session that holds a push registration stays resumable until its first
+   * push for a message that `endsPushHibernation` (Prosody's push_max_hibernation_timeout, ejabberd's
+   * mod_push_keepalive resume_timeout: 72 h both); then the normal resumption timeout runs from
+   * that push. null: the normal timeout only.
+   */
+  pushHibernationMs: number | null;
+  /** A push with no message this long before an extended window ends (ejabberd's wake_on_timeout: 2 min); null: none. */
+  wakeUpBeforeMs: number | null;
 }
 
 export const DEFAULT_POLICY_OPTIONS: PolicyOptions = { awayShows: ["away", "xa"], includeBody: true };
@@ -252,6 +288,8 @@ export interface HibernationPushDecision {
   reason: string;
   /** Publishes to send at once, in order; Prosody may push one registration twice (important, unimportant). */
   pushes: { key: RegistrationKey; summary: SummaryFields; why: string }[];
+  /** Added with issue 13: wait this long before publishing (Prosody's 1 s push_queue timer after smacks-ack-delayed); absent: at once. */
+  delayMs?: number;
 }
 
 export interface PushPolicy {
@@ -285,4 +323,30 @@ export interface PushPolicy {
    * or absent: stored.
    */
   refuseOffline?(message: MessageSnapshot): StanzaErrorSpec | null;
+  /**
+   * Added with issue 13, optional: the server's XEP-0198 timers (absent: the reference server's,
+   * `REFERENCE_STREAM_TIMERS` in timers.ts).
+   */
+  timers?: StreamTimers;
+  /**
+   * Added with issue 13, optional: what to push when an `<r/>` to a connected session went
+   * unanswered for `timers.ackOverdueMs` (Prosody's smacks-ack-delayed). `queued`: its
+   * unacknowledged stanzas. null or absent: nothing.
+   */
+  onAckOverdue?(input: HibernationInput): HibernationPushDecision | null;
+  /**
+   * Added with issue 13, optional: whether pushing this message through a hibernated session's
+   * queue ends its extended window (`timers.pushHibernationMs`): Prosody's is_important,
+   * ejabberd's is_incoming_chat_msg.
+   */
+  endsPushHibernation?(message: MessageSnapshot): boolean;
+  /**
+   * Added with issue 13, optional: whether an App Server answer that removes the registration a
+   * hibernated session holds also ends its push hibernation (Prosody's handle_push_error clears
+   * the session's push_identifier and restores the smacks watchdog; ejabberd's delete_session
+   * leaves the c2s state alone).
+   */
+  removalEndsPushHibernation?: boolean;
+  /** Added with issue 13, optional: the push shortly before an extended window ends (`timers.wakeUpBeforeMs`). */
+  onWakeUp?(input: HibernationInput): HibernationPushDecision | null;
 }

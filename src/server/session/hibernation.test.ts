@@ -103,9 +103,11 @@ describe("hibernate → message → push", () => {
       policy: "prosody",
       resource: "phone",
       sessions: [{ resource: "phone", state: "hibernated", presence: { show: null } }],
-      resumptionTimeoutMs: 5000,
+      // It enabled push: mod_cloud_notify's push_max_hibernation_timeout until its first important push (issue 13).
+      resumptionTimeoutMs: 72 * 3_600_000,
     });
     expect(hibernated?.why).toMatch(/batched by mod_cloud_notify's 1 s timer/);
+    expect(hibernated?.why).toMatch(/push_max_hibernation_timeout \(72 h instead of 5 s\)/);
 
     await bob.send(chat(account, "one"));
     await bob.send(chat(account, "two"));

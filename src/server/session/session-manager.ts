@@ -16,11 +16,12 @@
  */
 import type { Element } from "@xmpp/xml";
 import type { AccountState } from "../../protocol/account";
-import type { PushPolicy, RegistrationSnapshot, SessionSnapshot } from "../../protocol/policy/types";
+import { REFERENCE_STREAM_TIMERS, streamTimersOf } from "../../protocol/policy/timers";
+import type { PushPolicy, RegistrationSnapshot, SessionSnapshot, StreamTimers } from "../../protocol/policy/types";
 import type { UnackedOutcome } from "../../protocol/push-log";
 import { stanzaError } from "../../protocol/stanzas/errors";
 import { attrOf, localName } from "../../protocol/stanzas/xml-util";
-import type { ClientSession, Logger, SessionCloseReason, StanzaSink, UnackedStanza, VirtualHostConfig } from "../types";
+import type { ClientSession, HibernationWindowControl, Logger, SessionCloseReason, StanzaSink, UnackedStanza, VirtualHostConfig } from "../types";
 import { AccountBook } from "./account-book";
 import { replyError, type SessionContext } from "./context";
 import { DecisionRecorder } from "./decision-recorder";
@@ -92,6 +93,7 @@ export class SessionManager implements StanzaSink {
         // Tear the old one down here, so its later sessionClosed(…, "replaced") finds nothing to undo.
         this.ctx.sessions.remove(existing.session);
         this.presence.sessionGone(existing);
+        this.push.sessionGone(existing);
         this.ctx.logger.info(`${session.jid}: new session ${session.id} replaces ${existing.session.id}`);
         this.ctx.recorder.sessionLifecycle(host, session.account, "session-ended", {
           resource: session.resource,
@@ -147,7 +149,10 @@ export class SessionManager implements StanzaSink {
       const record = this.ctx.sessions.remove(session);
       // Whether sessionGone below tells anyone: it had presence and others of the account have too.
       const announced = record?.presence != null && this.ctx.sessions.recordsOf(session.account).some((r) => r !== record && r.presence !== null);
-      if (record) this.presence.sessionGone(record);
+      if (record) {
+        this.presence.sessionGone(record);
+        this.push.sessionGone(record);
+      }
       this.ctx.logger.debug(`session ${session.id} (${session.jid}) closed: ${reason}`);
       const outcome = unacked.length > 0 ? this.unacked.reroute(session, unacked) : noUnacked();
       const host = this.ctx.hosts.get(session.domain);
@@ -175,7 +180,7 @@ export class SessionManager implements StanzaSink {
     });
   }
 
-  sessionHibernated(session: ClientSession, info: { unacked: readonly UnackedStanza[]; resumptionTimeoutMs: number }): void {
+  sessionHibernated(session: ClientSession, info: { unacked: readonly UnackedStanza[]; resumptionTimeoutMs: number; window?: HibernationWindowControl }): void {
     this.guard(`hibernating ${session.jid}`, () => {
       const record = this.ctx.sessions.current(session);
       const host = this.ctx.hosts.get(session.domain);
@@ -194,6 +199,20 @@ export class SessionManager implements StanzaSink {
       record.state = "connected";
       delete record.hibernatedAt;
       this.push.resumed(host, record, info);
+    });
+  }
+
+  /** Issue 13: the host's XEP-0198 timers (its policy's server, with the host's overrides). */
+  streamTimers(domain: string): StreamTimers {
+    const host = this.ctx.hosts.get(domain);
+    return host ? streamTimersOf(host.policy, host.options) : REFERENCE_STREAM_TIMERS;
+  }
+
+  sessionAckOverdue(session: ClientSession, info: { unacked: readonly UnackedStanza[]; waitedMs: number }): void {
+    this.guard(`ack overdue for ${session.jid}`, () => {
+      const record = this.ctx.sessions.current(session);
+      const host = this.ctx.hosts.get(session.domain);
+      if (record && host) this.push.ackOverdue(host, record, info);
     });
   }
 

@@ -4,7 +4,21 @@
  */
 import type { PresenceState, SessionSnapshot } from "../../protocol/policy/types";
 import type { Element } from "@xmpp/xml";
-import type { ClientSession } from "../types";
+import type { ClientSession, HibernationWindowControl } from "../types";
+
+/**
+ * Issue 13: a hibernated session's window as the push hibernation sees it (timer-pushes.ts):
+ * whether it is extended (push enabled, no important push yet), the normal timeout it returns to,
+ * the control that moves its end and ejabberd's pending wake-up push.
+ */
+export interface HibernationWindowState {
+  control: HibernationWindowControl | null;
+  extended: boolean;
+  normalMs: number;
+  wakeTimer: ReturnType<typeof setTimeout> | null;
+  /** Prosody ends the push hibernation when its 1 s batch publishes, not when the message arrives. */
+  restoreTimer: ReturnType<typeof setTimeout> | null;
+}
 
 export interface SessionRecord {
   readonly session: ClientSession;
@@ -16,6 +30,8 @@ export interface SessionRecord {
   state: SessionSnapshot["state"];
   /** Date.now() when it went into hibernation, while it is hibernated. */
   hibernatedAt?: number;
+  /** Issue 13: its hibernation window, while it is hibernated. */
+  hibernation?: HibernationWindowState;
 }
 
 export class SessionRegistry {

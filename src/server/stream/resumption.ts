@@ -8,16 +8,20 @@
  * sessions are remembered for a while, so a late `<resume/>` learns "expired" (with our last `h`,
  * as Prosody answers) rather than "unknown".
  */
-import type { Logger, SessionCloseReason, StanzaSink } from "../types";
+import type { HibernationWindowControl, Logger, SessionCloseReason, StanzaSink } from "../types";
 import type { BoundSession } from "./bound-session";
 
 /** Expired resumption ids remembered for the "expired" answer (oldest forgotten first). */
 const REMEMBERED_EXPIRED = 1000;
+/** setTimeout's longest delay (2^31-1 ms, about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Entry {
   session: BoundSession;
   timer: ReturnType<typeof setTimeout> | null;
   hibernatedAt: number | null;
+  /** Counts the session's hibernations, so a window control of an earlier one does nothing. */
+  episode: number;
 }
 
 export type ResumeLookup =
@@ -46,7 +50,7 @@ export class ResumableSessions {
   register(session: BoundSession): void {
     const id = session.sm?.resumeId;
     if (!id) throw new Error("register() needs a session with a resumption id");
-    this.byId.set(id, { session, timer: null, hibernatedAt: null });
+    this.byId.set(id, { session, timer: null, hibernatedAt: null, episode: 0 });
   }
 
   /** A `<resume previd/>` from an authenticated `account`: only its own sessions are found. */
@@ -73,8 +77,8 @@ export class ResumableSessions {
     }
     session.hibernate({ end: (condition) => this.endHibernated(session, condition === "conflict" ? "replaced" : "error") });
     entry.hibernatedAt = Date.now();
-    entry.timer = setTimeout(() => this.expire(session), sm.resumptionTimeoutMs);
-    entry.timer.unref?.();
+    entry.episode++;
+    this.startExpiry(entry, sm.resumptionTimeoutMs);
     this.logger.info("session hibernated (XEP-0198)", {
       jid: session.jid,
       session: session.id,
@@ -82,10 +86,34 @@ export class ResumableSessions {
       resumptionTimeoutMs: sm.resumptionTimeoutMs,
     });
     try {
-      this.sink.sessionHibernated?.(session, { unacked: sm.pending(), resumptionTimeoutMs: sm.resumptionTimeoutMs });
+      this.sink.sessionHibernated?.(session, { unacked: sm.pending(), resumptionTimeoutMs: sm.resumptionTimeoutMs, window: this.windowOf(entry) });
     } catch (err) {
       this.logger.error("session manager failed in sessionHibernated", { error: err, jid: session.jid });
     }
+  }
+
+  /**
+   * Issue 13: lets the session manager move this hibernation's end (a push-enabled session is kept
+   * longer on Prosody and ejabberd, until its first important push). A later hibernation of the
+   * same session gets a new control; this one then does nothing.
+   */
+  private windowOf(entry: Entry): HibernationWindowControl {
+    const episode = entry.episode;
+    return {
+      restart: (timeoutMs) => {
+        if (entry.hibernatedAt === null || entry.episode !== episode || this.byId.get(entry.session.sm?.resumeId ?? "") !== entry) return;
+        this.startExpiry(entry, timeoutMs);
+        this.logger.info("hibernation window moved", { jid: entry.session.jid, session: entry.session.id, expiresInMs: timeoutMs });
+      },
+      unacked: () => entry.session.sm?.unacked ?? 0,
+    };
+  }
+
+  private startExpiry(entry: Entry, timeoutMs: number): void {
+    if (entry.timer) clearTimeout(entry.timer);
+    const session = entry.session;
+    entry.timer = setTimeout(() => this.expire(session), Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS));
+    entry.timer.unref?.();
   }
 
   /**

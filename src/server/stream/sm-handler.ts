@@ -2,15 +2,20 @@
  * XEP-0198 on one stream: the client's `<enable/>`, `<resume/>`, `<r/>` and `<a/>`, and our own
  * `<r/>` policy (see stream-connection.ts's header). The counting itself is stream-management.ts;
  * hibernation and the resumable-session registry are resumption.ts.
+ *
+ * Issue 13: when we ask for acks and what an unanswered `<r/>` does follow the session's host
+ * (`StanzaSink.streamTimers`): Prosody and ejabberd ask right after each stanza; after Prosody's
+ * smacks_max_ack_delay the session manager hears of it (smacks-ack-delayed, a push), after
+ * ejabberd's ack_timeout the socket is dropped and the session hibernates.
  */
 import { randomBytes, toBase64url } from "./bytes";
 import xml, { type Element } from "@xmpp/xml";
 import { NS } from "../../protocol/ns";
 import { serializeElement } from "./serialize";
 import type { StreamContext } from "./stream-context";
+import { REFERENCE_STREAM_TIMERS } from "../../protocol/policy/timers";
+import type { StreamTimers } from "../../protocol/policy/types";
 import {
-  ACK_REQUEST_AFTER_STANZAS,
-  ACK_REQUEST_DELAY_MS,
   buildSmFailed,
   parseH,
   StreamManagementState,
@@ -22,8 +27,17 @@ export class StreamManagementHandler {
   private awaitingAck = false;
   private lastRequestedH: number | null = null;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Runs from our `<r/>` until the client's `<a/>`: Prosody's delayed_ack_timer. */
+  private overdueTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The same for ejabberd's ack_timeout, which ends the socket. */
+  private ackTimeoutTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly ctx: StreamContext) {}
+
+  /** The XEP-0198 timers of this stream's host. */
+  private timers(): StreamTimers {
+    return this.ctx.opts.sink.streamTimers?.(this.ctx.fields.domain) ?? REFERENCE_STREAM_TIMERS;
+  }
 
   onElement(el: Element): void {
     const name = el.getName();
@@ -100,6 +114,7 @@ export class StreamManagementHandler {
       return;
     }
     this.awaitingAck = false;
+    this.clearOverdueTimers();
     this.scheduleAckRequest();
   }
 
@@ -166,7 +181,8 @@ export class StreamManagementHandler {
   scheduleAckRequest(): void {
     const sm = this.ctx.carriedSm();
     if (!sm || this.ctx.fields.phase !== "bound" || this.awaitingAck || sm.unacked === 0 || sm.outbound === this.lastRequestedH) return;
-    if (sm.unacked >= ACK_REQUEST_AFTER_STANZAS) {
+    const timers = this.timers();
+    if (sm.unacked >= timers.ackRequestAfterStanzas) {
       this.requestAck();
       return;
     }
@@ -175,7 +191,7 @@ export class StreamManagementHandler {
       this.ackTimer = undefined;
       const current = this.ctx.carriedSm();
       if (current && this.ctx.fields.phase === "bound" && !this.awaitingAck && current.unacked > 0 && current.outbound !== this.lastRequestedH) this.requestAck();
-    }, ACK_REQUEST_DELAY_MS);
+    }, timers.ackRequestDelayMs);
     this.ackTimer.unref?.();
   }
 
@@ -186,6 +202,48 @@ export class StreamManagementHandler {
     this.awaitingAck = true;
     this.lastRequestedH = sm.outbound;
     this.ctx.write(xml("r", { xmlns: NS.sm }).toString());
+    this.armOverdueTimers();
+  }
+
+  /** After our `<r/>`: what its host does when no `<a/>` comes (one timer of each kind at a time, as Prosody keeps one). */
+  private armOverdueTimers(): void {
+    const { ackOverdueMs, ackTimeoutMs } = this.timers();
+    if (ackOverdueMs !== null && !this.overdueTimer) {
+      this.overdueTimer = setTimeout(() => {
+        this.overdueTimer = undefined;
+        this.ackOverdue(ackOverdueMs);
+      }, ackOverdueMs);
+      this.overdueTimer.unref?.();
+    }
+    if (ackTimeoutMs !== null && !this.ackTimeoutTimer) {
+      this.ackTimeoutTimer = setTimeout(() => {
+        this.ackTimeoutTimer = undefined;
+        if (!this.awaitingAck || !this.ctx.carriedSm()) return;
+        this.ctx.log.info("no stream management ack: dropping the socket, the session hibernates", { jid: this.ctx.fields.session?.jid, waitedMs: ackTimeoutMs });
+        this.ctx.dropSocket();
+      }, ackTimeoutMs);
+      this.ackTimeoutTimer.unref?.();
+    }
+  }
+
+  /** Prosody's ack_delayed: only while the `<r/>` is still unanswered and the session still on this stream. */
+  private ackOverdue(waitedMs: number): void {
+    const sm = this.ctx.carriedSm();
+    const session = this.ctx.fields.session;
+    if (!this.awaitingAck || !sm || !session || this.ctx.fields.phase !== "bound") return;
+    this.ctx.log.info("stream management ack overdue", { jid: session.jid, unacked: sm.unacked, waitedMs });
+    try {
+      this.ctx.opts.sink.sessionAckOverdue?.(session, { unacked: sm.pending(), waitedMs });
+    } catch (err) {
+      this.ctx.log.error("session manager failed in sessionAckOverdue", { error: err, jid: session.jid });
+    }
+  }
+
+  private clearOverdueTimers(): void {
+    if (this.overdueTimer) clearTimeout(this.overdueTimer);
+    if (this.ackTimeoutTimer) clearTimeout(this.ackTimeoutTimer);
+    this.overdueTimer = undefined;
+    this.ackTimeoutTimer = undefined;
   }
 
   /** XEP-0198 §4 (as Prosody does): a last `<a/>` before the stream ends, so the client knows what we handled. */
@@ -194,8 +252,10 @@ export class StreamManagementHandler {
     if (sm) this.ctx.write(xml("a", { xmlns: NS.sm, h: String(sm.inbound) }).toString());
   }
 
+  /** Every timer of this stream's acks (the stream ends, or another stream took the session). */
   clearAckTimer(): void {
     if (this.ackTimer) clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
+    this.clearOverdueTimers();
   }
 }

@@ -93,6 +93,7 @@ export class StreamConnection implements SessionTransport {
       closeWithStreamError: (condition, text) => this.closeWithStreamError(condition, text),
       replyError: (el, errorType, condition, text, from) => this.replyError(el, errorType, condition, text, from),
       clearHandshakeTimer: () => this.clearHandshakeTimer(),
+      dropSocket: () => this.ws.terminate(),
       carriedSm: () => this.carriedSm(),
     };
     this.negotiation = new Negotiation(this.ctx);

@@ -80,6 +80,8 @@ export interface StreamContext {
   /** A stanza error back to this client for `el`. */
   replyError(el: Element, errorType: StanzaErrorType, condition: string, text?: string, from?: string): void;
   clearHandshakeTimer(): void;
+  /** Issue 13: end the socket without `<close/>`, as a dead connection would (ejabberd's ack_timeout): a resumable session hibernates. */
+  dropSocket(): void;
   /** The XEP-0198 state of the session this stream carries right now, if SM is enabled. */
   carriedSm(): StreamManagementState | null;
 }

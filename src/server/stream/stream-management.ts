@@ -15,14 +15,15 @@
 import xml, { type Element } from "@xmpp/xml";
 import { NS } from "../../protocol/ns";
 import { cloneElement } from "../../protocol/stanzas/xml-util";
+import { REFERENCE_STREAM_TIMERS } from "../../protocol/policy/timers";
 import type { UnackedStanza } from "../types";
 
 /** Counters are unsigned 32-bit (XEP-0198 §5: "wraps to zero after 2^32-1"). */
 export const H_MODULUS = 2 ** 32;
-/** Send `<r/>` as soon as this many stanzas are unacknowledged… */
-export const ACK_REQUEST_AFTER_STANZAS = 5;
+/** Send `<r/>` as soon as this many stanzas are unacknowledged… (hosts of the spec and Tigase policies; issue 13 gives Prosody's and ejabberd's their servers' timing) */
+export const ACK_REQUEST_AFTER_STANZAS = REFERENCE_STREAM_TIMERS.ackRequestAfterStanzas;
 /** …or once any stanza has waited this long without an acknowledgement. */
-export const ACK_REQUEST_DELAY_MS = 1000;
+export const ACK_REQUEST_DELAY_MS = REFERENCE_STREAM_TIMERS.ackRequestDelayMs;
 /**
  * Unacknowledged stanzas kept per session. Past this the oldest are forgotten and the session can
  * no longer be resumed (as Prosody's smqueue does), so a client that never acks cannot grow memory.

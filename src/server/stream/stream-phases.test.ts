@@ -4,8 +4,11 @@
  * behaviour end to end over a WebSocket is in login.test.ts, sm.test.ts and malformed-input.test.ts.
  */
 import xml, { type Element } from "@xmpp/xml";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { NS } from "../../protocol/ns";
+import { EJABBERD_TIMERS } from "../../protocol/policy/ejabberd";
+import { PROSODY_TIMERS } from "../../protocol/policy/prosody";
+import { buildChatMessage } from "../../protocol/stanzas/message";
 import { parseXml } from "../../protocol/stanzas/parse";
 import { AccountStore } from "../accounts";
 import type { Logger, StanzaSink } from "../types";
@@ -25,14 +28,17 @@ interface Fake {
   streamErrors: string[];
   stanzaErrors: { condition: string; text?: string }[];
   sink: { [K in keyof StanzaSink]-?: ReturnType<typeof vi.fn> };
+  /** How often the socket was dropped without `<close/>` (ctx.dropSocket). */
+  dropped: () => number;
 }
 
 function fakeStream(phase: StreamPhase, options: { streamManagement?: boolean } = {}): Fake {
   const sent: Element[] = [];
   const streamErrors: string[] = [];
   const stanzaErrors: { condition: string; text?: string }[] = [];
-  const sink = { sessionBound: vi.fn(), stanza: vi.fn(), sessionClosed: vi.fn(), sessionHibernated: vi.fn(), sessionResumed: vi.fn() };
+  const sink = { sessionBound: vi.fn(), stanza: vi.fn(), sessionClosed: vi.fn(), sessionHibernated: vi.fn(), sessionResumed: vi.fn(), streamTimers: vi.fn(), sessionAckOverdue: vi.fn() };
   const fields: StreamFields = { phase, domain: "localhost", lang: "en", username: "alice", session: null, sessionReported: false };
+  let drops = 0;
   const transport: SessionTransport = {
     sendElement: (el) => sent.push(el),
     closeWithStreamError: (condition) => streamErrors.push(condition),
@@ -67,9 +73,12 @@ function fakeStream(phase: StreamPhase, options: { streamManagement?: boolean } 
     },
     replyError: (_el, _type, condition, text) => stanzaErrors.push(text === undefined ? { condition } : { condition, text }),
     clearHandshakeTimer: () => undefined,
+    dropSocket: () => {
+      drops++;
+    },
     carriedSm: () => (fields.session?.isCarriedBy(transport) ? fields.session.sm : null),
   };
-  return { ctx, fields, sent, streamErrors, stanzaErrors, sink };
+  return { ctx, fields, sent, streamErrors, stanzaErrors, sink, dropped: () => drops };
 }
 
 const el = (text: string): Element => parseXml(text);
@@ -241,5 +250,85 @@ describe("StreamManagementHandler", () => {
     const other = fakeStream("bound", { streamManagement: true });
     new StreamManagementHandler(other.ctx).onElement(el(`<enabled xmlns='${NS.sm}'/>`));
     expect(other.streamErrors).toEqual(["unsupported-stanza-type"]);
+  });
+});
+
+describe("StreamManagementHandler: the host's ack timers (issue 13)", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A bound stream with stream management on, its host's timers from the sink. */
+  function smStream(timers: unknown): { fake: Fake; sm: StreamManagementHandler; send: (body: string) => Element } {
+    vi.useFakeTimers();
+    const fake = fakeStream("bind", { streamManagement: true });
+    fake.sink.streamTimers.mockReturnValue(timers);
+    const sm = new StreamManagementHandler(fake.ctx);
+    new Negotiation(fake.ctx).onBeforeBound(el(`<iq xmlns='jabber:client' type='set' id='b'><bind xmlns='${NS.bind}'><resource>phone</resource></bind></iq>`));
+    sm.onElement(el(`<enable xmlns='${NS.sm}'/>`));
+    fake.sent.length = 0;
+    // What StreamConnection.sendElement does with a stanza once stream management is on.
+    const send = (body: string): Element => {
+      const message = buildChatMessage({ to: "alice@localhost/phone", body, id: body });
+      fake.fields.session?.sm?.recordOutbound(message);
+      sm.scheduleAckRequest();
+      return message;
+    };
+    return { fake, sm, send };
+  }
+
+  const requests = (fake: Fake): number => fake.sent.filter((e) => e.is("r", NS.sm)).length;
+
+  it("prosody: <r/> right after the first stanza; unanswered for 30 s, the session manager hears smacks-ack-delayed once", () => {
+    const { fake, send } = smStream(PROSODY_TIMERS);
+    const message = send("hi");
+    expect(requests(fake)).toBe(1);
+    send("again");
+    // One <r/> at a time, as mod_smacks waits for the <a/> (awaiting_ack).
+    expect(requests(fake)).toBe(1);
+    vi.advanceTimersByTime(29_999);
+    expect(fake.sink.sessionAckOverdue).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(fake.sink.sessionAckOverdue).toHaveBeenCalledTimes(1);
+    const [session, info] = fake.sink.sessionAckOverdue.mock.calls[0] as [unknown, { unacked: { stanza: Element }[]; waitedMs: number }];
+    expect(session).toBe(fake.fields.session);
+    expect(info.waitedMs).toBe(30_000);
+    expect(info.unacked.map((u) => u.stanza.attrs.id)).toEqual([message.attrs.id, "again"]);
+    vi.advanceTimersByTime(120_000);
+    expect(fake.sink.sessionAckOverdue).toHaveBeenCalledTimes(1);
+    expect(fake.dropped()).toBe(0);
+  });
+
+  it("prosody: an <a/> in time stops the timer, and the next stanza is asked for at once", () => {
+    const { fake, sm, send } = smStream(PROSODY_TIMERS);
+    send("hi");
+    vi.advanceTimersByTime(10_000);
+    sm.onElement(el(`<a xmlns='${NS.sm}' h='1'/>`));
+    vi.advanceTimersByTime(60_000);
+    expect(fake.sink.sessionAckOverdue).not.toHaveBeenCalled();
+    send("two");
+    expect(requests(fake)).toBe(2);
+  });
+
+  it("ejabberd: <r/> right after the stanza; unanswered for ack_timeout (60 s), the socket is dropped so the session hibernates", () => {
+    const { fake, send } = smStream(EJABBERD_TIMERS);
+    send("hi");
+    expect(requests(fake)).toBe(1);
+    vi.advanceTimersByTime(59_999);
+    expect(fake.dropped()).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(fake.dropped()).toBe(1);
+    expect(fake.sink.sessionAckOverdue).not.toHaveBeenCalled();
+  });
+
+  it("the reference server's own hosts: <r/> 1 s after the first stanza (or after 5), and an unanswered one does nothing", () => {
+    const { fake, send } = smStream(undefined);
+    send("hi");
+    expect(requests(fake)).toBe(0);
+    vi.advanceTimersByTime(1000);
+    expect(requests(fake)).toBe(1);
+    vi.advanceTimersByTime(600_000);
+    expect(fake.sink.sessionAckOverdue).not.toHaveBeenCalled();
+    expect(fake.dropped()).toBe(0);
   });
 });

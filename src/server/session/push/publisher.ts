@@ -69,7 +69,11 @@ export class Publisher {
   private readonly batches = new Map<string, PendingBatch>();
   private publishCounter = 0;
 
-  constructor(private readonly ctx: SessionContext) {}
+  constructor(
+    private readonly ctx: SessionContext,
+    /** Issue 13: told after an App Server answer removed a registration (Prosody then ends a push hibernation). */
+    private readonly onRemoved?: (host: Host, account: string, removed: RegistrationSnapshot) => void,
+  ) {}
 
   // -------------------------------------------------------------------------------------------
   // publishing (XEP-0357 §8) and the App Server's answer
@@ -241,6 +245,7 @@ export class Publisher {
         registration: removed,
         why: `App Server answered publish ${iqId} with ${what}: ${reaction.why}`,
       });
+      this.onRemoved?.(host, account, removed);
     }
     pending.onSettled?.({ iqId, outcome, reaction, removed: removed !== null });
   }

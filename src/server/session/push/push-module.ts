@@ -8,12 +8,12 @@
 import type { Element } from "@xmpp/xml";
 import { accountOnline, decideMessage, offlineDelivered, storedOffline } from "../../../protocol/account";
 import { presenceText, regsPhrase } from "../../../protocol/policy/common";
-import type { IqType, PushPolicy, QueuedStanzaSnapshot, SessionSnapshot } from "../../../protocol/policy/types";
+import { durationText } from "../../../protocol/policy/timers";
+import type { IqType, PushPolicy, SessionSnapshot } from "../../../protocol/policy/types";
 import { isOnline } from "../../../protocol/routing";
-import { messageSnapshot } from "../../../protocol/stanzas/message";
 import { parseRemoteDisable } from "../../../protocol/stanzas/push";
-import { attrOf, localName } from "../../../protocol/stanzas/xml-util";
-import type { UnackedStanza } from "../../types";
+import { attrOf } from "../../../protocol/stanzas/xml-util";
+import type { HibernationWindowControl, UnackedStanza } from "../../types";
 import type { SessionContext } from "../context";
 import type { MessageRoutedEvent, SessionEvents } from "../events";
 import type { Host } from "../hosts";
@@ -22,14 +22,18 @@ import { snapshotOf, type SessionRecord } from "../session-registry";
 import { Publisher } from "./publisher";
 import { RegistrationIqs } from "./registration-iqs";
 import { answerTestPush } from "./test-push";
+import { TimerPushes } from "./timer-pushes";
 
 export class PushModule implements SessionEvents {
   private readonly publisher: Publisher;
   private readonly registrations: RegistrationIqs;
+  private readonly timerPushes: TimerPushes;
 
   constructor(private readonly ctx: SessionContext) {
-    this.publisher = new Publisher(ctx);
+    // The timer pushes exist by the time an App Server answers.
+    this.publisher = new Publisher(ctx, (host, account, removed) => this.timerPushes.registrationRemoved(host, account, removed));
     this.registrations = new RegistrationIqs(ctx);
+    this.timerPushes = new TimerPushes(ctx, this.publisher);
   }
 
   // ---- the account's own iqs and the App Server's answers ------------------------------------
@@ -80,6 +84,7 @@ export class PushModule implements SessionEvents {
     });
     const pushes = decision.verdicts.filter((v) => v.push).map((v) => ({ key: v.key, delayMs: v.delayMs ?? decision.delayMs }));
     this.publisher.publishAll(host, account, pushes, decision.summary, entry.seq);
+    this.timerPushes.afterMessage(host, account, decision, event.message, delivery, entry.seq);
   }
 
   storedOffline(_host: Host, account: string): void {
@@ -96,40 +101,45 @@ export class PushModule implements SessionEvents {
     if (change.available) this.presencePing(host, record);
   }
 
-  hibernated(host: Host, record: SessionRecord, info: { unacked: readonly UnackedStanza[]; resumptionTimeoutMs: number }): void {
+  hibernated(host: Host, record: SessionRecord, info: { unacked: readonly UnackedStanza[]; resumptionTimeoutMs: number; window?: HibernationWindowControl }): void {
     const { session } = record;
     const account = session.account;
-    const sessions = this.ctx.sessions.snapshotsOf(account);
+    const input = this.timerPushes.input(host, record, info.unacked);
     const unacked = info.unacked.length;
-    const decision = unacked === 0
-      ? null
-      : (host.policy.onHibernation?.({
-          account,
-          sessions,
-          registrations: this.ctx.accounts.registrations(account),
-          sessionId: session.id,
-          queued: info.unacked.map(({ stanza }) => queuedSnapshot(stanza, host.domain)),
-          options: host.options,
-        }) ?? null);
+    const decision = unacked === 0 ? null : (host.policy.onHibernation?.(input) ?? null);
+    // Issue 13: Prosody and ejabberd keep a push-enabled session longer (timer-pushes.ts).
+    const window = this.timerPushes.startWindow(host, record, input, info);
     const queued = unacked > 0 ? ` (${plural(unacked, "stanza")} already unacknowledged)` : "";
     const entry = this.ctx.recorder.sessionState(host, account, "session-hibernated", {
       resource: session.resource,
       sessionId: session.id,
-      sessions,
+      sessions: input.sessions,
       unacked,
-      resumptionTimeoutMs: info.resumptionTimeoutMs,
+      resumptionTimeoutMs: window.timeoutMs,
       ...(decision ? { decision } : {}),
       why:
         `${session.resource}'s socket went away without </close> while XEP-0198 resumption was on, so the session is kept ` +
-        `for ${seconds(info.resumptionTimeoutMs)} (${presenceText(snapshotOf(record))}) and stanzas for it are queued${queued}. ` +
+        `for ${durationText(window.timeoutMs)} (${presenceText(snapshotOf(record))}) and stanzas for it are queued${queued}` +
+        (window.extended ? `: ${window.why}. ` : ". ") +
         HIBERNATION_EFFECT[host.policy.name] +
         (decision ? `. Now: ${decision.reason}` : ""),
     });
     for (const push of decision?.pushes ?? []) this.publisher.publishAll(host, account, [{ key: push.key, delayMs: 0 }], push.summary, entry.seq);
   }
 
+  /** Issue 13: an `<r/>` of a connected session went unanswered too long (Prosody's smacks-ack-delayed). */
+  ackOverdue(host: Host, record: SessionRecord, info: { unacked: readonly UnackedStanza[]; waitedMs: number }): void {
+    this.timerPushes.ackOverdue(host, record, info);
+  }
+
+  /** The session ended for good: its hibernation timers end with it. */
+  sessionGone(record: SessionRecord): void {
+    this.timerPushes.endWindow(record);
+  }
+
   resumed(host: Host, record: SessionRecord, info: { redelivered: number; hibernatedMs: number }): void {
     const { session } = record;
+    this.timerPushes.endWindow(record);
     const cancelled = this.publisher.cancelBatchesFor(session.id);
     const keys = cancelled.map((c) => c.key);
     const dropped = keys.length === 0
@@ -179,10 +189,3 @@ const HIBERNATION_EFFECT: Record<PushPolicy["name"], string> = {
   prosody: "Prosody pushes the registrations this session enabled for what gets queued, batched by mod_cloud_notify's 1 s timer",
   ejabberd: "ejabberd pushes the registrations this session enabled at once for each stanza queued while the session is pending",
 };
-
-/** What the policies read of one unacknowledged stanza. */
-function queuedSnapshot(stanza: Element, ownDomain: string): QueuedStanzaSnapshot {
-  const name = localName(stanza);
-  if (name === "message") return { name, message: messageSnapshot(stanza, { ownDomain }) };
-  return { name: name === "iq" ? "iq" : "presence" };
-}
