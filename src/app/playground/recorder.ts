@@ -18,6 +18,11 @@ export interface Recorder {
   recordError(lane: LaneId, error: PlaygroundError, operation: string, xml?: string): void;
   /** A console frame (its id is assigned here). */
   frame(frame: Omit<ConsoleFrame, "id">): void;
+  /**
+   * Write another store with the next flush (a counter the queued events go with): one render
+   * for both. Reads of that store see the update only after the flush.
+   */
+  defer(update: () => void): void;
   /** Apply what is queued now. */
   flush(): void;
   dispose(): void;
@@ -61,6 +66,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     frame(frame) {
       queue.pushFrame({ ...frame, id: `${options.idPrefix}-f${++counter}` });
     },
+    defer: (update) => queue.defer(update),
     flush: () => queue.flush(),
     dispose: () => queue.dispose(),
   };

@@ -24,6 +24,24 @@ function adaptiveQueue() {
 }
 
 describe("adaptive event queue", () => {
+  it("runs deferred store updates in the flush, after the events they go with", async () => {
+    const { timeline, queue } = adaptiveQueue();
+    const seen: number[] = [];
+    queue.pushEvent(event(1));
+    queue.defer(() => seen.push(timeline.getState().events.length));
+    queue.defer(() => seen.push(-1));
+    expect(queue.pending).toBe(3);
+    expect(seen).toEqual([]);
+    await Promise.resolve();
+    expect(seen).toEqual([1, -1]);
+    expect(queue.pending).toBe(0);
+    // A deferred update alone is flushed too.
+    queue.defer(() => seen.push(2));
+    queue.flush();
+    expect(seen).toEqual([1, -1, 2]);
+    expect(queue.flushes).toBe(2);
+  });
+
   it("flushes at the end of the task when idle: one store update for what the task queued", async () => {
     const { timeline, timers, queue } = adaptiveQueue();
     let updates = 0;

@@ -9,6 +9,10 @@
  * (a microtask), so a push reaches the DOM within the task that received it; under load (many
  * socket messages per frame) it waits for the next animation frame, so one flush per frame, with
  * `intervalMs` as a fallback where frames do not run (a hidden tab).
+ *
+ * Updates of the other stores an event brings (a session's received count, the sink's counters, a
+ * registration's last push) can ride on the same flush (`defer`): React then renders once for the
+ * events and their counters, not once per socket message that changed a counter.
  */
 import type { StoreApi } from "zustand/vanilla";
 import type { ConsoleFrame, TimelineEvent } from "../model";
@@ -39,6 +43,8 @@ export interface EventQueue {
   pushEvent(event: TimelineEvent): void;
   patchEvent(patch: EventPatch): void;
   pushFrame(frame: ConsoleFrame): void;
+  /** Run `update` (a write to another store) with the next flush, after the events it goes with. */
+  defer(update: () => void): void;
   /** Apply everything queued now (also used by tests and before export). */
   flush(): void;
   /** Items waiting for the next flush. */
@@ -55,6 +61,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   let events: TimelineEvent[] = [];
   let patches: EventPatch[] = [];
   let frames: ConsoleFrame[] = [];
+  let deferred: (() => void)[] = [];
   let timer: unknown = null;
   let frame: number | null = null;
   let microtask = false;
@@ -111,14 +118,17 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
 
   function flush() {
     cancelScheduled();
-    if (events.length === 0 && patches.length === 0 && frames.length === 0) return;
+    if (events.length === 0 && patches.length === 0 && frames.length === 0 && deferred.length === 0) return;
     const batch = { append: events, patches };
     const batchFrames = frames;
+    const updates = deferred;
     events = [];
     patches = [];
     frames = [];
+    deferred = [];
     if (batch.append.length || batch.patches.length) options.timeline.getState().applyBatch(batch);
     if (batchFrames.length) options.console.getState().appendFrames(batchFrames);
+    for (const update of updates) update();
     flushes += 1;
     if (adaptive) windowFlushes += 1;
   }
@@ -136,9 +146,13 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
       frames.push(frame);
       schedule();
     },
+    defer(update) {
+      deferred.push(update);
+      schedule();
+    },
     flush,
     get pending() {
-      return events.length + patches.length + frames.length;
+      return events.length + patches.length + frames.length + deferred.length;
     },
     get flushes() {
       return flushes;
