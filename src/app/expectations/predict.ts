@@ -241,6 +241,48 @@ export function registrationsUnder(
   facts: readonly RegistrationFacts[],
   context: { account: string; serverPolicy: PolicyName | null },
 ): { inForce: RegistrationSnapshot[]; excluded: ExcludedRegistration[] } {
+  // Messages of a burst sent between two answers of the sink see the same history.
+  const last = lastReplay.get(policy);
+  if (last && last.account === context.account && last.serverPolicy === context.serverPolicy && sameFacts(last.facts, facts)) {
+    return { inForce: [...last.result.inForce], excluded: [...last.result.excluded] };
+  }
+  const result = replayAll(policy, facts, context);
+  // Copies: a caller that changes its facts in place must not find them equal next time.
+  lastReplay.set(policy, { facts: facts.map((f) => ({ ...f, outcomes: [...f.outcomes] })), account: context.account, serverPolicy: context.serverPolicy, result });
+  return { inForce: [...result.inForce], excluded: [...result.excluded] };
+}
+
+/** The whole replay of the last call per policy, with what it was computed from. */
+const lastReplay = new WeakMap<
+  PushPolicy,
+  { facts: readonly RegistrationFacts[]; account: string; serverPolicy: PolicyName | null; result: { inForce: RegistrationSnapshot[]; excluded: ExcludedRegistration[] } }
+>();
+
+function sameFacts(a: readonly RegistrationFacts[], b: readonly RegistrationFacts[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i]!;
+    return (
+      x.jid === y.jid &&
+      x.node === y.node &&
+      x.away === y.away &&
+      x.publishOptions === y.publishOptions &&
+      x.enabledByResource === y.enabledByResource &&
+      x.enabledAt === y.enabledAt &&
+      x.enabledBySessionId === y.enabledBySessionId &&
+      x.state === y.state &&
+      x.remoteDisabled === y.remoteDisabled &&
+      x.outcomes.length === y.outcomes.length &&
+      x.outcomes.every((o, j) => o === y.outcomes[j])
+    );
+  });
+}
+
+function replayAll(
+  policy: PushPolicy,
+  facts: readonly RegistrationFacts[],
+  context: { account: string; serverPolicy: PolicyName | null },
+): { inForce: RegistrationSnapshot[]; excluded: ExcludedRegistration[] } {
   const byEnable = [...facts].sort((a, b) => a.enabledAt - b.enabledAt);
   const enabled = enabledUnder(policy, byEnable, context.account);
   const removedWhy = new Map<RegistrationFacts, string>();
