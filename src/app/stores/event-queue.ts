@@ -4,11 +4,12 @@
  * 100,000 events responsive: React re-renders per flush, not per stanza.
  *
  * Two schedules. `interval` (tests, and callers that name an interval) flushes `intervalMs` after
- * the first queued item. `adaptive` (the app) is for latency: while few flushes happened in the
- * current frame (at most IMMEDIATE_PER_FRAME), the batch is flushed at the end of the current task
- * (a microtask), so a push reaches the DOM within the task that received it; under load (many
- * socket messages per frame) it waits for the next animation frame, so one flush per frame, with
- * `intervalMs` as a fallback where frames do not run (a hidden tab).
+ * the first queued item. `adaptive` (the app) is for the latency of what the user waits for: a
+ * batch with a push in it is flushed at the end of the current task (a microtask), so the push
+ * reaches the DOM within the task that received it, once per frame at most (IMMEDIATE_PER_FRAME);
+ * everything else (the message sent, its receipt, console frames, patches) waits for the next
+ * animation frame, so it costs no render between a send and its push, and a burst renders once per
+ * frame. `intervalMs` is the fallback where frames do not run (a hidden tab).
  *
  * Updates of the other stores an event brings (a session's received count, the sink's counters, a
  * registration's last push) can ride on the same flush (`defer`): React then renders once for the
@@ -36,8 +37,11 @@ export interface EventQueueOptions {
 
 /** The window over which immediate flushes are counted: one frame. */
 const FRAME_MS = 16;
-/** Immediate flushes allowed per frame before batching per frame (a message, its receipt, its push). */
-export const IMMEDIATE_PER_FRAME = 4;
+/** Immediate flushes (batches with a push) allowed per frame; later ones wait for the frame. */
+export const IMMEDIATE_PER_FRAME = 1;
+
+/** The events a user waits to see: their batch is flushed at the end of the task. */
+const isUrgent = (event: TimelineEvent) => event.kind === "push";
 
 export interface EventQueue {
   pushEvent(event: TimelineEvent): void;
@@ -72,17 +76,19 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   let windowStart = -Infinity;
   let windowFlushes = 0;
 
-  function schedule() {
-    if (timer !== null || frame !== null || microtask || disposed) return;
-    if (adaptive && immediateAllowed()) {
+  function schedule(urgent = false) {
+    if (disposed || microtask) return;
+    if (adaptive && urgent && immediateAllowed()) {
       microtask = true;
       queueMicrotask(() => {
         if (!microtask) return;
         microtask = false;
+        windowFlushes += 1;
         flush();
       });
       return;
     }
+    if (timer !== null || frame !== null) return;
     timer = setTimer(() => {
       timer = null;
       flush();
@@ -130,13 +136,12 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     if (batchFrames.length) options.console.getState().appendFrames(batchFrames);
     for (const update of updates) update();
     flushes += 1;
-    if (adaptive) windowFlushes += 1;
   }
 
   return {
     pushEvent(event) {
       events.push(event);
-      schedule();
+      schedule(isUrgent(event));
     },
     patchEvent(patch) {
       patches.push(patch);
