@@ -62,7 +62,7 @@ describe("adaptive event queue", () => {
     expect(updates).toBe(1);
   });
 
-  it("leaves everything but pushes for the next frame (or the timer where frames do not run)", async () => {
+  it("leaves everything but pushes for the next push or the timer", async () => {
     const { timeline, timers, queue } = adaptiveQueue();
     queue.pushEvent(event(1));
     queue.pushFrame({ id: "f1", lane: "res-1", at: 1, direction: "in", kind: "sm", text: "<r xmlns='urn:xmpp:sm:3'/>" });
@@ -71,6 +71,11 @@ describe("adaptive event queue", () => {
     expect(timers).toHaveLength(1);
     timers[0]!();
     expect(timeline.getState().events.map((e) => e.id)).toEqual(["e1"]);
+    // A push takes what waits with it, at once.
+    queue.pushEvent(event(2));
+    queue.pushEvent(push(3));
+    await Promise.resolve();
+    expect(timeline.getState().events.map((e) => e.id)).toEqual(["e1", "e2", "p3"]);
   });
 
   it("flushes pushes at once IMMEDIATE_PER_FRAME times per frame, then once per frame", async () => {

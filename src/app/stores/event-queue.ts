@@ -6,10 +6,10 @@
  * Two schedules. `interval` (tests, and callers that name an interval) flushes `intervalMs` after
  * the first queued item. `adaptive` (the app) is for the latency of what the user waits for: a
  * batch with a push in it is flushed at the end of the current task (a microtask), so the push
- * reaches the DOM within the task that received it, once per frame at most (IMMEDIATE_PER_FRAME);
- * everything else (the message sent, its receipt, console frames, patches) waits for the next
- * animation frame, so it costs no render between a send and its push, and a burst renders once per
- * frame. `intervalMs` is the fallback where frames do not run (a hidden tab).
+ * reaches the DOM within the task that received it, once per frame at most (IMMEDIATE_PER_FRAME),
+ * then with the next animation frame. Everything else (the message sent, its receipt, console
+ * frames, patches) goes with the next push or after `intervalMs`: a render (and the frame it
+ * costs) between a send and its push would delay the push, and a burst renders once per frame.
  *
  * Updates of the other stores an event brings (a session's received count, the sink's counters, a
  * registration's last push) can ride on the same flush (`defer`): React then renders once for the
@@ -88,17 +88,18 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
       });
       return;
     }
-    if (timer !== null || frame !== null) return;
-    timer = setTimer(() => {
-      timer = null;
-      flush();
-    }, intervalMs);
-    if (adaptive && typeof requestAnimationFrame === "function") {
+    // A push over the frame's budget goes with the next frame; the rest waits for the timer or a push.
+    if (adaptive && urgent && frame === null && typeof requestAnimationFrame === "function") {
       frame = requestAnimationFrame(() => {
         frame = null;
         flush();
       });
     }
+    if (timer !== null) return;
+    timer = setTimer(() => {
+      timer = null;
+      flush();
+    }, intervalMs);
   }
 
   function immediateAllowed(): boolean {
