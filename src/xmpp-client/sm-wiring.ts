@@ -77,11 +77,27 @@ export class SmWiring {
       return;
     }
     if (!isStanza(element) || (!this.sm.enabled && !this.sm.enableSent)) return;
-    this.sm.outbound_q.push({ stanza: element, stamp: datetime() });
+    this.sm.outbound_q.push(new QueuedStanza(element, Date.now()));
     this.cancelRequestAck();
-    clearTimeout(this.debounceTimer);
-    this.debounceTimer = setTimeout(() => this.requestAck(), this.sm.requestAckDebounce);
+    this.debounceRequestAck();
   };
+
+  /** An `<r/>` `requestAckDebounce` after the last stanza sent: one timer per burst, moved by a due time. */
+  private debounceAt = 0;
+  private debounceRequestAck(): void {
+    const ms = this.sm.requestAckDebounce;
+    this.debounceAt = Date.now() + ms;
+    if (this.debounceTimer !== undefined) return;
+    const arm = (wait: number): void => {
+      this.debounceTimer = setTimeout(() => {
+        this.debounceTimer = undefined;
+        const left = this.debounceAt - Date.now();
+        if (left > 0) arm(left);
+        else this.requestAck();
+      }, wait);
+    };
+    arm(ms);
+  }
 
   readonly onDisconnect = (): void => {
     this.clearTimers();
@@ -343,6 +359,7 @@ export class SmWiring {
     clearTimeout(this.ackTimeoutTimer);
     this.cancelRequestAck();
     clearTimeout(this.debounceTimer);
+    this.debounceTimer = undefined;
     this.ackTimeoutTimer = undefined;
   }
 
@@ -379,6 +396,7 @@ export class SmWiring {
   private requestAck(): void {
     this.cancelRequestAck();
     clearTimeout(this.debounceTimer);
+    this.debounceTimer = undefined;
     if (!this.sm.enabled) return;
     if (this.sm.timeout && this.ackTimeoutTimer === undefined) {
       this.ackTimeoutTimer = setTimeout(() => {
@@ -388,6 +406,21 @@ export class SmWiring {
     }
     this.entity.send(xml("r", { xmlns: NS.sm })).catch(() => undefined);
     this.scheduleRequestAck();
+  }
+}
+
+/**
+ * A stanza kept until the server acknowledges it. Its `<delay/>` stamp is only needed if it is
+ * sent again after a resumption, so it is formatted then, not for every stanza sent.
+ */
+class QueuedStanza implements SmQueueItem {
+  constructor(
+    readonly stanza: Element,
+    private readonly sentAt: number,
+  ) {}
+
+  get stamp(): string {
+    return datetime(new Date(this.sentAt));
   }
 }
 
