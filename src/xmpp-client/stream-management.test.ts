@@ -13,7 +13,7 @@ import _streamFeatures from "@xmpp/stream-features";
 import xml from "@xmpp/xml";
 import type { Element } from "@xmpp/xml";
 import { parse } from "ltx";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { NS } from "../protocol/ns";
 import { setupStreamManagement } from "./stream-management";
 import type { SmEntity, SmFailure, SmInlineFeatures, SmResumed, SmStreamFeatures, StreamManagement } from "./stream-management";
@@ -277,6 +277,28 @@ describe("outbound count (the server's h)", () => {
     await entity.send(xml("message", { to: "bob@localhost" }));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(entity.sentSm("r")).toHaveLength(1);
+    await entity.disconnect();
+  });
+
+  it("asks for an ack the interval after the last inbound stanza, however many arrive", async () => {
+    const { entity, sm } = await enabledRig();
+    vi.useFakeTimers();
+    try {
+      sm.requestAckInterval = 60;
+      entity.read("<presence from='alice@localhost/r2'/>");
+      // Stanzas keep arriving for longer than the interval: each one moves the <r/> on.
+      for (let i = 0; i < 5; i++) {
+        vi.advanceTimersByTime(20);
+        entity.read(`<presence from='alice@localhost/r${i + 3}'/>`);
+      }
+      vi.advanceTimersByTime(59);
+      expect(entity.sentSm("r")).toHaveLength(0);
+      vi.advanceTimersByTime(1);
+      expect(entity.sentSm("r")).toHaveLength(1);
+      expect(sm.inbound).toBe(6);
+    } finally {
+      vi.useRealTimers();
+    }
     await entity.disconnect();
   });
 

@@ -40,6 +40,8 @@ export interface ExpectationEngineOptions {
   clearTimer?: (handle: unknown) => void;
   /** Store writes are batched on this period (default 50 ms, like the timeline). */
   flushIntervalMs?: number;
+  /** Write with the recorder's flush instead (record-writer.ts). */
+  deferWrites?: (flush: () => void) => void;
 }
 
 export interface ExpectationEngine {
@@ -75,7 +77,7 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
 
   const connections = createConnectionTracker();
   const pushes = createPushMemory();
-  const writer = createRecordWriter({ stores, setTimer, clearTimer, flushIntervalMs: options.flushIntervalMs ?? 50 });
+  const writer = createRecordWriter({ stores, setTimer, clearTimer, flushIntervalMs: options.flushIntervalMs ?? 50, ...(options.deferWrites ? { defer: options.deferWrites } : {}) });
   const windows = createWaitWindows({ now, setTimer, clearTimer, onClose: close });
   const earlyDecisions = new Map<string, MessageDecisionEntry>();
   let counters: PredictionCounters = ZERO_COUNTERS;

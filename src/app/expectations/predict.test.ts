@@ -218,6 +218,22 @@ describe("registrationsUnder", () => {
     expect(registrationsUnder(POLICIES.spec, regs, { account: ACCOUNT, serverPolicy: "prosody" }).inForce).toHaveLength(1);
   });
 
+  it("answers from the current facts when only the sink's answers or the enables change between calls", () => {
+    const cancel = { kind: "error", type: "cancel", condition: "item-not-found" } as const;
+    const first = reg("n-1", { enabledAt: 1 });
+    expect(registrationsUnder(POLICIES.spec, [first], context).inForce.map((r) => r.node)).toEqual(["n-1"]);
+    // Same enable, one more answer: the answer is replayed on top of the kept enable replay.
+    expect(registrationsUnder(POLICIES.spec, [{ ...first, outcomes: [cancel] }], context).inForce).toEqual([]);
+    expect(registrationsUnder(POLICIES.spec, [first], context).inForce.map((r) => [r.node, r.away])).toEqual([["n-1", false]]);
+    // Another away flag, another node, another enabling session: the enables are replayed again.
+    expect(registrationsUnder(POLICIES.spec, [{ ...first, away: true }], context).inForce.map((r) => r.away)).toEqual([true]);
+    expect(registrationsUnder(POLICIES.spec, [first, reg("n-2", { enabledAt: 2 })], context).inForce.map((r) => r.node)).toEqual(["n-1", "n-2"]);
+    const elsewhere = { ...first, enabledBySessionId: connectionSessionId("res-laptop", "laptop", 4) };
+    expect(registrationsUnder(POLICIES.spec, [elsewhere], context).inForce[0]!.enabledBySessionId).toBe(elsewhere.enabledBySessionId);
+    expect(registrationsUnder(POLICIES.ejabberd, [{ ...first, node: "" }], context).inForce).toEqual([]);
+    expect(registrationsUnder(POLICIES.ejabberd, [first], context).inForce).toHaveLength(1);
+  });
+
   it("leaves out a registration a policy would have refused at enable (ejabberd requires a node)", () => {
     const regs = [reg("")];
     expect(registrationsUnder(POLICIES.ejabberd, regs, context).excluded[0]!.why).toContain("feature-not-implemented");

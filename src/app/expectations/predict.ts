@@ -139,21 +139,14 @@ interface FactStep {
   why: (result: OperationResult) => string;
 }
 
-/**
- * The account operations the playground's registrations stand for, under `policy`: every enable
- * in the order it was made, then what happened to each registration since (its disable, a removal
- * the connected server reports under its own policy, the App Server's remote disable, the sink's
- * answers to its pushes). The playground does not record when those came relative to later
- * enables; they usually follow the set-up, so they are replayed after every enable.
- */
-function factSteps(policy: PushPolicy, facts: readonly RegistrationFacts[], context: { account: string; serverPolicy: PolicyName | null }): FactStep[] {
-  const byEnable = [...facts].sort((a, b) => a.enabledAt - b.enabledAt);
-  const enables = byEnable.map((r): FactStep => ({
+/** The enables in the order they were made: the first part of the replay below. */
+function enableSteps(policy: PushPolicy, byEnable: readonly RegistrationFacts[], account: string): FactStep[] {
+  return byEnable.map((r): FactStep => ({
     fact: r,
     operation: {
       op: "enable",
       // Node "" is a registration whose enable carried no node attribute (RegistrationKey).
-      request: { iqType: "set", jid: r.jid, ...(r.node !== "" ? { node: r.node } : {}), ...(r.away ? { away: "true" } : {}), senderFullJid: `${context.account}/${r.enabledByResource}` },
+      request: { iqType: "set", jid: r.jid, ...(r.node !== "" ? { node: r.node } : {}), ...(r.away ? { away: "true" } : {}), senderFullJid: `${account}/${r.enabledByResource}` },
       publishOptions: r.publishOptions,
       // A registration whose enable the playground did not see cannot be bound to a live session.
       sessionId: r.enabledBySessionId ?? `unknown/${r.enabledByResource}`,
@@ -164,12 +157,16 @@ function factSteps(policy: PushPolicy, facts: readonly RegistrationFacts[], cont
       return rejected ? `${policy.name} would have refused the enable of ${regLabel(r)} (${rejected.type}/${rejected.condition}${rejected.text ? `: ${rejected.text}` : ""})` : "";
     },
   }));
-  const fates = byEnable.flatMap((r): FactStep[] => {
+}
+
+/** What happened to each registration since its enable, in enable order: the second part of the replay. */
+function fateSteps(policy: PushPolicy, byEnable: readonly RegistrationFacts[], serverPolicy: PolicyName | null): FactStep[] {
+  return byEnable.flatMap((r): FactStep[] => {
     const key = { jid: r.jid, node: r.node };
     if (r.state === "disabled") {
       return [{ fact: r, operation: { op: "disable", iqType: "set", jid: r.jid, node: r.node }, why: () => `${regLabel(r)} was disabled by the playground` }];
     }
-    if (r.state === "removed-by-server" && context.serverPolicy === policy.name) {
+    if (r.state === "removed-by-server" && serverPolicy === policy.name) {
       return [{ fact: r, operation: { op: "remove", key }, why: () => `the server (policy ${policy.name}) reports it removed ${regLabel(r)}` }];
     }
     const steps: FactStep[] = [];
@@ -181,45 +178,135 @@ function factSteps(policy: PushPolicy, facts: readonly RegistrationFacts[], cont
     }
     return steps;
   });
-  return [...enables, ...fates];
+}
+
+/** The account after the enables alone, with what they refused and evicted (keyed by the facts' registrations). */
+interface EnabledState {
+  state: AccountState;
+  /** Refused enables, by the position of their fact in enable order. */
+  refusedWhy: Map<number, string>;
+  evicted: ExcludedRegistration[];
+  evictedKeys: Set<string>;
+}
+
+function replayEnables(policy: PushPolicy, byEnable: readonly RegistrationFacts[], account: string): EnabledState {
+  const refusedWhy = new Map<number, string>();
+  const evicted: ExcludedRegistration[] = [];
+  const evictedKeys = new Set<string>();
+  let state = EMPTY_ACCOUNT;
+  enableSteps(policy, byEnable, account).forEach((step, i) => {
+    const result = applyOperation(state, policy, step.operation);
+    state = result.state;
+    if (result.op !== "enable") return;
+    if (result.refused !== null) {
+      if (!evictedKeys.has(keyId(step.fact))) refusedWhy.set(i, step.why(result));
+      return;
+    }
+    for (const old of result.evicted) {
+      evictedKeys.add(keyId(old));
+      evicted.push({ key: { jid: old.jid, node: old.node }, why: `${policy.name} keeps at most ${policy.maxRegistrations} registrations and evicted ${regLabel(old)}, the least recently enabled` });
+    }
+  });
+  return { state, refusedWhy, evicted, evictedKeys };
+}
+
+/** What the enable replay depends on: the same enables give the same state (the JID checks are not free). */
+function enablesSignature(byEnable: readonly RegistrationFacts[], account: string): string {
+  return JSON.stringify([account, byEnable.map((r) => [r.jid, r.node, r.away, r.enabledByResource, r.enabledBySessionId, r.publishOptions])]);
+}
+
+/**
+ * The enable replay of the last call per policy. Every message is predicted (1,000 in a burst)
+ * while the enables rarely change; the sink's answers, which change with every push, are replayed
+ * on top each time.
+ */
+const lastEnables = new WeakMap<PushPolicy, { signature: string; enabled: EnabledState }>();
+
+function enabledUnder(policy: PushPolicy, byEnable: readonly RegistrationFacts[], account: string): EnabledState {
+  const signature = enablesSignature(byEnable, account);
+  const cached = lastEnables.get(policy);
+  if (cached && cached.signature === signature) return cached.enabled;
+  const enabled = replayEnables(policy, byEnable, account);
+  lastEnables.set(policy, { signature, enabled });
+  return enabled;
 }
 
 /**
  * The registrations `policy` would hold now: the playground's history replayed through the account
- * model the server runs (src/protocol/account). Each registration left out carries one sentence of
- * why: those refused, disabled or removed in `facts` order, then those the policy's LRU cap evicted.
+ * model the server runs (src/protocol/account): every enable in the order it was made, then what
+ * happened to each registration since (its disable, a removal the connected server reports under
+ * its own policy, the App Server's remote disable, the sink's answers to its pushes). The
+ * playground does not record when those came relative to later enables; they usually follow the
+ * set-up, so they are replayed after every enable. Each registration left out carries one sentence
+ * of why: those refused, disabled or removed in `facts` order, then those the policy's LRU cap evicted.
  */
 export function registrationsUnder(
   policy: PushPolicy,
   facts: readonly RegistrationFacts[],
   context: { account: string; serverPolicy: PolicyName | null },
 ): { inForce: RegistrationSnapshot[]; excluded: ExcludedRegistration[] } {
+  // Messages of a burst sent between two answers of the sink see the same history.
+  const last = lastReplay.get(policy);
+  if (last && last.account === context.account && last.serverPolicy === context.serverPolicy && sameFacts(last.facts, facts)) {
+    return { inForce: [...last.result.inForce], excluded: [...last.result.excluded] };
+  }
+  const result = replayAll(policy, facts, context);
+  // Copies: a caller that changes its facts in place must not find them equal next time.
+  lastReplay.set(policy, { facts: facts.map((f) => ({ ...f, outcomes: [...f.outcomes] })), account: context.account, serverPolicy: context.serverPolicy, result });
+  return { inForce: [...result.inForce], excluded: [...result.excluded] };
+}
+
+/** The whole replay of the last call per policy, with what it was computed from. */
+const lastReplay = new WeakMap<
+  PushPolicy,
+  { facts: readonly RegistrationFacts[]; account: string; serverPolicy: PolicyName | null; result: { inForce: RegistrationSnapshot[]; excluded: ExcludedRegistration[] } }
+>();
+
+function sameFacts(a: readonly RegistrationFacts[], b: readonly RegistrationFacts[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i]!;
+    return (
+      x.jid === y.jid &&
+      x.node === y.node &&
+      x.away === y.away &&
+      x.publishOptions === y.publishOptions &&
+      x.enabledByResource === y.enabledByResource &&
+      x.enabledAt === y.enabledAt &&
+      x.enabledBySessionId === y.enabledBySessionId &&
+      x.state === y.state &&
+      x.remoteDisabled === y.remoteDisabled &&
+      x.outcomes.length === y.outcomes.length &&
+      x.outcomes.every((o, j) => o === y.outcomes[j])
+    );
+  });
+}
+
+function replayAll(
+  policy: PushPolicy,
+  facts: readonly RegistrationFacts[],
+  context: { account: string; serverPolicy: PolicyName | null },
+): { inForce: RegistrationSnapshot[]; excluded: ExcludedRegistration[] } {
+  const byEnable = [...facts].sort((a, b) => a.enabledAt - b.enabledAt);
+  const enabled = enabledUnder(policy, byEnable, context.account);
   const removedWhy = new Map<RegistrationFacts, string>();
-  const evicted: ExcludedRegistration[] = [];
-  const evictedKeys = new Set<string>();
-  let state = EMPTY_ACCOUNT;
-  for (const step of factSteps(policy, facts, context)) {
+  for (const [i, why] of enabled.refusedWhy) removedWhy.set(byEnable[i]!, why);
+  let state = enabled.state;
+  for (const step of fateSteps(policy, byEnable, context.serverPolicy)) {
     const result = applyOperation(state, policy, step.operation);
     state = result.state;
     const gone =
-      (result.op === "enable" && result.refused !== null) ||
       (result.op === "disable" && result.removed.length > 0) ||
       ((result.op === "remove" || result.op === "remote-disable" || result.op === "app-server-answer") && result.removed !== null) ||
       // A remote disable is the App Server's word even when nothing was left to remove.
       (result.op === "remote-disable" && result.honoured);
-    if (gone && !removedWhy.has(step.fact) && !evictedKeys.has(keyId(step.fact))) removedWhy.set(step.fact, step.why(result));
-    if (result.op === "enable" && result.refused === null) {
-      for (const old of result.evicted) {
-        evictedKeys.add(keyId(old));
-        evicted.push({ key: { jid: old.jid, node: old.node }, why: `${policy.name} keeps at most ${policy.maxRegistrations} registrations and evicted ${regLabel(old)}, the least recently enabled` });
-      }
-    }
+    if (gone && !removedWhy.has(step.fact) && !enabled.evictedKeys.has(keyId(step.fact))) removedWhy.set(step.fact, step.why(result));
   }
   const excluded = facts.flatMap((r) => {
     const why = removedWhy.get(r);
     return why === undefined ? [] : [{ key: { jid: r.jid, node: r.node }, why }];
   });
-  return { inForce: [...state.registrations], excluded: [...excluded, ...evicted] };
+  return { inForce: [...state.registrations], excluded: [...excluded, ...enabled.evicted] };
 }
 
 /** The message as a server sees it: the sender's full JID filled in (clients send without `from`). */

@@ -56,4 +56,21 @@ describe("record writer", () => {
     writer.flush();
     expect(stores.expectations.getState().records["m-1"]?.eventId).toBe("ev-3");
   });
+
+  it("with a scheduler (the recorder's defer) writes when it runs the flush, once per batch, and no timer", () => {
+    const { stores, clock } = setup();
+    const scheduled: (() => void)[] = [];
+    const writer = createRecordWriter({ stores, setTimer: clock.setTimer, clearTimer: clock.clearTimer, flushIntervalMs: 50, defer: (flush) => scheduled.push(flush) });
+    const { record } = setup();
+    writer.put(record);
+    writer.put({ ...record, eventId: "ev-2" });
+    expect(scheduled).toHaveLength(1);
+    clock.advance(1000);
+    expect(stores.expectations.getState().records["m-1"]).toBeUndefined();
+    scheduled[0]!();
+    expect(stores.expectations.getState().records["m-1"]?.eventId).toBe("ev-2");
+    // The next write asks for the next flush.
+    writer.put({ ...record, eventId: "ev-3" });
+    expect(scheduled).toHaveLength(2);
+  });
 });

@@ -8,6 +8,11 @@ export interface RecordWriterOptions {
   clearTimer: (handle: unknown) => void;
   /** Store writes are batched on this period. */
   flushIntervalMs: number;
+  /**
+   * Instead of the timer: hand the flush to this scheduler (the recorder's `defer`), so records
+   * reach their store in the same update as the timeline events they belong to (one render).
+   */
+  defer?: (flush: () => void) => void;
 }
 
 /**
@@ -27,15 +32,24 @@ export interface RecordWriter {
   dispose(): void;
 }
 
-export function createRecordWriter({ stores, setTimer, clearTimer, flushIntervalMs }: RecordWriterOptions): RecordWriter {
+export function createRecordWriter({ stores, setTimer, clearTimer, flushIntervalMs, defer }: RecordWriterOptions): RecordWriter {
   const dirty = new Map<string, ExpectationRecord>();
   let pendingServer: ServerPolicyInfo | undefined;
   let flushTimer: unknown = null;
+  let deferred = false;
   let disposed = false;
   const store = () => stores.expectations.getState();
 
   function scheduleFlush(): void {
-    if (flushTimer !== null || disposed) return;
+    if (flushTimer !== null || deferred || disposed) return;
+    if (defer) {
+      deferred = true;
+      defer(() => {
+        deferred = false;
+        flush();
+      });
+      return;
+    }
     flushTimer = setTimer(() => {
       flushTimer = null;
       flush();

@@ -89,6 +89,8 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     policyOptions: livePolicyOptions(awayOptions),
     presenceCountOf: (lane) => registry.presenceCountOf(lane),
     now,
+    // The verdicts go with the pushes they judge: one store update, one render.
+    deferWrites: (flush) => recorder.defer(flush),
   });
   const linker = createLinker(ctx, expectations);
   const explanations = createExplanationService({ stores, accountBare, sinkJid, policyOptions: livePolicyOptions(awayOptions) });

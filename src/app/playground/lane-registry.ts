@@ -8,7 +8,7 @@ import type { PolicyOptions, SessionSnapshot } from "../../protocol/policy/types
 import { SENDER_LANE, SINK_LANE, type LaneId, type PresenceChoice, type SessionRole } from "../model";
 import type { ActionResult } from "../playground-api";
 import { pickColour, SENDER_COLOUR, SINK_COLOUR } from "../stores/palette";
-import type { SessionView } from "../stores/sessions";
+import type { SessionsState, SessionView } from "../stores/sessions";
 import { validateResource } from "../xmpp/validate";
 import type { XmppSession } from "../xmpp/session";
 import { failed, ok, okVoid, type ServiceContext } from "./context";
@@ -34,7 +34,7 @@ export interface LaneRegistry {
   labelFor(role: SessionRole, user: string, resource: string): string;
   presenceCountOf(id: LaneId): number;
   /** Full JIDs of our own online sessions. */
-  ownJids(): Set<string>;
+  ownJids(): ReadonlySet<string>;
   firstOnlineResource(): LaneId | null;
   addResource(name?: string): ActionResult<LaneId>;
   /** Add `count` resources named by the first free `rN`, in one store update. */
@@ -55,6 +55,23 @@ function freeNames(taken: ReadonlySet<string>, count: number): string[] {
   const names: string[] = [];
   for (let n = 1; names.length < count; n++) if (!taken.has(`r${n}`)) names.push(`r${n}`);
   return names;
+}
+
+/**
+ * Full JIDs of our own sessions. Asked for every presence received: with 100 resources that is
+ * ~10,000 presences on connect, so the set is rebuilt only when the sessions changed.
+ */
+function ownJidsOf(sessions: () => SessionsState): () => ReadonlySet<string> {
+  let built: { of: SessionsState["sessions"]; jids: ReadonlySet<string> } | null = null;
+  return () => {
+    const current = sessions().sessions;
+    if (built?.of !== current) {
+      const jids = new Set<string>();
+      for (const v of Object.values(current)) if (v.jid) jids.add(v.jid);
+      built = { of: current, jids };
+    }
+    return built.jids;
+  };
 }
 
 export function createLaneRegistry(ctx: ServiceContext, awayOptions: Pick<PolicyOptions, "awayShows">): LaneRegistry {
@@ -156,6 +173,8 @@ export function createLaneRegistry(ctx: ServiceContext, awayOptions: Pick<Policy
     return ok(views.map((v) => v.id));
   }
 
+  const ownJids = ownJidsOf(sessions);
+
   addFixed(SENDER_LANE, "sender", "sender", SENDER_COLOUR);
   addFixed(SINK_LANE, "sink", profile().sink.resource, SINK_COLOUR);
 
@@ -168,11 +187,7 @@ export function createLaneRegistry(ctx: ServiceContext, awayOptions: Pick<Policy
     baseView,
     labelFor,
     presenceCountOf: (id) => managed.get(id)?.presenceCount ?? 0,
-    ownJids() {
-      const jids = new Set<string>();
-      for (const v of Object.values(sessions().sessions)) if (v.jid) jids.add(v.jid);
-      return jids;
-    },
+    ownJids,
     firstOnlineResource: () => resourceViews().find((v) => managed.get(v.id)?.session?.online)?.id ?? null,
     addResource,
     addResources,

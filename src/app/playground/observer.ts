@@ -100,7 +100,22 @@ export function createObserver(ctx: ServiceContext, deps: ObserverDeps): Observe
     });
     if (type === "error") return;
     if (sent) linker.noteReceived(sent, lane);
-    if (v) stores.sessions.getState().patch(lane, { received: v.received + 1 });
+    if (v) countReceived(lane);
+  }
+
+  /** Received counts go to the card with the recorder's next flush, one update for a burst. */
+  const receivedSinceFlush = new Map<LaneId, number>();
+  function countReceived(lane: LaneId): void {
+    if (receivedSinceFlush.size === 0) {
+      recorder.defer(() => {
+        for (const [id, n] of receivedSinceFlush) {
+          const card = registry.view(id);
+          if (card) stores.sessions.getState().patch(id, { received: card.received + n });
+        }
+        receivedSinceFlush.clear();
+      });
+    }
+    receivedSinceFlush.set(lane, (receivedSinceFlush.get(lane) ?? 0) + 1);
   }
 
   function onPresence(lane: LaneId, element: Element, at: number): void {

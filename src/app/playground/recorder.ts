@@ -1,7 +1,9 @@
 /**
  * The only writer of the timeline and the console: services and the scenario runner `record` new
  * events and `patch` recorded ones through it. Writes are batched (stores/event-queue.ts) so
- * React re-renders per flush, not per stanza; when idle a flush follows at the end of the task.
+ * React re-renders per flush, not per stanza: a push is flushed at the end of the task that
+ * received it (at most once per frame), everything else with the next push or after the interval.
+ * Counters of other stores that go with the events ride on the same flush (`defer`).
  */
 import type { ConsoleFrame, LaneId, NewTimelineEvent, PlaygroundError, TimelineEvent } from "../model";
 import type { Stores } from "../stores";
@@ -18,6 +20,11 @@ export interface Recorder {
   recordError(lane: LaneId, error: PlaygroundError, operation: string, xml?: string): void;
   /** A console frame (its id is assigned here). */
   frame(frame: Omit<ConsoleFrame, "id">): void;
+  /**
+   * Write another store with the next flush (a counter the queued events go with): one render
+   * for both. Reads of that store see the update only after the flush.
+   */
+  defer(update: () => void): void;
   /** Apply what is queued now. */
   flush(): void;
   dispose(): void;
@@ -39,7 +46,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       timeline: options.stores.timeline,
       console: options.stores.console,
       intervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
-      // Without a named interval, latency first: flush at the end of the task when idle, per frame under load.
+      // Without a named interval, latency first: a push at the end of its task, the rest with it or after the interval.
       adaptive: options.flushIntervalMs === undefined,
     });
   let counter = 0;
@@ -61,6 +68,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     frame(frame) {
       queue.pushFrame({ ...frame, id: `${options.idPrefix}-f${++counter}` });
     },
+    defer: (update) => queue.defer(update),
     flush: () => queue.flush(),
     dispose: () => queue.dispose(),
   };

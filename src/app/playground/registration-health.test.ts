@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { POLICIES } from "../../protocol/policy";
 import type { AppServerOutcome } from "../../protocol/policy/types";
-import type { MessageSentEvent, PushEvent, TimelineEvent } from "../model";
+import type { KnownRegistration, MessageSentEvent, PushEvent, TimelineEvent } from "../model";
 import {
   answerText,
+  healthOfRegistration,
   messagesSentTo,
   registrationHealth,
   removalRule,
@@ -139,6 +140,36 @@ describe("timeline readers", () => {
     const events: TimelineEvent[] = [push(1, "n1", RESULT), push(5, "n1", NOT_FOUND), push(6, "n2", RESULT), push(7, "n1", null), sent(8, "alice@localhost"), sent(9, "Alice@localhost/r1"), sent(10, "carol@localhost")];
     expect(sinkAnswersFor(events, "n1", 2)).toEqual([{ at: 5, outcome: NOT_FOUND }]);
     expect(messagesSentTo(events, "alice@localhost")).toEqual([8, 9]);
+  });
+
+  it("a real server's health follows the timeline as it grows, is patched, and is replaced", () => {
+    const reg = { jid: "sink@localhost/s", node: "n1", state: "active", enabledAt: 0 } as KnownRegistration;
+    const sources = (events: readonly TimelineEvent[]) => ({
+      policy: POLICIES.ejabberd,
+      answers: {},
+      removals: {},
+      hasServerLog: false,
+      events,
+      account: "alice@localhost",
+      now: 100_000,
+      windowMs: 5000,
+    });
+    const health = (events: readonly TimelineEvent[]) => healthOfRegistration(reg, "k", sources(events));
+    let events: TimelineEvent[] = [push(1, "n1", RESULT), sent(2, "alice@localhost")];
+    expect(health(events).lastAnswerText).toBe("result");
+    expect(health(events).removal).toBeNull();
+    // Appended: an error, then a message with no push after it.
+    events = [...events, push(3, "n1", NOT_FOUND), sent(4, "alice@localhost")];
+    expect(health(events).lastAnswerText).toBe("error cancel/item-not-found");
+    expect(health(events).removal?.sentence).toContain("no push for the message sent since");
+    // A patched event (same id, new object) changes nothing that is read.
+    events = events.map((e) => (e.kind === "push" ? { ...e, summary: "linked" } : e));
+    events = [...events, sent(5, "alice@localhost/r1")];
+    expect(health(events).removal?.sentence).toContain("no push for 2 messages");
+    // Another timeline (cleared, imported): read from its start.
+    expect(health([push(9, "n1", RESULT)]).lastAnswerText).toBe("result");
+    expect(health([push(9, "n1", RESULT)]).removal).toBeNull();
+    expect(health([]).lastAnswerText).toBe("none yet");
   });
 
   it("words answers", () => {

@@ -185,19 +185,69 @@ export function registrationHealth(input: HealthInput): RegistrationHealth {
   };
 }
 
+function isAnswerFor(e: TimelineEvent, node: string, since: number): e is PushEvent {
+  return e.kind === "push" && e.node === node && e.at >= since && e.answer !== null;
+}
+
+function isSentTo(e: TimelineEvent, bare: string): e is MessageSentEvent {
+  if (e.kind !== "message-sent") return false;
+  const to = e.to.toLowerCase();
+  return to === bare || to.startsWith(`${bare}/`);
+}
+
 /** Answers the sink gave to pushes for `node` since `since`, read from the timeline (real servers). */
 export function sinkAnswersFor(events: readonly TimelineEvent[], node: string, since: number): ObservedAnswer[] {
-  return events
-    .filter((e): e is PushEvent => e.kind === "push" && e.node === node && e.at >= since && e.answer !== null)
-    .map((e) => ({ at: e.at, outcome: e.answer! }));
+  return events.filter((e) => isAnswerFor(e, node, since)).map((e) => ({ at: e.at, outcome: e.answer! }));
 }
 
 /** When messages to `account` (bare, or one of its resources) were sent, from the timeline. */
 export function messagesSentTo(events: readonly TimelineEvent[], account: string): number[] {
   const bare = account.toLowerCase();
-  return events
-    .filter((e): e is MessageSentEvent => e.kind === "message-sent" && (e.to.toLowerCase() === bare || e.to.toLowerCase().startsWith(`${bare}/`)))
-    .map((e) => e.at);
+  return events.filter((e) => isSentTo(e, bare)).map((e) => e.at);
+}
+
+/**
+ * The same reads for a timeline that grows at its end: the table re-renders per timeline flush,
+ * and scanning 100,000 events per flush made every live push cost O(timeline). A scan remembers
+ * how far it read (by event id, which a patch keeps) and reads only what was appended since; any
+ * other change (cleared, trimmed, imported) reads it all again. It only picks fields a patch
+ * never changes (kind, node, time, answer, recipient).
+ */
+interface Scan<T> {
+  firstId: string;
+  lastId: string;
+  length: number;
+  found: T[];
+}
+
+function appendedScan<T>(scans: Map<string, Scan<T>>, key: string, events: readonly TimelineEvent[], pick: (e: TimelineEvent) => T | null): T[] {
+  const kept = scans.get(key);
+  const continues = kept !== undefined && events.length >= kept.length && kept.length > 0 && events[0]!.id === kept.firstId && events[kept.length - 1]!.id === kept.lastId;
+  const found = continues ? kept.found : [];
+  for (let i = continues ? kept.length : 0; i < events.length; i++) {
+    const value = pick(events[i]!);
+    if (value !== null) found.push(value);
+  }
+  if (events.length === 0) scans.delete(key);
+  else {
+    if (!scans.has(key) && scans.size >= MAX_SCANS) scans.delete(scans.keys().next().value!);
+    scans.set(key, { firstId: events[0]!.id, lastId: events[events.length - 1]!.id, length: events.length, found });
+  }
+  return found;
+}
+
+/** Registrations and accounts whose scans are kept (old ones go first). */
+const MAX_SCANS = 64;
+const answerScans = new Map<string, Scan<ObservedAnswer>>();
+const sentScans = new Map<string, Scan<number>>();
+
+function sinkAnswersSince(events: readonly TimelineEvent[], node: string, since: number): readonly ObservedAnswer[] {
+  return appendedScan(answerScans, `${node}\u0000${since}`, events, (e) => (isAnswerFor(e, node, since) ? { at: e.at, outcome: e.answer! } : null));
+}
+
+function messagesSentSince(events: readonly TimelineEvent[], account: string): readonly number[] {
+  const bare = account.toLowerCase();
+  return appendedScan(sentScans, bare, events, (e) => (isSentTo(e, bare) ? e.at : null));
 }
 
 export interface HealthSources {
@@ -216,14 +266,14 @@ export interface HealthSources {
 /** The health of one registration the playground knows, from the log when it has one, else from the sink. */
 export function healthOfRegistration(reg: KnownRegistration, keyId: string, sources: HealthSources): RegistrationHealth {
   const logged = sources.answers[keyId] ?? [];
-  const answers = logged.length > 0 || sources.hasServerLog ? logged : sinkAnswersFor(sources.events, reg.node, reg.enabledAt);
+  const answers = logged.length > 0 || sources.hasServerLog ? logged : sinkAnswersSince(sources.events, reg.node, reg.enabledAt);
   return registrationHealth({
     policy: sources.policy,
     registration: reg,
     answers,
     loggedRemoval: sources.removals[keyId] ?? null,
     hasServerLog: sources.hasServerLog,
-    messagesSentAt: sources.hasServerLog ? [] : messagesSentTo(sources.events, sources.account),
+    messagesSentAt: sources.hasServerLog ? [] : messagesSentSince(sources.events, sources.account),
     now: sources.now,
     windowMs: sources.windowMs,
   });

@@ -190,6 +190,13 @@ export function pushSummary(decision: SinkDecision, node: string | null): string
   return parts.join(", ");
 }
 
+/** What the sink counted since the last flush. */
+interface CountedPushes {
+  counters: Partial<Record<keyof SinkCounters, number>>;
+  lastAt: number;
+  pushes: { jid: string; node: string; at: number }[];
+}
+
 export function createSinkService(ctx: ServiceContext, deps: SinkServiceDeps): SinkService {
   const { stores, recorder } = ctx;
   const awaitingAnswer = new Map<string, { pushEventId: string }>();
@@ -220,14 +227,34 @@ export function createSinkService(ctx: ServiceContext, deps: SinkServiceDeps): S
     return next.decision;
   }
 
+  /**
+   * The sink's counters and the registrations' last pushes go to their stores with the recorder's
+   * next flush, summed: a burst of pushes is one update of each, not one per publish.
+   */
+  let counted: CountedPushes | null = null;
+  function pending(): CountedPushes {
+    if (counted) return counted;
+    const fresh: CountedPushes = { counters: {}, lastAt: 0, pushes: [] };
+    counted = fresh;
+    recorder.defer(() => {
+      counted = null;
+      stores.sink.getState().count(fresh.counters);
+      stores.sink.getState().setLastPushAt(fresh.lastAt);
+      const regs = stores.registrations.getState();
+      for (const p of fresh.pushes) regs.recordPush(p.jid, p.node, p.at);
+    });
+    return fresh;
+  }
+
   function count(answer: SinkMode, malformed: boolean, at: number): void {
-    const counters: Partial<Record<keyof SinkCounters, number>> = { received: 1 };
-    if (malformed) counters.malformed = 1;
-    if (answer.kind === "result") counters.answeredResult = 1;
-    else if (answer.kind === "error") counters.answeredError = 1;
-    else counters.unanswered = 1;
-    stores.sink.getState().count(counters);
-    stores.sink.getState().setLastPushAt(at);
+    const c = pending();
+    const add = (key: keyof SinkCounters) => (c.counters[key] = (c.counters[key] ?? 0) + 1);
+    add("received");
+    if (malformed) add("malformed");
+    if (answer.kind === "result") add("answeredResult");
+    else if (answer.kind === "error") add("answeredError");
+    else add("unanswered");
+    c.lastAt = Math.max(c.lastAt, at);
   }
 
   function record(stanza: Element, decision: SinkDecision, at: number): void {
@@ -264,7 +291,7 @@ export function createSinkService(ctx: ServiceContext, deps: SinkServiceDeps): S
     if (node) {
       const regs = stores.registrations.getState();
       const match = regs.registrations.find((r) => r.node === node && r.jid === to) ?? regs.registrations.find((r) => r.node === node);
-      if (match) regs.recordPush(match.jid, match.node, at);
+      if (match) pending().pushes.push({ jid: match.jid, node: match.node, at });
     }
     if (!parseError) deps.onPushRecorded();
   }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { createSlicer, nextTask } from "./slices";
+
+describe("createSlicer", () => {
+  it("lets a loop run on within its budget and yields a task once the budget is spent", async () => {
+    let clock = 0;
+    let yields = 0;
+    const slicer = createSlicer(() => clock, 8, async () => {
+      yields += 1;
+    });
+    clock = 7;
+    expect(slicer.pause()).toBeNull();
+    clock = 8;
+    const pause = slicer.pause();
+    expect(pause).not.toBeNull();
+    await pause;
+    expect(yields).toBe(1);
+    // The next slice starts when the loop resumes.
+    clock = 15;
+    expect(slicer.pause()).toBeNull();
+    clock = 16;
+    await slicer.pause();
+    expect(yields).toBe(2);
+  });
+
+  it("nextTask resolves in a later task, not among the current task's microtasks", async () => {
+    let resolved = false;
+    const next = nextTask().then(() => {
+      resolved = true;
+    });
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(resolved).toBe(false);
+    await next;
+    expect(resolved).toBe(true);
+  });
+});
