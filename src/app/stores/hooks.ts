@@ -18,8 +18,7 @@ import type { OutsideState } from "./outside";
 import type { SinkState } from "./sink";
 import { selectViewEvents, type TimelineState } from "./timeline";
 import { createVisibleTimeline, type VisibleTimeline } from "./visible-timeline";
-import { filterFrames } from "./console";
-import type { ConsoleFrame } from "../model";
+import { createVisibleFrames, type VisibleFrames } from "./visible-frames";
 
 export const StoresContext = createContext<Stores | null>(null);
 
@@ -66,7 +65,8 @@ export function useScenariosStore<T>(selector: (s: ScenariosState) => T): T {
 /**
  * Events of the current view after lane/kind/search filters, with an id → position lookup, kept
  * up to date incrementally (visible-timeline.ts). Live events arriving under the imported view do
- * not re-render or re-filter it.
+ * not re-render or re-filter it. The returned object is new whenever the rows changed (its
+ * `events` array may be the same one, grown in place): depend on the object.
  */
 export function useVisibleTimeline(): VisibleTimeline {
   const stores = useStores();
@@ -74,14 +74,23 @@ export function useVisibleTimeline(): VisibleTimeline {
   const view = useTimelineStore((s) => s.view);
   const filters = useTimelineStore((s) => s.filters);
   const liveSeq = useTimelineStore((s) => (s.view === "live" ? s.liveSeq : -1));
+  // A new object per chunk while a file streams in (its events grow in place).
+  const imported = useTimelineStore((s) => (s.view === "imported" ? s.imported : null));
   const [compute] = useState(createVisibleTimeline);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the inputs of `compute`, read from the store
-  return useMemo(() => compute(stores.timeline.getState()), [compute, stores, viewEvents, view, filters, liveSeq]);
+  return useMemo(() => compute(stores.timeline.getState()), [compute, stores, viewEvents, view, filters, liveSeq, imported]);
 }
 
-/** Console frames after direction/kind/lane/SM/search filters (memoised). */
-export function useVisibleFrames(): ConsoleFrame[] {
+/**
+ * Console frames after direction/kind/lane/SM/search filters, kept up to date incrementally
+ * (visible-frames.ts); a new object whenever they changed (the array itself grows in place).
+ */
+export function useVisibleFrames(): VisibleFrames {
+  const stores = useStores();
   const frames = useConsoleStore((s) => s.frames);
+  const frameSeq = useConsoleStore((s) => s.frameSeq);
   const filters = useConsoleStore((s) => s.filters);
-  return useMemo(() => filterFrames(frames, filters), [frames, filters]);
+  const [compute] = useState(createVisibleFrames);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the inputs of `compute`, read from the store
+  return useMemo(() => compute(stores.console.getState()), [compute, stores, frames, frameSeq, filters]);
 }

@@ -67,3 +67,24 @@ describe("visible timeline, kept up to date incrementally", () => {
     expect(visible().indexOf("nope")).toBe(-1);
   });
 });
+
+describe("visible timeline over a capped live list", () => {
+  it("follows drops at the cap without a full pass and stays equal to a full filter", () => {
+    const store = createTimelineStore({ cap: 5 });
+    const compute = createVisibleTimeline();
+    const batch = (...s: string[]) => store.getState().applyBatch({ append: s.map((x) => ev(x)), patches: [] });
+    batch("keep 1", "other", "keep 2");
+    store.getState().setSearch("keep");
+    const first = compute(store.getState());
+    const events = store.getState().events;
+    batch("keep 3", "other", "keep 4");
+    expect(store.getState().events).toBe(events); // appended in place
+    expect(store.getState().liveChangesSince(store.getState().liveSeq - 1)).toMatchObject({ appended: 3, dropped: 1 });
+    const next = compute(store.getState());
+    expect(next).not.toBe(first);
+    expect(next.events).toBe(first.events); // caught up in place, not rebuilt
+    const want = filterEvents(store.getState().events, store.getState().filters);
+    expect(next.events.map((e) => e.summary)).toEqual(want.map((e) => e.summary));
+    for (const [i, e] of want.entries()) expect(next.indexOf(e.id)).toBe(i);
+  });
+});

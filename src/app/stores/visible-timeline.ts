@@ -1,11 +1,16 @@
 /**
  * The events the timeline shows (its view after lane, kind and search filters), kept up to date
- * incrementally: a live batch costs its own size (new events are matched, patched ones replaced),
- * typing more of a search narrows the previous result instead of the whole view, and live events
- * arriving under an imported view cost nothing. Falls back to one full pass when the view changed
- * in another way (a merge of a late event, a drop at the cap, a clear, other filters).
+ * incrementally: a live batch costs its own size (new events are matched, patched ones replaced,
+ * events dropped at the cap leave from the front), typing more of a search narrows the previous
+ * result instead of the whole view, live events arriving under an imported view cost nothing, and
+ * an imported file streaming in is matched chunk by chunk. Falls back to one full pass when the
+ * view changed in another way (a merge of a late event, a clear, other filters).
+ *
+ * The result grows in place like the store's arrays: each change returns a new `VisibleTimeline`
+ * object (its identity is what readers follow), over the same `events` array.
  */
 import type { TimelineEvent } from "../model";
+import { importedIndexOf } from "./imported-index";
 import { eventMatches, selectViewEvents, type TimelineFilters, type TimelineState } from "./timeline";
 
 export interface VisibleTimeline {
@@ -16,46 +21,40 @@ export interface VisibleTimeline {
 
 type Source = Pick<TimelineState, "view" | "events" | "imported" | "filters" | "liveSeq" | "liveChangesSince" | "liveEvent" | "liveIndexOf">;
 
-const importedIndexes = new WeakMap<readonly TimelineEvent[], Map<string, number>>();
-
-/** id → position over an imported list (built once per import, on first use). */
-function importedIndexOf(events: readonly TimelineEvent[], id: string): number {
-  let map = importedIndexes.get(events);
-  if (!map) {
-    map = new Map(events.map((e, i) => [e.id, i]));
-    importedIndexes.set(events, map);
-  }
-  return map.get(id) ?? -1;
-}
-
 const needleOf = (f: TimelineFilters) => f.search.trim().toLowerCase();
 const filtering = (f: TimelineFilters) => Boolean(f.lanes || f.kinds || needleOf(f));
 
 export function createVisibleTimeline(): (s: Source) => VisibleTimeline {
   let source: readonly TimelineEvent[] | null = null;
+  let sourceWasLive = false;
+  /** How many of the source's events were read (imported files grow while they stream in). */
+  let read = 0;
   let filters: TimelineFilters | null = null;
   let seq = -1;
   let result: TimelineEvent[] = [];
+  // id → position in `result` plus `base` (drops at the front move `base`, not every entry).
   let positions = new Map<string, number>();
+  let base = 0;
   let last: VisibleTimeline | null = null;
-  let sourceWasLive = false;
 
   function publish(): VisibleTimeline {
     const map = positions;
-    last = { events: result, indexOf: (id) => map.get(id) ?? -1 };
+    const at = base;
+    last = { events: result, indexOf: (id) => (map.has(id) ? map.get(id)! - at : -1) };
     return last;
+  }
+
+  function push(e: TimelineEvent): void {
+    positions.set(e.id, base + result.length);
+    result.push(e);
   }
 
   function full(events: readonly TimelineEvent[], f: TimelineFilters, from: readonly TimelineEvent[] = events): VisibleTimeline {
     const needle = needleOf(f);
     result = [];
     positions = new Map();
-    for (const e of from) {
-      if (eventMatches(e, f, needle)) {
-        positions.set(e.id, result.length);
-        result.push(e);
-      }
-    }
+    base = 0;
+    for (const e of from) if (eventMatches(e, f, needle)) push(e);
     return publish();
   }
 
@@ -64,28 +63,47 @@ export function createVisibleTimeline(): (s: Source) => VisibleTimeline {
     return prev.lanes === next.lanes && prev.kinds === next.kinds && needleOf(next).includes(needleOf(prev)) && filtering(prev);
   }
 
-  /** Apply live appends and patches since `seq`; false when they cannot be applied alone. */
+  /** Events dropped from the front of the live list at the cap: those shown leave the result's front. */
+  function dropFront(s: Source): void {
+    let gone = 0;
+    while (gone < result.length && s.liveIndexOf(result[gone]!.id) < 0) gone++;
+    if (gone === 0) return;
+    for (let i = 0; i < gone; i++) positions.delete(result[i]!.id);
+    result.splice(0, gone);
+    base += gone;
+  }
+
+  /** Apply live appends, patches and drops since `seq`; false when they cannot be applied alone. */
   function catchUp(s: Source, events: readonly TimelineEvent[], f: TimelineFilters): boolean {
     const changes = s.liveChangesSince(seq);
     if (!changes) return false;
-    if (changes.appended === 0 && changes.patched.size === 0) return true;
+    if (changes.appended === 0 && changes.patched.size === 0 && changes.dropped === 0) return true;
     const needle = needleOf(f);
-    const next = result.slice();
     for (const id of changes.patched) {
       const at = positions.get(id);
       const e = s.liveEvent(id);
       // A patch that changes whether an event matches moves it in or out: start over.
-      if ((at !== undefined) !== (e !== undefined && eventMatches(e, f, needle))) return false;
-      if (at !== undefined && e) next[at] = e;
-    }
-    for (let i = events.length - changes.appended; i < events.length; i++) {
-      const e = events[i]!;
-      if (eventMatches(e, f, needle)) {
-        positions.set(e.id, next.length);
-        next.push(e);
+      if ((at !== undefined) !== (e !== undefined && eventMatches(e, f, needle))) {
+        if (at !== undefined && e === undefined) continue; // dropped at the cap: handled below
+        return false;
       }
+      if (at !== undefined && e) result[at - base] = e;
     }
-    result = next;
+    if (changes.dropped > 0) dropFront(s);
+    const appended = Math.min(changes.appended, events.length);
+    for (let i = events.length - appended; i < events.length; i++) {
+      const e = events[i]!;
+      if (eventMatches(e, f, needle)) push(e);
+    }
+    publish();
+    return true;
+  }
+
+  /** An imported file that grew since the last read (it streams in): match its new events. */
+  function readImported(events: readonly TimelineEvent[], f: TimelineFilters): boolean {
+    if (events.length === read) return false;
+    const needle = needleOf(f);
+    for (let i = read; i < events.length; i++) if (eventMatches(events[i]!, f, needle)) push(events[i]!);
     publish();
     return true;
   }
@@ -102,14 +120,21 @@ export function createVisibleTimeline(): (s: Source) => VisibleTimeline {
     }
     let out: VisibleTimeline | null = null;
     if (last && filters) {
-      // Bring the previous result up to date (live: appends and patches; imported: nothing moves),
-      // then keep it, or narrow it when the search only grew.
-      const current = live ? sourceWasLive && catchUp(s, events, filters) : !sourceWasLive && source === events;
+      // Bring the previous result up to date (live: appends, patches and drops; imported: what
+      // streamed in), then keep it, or narrow it when the search only grew.
+      let current = false;
+      if (live) current = sourceWasLive && source === events && catchUp(s, events, filters);
+      else if (!sourceWasLive && source === events) {
+        current = true;
+        if (events.length < read) current = false;
+        else readImported(events, filters);
+      }
       if (current) out = filters === f ? last : narrows(filters, f) ? full(events, f, result) : null;
     }
     out ??= full(events, f);
     source = events;
     sourceWasLive = live;
+    read = events.length;
     filters = f;
     seq = s.liveSeq;
     return out;
