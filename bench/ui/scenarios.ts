@@ -112,8 +112,13 @@ export async function importAndSearch(page: Page, pg: PlaygroundPage, figures: F
 
   const typed = await typeSearch(page, file.needle);
   const perKey = [...typed.perKey].sort((a, b) => a - b);
+  const firstPerKey = [...typed.firstPerKey].sort((a, b) => a - b);
   const st = summariseTasks(await longTasks(page), typed.start, typed.end);
-  figures.add(`search over ${sizes.importEvents.toLocaleString("en-US")} events, per keystroke (median)`, "ms", perKey[perKey.length >> 1]!, { note: `"${file.needle}"`, target: GOALS.searchKey });
+  figures.add(`search over ${sizes.importEvents.toLocaleString("en-US")} events, per keystroke (median)`, "ms", perKey[perKey.length >> 1]!, {
+    note: `"${file.needle}", until the complete result; slowest ${Math.round(perKey.at(-1)!)} ms`,
+    target: GOALS.searchKey,
+  });
+  figures.add("  search: first matches shown, per keystroke (median)", "ms", firstPerKey[firstPerKey.length >> 1]!, { note: `slowest ${Math.round(firstPerKey.at(-1)!)} ms` });
   figures.add("  search: longest task", "ms", st.longest, { note: `${st.count} long tasks`, target: GOALS.longTask });
 
   // Live events keep arriving under the imported view with the search active.

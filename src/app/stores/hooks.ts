@@ -3,7 +3,7 @@
  * PlaygroundProvider gives the Playground's; there is no app-wide fallback). Selectors returning new objects must be wrapped
  * in `useShallow` (zustand 5 compares by identity).
  */
-import { createContext, useContext, useMemo, useState } from "react";
+import { createContext, useContext, useEffect, useMemo, useState } from "react";
 import { useStore } from "zustand";
 import type { Stores } from "./index";
 import type { ConsoleState } from "./console";
@@ -76,9 +76,17 @@ export function useVisibleTimeline(): VisibleTimeline {
   const liveSeq = useTimelineStore((s) => (s.view === "live" ? s.liveSeq : -1));
   // A new object per chunk while a file streams in (its events grow in place).
   const imported = useTimelineStore((s) => (s.view === "imported" ? s.imported : null));
-  const [compute] = useState(createVisibleTimeline);
+  const [compute] = useState(() => createVisibleTimeline());
+  // A pass over the whole view runs in slices: the next one after the page had its turn.
+  const [slice, nextSlice] = useState(0);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the inputs of `compute`, read from the store
-  return useMemo(() => compute(stores.timeline.getState()), [compute, stores, viewEvents, view, filters, liveSeq, imported]);
+  const visible = useMemo(() => compute(stores.timeline.getState()), [compute, stores, viewEvents, view, filters, liveSeq, imported, slice]);
+  useEffect(() => {
+    if (visible.complete) return;
+    const timer = setTimeout(() => nextSlice((n) => n + 1), 0);
+    return () => clearTimeout(timer);
+  }, [visible]);
+  return visible;
 }
 
 /**

@@ -46,18 +46,50 @@ export function streamTimelineFile(file: Blob, onReply: (reply: ImportReply) => 
   worker.postMessage({ file });
 }
 
-/** Show a file in the timeline's imported view as it streams in. Never rejects. */
+/** Runs `fn` once per frame at most (where frames do not run, after a short timeout). */
+function perFrame(fn: () => void): { request(): void; cancel(): void } {
+  let handle: number | ReturnType<typeof setTimeout> | null = null;
+  const run = () => {
+    handle = null;
+    fn();
+  };
+  const raf = typeof requestAnimationFrame === "function";
+  return {
+    request() {
+      if (handle === null) handle = raf ? requestAnimationFrame(run) : setTimeout(run, 16);
+    },
+    cancel() {
+      if (handle === null) return;
+      if (raf) cancelAnimationFrame(handle as number);
+      else clearTimeout(handle);
+      handle = null;
+    },
+  };
+}
+
+/** Show a file in the timeline's imported view as it streams in (one store update per frame). Never rejects. */
 export function importTimelineFile(timeline: StoreApi<TimelineState>, file: File): Promise<ImportResult> {
   return new Promise((resolve) => {
     let token: number | null = null;
     let meta: { head: TimelineDocumentHead; total: number } | null = null;
+    let pending: TimelineEvent[][] = [];
+    const flush = () => {
+      if (token !== null && pending.length > 0) timeline.getState().appendImported(token, pending.length === 1 ? pending[0]! : pending.flat());
+      pending = [];
+    };
+    const frame = perFrame(flush);
     streamTimelineFile(file, (reply) => {
       const store = timeline.getState();
+      if (reply.type !== "events") {
+        frame.cancel();
+        flush();
+      }
       if (reply.type === "meta") {
         meta = { head: reply.document, total: reply.total };
         token = store.beginImport(reply.document, reply.total, file.name);
       } else if (reply.type === "events" && token !== null) {
-        store.appendImported(token, reply.events);
+        pending.push(reply.events);
+        frame.request();
       } else if (reply.type === "reset" && meta) {
         token = store.beginImport(meta.head, meta.total, file.name);
       } else if (reply.type === "done" && token !== null) {

@@ -14,8 +14,8 @@ export interface ChunkSizes {
   rest: number;
 }
 
-/** Events per message: the structured clone of 2,000 events costs the page a few ms to receive. */
-export const CHUNKS: ChunkSizes = { first: 500, rest: 2_000 };
+/** Events per message: the structured clone of 1,000 events costs the page a few ms to receive. */
+export const CHUNKS: ChunkSizes = { first: 500, rest: 1_000 };
 
 function postSorted(events: TimelineEvent[], post: (r: ImportReply) => void, size: number): void {
   for (let i = 0; i < events.length; i += size) post({ type: "events", events: events.slice(i, i + size) });

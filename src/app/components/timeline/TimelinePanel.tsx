@@ -42,7 +42,8 @@ export function TimelinePanel() {
         shownCount={visible.length}
         totalCount={totalCount}
         loading={loading}
-        selectionHidden={selection.selected === undefined && Boolean(selection.selectedId)}
+        searching={!shown.complete}
+        selectionHidden={shown.complete && selection.selected === undefined && Boolean(selection.selectedId)}
       />
     </section>
   );
