@@ -41,7 +41,8 @@ function readViewportOf(el: HTMLDivElement, setViewport: SetViewport): void {
 /**
  * Follow the list's size for as long as it is mounted. Out of the component on purpose: a callback
  * created in the render would keep that render's scope (its props, and the rows they reach, e.g.
- * a 100,000-event imported timeline) alive for the list's whole life.
+ * a 100,000-event imported timeline) alive for the list's whole life. The same goes for the
+ * cleanup of any mount-only effect.
  */
 function observeViewport(el: HTMLDivElement | null, setViewport: SetViewport, pendingScroll: RefObject<(() => void) | null>): (() => void) | undefined {
   if (!el) return undefined;
@@ -57,6 +58,13 @@ function observeViewport(el: HTMLDivElement | null, setViewport: SetViewport, pe
   });
   observer.observe(el);
   return () => observer.disconnect();
+}
+
+/** The cleanup of a mount-only effect, made out of the render for the same reason as observeViewport. */
+function cancelFrameOnUnmount(frame: RefObject<number | null>): () => void {
+  return () => {
+    if (frame.current !== null) cancelAnimationFrame(frame.current);
+  };
 }
 
 /**
@@ -105,12 +113,7 @@ export function VirtualList(props: VirtualListProps) {
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when rows are added or removed
   }, [count, follow]);
-  useEffect(
-    () => () => {
-      if (followFrame.current !== null) cancelAnimationFrame(followFrame.current);
-    },
-    [],
-  );
+  useEffect(() => cancelFrameOnUnmount(followFrame), []);
 
   // The handle's scrollToIndex reads the latest count through this ref (set each render).
   const scrollIndex = useRef<(index: number, align: "start" | "center" | "end" | "auto") => void>(() => undefined);
