@@ -8,15 +8,14 @@ import type { StoreApi } from "zustand/vanilla";
 import type { TimelineEvent } from "../model";
 import type { ImportResult, TimelineState } from "../stores/timeline";
 import type { TimelineDocument, TimelineDocumentHead } from "../stores/timeline-file";
-import { streamTimelineText } from "./stream-timeline";
 import type { ImportReply } from "./timeline-import-protocol";
 
 export type ParsedImport = { ok: true; document: TimelineDocument } | { ok: false; error: string };
 
-/** Read the file and play the replies a worker would send, here. */
+/** Read the file and play the replies a worker would send, here (the parser loads on first use: it is the worker's). */
 function streamHere(file: Blob, onReply: (reply: ImportReply) => void): void {
-  file.text().then(
-    (text) => streamTimelineText(text, onReply),
+  Promise.all([file.text(), import("./stream-timeline")]).then(
+    ([text, { streamTimelineText }]) => streamTimelineText(text, onReply),
     (err: unknown) => onReply({ type: "error", error: `Could not read the file: ${err instanceof Error ? err.message : String(err)}` }),
   );
 }
