@@ -91,10 +91,11 @@ export function untilText(page: Page, selector: string, pattern: string, timeout
 
 /**
  * Type `needle` into the timeline search one character at a time, as input events; per keystroke,
- * the time until the footer's count last changed (a worker's answer included), or until the next
- * frame when it did not change.
+ * the time until the footer shows the complete result (no "searching…": a search over a big view
+ * runs in slices and shows its first matches before the rest), and until it first changed (or the
+ * next frame when it did not change).
  */
-export function typeSearch(page: Page, needle: string): Promise<{ perKey: number[]; start: number; end: number }> {
+export function typeSearch(page: Page, needle: string): Promise<{ perKey: number[]; firstPerKey: number[]; start: number; end: number }> {
   return page.evaluate(async (needle) => {
     const input = document.querySelector<HTMLInputElement>('input[type="search"]#timeline-search');
     if (!input) throw new Error("timeline search box not found");
@@ -102,6 +103,7 @@ export function typeSearch(page: Page, needle: string): Promise<{ perKey: number
     const footer = () => document.querySelector(".timeline-footer > span")?.textContent ?? "";
     const frame = () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
     const perKey: number[] = [];
+    const firstPerKey: number[] = [];
     const start = performance.now();
     for (let i = 1; i <= needle.length; i++) {
       const before = footer();
@@ -110,14 +112,17 @@ export function typeSearch(page: Page, needle: string): Promise<{ perKey: number
       input.dispatchEvent(new Event("input", { bubbles: true }));
       const firstFrame = await frame();
       let changedAt = footer() !== before ? firstFrame : null;
-      // A search off the main thread answers a little later: watch a few more frames.
-      for (let f = 0; f < 20; f++) {
+      let completeAt = footer().includes("searching") ? null : firstFrame;
+      // A sliced or off-thread search answers a little later: watch more frames.
+      for (let f = 0; f < 120 && (completeAt === null || f < 20); f++) {
         const now = await frame();
         if (changedAt === null && footer() !== before) changedAt = now;
+        if (completeAt === null && !footer().includes("searching")) completeAt = now;
       }
-      perKey.push((changedAt ?? firstFrame) - t0);
+      firstPerKey.push((changedAt ?? firstFrame) - t0);
+      perKey.push((completeAt ?? Number.NaN) - t0);
     }
-    return { perKey, start, end: performance.now() };
+    return { perKey, firstPerKey, start, end: performance.now() };
   }, needle);
 }
 

@@ -98,19 +98,29 @@ export async function importAndSearch(page: Page, pg: PlaygroundPage, figures: F
     }, { capture: true, once: true });
   });
   await timeline.getByLabel("Timeline file to import").setInputFiles(file.path);
+  // The file streams in: its first rows show while the rest is parsed ("… importing (n of N read)").
+  const first = await untilText(page, FOOTER, `importing \\(|^${sizes.importEvents} events$`, 60_000);
   const done = await untilText(page, FOOTER, `^${sizes.importEvents} events$`, 60_000);
   const start = await page.evaluate(() => (window.__bench as unknown as Record<string, number>).importStart ?? Number.NaN);
   const imp = summariseTasks(await longTasks(page), start, done.end);
-  figures.add(`import ${sizes.importEvents.toLocaleString("en-US")} events → rows shown`, "ms", done.timedOut ? Number.NaN : done.end - start, {
-    note: done.timedOut ? `not shown after 60 s: "${done.text}"` : Number.isNaN(start) ? "the file input's change event was not seen" : undefined,
+  const n = sizes.importEvents.toLocaleString("en-US");
+  const startNote = Number.isNaN(start) ? "the file input's change event was not seen" : undefined;
+  figures.add(`import ${n} events → first rows shown`, "ms", first.timedOut ? Number.NaN : first.end - start, {
+    note: first.timedOut ? `not shown after 60 s: "${first.text}"` : startNote,
     target: GOALS.importShown,
   });
+  figures.add(`  import → all ${n} rows shown`, "ms", done.timedOut ? Number.NaN : done.end - start, { note: done.timedOut ? `not shown after 60 s: "${done.text}"` : startNote });
   figures.add("  import: longest task", "ms", imp.longest, { note: `${imp.count} long tasks`, target: GOALS.longTask });
 
   const typed = await typeSearch(page, file.needle);
   const perKey = [...typed.perKey].sort((a, b) => a - b);
+  const firstPerKey = [...typed.firstPerKey].sort((a, b) => a - b);
   const st = summariseTasks(await longTasks(page), typed.start, typed.end);
-  figures.add(`search over ${sizes.importEvents.toLocaleString("en-US")} events, per keystroke (median)`, "ms", perKey[perKey.length >> 1]!, { note: `"${file.needle}"`, target: GOALS.searchKey });
+  figures.add(`search over ${sizes.importEvents.toLocaleString("en-US")} events, per keystroke (median)`, "ms", perKey[perKey.length >> 1]!, {
+    note: `"${file.needle}", until the complete result; slowest ${Math.round(perKey.at(-1)!)} ms`,
+    target: GOALS.searchKey,
+  });
+  figures.add("  search: first matches shown, per keystroke (median)", "ms", firstPerKey[firstPerKey.length >> 1]!, { note: `slowest ${Math.round(firstPerKey.at(-1)!)} ms` });
   figures.add("  search: longest task", "ms", st.longest, { note: `${st.count} long tasks`, target: GOALS.longTask });
 
   // Live events keep arriving under the imported view with the search active.

@@ -118,7 +118,7 @@ export function createExplanationService(deps: ExplanationsDeps): ExplanationSer
     stores.timeline.subscribe((s, p) => {
       if (s.selectedId !== p.selectedId || s.view !== p.view || s.imported !== p.imported) refresh();
       // New events matter only while a message is explained (its pushes and answers arrive as events).
-      else if (s.events !== p.events && stores.explanations.getState().current !== null) refresh();
+      else if (s.liveSeq !== p.liveSeq && stores.explanations.getState().current !== null) refresh();
     }),
     stores.expectations.subscribe((s, p) => {
       const changed = s.records !== p.records || s.pinned !== p.pinned || s.server !== p.server || s.scores !== p.scores;

@@ -4,7 +4,7 @@
  */
 import type { PolicyName } from "../../protocol/policy/types";
 import type { LaneId } from "../model";
-import { parseTimelineFile } from "../workers/import-timeline";
+import { importTimelineFile } from "../workers/import-timeline";
 import type { Stores } from "../stores";
 import type { ImportResult } from "../stores/timeline";
 
@@ -12,7 +12,7 @@ export interface TimelineActions {
   select(id: string | null): void;
   /** Validate and load a file into the read-only imported view. Never throws. */
   importJson(text: string, source?: string): ImportResult;
-  /** Read, validate and load a file off the main thread (a Web Worker), then show it. Never rejects. */
+  /** Read, validate and load a file off the main thread (a Web Worker), showing it as it streams in. Never rejects. */
   importFile(file: File): Promise<ImportResult>;
   closeImport(): void;
 }
@@ -41,14 +41,7 @@ export function createViewActions(stores: Stores, setColour: (id: LaneId, colour
     timeline: {
       select: (id) => stores.timeline.getState().select(id),
       importJson: (text, source) => stores.timeline.getState().importJson(text, source),
-      importFile: async (file) => {
-        const parsed = await parseTimelineFile(file);
-        if (!parsed.ok) {
-          stores.timeline.getState().setImportError(parsed.error);
-          return parsed;
-        }
-        return stores.timeline.getState().showImported(parsed.document, file.name);
-      },
+      importFile: (file) => importTimelineFile(stores.timeline, file),
       closeImport: () => stores.timeline.getState().closeImport(),
     },
     expectations: {

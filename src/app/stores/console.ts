@@ -6,7 +6,8 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { ConsoleFrame, FrameKind, LaneId } from "../model";
 import { FRAME_KINDS } from "../model";
-import { appendCapped, DEFAULT_CAP } from "./ring";
+import { flattenStrings } from "./flat-strings";
+import { appendInPlace, DEFAULT_CAP } from "./ring";
 
 export interface ConsoleFilters {
   /** Directions shown. */
@@ -24,11 +25,19 @@ export interface ConsoleFilters {
 const MAX_SEND_HISTORY = 50;
 
 export interface ConsoleState {
+  /** Oldest first, at most `cap`; appended in place (the same array until `clear`): follow `frameSeq`. */
   frames: ConsoleFrame[];
+  /** Bumped on every change of `frames`. */
+  frameSeq: number;
+  /** Frames appended since the last clear (dropped ones included): readers that follow `frames` incrementally. */
+  appendedTotal: number;
+  /** Stream-management frames among `frames` (the console says how many it hides). */
+  smCount: number;
   /** Frames dropped from the front by the cap (since the last clear). */
   dropped: number;
   cap: number;
   paused: boolean;
+  /** Frames captured while paused (appended in place). */
   buffered: ConsoleFrame[];
   filters: ConsoleFilters;
   /** Raw-send history, newest last. */
@@ -53,10 +62,23 @@ export interface ConsoleStoreOptions {
   cap?: number;
 }
 
+/** How the count of stream-management frames changes when `added` is appended to `frames` at the cap. */
+function smDelta(frames: readonly ConsoleFrame[], added: readonly ConsoleFrame[], cap: number): number {
+  let delta = 0;
+  for (const f of added) if (f.kind === "sm") delta += 1;
+  // The oldest `excess` of frames-then-added are dropped.
+  const excess = frames.length + added.length - cap;
+  for (let i = 0; i < excess; i++) if ((i < frames.length ? frames[i] : added[i - frames.length])!.kind === "sm") delta -= 1;
+  return delta;
+}
+
 export function createConsoleStore(options: ConsoleStoreOptions = {}): StoreApi<ConsoleState> {
   const cap = options.cap ?? DEFAULT_CAP;
   return createStore<ConsoleState>()((set, get) => ({
     frames: [],
+    frameSeq: 0,
+    appendedTotal: 0,
+    smCount: 0,
     dropped: 0,
     cap,
     paused: false,
@@ -66,14 +88,16 @@ export function createConsoleStore(options: ConsoleStoreOptions = {}): StoreApi<
 
     appendFrames: (added) => {
       if (added.length === 0) return;
+      flattenStrings(added);
       const s = get();
       if (s.paused) {
-        const b = appendCapped(s.buffered, added, cap);
-        set({ buffered: b.items, dropped: s.dropped + b.dropped });
+        const dropped = appendInPlace(s.buffered, added, cap);
+        set({ dropped: s.dropped + dropped });
         return;
       }
-      const r = appendCapped(s.frames, added, cap);
-      set({ frames: r.items, dropped: s.dropped + r.dropped });
+      const smCount = s.smCount + smDelta(s.frames, added, cap);
+      const dropped = appendInPlace(s.frames, added, cap);
+      set({ dropped: s.dropped + dropped, frameSeq: s.frameSeq + 1, appendedTotal: s.appendedTotal + added.length, smCount });
     },
     setDirection: (direction, shown) =>
       set({ filters: { ...get().filters, directions: { ...get().filters.directions, [direction]: shown } } }),
@@ -94,10 +118,11 @@ export function createConsoleStore(options: ConsoleStoreOptions = {}): StoreApi<
     pause: () => set({ paused: true }),
     resume: () => {
       const s = get();
-      const r = appendCapped(s.frames, s.buffered, cap);
-      set({ paused: false, buffered: [], frames: r.items, dropped: s.dropped + r.dropped });
+      const smCount = s.smCount + smDelta(s.frames, s.buffered, cap);
+      const dropped = appendInPlace(s.frames, s.buffered, cap);
+      set({ paused: false, buffered: [], dropped: s.dropped + dropped, frameSeq: s.frameSeq + 1, appendedTotal: s.appendedTotal + s.buffered.length, smCount });
     },
-    clear: () => set({ frames: [], buffered: [], dropped: 0 }),
+    clear: () => set({ frames: [], buffered: [], dropped: 0, frameSeq: get().frameSeq + 1, appendedTotal: 0, smCount: 0 }),
     rememberSent: (text) => {
       const history = get().sendHistory.filter((t) => t !== text);
       history.push(text);
@@ -106,7 +131,7 @@ export function createConsoleStore(options: ConsoleStoreOptions = {}): StoreApi<
   }));
 }
 
-function frameMatches(f: ConsoleFrame, filters: ConsoleFilters, needle: string): boolean {
+export function frameMatches(f: ConsoleFrame, filters: ConsoleFilters, needle: string): boolean {
   if (!filters.directions[f.direction]) return false;
   if (filters.hideSm && f.kind === "sm") return false;
   if (filters.kinds && !filters.kinds.includes(f.kind)) return false;

@@ -3,7 +3,7 @@
  * PlaygroundProvider gives the Playground's; there is no app-wide fallback). Selectors returning new objects must be wrapped
  * in `useShallow` (zustand 5 compares by identity).
  */
-import { createContext, useContext, useMemo, useState } from "react";
+import { createContext, useContext, useEffect, useMemo, useState } from "react";
 import { useStore } from "zustand";
 import type { Stores } from "./index";
 import type { ConsoleState } from "./console";
@@ -18,8 +18,7 @@ import type { OutsideState } from "./outside";
 import type { SinkState } from "./sink";
 import { selectViewEvents, type TimelineState } from "./timeline";
 import { createVisibleTimeline, type VisibleTimeline } from "./visible-timeline";
-import { filterFrames } from "./console";
-import type { ConsoleFrame } from "../model";
+import { createVisibleFrames, type VisibleFrames } from "./visible-frames";
 
 export const StoresContext = createContext<Stores | null>(null);
 
@@ -66,7 +65,8 @@ export function useScenariosStore<T>(selector: (s: ScenariosState) => T): T {
 /**
  * Events of the current view after lane/kind/search filters, with an id → position lookup, kept
  * up to date incrementally (visible-timeline.ts). Live events arriving under the imported view do
- * not re-render or re-filter it.
+ * not re-render or re-filter it. The returned object is new whenever the rows changed (its
+ * `events` array may be the same one, grown in place): depend on the object.
  */
 export function useVisibleTimeline(): VisibleTimeline {
   const stores = useStores();
@@ -74,14 +74,31 @@ export function useVisibleTimeline(): VisibleTimeline {
   const view = useTimelineStore((s) => s.view);
   const filters = useTimelineStore((s) => s.filters);
   const liveSeq = useTimelineStore((s) => (s.view === "live" ? s.liveSeq : -1));
-  const [compute] = useState(createVisibleTimeline);
+  // A new object per chunk while a file streams in (its events grow in place).
+  const imported = useTimelineStore((s) => (s.view === "imported" ? s.imported : null));
+  const [compute] = useState(() => createVisibleTimeline());
+  // A pass over the whole view runs in slices: the next one after the page had its turn.
+  const [slice, nextSlice] = useState(0);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the inputs of `compute`, read from the store
-  return useMemo(() => compute(stores.timeline.getState()), [compute, stores, viewEvents, view, filters, liveSeq]);
+  const visible = useMemo(() => compute(stores.timeline.getState()), [compute, stores, viewEvents, view, filters, liveSeq, imported, slice]);
+  useEffect(() => {
+    if (visible.complete) return;
+    const timer = setTimeout(() => nextSlice((n) => n + 1), 0);
+    return () => clearTimeout(timer);
+  }, [visible]);
+  return visible;
 }
 
-/** Console frames after direction/kind/lane/SM/search filters (memoised). */
-export function useVisibleFrames(): ConsoleFrame[] {
+/**
+ * Console frames after direction/kind/lane/SM/search filters, kept up to date incrementally
+ * (visible-frames.ts); a new object whenever they changed (the array itself grows in place).
+ */
+export function useVisibleFrames(): VisibleFrames {
+  const stores = useStores();
   const frames = useConsoleStore((s) => s.frames);
+  const frameSeq = useConsoleStore((s) => s.frameSeq);
   const filters = useConsoleStore((s) => s.filters);
-  return useMemo(() => filterFrames(frames, filters), [frames, filters]);
+  const [compute] = useState(createVisibleFrames);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the inputs of `compute`, read from the store
+  return useMemo(() => compute(stores.console.getState()), [compute, stores, frames, frameSeq, filters]);
 }

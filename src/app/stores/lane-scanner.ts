@@ -1,4 +1,4 @@
-import type { LaneId, TimelineEvent } from "../model";
+import type { LaneId } from "../model";
 
 /**
  * The lanes a list of events uses, in order of first use, kept up to date in O(new events): when
@@ -6,9 +6,9 @@ import type { LaneId, TimelineEvent } from "../model";
  * read. The returned array keeps its identity until a new lane appears, so a selector over it
  * re-renders nothing on ordinary appends.
  */
-export function createLaneScanner(): (events: readonly TimelineEvent[]) => readonly LaneId[] {
-  let first: TimelineEvent | undefined;
-  let last: TimelineEvent | undefined;
+export function createLaneScanner(): (events: readonly { lane: LaneId }[]) => readonly LaneId[] {
+  let first: { lane: LaneId } | undefined;
+  let last: { lane: LaneId } | undefined;
   let scanned = 0;
   let seen = new Set<LaneId>();
   let lanes: LaneId[] = [];

@@ -1,23 +1,16 @@
 /**
  * Capped append for the timeline and the console: both keep at most `cap` entries and drop the
- * oldest (a ring buffer over immutable arrays, so React sees a new array per flush).
+ * oldest. Appends happen in place (O(batch), no copy of the entries already there); readers follow
+ * a sequence number the store bumps per change (`liveSeq`, `frameSeq`), not the array's identity.
  */
 export const DEFAULT_CAP = 200_000;
 
-export interface CappedAppend<T> {
-  items: T[];
-  /** How many old entries were dropped by this append. */
-  dropped: number;
-}
-
-export function appendCapped<T>(current: readonly T[], added: readonly T[], cap: number): CappedAppend<T> {
-  if (added.length === 0) return { items: current as T[], dropped: 0 };
-  const total = current.length + added.length;
-  if (total <= cap) return { items: current.concat(added), dropped: 0 };
-  const excess = total - cap;
-  if (excess >= current.length) {
-    // The batch alone fills the buffer: keep its newest `cap` entries.
-    return { items: added.slice(added.length - cap), dropped: excess };
-  }
-  return { items: current.slice(excess).concat(added), dropped: excess };
+/** Append `added` to `list` in place and drop the oldest beyond `cap`; returns how many were dropped. */
+export function appendInPlace<T>(list: T[], added: readonly T[], cap: number): number {
+  // One push per item: push(...added) would overflow the stack for very large batches.
+  for (let i = 0; i < added.length; i++) list.push(added[i]!);
+  const excess = list.length - cap;
+  if (excess <= 0) return 0;
+  list.splice(0, excess);
+  return excess;
 }

@@ -156,6 +156,22 @@ export function parseTimelineDocument(text: string): ParseResult {
     return { ok: false, error: "Not a timeline export: the top level must be an object." };
   }
   const doc = data as Record<string, unknown>;
+  const head = checkDocumentHead(doc, Array.isArray(doc.events) ? doc.events.length : null);
+  if (!head.ok) return head;
+  const problem = checkEvents(doc.events as unknown[], 0, new Set());
+  if (problem) return { ok: false, error: problem };
+  const events = (doc.events as TimelineEvent[]).slice().sort((a, b) => a.at - b.at);
+  return { ok: true, document: { ...head.meta, events } };
+}
+
+/** What a document holds besides its events. */
+export type TimelineDocumentHead = Omit<TimelineDocument, "events">;
+
+/**
+ * Check everything but the events of a parsed document (`eventCount`: how many its `events` array
+ * has, null when it is not an array). Split from the events so a file can be checked in chunks.
+ */
+export function checkDocumentHead(doc: Record<string, unknown>, eventCount: number | null): { ok: true; meta: TimelineDocumentHead } | { ok: false; error: string } {
   if (doc.format !== TIMELINE_FORMAT) {
     return { ok: false, error: `Not a timeline export: 'format' is ${JSON.stringify(doc.format) ?? "missing"}, expected "${TIMELINE_FORMAT}".` };
   }
@@ -165,14 +181,9 @@ export function parseTimelineDocument(text: string): ParseResult {
   if (typeof doc.exportedAt !== "string" || Number.isNaN(Date.parse(doc.exportedAt))) {
     return { ok: false, error: "'exportedAt' must be an ISO date string." };
   }
-  if (!Array.isArray(doc.events)) return { ok: false, error: "'events' must be an array." };
-  if (doc.events.length > MAX_IMPORT_EVENTS) {
-    return { ok: false, error: `Too many events (${doc.events.length}); at most ${MAX_IMPORT_EVENTS} can be imported.` };
-  }
-  const seen = new Set<string>();
-  for (let i = 0; i < doc.events.length; i++) {
-    const problem = validateEvent(doc.events[i], i, seen);
-    if (problem) return { ok: false, error: `Invalid timeline: ${problem}.` };
+  if (eventCount === null) return { ok: false, error: "'events' must be an array." };
+  if (eventCount > MAX_IMPORT_EVENTS) {
+    return { ok: false, error: `Too many events (${eventCount}); at most ${MAX_IMPORT_EVENTS} can be imported.` };
   }
   let profile: ConnectionProfile | null = null;
   if (doc.profile !== null && doc.profile !== undefined) {
@@ -183,9 +194,17 @@ export function parseTimelineDocument(text: string): ParseResult {
   }
   const lanes = parseLanes(doc.lanes);
   if (typeof lanes === "string") return { ok: false, error: `Invalid timeline: ${lanes}.` };
-  const events = (doc.events as TimelineEvent[]).slice().sort((a, b) => a.at - b.at);
-  return {
-    ok: true,
-    document: { format: TIMELINE_FORMAT, version: TIMELINE_VERSION, exportedAt: doc.exportedAt, profile, lanes, events },
-  };
+  return { ok: true, meta: { format: TIMELINE_FORMAT, version: TIMELINE_VERSION, exportedAt: doc.exportedAt, profile, lanes } };
+}
+
+/**
+ * Check events `firstIndex`… of a file (`seen`: the ids met so far, shared across chunks); the
+ * error to show, or null when they are all valid.
+ */
+export function checkEvents(events: readonly unknown[], firstIndex: number, seen: Set<string>): string | null {
+  for (let i = 0; i < events.length; i++) {
+    const problem = validateEvent(events[i], firstIndex + i, seen);
+    if (problem) return `Invalid timeline: ${problem}.`;
+  }
+  return null;
 }

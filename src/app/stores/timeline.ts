@@ -7,7 +7,9 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { ConnectionProfile, LaneId, LaneInfo, TimelineEvent, TimelineKind } from "../model";
 import { TIMELINE_KINDS as ALL_KINDS } from "../model";
-import { appendCapped, DEFAULT_CAP } from "./ring";
+import { importedIndexOf } from "./imported-index";
+import { createLiveEvents, patchInPlace, type EventPatch } from "./live-events";
+import { appendInPlace, DEFAULT_CAP } from "./ring";
 import { buildTimelineDocument, parseTimelineDocument, type TimelineDocument } from "./timeline-file";
 
 export interface TimelineFilters {
@@ -20,10 +22,7 @@ export interface TimelineFilters {
 }
 
 /** A patch replaces the event with the function's result (events are immutable). */
-export interface EventPatch {
-  id: string;
-  apply(event: TimelineEvent): TimelineEvent;
-}
+export type { EventPatch } from "./live-events";
 
 export interface TimelineBatch {
   append: TimelineEvent[];
@@ -38,20 +37,30 @@ export interface ImportedTimeline {
   lanes: Record<LaneId, LaneInfo>;
   /** File name or other label the UI showed when importing. */
   source: string | null;
+  /** While a file streams in: how many events it has (`events` grows in place until then). */
+  loading: { total: number } | null;
 }
+
+/** What an import shows before its events arrive. */
+export type ImportedMeta = Omit<TimelineDocument, "events">;
 
 export type ImportResult = { ok: true; count: number } | { ok: false; error: string };
 
-/** What changed in the live events since a `liveSeq`: appended at the end, replaced by a patch. */
+/** What changed in the live events since a `liveSeq`: appended at the end, replaced by a patch, dropped from the front. */
 export interface LiveChanges {
   appended: number;
   patched: ReadonlySet<string>;
+  /** Dropped from the front at the cap (after the appends counted in `appended`). */
+  dropped: number;
 }
 
 export interface TimelineState {
-  /** Live events shown (oldest first), at most `cap`. */
+  /**
+   * Live events shown (oldest first), at most `cap`. Appended and patched in place (the same array
+   * until `clear`): follow `liveSeq` to see changes, not the array's identity.
+   */
   events: TimelineEvent[];
-  /** Events captured while paused, shown on resume. */
+  /** Events captured while paused, shown on resume (appended in place too). */
   buffered: TimelineEvent[];
   paused: boolean;
   /** Events dropped from the front because the cap was reached (since the last clear). */
@@ -96,6 +105,16 @@ export interface TimelineState {
   showImported(document: TimelineDocument, source?: string): ImportResult;
   /** An import failed before reaching the store (the file could not be read). */
   setImportError(error: string): void;
+  /**
+   * A file streamed in chunks (parsed off the main thread): show its first rows as they come.
+   * Returns a token for the calls that follow; they are ignored once another import began or the
+   * view was closed.
+   */
+  beginImport(meta: ImportedMeta, total: number, source?: string): number;
+  appendImported(token: number, events: readonly TimelineEvent[]): void;
+  finishImport(token: number): ImportResult;
+  /** The file turned out invalid part-way: drop what was shown of it and say why. */
+  failImport(token: number, error: string): void;
   /** Leave the imported view, back to live. */
   closeImport(): void;
   showView(view: "live" | "imported"): void;
@@ -109,133 +128,56 @@ export interface TimelineStoreOptions {
   getLanes?: () => Record<LaneId, LaneInfo>;
 }
 
-function applyPatches(list: TimelineEvent[], patches: EventPatch[], index: Map<string, number>, offset: number): {
-  list: TimelineEvent[];
-  rest: EventPatch[];
-} {
-  let copy: TimelineEvent[] | null = null;
-  const rest: EventPatch[] = [];
-  for (const p of patches) {
-    const abs = index.get(p.id);
-    const pos = abs === undefined ? -1 : abs - offset;
-    const arr: TimelineEvent[] = copy ?? list;
-    if (pos >= 0 && pos < arr.length && arr[pos]!.id === p.id) {
-      copy ??= list.slice();
-      copy[pos] = p.apply(copy[pos]!);
-    } else {
-      rest.push(p);
-    }
-  }
-  return { list: copy ?? list, rest };
-}
-
-function patchLinear(list: TimelineEvent[], patches: EventPatch[]): TimelineEvent[] {
-  if (patches.length === 0) return list;
-  let copy: TimelineEvent[] | null = null;
-  for (const p of patches) {
-    const arr = copy ?? list;
-    for (let i = arr.length - 1; i >= 0; i--) {
-      if (arr[i]!.id === p.id) {
-        copy ??= list.slice();
-        copy[i] = p.apply(copy[i]!);
-        break;
-      }
-    }
-  }
-  return copy ?? list;
-}
-
-/** The batch in time order (stable; usually already sorted, then returned as is). */
-function sortBatch(batch: TimelineEvent[]): TimelineEvent[] {
-  for (let i = 1; i < batch.length; i++) {
-    if (batch[i]!.at < batch[i - 1]!.at) return batch.slice().sort((a, b) => a.at - b.at);
-  }
-  return batch;
-}
-
 /** Changes remembered for incremental readers (more than this between two reads: they start over). */
 const JOURNAL_LENGTH = 512;
 
-/** The last changes of the live events (null: not an append or patch), for `liveChangesSince`. */
+interface JournalEntry {
+  appended: number;
+  patched: readonly string[];
+  dropped: number;
+}
+
+/** The last changes of the live events (null: not an append, patch or drop), for `liveChangesSince`. */
 function createJournal() {
-  const journal: ({ appended: number; patched: string[] } | null)[] = [];
+  const journal: (JournalEntry | null)[] = [];
   let seq = 0;
   return {
-    note(change: { appended: number; patched: string[] } | null): number {
+    note(change: JournalEntry | null): number {
       journal.push(change);
       if (journal.length > JOURNAL_LENGTH) journal.shift();
       return ++seq;
     },
     since(from: number): LiveChanges | null {
-      if (from === seq) return { appended: 0, patched: new Set() };
+      if (from === seq) return { appended: 0, patched: new Set(), dropped: 0 };
       if (from > seq || seq - from > journal.length) return null;
       let appended = 0;
+      let dropped = 0;
       const patched = new Set<string>();
       for (let i = journal.length - (seq - from); i < journal.length; i++) {
         const change = journal[i];
         if (!change) return null;
         appended += change.appended;
+        dropped += change.dropped;
         for (const id of change.patched) patched.add(id);
       }
-      return { appended, patched };
+      return { appended, patched, dropped };
     },
   };
 }
 
 export function createTimelineStore(options: TimelineStoreOptions = {}): StoreApi<TimelineState> {
   const cap = options.cap ?? DEFAULT_CAP;
-  // id → absolute position (count of all events ever appended to `events` before it). Kept outside
-  // the state: it is an index for patches, not something to render.
-  const index = new Map<string, number>();
-  let appendedTotal = 0;
+  const live = createLiveEvents(cap);
   const { note, since } = createJournal();
-
-  /**
-   * Append a batch in time order. Batches are almost always newer than everything shown (a plain
-   * append); a late event (e.g. a server-log decision stamped a little earlier) is merged into the
-   * tail found by binary search, so only that tail is copied and re-indexed.
-   */
-  function appendLive(current: TimelineEvent[], added: TimelineEvent[], dropped: number) {
-    const base = appendedTotal - current.length; // absolute position of current[0]
-    const ordered = sortBatch(added);
-    if (ordered.length === 0) return { events: current, dropped, offset: base, structural: false };
-    const first = ordered[0]!;
-    const last = current[current.length - 1];
-    let merged: TimelineEvent[];
-    let reindexFrom: number;
-    if (!last || first.at >= last.at) {
-      merged = current.concat(ordered);
-      reindexFrom = current.length;
-    } else {
-      let lo = 0;
-      let hi = current.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (current[mid]!.at <= first.at) lo = mid + 1;
-        else hi = mid;
-      }
-      const tail = current.slice(lo);
-      const mergedTail: TimelineEvent[] = [];
-      let i = 0;
-      let j = 0;
-      while (i < tail.length || j < ordered.length) {
-        // Ties keep what was shown first.
-        if (j >= ordered.length || (i < tail.length && tail[i]!.at <= ordered[j]!.at)) mergedTail.push(tail[i++]!);
-        else mergedTail.push(ordered[j++]!);
-      }
-      merged = current.slice(0, lo).concat(mergedTail);
-      reindexFrom = lo;
-    }
-    for (let i = reindexFrom; i < merged.length; i++) index.set(merged[i]!.id, base + i);
-    const excess = Math.max(0, merged.length - cap);
-    for (let i = 0; i < excess; i++) index.delete(merged[i]!.id);
-    appendedTotal = base + merged.length;
-    const events = excess > 0 ? merged.slice(excess) : merged;
-    return { events, dropped: dropped + excess, offset: base + excess, structural: excess > 0 || reindexFrom < current.length };
-  }
+  let importToken = 0;
+  /** Append to the live events; the journal entry for it (null: positions moved). */
+  const appendLive = (added: readonly TimelineEvent[]) => {
+    const outcome = live.append(added);
+    return { ...outcome, change: outcome.merged ? null : { appended: added.length, patched: [] as string[], dropped: outcome.dropped } };
+  };
 
   return createStore<TimelineState>()((set, get) => ({
-    events: [],
+    events: live.events,
     buffered: [],
     paused: false,
     dropped: 0,
@@ -248,36 +190,30 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
     liveSeq: 0,
     liveChangesSince: since,
     liveEvent: (id) => {
-      const i = get().liveIndexOf(id);
-      return i < 0 ? undefined : get().events[i];
+      const i = live.indexOf(id);
+      return i < 0 ? undefined : live.events[i];
     },
-    liveIndexOf: (id) => {
-      const abs = index.get(id);
-      const events = get().events;
-      const i = abs === undefined ? -1 : abs - (appendedTotal - events.length);
-      return i >= 0 && events[i]?.id === id ? i : -1;
-    },
+    liveIndexOf: (id) => live.indexOf(id),
 
     applyBatch: ({ append, patches }) => {
       if (append.length === 0 && patches.length === 0) return;
       const s = get();
       if (s.paused) {
         // Patch what is shown and what is buffered; new events wait in the buffer.
-        const offset = appendedTotal - s.events.length;
-        const shown = applyPatches(s.events, patches, index, offset);
-        let buffered = append.length ? s.buffered.concat(append) : s.buffered;
-        buffered = patchLinear(buffered, shown.rest);
+        const rest = live.patch(patches);
+        const buffered = s.buffered;
         // The buffer obeys the cap too, so a long pause cannot grow memory without bound.
-        const cappedBuffer = appendCapped([], buffered, cap);
-        const liveSeq = shown.list === s.events ? s.liveSeq : note({ appended: 0, patched: patches.map((p) => p.id) });
-        set({ events: shown.list, buffered: cappedBuffer.items, dropped: s.dropped + cappedBuffer.dropped, liveSeq });
+        const dropped = appendInPlace(buffered, append, cap);
+        patchInPlace(buffered, rest);
+        const patchedShown = rest.length < patches.length;
+        const liveSeq = patchedShown ? note({ appended: 0, patched: patches.map((p) => p.id), dropped: 0 }) : s.liveSeq;
+        set({ dropped: s.dropped + dropped, liveSeq });
         return;
       }
-      const live = appendLive(s.events, append, s.dropped);
-      const patched = applyPatches(live.events, patches, index, live.offset);
-      const events = patched.rest.length ? patchLinear(patched.list, patched.rest) : patched.list;
-      const liveSeq = note(live.structural ? null : { appended: append.length, patched: patches.map((p) => p.id) });
-      set({ events, dropped: live.dropped, liveSeq });
+      const appended = appendLive(append);
+      live.patch(patches);
+      const change = appended.change && { ...appended.change, patched: patches.map((p) => p.id) };
+      set({ dropped: s.dropped + appended.dropped, liveSeq: note(change) });
     },
 
     setLaneFilter: (lanes) => set({ filters: { ...get().filters, lanes } }),
@@ -298,14 +234,12 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
     pause: () => set({ paused: true }),
     resume: () => {
       const s = get();
-      const live = appendLive(s.events, s.buffered, s.dropped);
-      const liveSeq = note(live.structural ? null : { appended: s.buffered.length, patched: [] });
-      set({ paused: false, buffered: [], events: live.events, dropped: live.dropped, liveSeq });
+      const appended = appendLive(s.buffered);
+      set({ paused: false, buffered: [], dropped: s.dropped + appended.dropped, liveSeq: note(appended.change) });
     },
     clear: () => {
-      index.clear();
-      appendedTotal = 0;
-      set({ liveSeq: note(null), events: [], buffered: [], dropped: 0, selectedId: get().view === "live" ? null : get().selectedId });
+      live.clear();
+      set({ liveSeq: note(null), events: live.events, buffered: [], dropped: 0, selectedId: get().view === "live" ? null : get().selectedId });
     },
     exportJson: () => {
       const s = get();
@@ -323,10 +257,37 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
     setImportError: (importError) => set({ importError }),
     showImported: (document, source) => {
       const { events, exportedAt, profile, lanes } = document;
-      set({ imported: { events, exportedAt, profile, lanes, source: source ?? null }, view: "imported", importError: null, selectedId: null });
+      importToken += 1;
+      set({ imported: { events, exportedAt, profile, lanes, source: source ?? null, loading: null }, view: "imported", importError: null, selectedId: null });
       return { ok: true, count: events.length };
     },
-    closeImport: () => set({ imported: null, view: "live", importError: null, selectedId: null }),
+    beginImport: (meta, total, source) => {
+      const { exportedAt, profile, lanes } = meta;
+      set({ imported: { events: [], exportedAt, profile, lanes, source: source ?? null, loading: { total } }, view: "imported", importError: null, selectedId: null });
+      return ++importToken;
+    },
+    appendImported: (token, events) => {
+      const imported = get().imported;
+      if (token !== importToken || !imported) return;
+      for (let i = 0; i < events.length; i++) imported.events.push(events[i]!);
+      // A new object per chunk (the events array grows in place): readers see the change.
+      set({ imported: { ...imported } });
+    },
+    finishImport: (token) => {
+      const imported = get().imported;
+      if (token !== importToken || !imported) return { ok: false, error: "The import was closed before it finished." };
+      set({ imported: { ...imported, loading: null } });
+      return { ok: true, count: imported.events.length };
+    },
+    failImport: (token, error) => {
+      if (token !== importToken) return;
+      importToken += 1;
+      set({ imported: null, view: "live", importError: error, selectedId: null });
+    },
+    closeImport: () => {
+      importToken += 1;
+      set({ imported: null, view: "live", importError: null, selectedId: null });
+    },
     showView: (view) => set({ view: view === "imported" && !get().imported ? "live" : view, selectedId: null }),
   }));
 }
@@ -355,17 +316,13 @@ export function filterEvents(events: readonly TimelineEvent[], filters: Timeline
   return events.filter((e) => eventMatches(e, filters, needle));
 }
 
-/** The selected event, looked up in the current view. */
+/** The selected event, looked up in the current view (O(1): selectors run on every store change). */
 export function selectSelectedEvent(s: TimelineState): TimelineEvent | null {
-  if (!s.selectedId) return null;
-  const events = selectViewEvents(s);
-  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.id === s.selectedId) return events[i]!;
-  return null;
+  return s.selectedId ? findEvent(s, s.selectedId) : null;
 }
 
-/** Find an event by id in the current view (e.g. follow a push's causeEventId). */
+/** Find an event by id in the current view (e.g. follow a push's causeEventId), through an index. */
 export function findEvent(s: TimelineState, id: string): TimelineEvent | null {
-  const events = selectViewEvents(s);
-  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.id === id) return events[i]!;
-  return null;
+  if (s.view === "imported" && s.imported) return s.imported.events[importedIndexOf(s.imported.events, id)] ?? null;
+  return s.liveEvent(id) ?? null;
 }

@@ -67,3 +67,78 @@ describe("visible timeline, kept up to date incrementally", () => {
     expect(visible().indexOf("nope")).toBe(-1);
   });
 });
+
+describe("visible timeline over a capped live list", () => {
+  it("follows drops at the cap without a full pass and stays equal to a full filter", () => {
+    const store = createTimelineStore({ cap: 5 });
+    const compute = createVisibleTimeline();
+    const batch = (...s: string[]) => store.getState().applyBatch({ append: s.map((x) => ev(x)), patches: [] });
+    batch("keep 1", "other", "keep 2");
+    store.getState().setSearch("keep");
+    const first = compute(store.getState());
+    const events = store.getState().events;
+    batch("keep 3", "other", "keep 4");
+    expect(store.getState().events).toBe(events); // appended in place
+    expect(store.getState().liveChangesSince(store.getState().liveSeq - 1)).toMatchObject({ appended: 3, dropped: 1 });
+    const next = compute(store.getState());
+    expect(next).not.toBe(first);
+    expect(next.events).toBe(first.events); // caught up in place, not rebuilt
+    const want = filterEvents(store.getState().events, store.getState().filters);
+    expect(next.events.map((e) => e.summary)).toEqual(want.map((e) => e.summary));
+    for (const [i, e] of want.entries()) expect(next.indexOf(e.id)).toBe(i);
+  });
+});
+
+describe("a pass over the whole view in slices", () => {
+  /** A clock that passes a millisecond per read: with 0 ms per slice, each call matches one block of events. */
+  function slicing() {
+    let t = 0;
+    return createVisibleTimeline({ sliceMs: 0, now: () => t++ });
+  }
+
+  it("shows what it found so far, finishes over the next calls, and catches up with live changes made meanwhile", () => {
+    const store = createTimelineStore();
+    const compute = slicing();
+    store.getState().applyBatch({ append: Array.from({ length: 3000 }, (_, i) => ev(i % 3 ? "other" : "needle")), patches: [] });
+    store.getState().setSearch("needle");
+    let got = compute(store.getState());
+    expect(got.complete).toBe(false);
+    expect(got.events.length).toBeGreaterThan(0);
+    expect(got.events.length).toBeLessThan(1000);
+    const added = [ev("needle late"), ev("other late")];
+    store.getState().applyBatch({ append: added, patches: [{ id: added[1]!.id, apply: (e) => ({ ...e, summary: "needle patched" }) }] });
+    let calls = 1;
+    while (!got.complete && calls++ < 100) got = compute(store.getState());
+    expect(got.complete).toBe(true);
+    const want = filterEvents(store.getState().events, store.getState().filters);
+    expect(got.events.map((e) => e.summary)).toEqual(want.map((e) => e.summary));
+    expect(got.events.at(-1)!.summary).toBe("needle patched");
+    for (const [i, e] of want.entries()) expect(got.indexOf(e.id)).toBe(i);
+  });
+
+  it("a newer search abandons the pass of the one before", () => {
+    const store = createTimelineStore();
+    const compute = slicing();
+    store.getState().applyBatch({ append: Array.from({ length: 3000 }, (_, i) => ev(i % 2 ? "alpha" : "beta")), patches: [] });
+    store.getState().setSearch("alpha");
+    expect(compute(store.getState()).complete).toBe(false);
+    store.getState().setSearch("beta");
+    let got = compute(store.getState());
+    while (!got.complete) got = compute(store.getState());
+    expect(got.events.every((e) => e.summary === "beta")).toBe(true);
+    expect(got.events).toHaveLength(1500);
+  });
+
+  it("keeps a live result in place when a batch appends and patches its own events", () => {
+    const store = createTimelineStore();
+    const compute = createVisibleTimeline();
+    store.getState().applyBatch({ append: [ev("match a"), ev("x")], patches: [] });
+    store.getState().setSearch("match");
+    const before = compute(store.getState());
+    const added = ev("match b");
+    store.getState().applyBatch({ append: [added], patches: [{ id: added.id, apply: (e) => ({ ...e, summary: "match b (patched)" }) }] });
+    const after = compute(store.getState());
+    expect(after.events).toBe(before.events);
+    expect(after.events.map((e) => e.summary)).toEqual(["match a", "match b (patched)"]);
+  });
+});

@@ -1,62 +1,125 @@
 /**
  * The events the timeline shows (its view after lane, kind and search filters), kept up to date
- * incrementally: a live batch costs its own size (new events are matched, patched ones replaced),
- * typing more of a search narrows the previous result instead of the whole view, and live events
- * arriving under an imported view cost nothing. Falls back to one full pass when the view changed
- * in another way (a merge of a late event, a drop at the cap, a clear, other filters).
+ * incrementally: a live batch costs its own size (new events are matched, patched ones replaced,
+ * events dropped at the cap leave from the front), typing more of a search narrows the previous
+ * result instead of the whole view, live events arriving under an imported view cost nothing, and
+ * an imported file streaming in is matched chunk by chunk.
+ *
+ * A pass over the whole view (new filters, a merge of a late event, a clear) runs in slices of a
+ * few milliseconds: the first slice's matches show at once, the result says it is not `complete`,
+ * and calling again with the same inputs runs the next slice (useVisibleTimeline does, between
+ * tasks). 100,000 events then cost no long task per keystroke, and a newer keystroke abandons the
+ * pass of the one before.
+ *
+ * The result grows in place like the store's arrays: each change returns a new `VisibleTimeline`
+ * object (its identity is what readers follow), over the same `events` array.
  */
 import type { TimelineEvent } from "../model";
+import { importedIndexOf } from "./imported-index";
 import { eventMatches, selectViewEvents, type TimelineFilters, type TimelineState } from "./timeline";
 
 export interface VisibleTimeline {
   events: readonly TimelineEvent[];
   /** Where an event is in `events` (-1: not shown), without scanning. */
   indexOf(id: string): number;
+  /** False while a pass over the view is under way (`events` has the matches found so far). */
+  complete: boolean;
 }
 
 type Source = Pick<TimelineState, "view" | "events" | "imported" | "filters" | "liveSeq" | "liveChangesSince" | "liveEvent" | "liveIndexOf">;
 
-const importedIndexes = new WeakMap<readonly TimelineEvent[], Map<string, number>>();
-
-/** id → position over an imported list (built once per import, on first use). */
-function importedIndexOf(events: readonly TimelineEvent[], id: string): number {
-  let map = importedIndexes.get(events);
-  if (!map) {
-    map = new Map(events.map((e, i) => [e.id, i]));
-    importedIndexes.set(events, map);
-  }
-  return map.get(id) ?? -1;
+export interface VisibleTimelineOptions {
+  /** Milliseconds of matching per call before the rest waits for the next call. */
+  sliceMs?: number;
+  now?: () => number;
 }
 
 const needleOf = (f: TimelineFilters) => f.search.trim().toLowerCase();
 const filtering = (f: TimelineFilters) => Boolean(f.lanes || f.kinds || needleOf(f));
 
-export function createVisibleTimeline(): (s: Source) => VisibleTimeline {
+/** A pass over `from[i…end)` for filters `f`, started when the live list was at `seq`. */
+interface Pass {
+  from: readonly TimelineEvent[];
+  i: number;
+  end: number;
+  f: TimelineFilters;
+  needle: string;
+  events: readonly TimelineEvent[];
+  live: boolean;
+  seq: number;
+  /** How much of an imported view the pass covers (what streamed in later is read after it). */
+  read: number;
+}
+
+export function createVisibleTimeline(options: VisibleTimelineOptions = {}): (s: Source) => VisibleTimeline {
+  const sliceMs = options.sliceMs ?? 8;
+  const now = options.now ?? (() => performance.now());
   let source: readonly TimelineEvent[] | null = null;
+  let sourceWasLive = false;
+  /** How many of the source's events were read (imported files grow while they stream in). */
+  let read = 0;
   let filters: TimelineFilters | null = null;
   let seq = -1;
   let result: TimelineEvent[] = [];
+  let pass: Pass | null = null;
+  // id → position in `result` plus `base`, built on the first look-up (a keystroke that matches
+  // 100,000 events should not pay for 100,000 map entries nobody asked for).
   let positions = new Map<string, number>();
+  let mapped = 0;
+  let base = 0;
   let last: VisibleTimeline | null = null;
-  let sourceWasLive = false;
 
-  function publish(): VisibleTimeline {
-    const map = positions;
-    last = { events: result, indexOf: (id) => map.get(id) ?? -1 };
+  function indexOf(id: string): number {
+    for (; mapped < result.length; mapped++) positions.set(result[mapped]!.id, base + mapped);
+    const at = positions.get(id);
+    return at === undefined ? -1 : at - base;
+  }
+
+  function publish(complete: boolean): VisibleTimeline {
+    last = { events: result, indexOf, complete };
     return last;
   }
 
-  function full(events: readonly TimelineEvent[], f: TimelineFilters, from: readonly TimelineEvent[] = events): VisibleTimeline {
-    const needle = needleOf(f);
+  function reset(): void {
     result = [];
     positions = new Map();
-    for (const e of from) {
-      if (eventMatches(e, f, needle)) {
-        positions.set(e.id, result.length);
-        result.push(e);
-      }
+    mapped = 0;
+    base = 0;
+  }
+
+  function begin(s: Source, events: readonly TimelineEvent[], f: TimelineFilters, live: boolean, from: readonly TimelineEvent[] = events): VisibleTimeline {
+    reset();
+    pass = { from, i: 0, end: from.length, f, needle: needleOf(f), events, live, seq: s.liveSeq, read: from === events ? from.length : read };
+    return step(s);
+  }
+
+  /** One slice of the pass; once it is over, catch up with what changed meanwhile. */
+  function step(s: Source): VisibleTimeline {
+    const p = pass!;
+    if (p.live && p.from === p.events) {
+      // Drops at the cap move positions under the pass: start it again.
+      const changes = s.liveChangesSince(p.seq);
+      if (!changes || changes.dropped > 0) return begin(s, p.events, p.f, true);
     }
-    return publish();
+    const deadline = now() + sliceMs;
+    while (p.i < p.end) {
+      const stop = Math.min(p.end, p.i + 512);
+      for (; p.i < stop; p.i++) {
+        const e = p.from[p.i]!;
+        if (eventMatches(e, p.f, p.needle)) result.push(e);
+      }
+      if (now() >= deadline) break;
+    }
+    if (p.i < p.end) return publish(false);
+    pass = null;
+    source = p.events;
+    sourceWasLive = p.live;
+    filters = p.f;
+    seq = p.seq;
+    read = p.read;
+    if (p.live) return catchUp(s, p.events, p.f) ? publish(true) : begin(s, p.events, p.f, true);
+    readImported(p.events, p.f);
+    return publish(true);
   }
 
   /** The same lanes and kinds, and a search that contains the previous one: only fewer events can match. */
@@ -64,29 +127,62 @@ export function createVisibleTimeline(): (s: Source) => VisibleTimeline {
     return prev.lanes === next.lanes && prev.kinds === next.kinds && needleOf(next).includes(needleOf(prev)) && filtering(prev);
   }
 
-  /** Apply live appends and patches since `seq`; false when they cannot be applied alone. */
+  /** Events dropped from the front of the live list at the cap: those shown leave the result's front. */
+  function dropFront(s: Source): void {
+    let gone = 0;
+    while (gone < result.length && s.liveIndexOf(result[gone]!.id) < 0) gone++;
+    if (gone === 0) return;
+    for (let i = 0; i < Math.min(gone, mapped); i++) positions.delete(result[i]!.id);
+    result.splice(0, gone);
+    mapped = Math.max(0, mapped - gone);
+    base += gone;
+  }
+
+  /** Where the live event at `liveIndex` is in the result (a subsequence of the live list): -1 if not shown. */
+  function findShown(s: Source, liveIndex: number): number {
+    let lo = 0;
+    let hi = result.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s.liveIndexOf(result[mid]!.id) < liveIndex) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < result.length && s.liveIndexOf(result[lo]!.id) === liveIndex ? lo : -1;
+  }
+
+  /** Apply live appends, patches and drops since `seq`; false when they cannot be applied alone. */
   function catchUp(s: Source, events: readonly TimelineEvent[], f: TimelineFilters): boolean {
     const changes = s.liveChangesSince(seq);
     if (!changes) return false;
-    if (changes.appended === 0 && changes.patched.size === 0) return true;
+    seq = s.liveSeq;
+    if (changes.appended === 0 && changes.patched.size === 0 && changes.dropped === 0) return true;
     const needle = needleOf(f);
-    const next = result.slice();
+    if (changes.dropped > 0) dropFront(s);
+    const appended = Math.min(changes.appended, events.length);
+    const firstNew = events.length - appended;
     for (const id of changes.patched) {
-      const at = positions.get(id);
-      const e = s.liveEvent(id);
+      const at = s.liveIndexOf(id);
+      // Gone at the cap, or new: the append loop below reads it as it is now.
+      if (at < 0 || at >= firstNew) continue;
+      const shownAt = findShown(s, at);
+      const e = events[at]!;
       // A patch that changes whether an event matches moves it in or out: start over.
-      if ((at !== undefined) !== (e !== undefined && eventMatches(e, f, needle))) return false;
-      if (at !== undefined && e) next[at] = e;
+      if (shownAt >= 0 !== eventMatches(e, f, needle)) return false;
+      if (shownAt >= 0) result[shownAt] = e;
     }
-    for (let i = events.length - changes.appended; i < events.length; i++) {
+    for (let i = firstNew; i < events.length; i++) {
       const e = events[i]!;
-      if (eventMatches(e, f, needle)) {
-        positions.set(e.id, next.length);
-        next.push(e);
-      }
+      if (eventMatches(e, f, needle)) result.push(e);
     }
-    result = next;
-    publish();
+    return true;
+  }
+
+  /** An imported file that grew since the last read (it streams in): match its new events. */
+  function readImported(events: readonly TimelineEvent[], f: TimelineFilters): boolean {
+    if (events.length === read) return false;
+    const needle = needleOf(f);
+    for (let i = read; i < events.length; i++) if (eventMatches(events[i]!, f, needle)) result.push(events[i]!);
+    read = events.length;
     return true;
   }
 
@@ -98,20 +194,29 @@ export function createVisibleTimeline(): (s: Source) => VisibleTimeline {
       source = null;
       filters = null;
       last = null;
-      return live ? { events, indexOf: (id) => s.liveIndexOf(id) } : { events, indexOf: (id) => importedIndexOf(events, id) };
+      pass = null;
+      const lookup = live ? (id: string) => s.liveIndexOf(id) : (id: string) => importedIndexOf(events, id);
+      return { events, indexOf: lookup, complete: true };
     }
-    let out: VisibleTimeline | null = null;
-    if (last && filters) {
-      // Bring the previous result up to date (live: appends and patches; imported: nothing moves),
-      // then keep it, or narrow it when the search only grew.
-      const current = live ? sourceWasLive && catchUp(s, events, filters) : !sourceWasLive && source === events;
-      if (current) out = filters === f ? last : narrows(filters, f) ? full(events, f, result) : null;
+    // The next slice of a pass, unless what it was for changed.
+    if (pass && pass.f === f && pass.events === events && pass.live === live) return step(s);
+    pass = null;
+    if (last && filters && last.complete) {
+      // Bring the previous result up to date (live: appends, patches and drops; imported: what
+      // streamed in), then keep it, or narrow it when the search only grew.
+      let current = false;
+      let changed = false;
+      if (live && sourceWasLive && source === events) {
+        const before = seq;
+        current = catchUp(s, events, filters);
+        changed = current && seq !== before;
+      } else if (!live && !sourceWasLive && source === events && events.length >= read) {
+        current = true;
+        changed = readImported(events, filters);
+      }
+      if (current && filters === f) return changed ? publish(true) : last;
+      if (current && narrows(filters, f)) return begin(s, events, f, live, result);
     }
-    out ??= full(events, f);
-    source = events;
-    sourceWasLive = live;
-    filters = f;
-    seq = s.liveSeq;
-    return out;
+    return begin(s, events, f, live);
   };
 }

@@ -1,5 +1,6 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useConsoleStore, useStores, useVisibleFrames } from "../../stores/hooks";
+import { createLaneScanner } from "../../stores/lane-scanner";
 import { EmptyState } from "../shared/EmptyState";
 import { formatTime } from "../shared/format";
 import { LaneChip } from "../shared/LaneChip";
@@ -20,39 +21,41 @@ const FRAME_ROW_HEIGHT = 24;
 export function ConsolePanel() {
   const stores = useStores();
   const actions = stores.console.getState();
-  const visible = useVisibleFrames();
+  const shown = useVisibleFrames();
+  const visible = shown.frames;
   const total = useConsoleStore((s) => s.frames.length);
   const filters = useConsoleStore((s) => s.filters);
   const paused = useConsoleStore((s) => s.paused);
   const bufferedCount = useConsoleStore((s) => s.buffered.length);
   const dropped = useConsoleStore((s) => s.dropped);
-  const frames = useConsoleStore((s) => s.frames);
+  const smCount = useConsoleStore((s) => (s.filters.hideSm ? s.smCount : 0));
+  const laneScan = useMemo(() => createLaneScanner(), []);
+  const usedLanes = useConsoleStore((s) => laneScan(s.frames));
   const lanes = useLanes();
   const listRef = useRef<VirtualListHandle>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [atEnd, setAtEnd] = useFollowLatest(listRef, visible);
+  const [atEnd, setAtEnd] = useFollowLatest(listRef, visible, shown);
 
   const laneIds = useMemo(() => {
     const ids = lanes.list.map((l) => l.id);
     const seen = new Set(ids);
-    for (const f of frames) {
-      if (!seen.has(f.lane)) {
-        seen.add(f.lane);
-        ids.push(f.lane);
+    for (const lane of usedLanes) {
+      if (!seen.has(lane)) {
+        seen.add(lane);
+        ids.push(lane);
       }
     }
     return ids;
-  }, [lanes, frames]);
+  }, [lanes, usedLanes]);
 
-  const selectedIndex = useMemo(() => (selectedId ? visible.findIndex((f) => f.id === selectedId) : -1), [visible, selectedId]);
+  const selectedIndex = useMemo(() => (selectedId ? shown.indexOf(selectedId) : -1), [shown, selectedId]);
   const selected = selectedIndex >= 0 ? visible[selectedIndex] : undefined;
-  const smCount = useMemo(() => (filters.hideSm ? frames.filter((f) => f.kind === "sm").length : 0), [frames, filters.hideSm]);
 
   const select = (index: number) => {
     const f = visible[Math.max(0, Math.min(visible.length - 1, index))];
     if (!f) return;
     setSelectedId(f.id);
-    listRef.current?.scrollToIndex(visible.indexOf(f));
+    listRef.current?.scrollToIndex(shown.indexOf(f.id));
   };
 
   const onListKey = (e: KeyboardEvent<HTMLDivElement>) => {

@@ -38,6 +38,8 @@ function useRegistrationHealth(registrations: readonly KnownRegistration[]): Map
   // Closed expectation windows re-render the table, so an inference can appear once a window is over.
   const records = useExpectationsStore((s) => s.records);
   const events = useTimelineStore((s) => s.events);
+  // The timeline appends in place: its sequence number says when the events changed.
+  const liveSeq = useTimelineStore((s) => s.liveSeq);
   return useMemo(() => {
     const sources = {
       policy: POLICIES[policyName],
@@ -52,7 +54,7 @@ function useRegistrationHealth(registrations: readonly KnownRegistration[]): Map
     return new Map(registrations.map((r) => [r, healthOfRegistration(r, registrationKeyId(r.jid, r.node), sources)]));
     // `records` only triggers the recomputation (a window closed: `now` moved on).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [registrations, answers, removals, policyName, hasServerLog, windowMs, records, events, playground]);
+  }, [registrations, answers, removals, policyName, hasServerLog, windowMs, records, events, liveSeq, playground]);
 }
 
 function HealthCell({ health, policy }: { health: RegistrationHealth; policy: string }) {

@@ -56,8 +56,11 @@ function useLiveNow(live: boolean): number | undefined {
 export function useSequenceModel(expanded: ReadonlySet<string>): SequenceModel {
   const view = useTimelineStore((s) => s.view);
   const live = useTimelineStore((s) => s.events);
+  const liveSeq = useTimelineStore((s) => s.liveSeq);
   const imported = useTimelineStore((s) => s.imported);
-  const events = useMemo(() => selectViewEvents({ view, events: live, imported }), [view, live, imported]);
+  // The store appends in place: the builder compares lists by identity, so it gets a copy per change.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- liveSeq: the live list changed in place
+  const events = useMemo(() => selectViewEvents({ view, events: live, imported }).slice(), [view, live, liveSeq, imported]);
   const lanes = useLaneInfo(events);
   const builder = useMemo(() => createSequenceBuilder({ lanes, expanded }), [lanes, expanded]);
   const now = useLiveNow(view === "live");

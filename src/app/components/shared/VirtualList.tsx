@@ -1,4 +1,4 @@
-import { useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type HTMLAttributes, type Key, type ReactNode, type Ref } from "react";
+import { useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type HTMLAttributes, type Key, type ReactNode, type Ref, type RefObject } from "react";
 
 export interface VirtualListHandle {
   scrollToIndex(index: number, align?: "start" | "center" | "end" | "auto"): void;
@@ -32,6 +32,41 @@ export interface VirtualListProps {
   onScrollChange?: (atEnd: boolean) => void;
 }
 
+type SetViewport = (update: (v: { top: number; height: number }) => { top: number; height: number }) => void;
+
+function readViewportOf(el: HTMLDivElement, setViewport: SetViewport): void {
+  setViewport((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
+}
+
+/**
+ * Follow the list's size for as long as it is mounted. Out of the component on purpose: a callback
+ * created in the render would keep that render's scope (its props, and the rows they reach, e.g.
+ * a 100,000-event imported timeline) alive for the list's whole life. The same goes for the
+ * cleanup of any mount-only effect.
+ */
+function observeViewport(el: HTMLDivElement | null, setViewport: SetViewport, pendingScroll: RefObject<(() => void) | null>): (() => void) | undefined {
+  if (!el) return undefined;
+  readViewportOf(el, setViewport);
+  if (typeof ResizeObserver === "undefined") return undefined;
+  const observer = new ResizeObserver(() => {
+    readViewportOf(el, setViewport);
+    const pending = pendingScroll.current;
+    if (pending && el.clientHeight > 0) {
+      pendingScroll.current = null;
+      pending();
+    }
+  });
+  observer.observe(el);
+  return () => observer.disconnect();
+}
+
+/** The cleanup of a mount-only effect, made out of the render for the same reason as observeViewport. */
+function cancelFrameOnUnmount(frame: RefObject<number | null>): () => void {
+  return () => {
+    if (frame.current !== null) cancelAnimationFrame(frame.current);
+  };
+}
+
 /**
  * A windowed list of fixed-height rows: only the visible rows (plus overscan) are in the DOM, so
  * 100,000 events cost the same to render as 30. The window is arithmetic (row = offset / height),
@@ -45,30 +80,12 @@ export function VirtualList(props: VirtualListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const rowRole = props.rowRole ?? (role === "listbox" ? "option" : role === "grid" ? "row" : "listitem");
   const [viewport, setViewport] = useState({ top: 0, height: 0 });
-  const readViewport = (el: HTMLDivElement) =>
-    setViewport((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
+  const readViewport = (el: HTMLDivElement) => readViewportOf(el, setViewport);
 
   // A scroll asked for while the list is hidden (its tab not shown: no height to scroll in) is
   // applied when it gets a height, e.g. "Show C4 in timeline" from the Scenarios tab.
   const pendingScroll = useRef<(() => void) | null>(null);
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    readViewport(el);
-    const observer =
-      typeof ResizeObserver === "undefined"
-        ? null
-        : new ResizeObserver(() => {
-            readViewport(el);
-            const pending = pendingScroll.current;
-            if (pending && el.clientHeight > 0) {
-              pendingScroll.current = null;
-              pending();
-            }
-          });
-    observer?.observe(el);
-    return () => observer?.disconnect();
-  }, []);
+  useLayoutEffect(() => observeViewport(scrollRef.current, setViewport, pendingScroll), []);
 
   // Following the newest row: our own sticky state, lost only when the user scrolls up.
   const following = useRef(true);
@@ -96,12 +113,7 @@ export function VirtualList(props: VirtualListProps) {
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when rows are added or removed
   }, [count, follow]);
-  useEffect(
-    () => () => {
-      if (followFrame.current !== null) cancelAnimationFrame(followFrame.current);
-    },
-    [],
-  );
+  useEffect(() => cancelFrameOnUnmount(followFrame), []);
 
   // The handle's scrollToIndex reads the latest count through this ref (set each render).
   const scrollIndex = useRef<(index: number, align: "start" | "center" | "end" | "auto") => void>(() => undefined);

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef } from "react";
+import { useCallback, useRef } from "react";
 import { TimelineListView as TimelineList } from "../../lazy-views";
 import { useTimelineStore, useVisibleTimeline } from "../../stores/hooks";
 import { selectViewEvents } from "../../stores/timeline";
@@ -16,18 +16,17 @@ import { useSearchShortcut, useTimelineSelection } from "./use-timeline-selectio
  * search are this view's own state; selection and import go through the service.
  */
 export function TimelinePanel() {
-  const { events: visible, indexOf } = useVisibleTimeline();
-  const view = useTimelineStore((s) => s.view);
-  const live = useTimelineStore((s) => s.events);
-  const imported = useTimelineStore((s) => s.imported);
-  const viewEvents = useMemo(() => selectViewEvents({ view, events: live, imported }), [view, live, imported]);
-  const selection = useTimelineSelection(visible, indexOf);
+  const shown = useVisibleTimeline();
+  const { events: visible, indexOf } = shown;
+  const totalCount = useTimelineStore((s) => selectViewEvents(s).length);
+  const loading = useTimelineStore((s) => (s.view === "imported" ? (s.imported?.loading ?? null) : null));
+  const selection = useTimelineSelection(visible, indexOf, shown);
 
   const listRef = useRef<VirtualListHandle>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   useSearchShortcut(searchRef);
   // Opens at the newest event and re-reads "at the end" whenever the rows change, not only on scroll.
-  const [atEnd, setAtEnd] = useFollowLatest(listRef, visible);
+  const [atEnd, setAtEnd] = useFollowLatest(listRef, visible, shown);
   const onJump = useCallback(() => listRef.current?.scrollToEnd(), []);
 
   return (
@@ -35,14 +34,16 @@ export function TimelinePanel() {
       <TimelineToolbar searchRef={searchRef} canJump={visible.length > 0 && !atEnd} onJump={onJump} />
       <TimelineNotices />
       {visible.length === 0 ? (
-        <TimelineEmpty nothingCaptured={viewEvents.length === 0} />
+        <TimelineEmpty nothingCaptured={totalCount === 0} />
       ) : (
         <TimelineList listRef={listRef} visible={visible} selection={selection} onScrollChange={setAtEnd} />
       )}
       <TimelineFooter
         shownCount={visible.length}
-        totalCount={viewEvents.length}
-        selectionHidden={selection.selected === undefined && Boolean(selection.selectedId)}
+        totalCount={totalCount}
+        loading={loading}
+        searching={!shown.complete}
+        selectionHidden={shown.complete && selection.selected === undefined && Boolean(selection.selectedId)}
       />
     </section>
   );

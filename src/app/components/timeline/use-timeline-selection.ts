@@ -11,13 +11,20 @@ export interface TimelineSelection {
   selected: TimelineEvent | undefined;
 }
 
-/** The selected event and where it is among the visible ones (`indexOf`: an id → position lookup, not a scan). */
-export function useTimelineSelection(visible: readonly TimelineEvent[], indexOf: (id: string) => number = (id) => visible.findIndex((e) => e.id === id)): TimelineSelection {
+/**
+ * The selected event and where it is among the visible ones (`indexOf`: an id → position lookup,
+ * not a scan). `version` changes whenever the rows do (lists grow in place); without it, `visible`.
+ */
+export function useTimelineSelection(
+  visible: readonly TimelineEvent[],
+  indexOf: (id: string) => number = (id) => visible.findIndex((e) => e.id === id),
+  version?: unknown,
+): TimelineSelection {
   const selectedId = useTimelineStore((s) => s.selectedId);
-  // visible.length too: an incrementally filtered list may grow in place, and the selected event
-  // may arrive after it was selected (a scenario row's "Show in timeline" before its flush).
+  // visible.length too: the list may grow in place, and the selected event may arrive after it
+  // was selected (a scenario row's "Show in timeline" before its flush).
   // eslint-disable-next-line react-hooks/exhaustive-deps -- indexOf answers for `visible`
-  const selectedIndex = useMemo(() => (selectedId ? indexOf(selectedId) : -1), [visible, visible.length, selectedId]);
+  const selectedIndex = useMemo(() => (selectedId ? indexOf(selectedId) : -1), [visible, visible.length, version, selectedId]);
   return { selectedId, selectedIndex, selected: selectedIndex >= 0 ? visible[selectedIndex] : undefined };
 }
 
