@@ -89,6 +89,11 @@ export interface RegistrationFacts {
   /** `connectionSessionId` of the connection that sent the enable; null when the playground did not see it. */
   enabledBySessionId: string | null;
   state: KnownRegistration["state"];
+  /**
+   * `connectionSessionId` of the connection that disabled it (ejabberd's disable clears that
+   * session's push id, PushPolicy.disableClearsPushId); absent when not known.
+   */
+  disabledBySessionId?: string | null;
   /** The sink sent the XEP-0357 §9 remote disable for it after its last enable. */
   remoteDisabled: boolean;
   /** How the sink answered the pushes to it since its last enable, oldest first. */
@@ -163,7 +168,7 @@ function factSteps(policy: PushPolicy, facts: readonly RegistrationFacts[], cont
   const fates = byEnable.flatMap((r): FactStep[] => {
     const key = { jid: r.jid, node: r.node };
     if (r.state === "disabled") {
-      return [{ fact: r, operation: { op: "disable", iqType: "set", jid: r.jid, node: r.node }, why: () => `${regLabel(r)} was disabled by the playground` }];
+      return [{ fact: r, operation: { op: "disable", iqType: "set", jid: r.jid, node: r.node, ...(r.disabledBySessionId ? { sessionId: r.disabledBySessionId } : {}) }, why: () => `${regLabel(r)} was disabled by the playground` }];
     }
     if (r.state === "removed-by-server" && context.serverPolicy === policy.name) {
       return [{ fact: r, operation: { op: "remove", key }, why: () => `the server (policy ${policy.name}) reports it removed ${regLabel(r)}` }];

@@ -64,6 +64,12 @@ export interface RegistrationSnapshot extends RegistrationKey {
   publishOptions: DataForm | null;
   /** Non-`wait` App Server errors counted so far (Prosody removes at 16). */
   errorCount: number;
+  /**
+   * Added with issue 13 (ejabberd, found by the differential run): the enabling session sent a
+   * `disable` since it enabled this, which cleared the session's push id, so the session no longer
+   * holds it (PushPolicy.disableClearsPushId). Absent: the session holds it while it lives.
+   */
+  pushIdCleared?: boolean;
 }
 
 export type MessageType = "chat" | "normal" | "groupchat" | "headline" | "error";
@@ -285,4 +291,16 @@ export interface PushPolicy {
    * or absent: stored.
    */
   refuseOffline?(message: MessageSnapshot): StanzaErrorSpec | null;
+  /**
+   * Added with issue 13 (ejabberd, found by the differential run), optional: registrations are
+   * stored under their enabling session's key and deleted by it, so removing one (a disable, an
+   * enable of the same jid and node, an App Server error) removes every registration of that session.
+   */
+  deletesBySession?: boolean;
+  /**
+   * Added with issue 13 (ejabberd), optional: a `disable` the server processes clears the sending
+   * session's push id whatever it matched, so that session holds none of its registrations until it
+   * enables again (RegistrationSnapshot.pushIdCleared).
+   */
+  disableClearsPushId?: boolean;
 }
