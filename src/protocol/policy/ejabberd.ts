@@ -261,4 +261,6 @@ export const ejabberdPolicy: PushPolicy = {
   // differential run; README "Differential runs against the real servers").
   deletesBySession: true,
   disableClearsPushId: true,
+  // mod_offline:route_offline_messages routes each stored message by its own `to` (differential run).
+  reroutesOffline: true,
 };

@@ -303,4 +303,10 @@ export interface PushPolicy {
    * enables again (RegistrationSnapshot.pushIdCleared).
    */
   disableClearsPushId?: boolean;
+  /**
+   * Added with issue 13 (ejabberd), optional: offline messages are routed again by their own
+   * address when a session becomes available, so one sent to a full JID bound by then goes to that
+   * session. Absent: the session that became available takes them all.
+   */
+  reroutesOffline?: boolean;
 }
