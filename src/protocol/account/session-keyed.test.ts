@@ -6,6 +6,7 @@
  */
 import type { Element } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
+import { ruleTitle } from "../explain/rules";
 import { POLICIES } from "../policy";
 import type { IqType, PushPolicy } from "../policy/types";
 import { buildDisable, buildEnable, parseDisable, parseEnable } from "../stanzas/push";
@@ -96,6 +97,7 @@ describe("ejabberd: a disable clears the sending session's push id (mod_push:dis
 
     const after = ejabberd.decide(input({ sessions: [noPresence("phone")], registrations: [...d.state.registrations], message: chat({ toResource: "tablet" }) }));
     expect(after.rule).toBe("ejabberd/push-id-cleared");
+    expect(ruleTitle(after.rule)).toMatch(/cleared its push id/);
     expect(after.verdicts).toMatchObject([{ key: { node: "n-1" }, push: true }]);
     expect(after.verdicts[0]?.why).toMatch(/sent a disable since it enabled this/);
     // Not archived without a body: nothing for the MAM hook.
