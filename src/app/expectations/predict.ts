@@ -89,6 +89,11 @@ export interface RegistrationFacts {
   /** `connectionSessionId` of the connection that sent the enable; null when the playground did not see it. */
   enabledBySessionId: string | null;
   state: KnownRegistration["state"];
+  /**
+   * `connectionSessionId` of the connection that disabled it (ejabberd's disable clears that
+   * session's push id, PushPolicy.disableClearsPushId); absent when not known.
+   */
+  disabledBySessionId?: string | null;
   /** The sink sent the XEP-0357 §9 remote disable for it after its last enable. */
   remoteDisabled: boolean;
   /** How the sink answered the pushes to it since its last enable, oldest first. */
@@ -164,7 +169,7 @@ function fateSteps(policy: PushPolicy, byEnable: readonly RegistrationFacts[], s
   return byEnable.flatMap((r): FactStep[] => {
     const key = { jid: r.jid, node: r.node };
     if (r.state === "disabled") {
-      return [{ fact: r, operation: { op: "disable", iqType: "set", jid: r.jid, node: r.node }, why: () => `${regLabel(r)} was disabled by the playground` }];
+      return [{ fact: r, operation: { op: "disable", iqType: "set", jid: r.jid, node: r.node, ...(r.disabledBySessionId ? { sessionId: r.disabledBySessionId } : {}) }, why: () => `${regLabel(r)} was disabled by the playground` }];
     }
     if (r.state === "removed-by-server" && serverPolicy === policy.name) {
       return [{ fact: r, operation: { op: "remove", key }, why: () => `the server (policy ${policy.name}) reports it removed ${regLabel(r)}` }];
@@ -342,6 +347,7 @@ export interface PredictionInput {
 
 export interface Prediction {
   sessions: SessionSnapshot[];
+  /** The delivery under the server's policy (spec's when it is unknown); each policy's is in `inputs`. */
   delivery: Delivery;
   message: MessageSnapshot;
   /** The input each policy decided on (registrations differ per policy). */
@@ -353,7 +359,6 @@ export interface Prediction {
 
 export function predict(input: PredictionInput): Prediction {
   const { account, sessions, message, options } = input;
-  const delivery = routeMessage(sessions, message);
 
   const inputs = {} as Record<PolicyName, DecisionInput>;
   const predictions = {} as Record<PolicyName, PolicyPrediction>;
@@ -362,13 +367,16 @@ export function predict(input: PredictionInput): Prediction {
   for (const name of POLICY_NAMES) {
     const policy = POLICIES[name];
     const { inForce, excluded } = registrationsUnder(policy, input.registrations, { account, serverPolicy: input.serverPolicy });
+    // Prosody and ejabberd give a bare-JID chat to the highest priority only: routed per policy.
+    const delivery = routeMessage(sessions, message, policy.bareJidDelivery);
     let state: AccountState = { registrations: inForce, pushedSinceOnline: input.counters.pushedSinceOnline[name], offlineCount: input.counters.offlineCount };
     if (delivery.storedOffline) state = storedOffline(state);
     const decided = decideMessage(state, policy, { account, sessions, message, delivery, options });
     inputs[name] = decided.input;
-    predictions[name] = { policy: name, decision: decided.decision, expected: pushedKeys(decided.decision), registrations: inForce, excluded };
+    predictions[name] = { policy: name, decision: decided.decision, expected: pushedKeys(decided.decision), registrations: inForce, excluded, delivery };
     pushedSinceOnline[name] = decided.state.pushedSinceOnline;
     offlineCount = decided.state.offlineCount;
   }
+  const delivery = inputs[input.serverPolicy ?? "spec"].delivery;
   return { sessions, delivery, message, inputs, predictions, counters: { pushedSinceOnline, offlineCount } };
 }

@@ -16,6 +16,7 @@ import type {
   StanzaErrorSpec,
 } from "../policy/types";
 import { stanzaError } from "../stanzas/errors";
+import { clearPushId, restorePushId, withSessionGroups } from "./session-keyed";
 import { copyRegistration, findRegistration, sameKey, type AccountState } from "./state";
 
 export interface EnableOperation {
@@ -42,6 +43,8 @@ export type EnableResult =
       replaced: boolean;
       /** Least recently enabled registrations removed to respect `policy.maxRegistrations`. */
       evicted: RegistrationSnapshot[];
+      /** Other registrations of the replaced one's session, removed with it (`policy.deletesBySession`). */
+      removedWithSession: RegistrationSnapshot[];
     };
 
 const UNROUTABLE_PUSH_JID: StanzaErrorSpec = stanzaError("jid-malformed", "the push service jid is not a valid JID");
@@ -62,8 +65,11 @@ export function enable(state: AccountState, policy: PushPolicy, op: EnableOperat
     publishOptions: op.publishOptions,
     errorCount: 0,
   };
-  const others = state.registrations.filter((r) => !sameKey(r, registration));
-  const replaced = others.length !== state.registrations.length;
+  const same = state.registrations.filter((r) => sameKey(r, registration));
+  const dropped = withSessionGroups(policy, state.registrations, same);
+  const kept = state.registrations.filter((r) => !dropped.includes(r));
+  const others = policy.disableClearsPushId ? restorePushId(kept, op.sessionId) : kept;
+  const replaced = same.length > 0;
   const all = [...others, copyRegistration(registration)];
   const overflow = Math.max(0, all.length - Math.max(0, policy.maxRegistrations));
   return {
@@ -72,6 +78,7 @@ export function enable(state: AccountState, policy: PushPolicy, op: EnableOperat
     registration,
     replaced,
     evicted: all.slice(0, overflow),
+    removedWithSession: dropped.filter((r) => !same.includes(r)),
   };
 }
 
@@ -81,12 +88,17 @@ export interface DisableOperation {
   jid?: string;
   /** One node, or undefined for every node of `jid`. */
   node?: string;
+  /** The session that sent it (`policy.disableClearsPushId`); absent: a disable no session sent. */
+  sessionId?: string;
 }
 
 export interface DisableResult {
   state: AccountState;
   refused: StanzaErrorSpec | null;
-  /** Registrations removed, in the account's order; empty when it matched none. */
+  /**
+   * Registrations removed, in the account's order; empty when it matched none. With
+   * `policy.deletesBySession` also the other registrations of a matched one's session.
+   */
   removed: RegistrationSnapshot[];
 }
 
@@ -94,8 +106,14 @@ export function disable(state: AccountState, policy: PushPolicy, op: DisableOper
   const { jid, node } = op;
   const matched = jid === undefined ? [] : state.registrations.filter((r) => r.jid === jid && (node === undefined || r.node === node));
   const refused = policy.validateDisable({ iqType: op.iqType, jid, node, matched: matched.length });
-  if (refused) return { state, refused, removed: [] };
-  return { state: { ...state, registrations: state.registrations.filter((r) => !matched.includes(r)) }, refused: null, removed: matched };
+  // ejabberd clears the session's push id before it looks the registration up: a disable that
+  // matches nothing clears it too, one refused before (a bad jid, type get) does not.
+  const clears =
+    policy.disableClearsPushId === true && op.sessionId !== undefined && policy.validateDisable({ iqType: op.iqType, jid, node, matched: Math.max(1, matched.length) }) === null;
+  const registrations = clears && op.sessionId !== undefined ? clearPushId(state.registrations, op.sessionId) : state.registrations;
+  if (refused) return { state: clears ? { ...state, registrations } : state, refused, removed: [] };
+  const removed = withSessionGroups(policy, registrations, registrations.filter((r) => matched.some((m) => sameKey(m, r))));
+  return { state: { ...state, registrations: registrations.filter((r) => !removed.includes(r)) }, refused: null, removed };
 }
 
 /** Removes one registration whatever the policy (the server reported it gone, a remote disable was honoured). */
@@ -125,6 +143,8 @@ export interface AppServerAnswerResult {
   current: RegistrationSnapshot | null;
   /** The registration as removed (with its final error count) when the policy removes it. */
   removed: RegistrationSnapshot | null;
+  /** Other registrations of its session, removed with it (`policy.deletesBySession`). */
+  removedWithSession: RegistrationSnapshot[];
 }
 
 /**
@@ -142,10 +162,12 @@ export function appServerAnswer(
   const current = findRegistration(state, key);
   const judged = current ?? published;
   const reaction = judged ? policy.onAppServerOutcome(judged, outcome) : { action: "keep" as const, errorCount: 0, why: "no such registration" };
-  if (!current) return { state, reaction, current: null, removed: null };
+  if (!current) return { state, reaction, current: null, removed: null, removedWithSession: [] };
   const updated = { ...current, errorCount: reaction.errorCount };
   if (reaction.action === "remove") {
-    return { state: { ...state, registrations: state.registrations.filter((r) => r !== current) }, reaction, current, removed: updated };
+    const gone = withSessionGroups(policy, state.registrations, [current]);
+    const removedWithSession = gone.filter((r) => r !== current);
+    return { state: { ...state, registrations: state.registrations.filter((r) => !gone.includes(r)) }, reaction, current, removed: updated, removedWithSession };
   }
-  return { state: { ...state, registrations: state.registrations.map((r) => (r === current ? updated : r)) }, reaction, current, removed: null };
+  return { state: { ...state, registrations: state.registrations.map((r) => (r === current ? updated : r)) }, reaction, current, removed: null, removedWithSession: [] };
 }

@@ -29,6 +29,7 @@ const TITLES: Readonly<Record<string, string>> = {
   "ejabberd/bounced": "the message is bounced (a standalone chat state nobody receives): nothing is pushed",
   "ejabberd/offline": "a body-less message stored offline: the offline hook pushes every registration",
   "ejabberd/session-not-alive": "the enabling session is gone: the MAM hook pushes its registration",
+  "ejabberd/push-id-cleared": "the enabling session sent a disable since, which cleared its push id: the MAM hook pushes its registration",
   "ejabberd/session-pending": "the enabling session is hibernated (pending): its registration is pushed",
   "ejabberd/session-alive": "the enabling session is still connected: its registration is not pushed",
   "ejabberd/no-body": "without a <body> the message is not archived: only pending sessions get a push",

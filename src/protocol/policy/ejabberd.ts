@@ -46,15 +46,16 @@ import type {
 /** include_body's default: a fixed placeholder instead of the real body. */
 export const EJABBERD_BODY_PLACEHOLDER = "New message";
 
-type Path = "offline" | "not-alive" | "pending" | "alive" | "no-body";
+type Path = "offline" | "not-alive" | "cleared" | "pending" | "alive" | "no-body";
 
-const PUSH_PATHS: readonly Path[] = ["offline", "not-alive", "pending"];
+const PUSH_PATHS: readonly Path[] = ["offline", "not-alive", "cleared", "pending"];
 /** Order of the reason's clauses; the first path present names the rule (a pushing one if any). */
 const PATH_ORDER: readonly Path[] = [...PUSH_PATHS, "no-body", "alive"];
 
 const RULES: Record<Path, string> = {
   offline: "ejabberd/offline",
   "not-alive": "ejabberd/session-not-alive",
+  cleared: "ejabberd/push-id-cleared",
   pending: "ejabberd/session-pending",
   alive: "ejabberd/session-alive",
   "no-body": "ejabberd/no-body",
@@ -68,27 +69,35 @@ const RULES: Record<Path, string> = {
  * empty message) is bounced with service-unavailable (store_empty_body: unless_chat_state), not
  * stored, and not pushed.
  */
-function pathOf(state: EnablerState, archived: boolean, offlineUnarchived: boolean, queuedToEnabler: boolean): Path {
+function pathOf(state: EnablerState, archived: boolean, offlineUnarchived: boolean, queuedToEnabler: boolean, pushIdCleared: boolean): Path {
   // c2s_handle_send pushes for stanzas sent to the pending session; a message stored offline or
   // for another resource does not pass it, and the MAM hook counts the pending session as online
   // (ejabberd 23.01, differential run).
   if (state === "hibernated" && queuedToEnabler) return "pending";
   if (offlineUnarchived) return "offline";
-  if (state === "connected" || state === "hibernated") return "alive";
-  return archived ? "not-alive" : "no-body";
+  // drop_online_sessions drops the registrations whose id a live session holds as its push_id,
+  // which a disable from that session deletes (ejabberd_sm:del_user_info(..., push_id)).
+  if (state !== "gone" && !pushIdCleared) return "alive";
+  if (!archived) return "no-body";
+  return state === "gone" ? "not-alive" : "cleared";
 }
 
 const WHY: Record<Path, (reg: RegistrationSnapshot) => string> = {
   offline: () => "pushed: the body-less message is stored offline without being archived, so mod_push's offline hook pushes every registration",
   "not-alive": (r) => `pushed: ${enablersAre([r])} gone, so mod_push's MAM hook pushes it`,
+  cleared: (r) => `pushed: ${enablersAre([r])} live but sent a disable since it enabled this, which cleared its push id, so mod_push's MAM hook pushes it`,
   pending: (r) => `pushed: ${enablersAre([r])} hibernated, and mod_push pushes every stanza queued for a pending session`,
   alive: (r) => `not pushed: ${enablersAre([r])} still connected, and mod_push's MAM hook skips sessions ejabberd still holds`,
-  "no-body": (r) => `not pushed: the message has no <body>, so mod_mam does not archive it, and ${enablersAre([r])} gone rather than hibernated`,
+  "no-body": (r) =>
+    r.pushIdCleared
+      ? "not pushed: the message has no <body>, so mod_mam does not archive it, and a disable from its enabling session stopped that session's queue pushes"
+      : `not pushed: the message has no <body>, so mod_mam does not archive it, and ${enablersAre([r])} gone rather than hibernated`,
 };
 
 const CLAUSE: Record<Path, (group: RegistrationSnapshot[]) => string> = {
   offline: (g) => `the body-less message is stored offline but not archived by mod_mam, so mod_push's offline hook pushes ${regsPhrase(g)}`,
   "not-alive": (g) => `${regsPhrase(g)} ${isAre(g.length)} pushed by mod_push's MAM hook because ${enablersAre(g)} gone`,
+  cleared: (g) => `${regsPhrase(g)} ${isAre(g.length)} pushed by mod_push's MAM hook: ${enablersAre(g)} live, but a disable sent since cleared the push id`,
   pending: (g) => `${regsPhrase(g)} ${isAre(g.length)} pushed because ${enablersAre(g)} hibernated (stream management pending)`,
   alive: (g) => `${regsPhrase(g)} ${isAre(g.length)} not pushed because ${enablersAre(g)} still connected`,
   "no-body": (g) => `${regsPhrase(g)} ${isAre(g.length)} not pushed: without a <body> mod_mam does not archive the message, and only a hibernated enabling session gets a push for it`,
@@ -105,7 +114,8 @@ function summaryFor(message: MessageSnapshot): SummaryFields {
  * none, a bare `<notification/>`.
  */
 function onHibernation(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
+  // After a disable the c2s state has no push_session_id, and the hook's lookup finds nothing.
+  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && !r.pushIdCleared && holdsPushIdentifier(r, input.registrations));
   const [first] = own;
   if (!first || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? first.enabledByResource;
@@ -168,7 +178,9 @@ function decide(input: DecisionInput): PushDecision {
   const pushable = isChatOrNormal(message);
   if (registrations.length === 0) return noRegistrations("ejabberd", input, pushable);
   // Only the session's last registration is pushed through its queue (one push id per c2s session).
-  const queued = (r: RegistrationSnapshot) => holdsPushIdentifier(r, registrations) && queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo);
+  // A disable from the session removes push_session_id from its c2s state: no queue push after it.
+  const queued = (r: RegistrationSnapshot) =>
+    r.pushIdCleared !== true && holdsPushIdentifier(r, registrations) && queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo);
   if (!pushable && registrations.some(queued)) {
     // c2s_handle_send pushes for any message sent to a pending session, whatever its type
     // (ejabberd 23.01 pushed an error message to one; differential run).
@@ -199,7 +211,7 @@ function decide(input: DecisionInput): PushDecision {
   const archived = message.hasBody;
   // ejabberd does not store a standalone chat state at all (it bounces it), so no hook fires.
   const offlineUnarchived = delivery.storedOffline && !archived && message.standaloneChatState !== true;
-  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived, offlineUnarchived, queued(r));
+  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived, offlineUnarchived, queued(r), r.pushIdCleared === true);
   const groups = groupByPath(registrations, pathFor);
   const present = PATH_ORDER.filter((p) => groups.has(p));
   const clauses = present.map((p) => CLAUSE[p](groups.get(p) ?? []));
@@ -274,6 +286,8 @@ export const ejabberdPolicy: PushPolicy = {
   parseAwayFlag: () => false,
   validateDisable,
   // mod_push has no per-account limit; the cap only bounds the playground's memory.
+  // ejabberd_sm:route_message: a chat or normal message goes to each resource `when P == MaxPrio`.
+  bareJidDelivery: "top-priority",
   maxRegistrations: 64,
   decide,
   onAppServerOutcome,
@@ -285,4 +299,10 @@ export const ejabberdPolicy: PushPolicy = {
   timers: EJABBERD_TIMERS,
   endsPushHibernation,
   onWakeUp,
+  // mod_push_mnesia stores and deletes a registration under its session's id (found by the
+  // differential run; README "Differential runs against the real servers").
+  deletesBySession: true,
+  disableClearsPushId: true,
+  // mod_offline:route_offline_messages routes each stored message by its own `to` (differential run).
+  reroutesOffline: true,
 };

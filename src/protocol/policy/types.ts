@@ -100,6 +100,12 @@ export interface RegistrationSnapshot extends RegistrationKey {
   publishOptions: DataForm | null;
   /** Non-`wait` App Server errors counted so far (Prosody removes at 16). */
   errorCount: number;
+  /**
+   * Added with issue 13 (ejabberd, found by the differential run): the enabling session sent a
+   * `disable` since it enabled this, which cleared the session's push id, so the session no longer
+   * holds it (PushPolicy.disableClearsPushId). Absent: the session holds it while it lives.
+   */
+  pushIdCleared?: boolean;
 }
 
 export type MessageType = "chat" | "normal" | "groupchat" | "headline" | "error";
@@ -129,6 +135,13 @@ export interface MessageSnapshot {
    */
   standaloneChatState?: boolean;
 }
+
+/**
+ * Who gets a chat or normal message to the bare JID (RFC 6121 §8.5.2.1.1 allows both):
+ * `every-routable`, each resource with available presence at priority >= 0; `top-priority`, only
+ * those of the highest priority (Prosody's `top_resources`, ejabberd's `MaxPrio`).
+ */
+export type BareJidDelivery = "every-routable" | "top-priority";
 
 /** RFC 6121 §8.5 delivery of one message, computed by `routeMessage` (routing.ts). */
 export interface Delivery {
@@ -305,6 +318,11 @@ export interface PushPolicy {
   /** Stored away flag for an accepted enable (Prosody/ejabberd ignore it: false). */
   parseAwayFlag(raw: string | undefined): boolean;
   validateDisable(req: DisableRequest): StanzaErrorSpec | null;
+  /**
+   * Added with issue 13 (found by the differential run): to whom the server delivers a chat or
+   * normal message for the bare JID (`routeMessage` reads it).
+   */
+  bareJidDelivery: BareJidDelivery;
   /** Most registrations kept per account (Prosody's LRU holds 5); oldest evicted first. */
   maxRegistrations: number;
   decide(input: DecisionInput): PushDecision;
@@ -349,4 +367,22 @@ export interface PushPolicy {
   removalEndsPushHibernation?: boolean;
   /** Added with issue 13, optional: the push shortly before an extended window ends (`timers.wakeUpBeforeMs`). */
   onWakeUp?(input: HibernationInput): HibernationPushDecision | null;
+  /**
+   * Added with issue 13 (ejabberd, found by the differential run), optional: registrations are
+   * stored under their enabling session's key and deleted by it, so removing one (a disable, an
+   * enable of the same jid and node, an App Server error) removes every registration of that session.
+   */
+  deletesBySession?: boolean;
+  /**
+   * Added with issue 13 (ejabberd), optional: a `disable` the server processes clears the sending
+   * session's push id whatever it matched, so that session holds none of its registrations until it
+   * enables again (RegistrationSnapshot.pushIdCleared).
+   */
+  disableClearsPushId?: boolean;
+  /**
+   * Added with issue 13 (ejabberd), optional: offline messages are routed again by their own
+   * address when a session becomes available, so one sent to a full JID bound by then goes to that
+   * session. Absent: the session that became available takes them all.
+   */
+  reroutesOffline?: boolean;
 }

@@ -49,11 +49,24 @@ export class MessageRouter {
   /** Delivers the account's offline messages (already carrying their `<delay>`) to this session. */
   deliverOffline(record: SessionRecord): void {
     const stored = this.ctx.offline.take(record.session.account);
-    for (const message of stored) record.session.send(message);
+    const host = this.ctx.hosts.require(record.session.domain);
+    for (const message of stored) (this.boundAddressee(host, record, message) ?? record).session.send(message);
     if (stored.length > 0) {
-      this.events.offlineDelivered(this.ctx.hosts.require(record.session.domain), record);
+      this.events.offlineDelivered(host, record);
       this.ctx.logger.debug(`delivered ${stored.length} offline message(s) to ${record.session.jid}`);
     }
+  }
+
+  /**
+   * ejabberd's mod_offline routes each stored message again by its own address
+   * (route_offline_messages → ejabberd_router:route), so one sent to a full JID that is bound by
+   * now goes to that session, whatever its presence (`policy.reroutesOffline`; found by the
+   * differential run). null: the session that became receiving takes it.
+   */
+  private boundAddressee(host: Host, record: SessionRecord, message: Element): SessionRecord | null {
+    if (!host.policy.reroutesOffline) return null;
+    const resource = parseAddress(attrOf(message, "to") ?? "")?.resource;
+    return resource ? this.ctx.sessions.byFullJid(record.session.account, resource) : null;
   }
 
   private toAccount(sender: SessionRecord, host: Host, to: Address, stanza: Element): void {
@@ -62,7 +75,7 @@ export class MessageRouter {
 
     const message = messageSnapshot(stanza, { ownDomain: host.domain });
     const sessions = this.ctx.sessions.snapshotsOf(account);
-    const routed = routeMessage(sessions, message);
+    const routed = routeMessage(sessions, message, host.policy.bareJidDelivery);
     const refused = routed.storedOffline ? (host.policy.refuseOffline?.(message) ?? null) : null;
     const delivery = refused ? { deliveredTo: [], storedOffline: false, bounce: refused } : routed;
     if (delivery.storedOffline) {

@@ -226,7 +226,7 @@ export class Publisher {
 
   private settle(iqId: string, pending: PendingPublish, outcome: AppServerOutcome): void {
     const { host, account, key } = pending;
-    const { reaction, current, removed } = this.ctx.accounts.apply(account, (state) =>
+    const { reaction, current, removed, removedWithSession } = this.ctx.accounts.apply(account, (state) =>
       appServerAnswer(state, host.policy, key, outcome, pending.registration),
     );
     this.ctx.recorder.publishOutcome(
@@ -246,6 +246,14 @@ export class Publisher {
         why: `App Server answered publish ${iqId} with ${what}: ${reaction.why}`,
       });
       this.onRemoved?.(host, account, removed);
+    }
+    for (const other of removedWithSession) {
+      this.ctx.recorder.registration(host, account, "registration-removed", {
+        resource: null,
+        key: { jid: other.jid, node: other.node },
+        registration: other,
+        why: `removed with ${key.jid}#${key.node} after the App Server's answer to publish ${iqId}: ${host.policy.name} deletes a session's registrations together`,
+      });
     }
     pending.onSettled?.({ iqId, outcome, reaction, removed: removed !== null });
   }

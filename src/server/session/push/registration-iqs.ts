@@ -57,6 +57,14 @@ export class RegistrationIqs {
         why: `LRU: the account holds at most ${policy.maxRegistrations} registrations under ${policy.name}; this was the least recently enabled`,
       });
     }
+    for (const old of result.removedWithSession) {
+      this.ctx.recorder.registration(host, session.account, "registration-removed", {
+        resource: null,
+        key: { jid: old.jid, node: old.node },
+        registration: old,
+        why: `the enable replaced a registration of the session that enabled this one too, and ${policy.name} deletes a session's registrations together`,
+      });
+    }
     session.send(resultFor(iq));
   }
 
@@ -65,7 +73,7 @@ export class RegistrationIqs {
     const parsed = parseDisable(iq);
     if (!parsed) throw new Error("disable handler called without <disable/>");
     const jid = parsed.jid === undefined ? undefined : (parseAddress(parsed.jid)?.full ?? parsed.jid);
-    const { refused, removed } = this.ctx.accounts.apply(session.account, (state) => disable(state, host.policy, { iqType, jid, node: parsed.node }));
+    const { refused, removed } = this.ctx.accounts.apply(session.account, (state) => disable(state, host.policy, { iqType, jid, node: parsed.node, sessionId: session.id }));
     const scope = parsed.node === undefined ? `every node of ${jid ?? "(no jid)"}` : `${jid ?? "(no jid)"}#${parsed.node}`;
     const requestedKey = jid !== undefined && parsed.node !== undefined ? { jid, node: parsed.node } : null;
     if (refused) {
@@ -90,7 +98,10 @@ export class RegistrationIqs {
         resource: session.resource,
         key: { jid: registration.jid, node: registration.node },
         registration,
-        why: `disabled by ${session.resource} (${scope})`,
+        why:
+          registration.jid === jid && (parsed.node === undefined || registration.node === parsed.node)
+            ? `disabled by ${session.resource} (${scope})`
+            : `removed with ${scope}, disabled by ${session.resource}: both were enabled by the session of ${registration.enabledByResource}, and ${host.policy.name} deletes a session's registrations together`,
       });
     }
     session.send(resultFor(iq));
