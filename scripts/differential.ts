@@ -11,7 +11,10 @@ import { runCampaign } from "../src/differential/campaign";
 import { describeOp } from "../src/differential/ops";
 import { campaignJson, divergenceText, formatCampaign } from "../src/differential/report";
 import type { ReportContext } from "../src/differential/report";
-import { DIFFERENTIAL_COMPARE, DIFFERENTIAL_EXCLUSIONS, startEmulation } from "../src/differential/emulation";
+import { DEFAULT_ACCOUNTS, parseAccounts } from "../src/differential/accounts";
+import { startEmulation } from "../src/differential/emulation";
+import { compareOptionsOf, DEFAULT_VARIANT, exclusionsOf } from "../src/differential/variants";
+import type { RunVariant } from "../src/differential/variants";
 import { EMULATION_HOST, realTarget } from "../src/differential/targets";
 import { isRealServerName, isUp, REAL_SERVERS } from "../src/real-servers/realServers";
 
@@ -25,6 +28,8 @@ async function main(): Promise<number> {
     "shrink-seconds": { type: "number", help: "longest time spent shrinking one divergence", default: 120 },
     json: { type: "string", help: "also write the figures as JSON to this file" },
     verbose: { type: "boolean", help: "print each sequence's verdict" },
+    accounts: { type: "string", help: "the real server's account,sender,sink usernames", default: "alice,bob,pushsvc" },
+    "hibernation-pushes": { type: "boolean", help: "also compare the pushes at the moment a dropped session hibernates" },
     help: { type: "boolean", help: "print this help" },
   });
   if (typeof flags === "number") return flags;
@@ -36,13 +41,19 @@ async function main(): Promise<number> {
   const sequences = intIn("sequences", flags.sequences, 50, 1, 100_000);
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const shrinkSeconds = intIn("shrink-seconds", flags["shrink-seconds"], 120, 0, 3600);
+  const accounts = flags.accounts === undefined ? DEFAULT_ACCOUNTS : parseAccounts(flags.accounts);
+  if ("error" in accounts) {
+    console.error(accounts.error);
+    return 2;
+  }
+  const variant: RunVariant = { ...DEFAULT_VARIANT, hibernationPushes: flags["hibernation-pushes"] === true };
   if (!(await isUp(server.name))) {
     console.error(`${server.name} does not answer on ${server.service}; start it with ${server.startCommand}`);
     return 3;
   }
   const emulation = await startEmulation(EMULATION_HOST[server.name]);
   try {
-    const left = realTarget(server);
+    const left = realTarget(server, accounts);
     const right = emulation.target;
     const started = Date.now();
     const ctx: ReportContext = {
@@ -52,7 +63,7 @@ async function main(): Promise<number> {
       rightTitle: right.label,
       quietMs: left.quietMs,
       hibernationQuietMs: left.hibernationQuietMs,
-      excluded: DIFFERENTIAL_EXCLUSIONS[server.name],
+      excluded: exclusionsOf(server.name, variant),
     };
     let found = 0;
     const result = await runCampaign({
@@ -61,7 +72,7 @@ async function main(): Promise<number> {
       sequences,
       seed,
       shrinkTimeMs: shrinkSeconds * 1000,
-      compare: DIFFERENTIAL_COMPARE[server.name],
+      compare: compareOptionsOf(server.name, variant),
       onSequence: (index, run) => {
         if (flags.verbose) console.error(`#${index} ${run.divergence ? `DIVERGES at step ${run.divergence.step}` : "agrees"}: ${run.ops.map(describeOp).join("; ")}`);
         else if ((index + 1) % 25 === 0) console.error(`… ${index + 1}/${sequences} sequences, ${((Date.now() - started) / 1000).toFixed(0)} s`);
