@@ -13,8 +13,9 @@ import { campaignJson, divergenceText, formatCampaign } from "../src/differentia
 import type { ReportContext } from "../src/differential/report";
 import { DEFAULT_ACCOUNTS, parseAccounts } from "../src/differential/accounts";
 import { startEmulation } from "../src/differential/emulation";
-import { compareOptionsOf, DEFAULT_VARIANT, exclusionsOf } from "../src/differential/variants";
+import { compareOptionsOf, DEFAULT_VARIANT, exclusionsOf, TIMERS_INCLUDED } from "../src/differential/variants";
 import type { RunVariant } from "../src/differential/variants";
+import { timersSequenceArbitrary } from "../src/differential/timer-sequence";
 import { EMULATION_HOST, realTarget } from "../src/differential/targets";
 import { isRealServerName, isUp, REAL_SERVERS } from "../src/real-servers/realServers";
 
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
     verbose: { type: "boolean", help: "print each sequence's verdict" },
     accounts: { type: "string", help: "the real server's account,sender,sink usernames", default: "alice,bob,pushsvc" },
     "hibernation-pushes": { type: "boolean", help: "also compare the pushes at the moment a dropped session hibernates" },
+    timers: { type: "boolean", help: "generate sequences where a resource stops answering <r/> and the server's ack timer runs out (slow: 34 s / 63 s each)" },
     help: { type: "boolean", help: "print this help" },
   });
   if (typeof flags === "number") return flags;
@@ -46,7 +48,7 @@ async function main(): Promise<number> {
     console.error(accounts.error);
     return 2;
   }
-  const variant: RunVariant = { ...DEFAULT_VARIANT, hibernationPushes: flags["hibernation-pushes"] === true };
+  const variant: RunVariant = { ...DEFAULT_VARIANT, hibernationPushes: flags["hibernation-pushes"] === true, timers: flags.timers === true };
   if (!(await isUp(server.name))) {
     console.error(`${server.name} does not answer on ${server.service}; start it with ${server.startCommand}`);
     return 3;
@@ -65,6 +67,7 @@ async function main(): Promise<number> {
       hibernationQuietMs: left.hibernationQuietMs,
       excluded: exclusionsOf(server.name, variant),
     };
+    if (variant.timers) console.error(`compared: ${TIMERS_INCLUDED[server.name]}`);
     let found = 0;
     const result = await runCampaign({
       left,
@@ -73,6 +76,7 @@ async function main(): Promise<number> {
       seed,
       shrinkTimeMs: shrinkSeconds * 1000,
       compare: compareOptionsOf(server.name, variant),
+      ...(variant.timers ? { arbitrary: timersSequenceArbitrary } : {}),
       onSequence: (index, run) => {
         if (flags.verbose) console.error(`#${index} ${run.divergence ? `DIVERGES at step ${run.divergence.step}` : "agrees"}: ${run.ops.map(describeOp).join("; ")}`);
         else if ((index + 1) % 25 === 0) console.error(`… ${index + 1}/${sequences} sequences, ${((Date.now() - started) / 1000).toFixed(0)} s`);

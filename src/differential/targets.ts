@@ -8,6 +8,7 @@ import type { HarnessWaits } from "../scenarios/harness";
 import { DEFAULT_ACCOUNTS } from "./accounts";
 import type { AccountTriple } from "./accounts";
 import type { SequenceTarget } from "./execute";
+import { OUTWAIT_MS } from "./timer-sequence";
 
 /** The reference server's virtual host that emulates each real server. */
 export const EMULATION_HOST: Record<RealServerName, string> = {
@@ -32,6 +33,7 @@ export function realTarget(server: RealServer, accounts: AccountTriple = DEFAULT
     shared: true,
     quietMs: QUIET_MS,
     hibernationQuietMs: HIBERNATION_QUIET_MS,
+    outwaitMs: OUTWAIT_MS[server.name],
     harnessOptions: (tag) => ({
       service: server.service,
       domain: server.domain,
@@ -50,11 +52,13 @@ export function realTarget(server: RealServer, accounts: AccountTriple = DEFAULT
  * first PLAIN login), the sink on the same host as on the real server.
  */
 export function emulationTarget(url: string, host: string): SequenceTarget {
+  const emulated = (Object.keys(EMULATION_HOST) as RealServerName[]).find((name) => EMULATION_HOST[name] === host);
   return {
     label: `${host} (reference server)`,
     shared: false,
     quietMs: QUIET_MS,
     hibernationQuietMs: HIBERNATION_QUIET_MS,
+    ...(emulated ? { outwaitMs: OUTWAIT_MS[emulated] } : {}),
     harnessOptions: (tag) => ({
       service: url,
       domain: host,
