@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     json: { type: "string", help: "also write the figures as JSON to this file" },
     verbose: { type: "boolean", help: "print each sequence's verdict" },
     accounts: { type: "string", help: "the real server's account,sender,sink usernames", default: "alice,bob,pushsvc" },
-    "hibernation-pushes": { type: "boolean", help: "also compare the pushes at the moment a dropped session hibernates" },
+    "hibernation-pushes": { type: "boolean", help: "compare the pushes at the moment a dropped session hibernates (=false leaves them out)", default: true },
     timers: { type: "boolean", help: "generate sequences where a resource stops answering <r/> and the server's ack timer runs out (slow: 34 s / 63 s each)" },
     help: { type: "boolean", help: "print this help" },
   });
@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     console.error(accounts.error);
     return 2;
   }
-  const variant: RunVariant = { ...DEFAULT_VARIANT, hibernationPushes: flags["hibernation-pushes"] === true, timers: flags.timers === true };
+  const variant: RunVariant = { ...DEFAULT_VARIANT, hibernationPushes: flags["hibernation-pushes"] !== false, timers: flags.timers === true };
   if (!(await isUp(server.name))) {
     console.error(`${server.name} does not answer on ${server.service}; start it with ${server.startCommand}`);
     return 3;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { REAL_SERVERS } from "../real-servers/realServers";
 import { DEFAULT_ACCOUNTS, describeAccounts, parseAccounts } from "./accounts";
 import { realTarget } from "./targets";
-import { compareOptionsOf, exclusionsOf } from "./variants";
+import { compareOptionsOf, DEFAULT_VARIANT, exclusionsOf } from "./variants";
 import { DIFFERENTIAL_EXCLUSIONS, HIBERNATION_PUSH_EXCLUSION } from "./emulation";
 
 describe("--accounts", () => {
@@ -29,15 +29,16 @@ describe("--accounts", () => {
 });
 
 describe("--hibernation-pushes", () => {
-  it("compares the pushes of a drop step and drops their exclusion line, leaving the others", () => {
+  it("compares the pushes of a drop step by default; =false leaves them out and says so", () => {
+    expect(DEFAULT_VARIANT.hibernationPushes).toBe(true);
     for (const server of ["prosody", "ejabberd"] as const) {
-      expect(compareOptionsOf(server, { hibernationPushes: false, timers: false }).ignoreHibernationPushes).toBe(true);
-      expect(compareOptionsOf(server, { hibernationPushes: true, timers: false }).ignoreHibernationPushes).toBe(false);
-      expect(exclusionsOf(server, { hibernationPushes: false, timers: false })).toEqual(DIFFERENTIAL_EXCLUSIONS[server]);
-      const included = exclusionsOf(server, { hibernationPushes: true, timers: false });
-      expect(included).not.toContain(HIBERNATION_PUSH_EXCLUSION[server]);
-      expect(included).toHaveLength(DIFFERENTIAL_EXCLUSIONS[server].length - 1);
+      expect(compareOptionsOf(server, DEFAULT_VARIANT).ignoreHibernationPushes).toBeFalsy();
+      expect(exclusionsOf(server, DEFAULT_VARIANT)).toEqual(DIFFERENTIAL_EXCLUSIONS[server]);
+      expect(DIFFERENTIAL_EXCLUSIONS[server]).not.toContain(HIBERNATION_PUSH_EXCLUSION[server]);
+      const without = { ...DEFAULT_VARIANT, hibernationPushes: false };
+      expect(compareOptionsOf(server, without).ignoreHibernationPushes).toBe(true);
+      expect(exclusionsOf(server, without)).toEqual([HIBERNATION_PUSH_EXCLUSION[server], ...DIFFERENTIAL_EXCLUSIONS[server]]);
     }
-    expect(compareOptionsOf("prosody", { hibernationPushes: true, timers: false }).collapseRepeatedPushes).toBe(true);
+    expect(compareOptionsOf("prosody", { hibernationPushes: false, timers: false }).collapseRepeatedPushes).toBe(true);
   });
 });
