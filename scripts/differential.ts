@@ -1,8 +1,9 @@
 /**
- * `npm run differential -- --target prosody|ejabberd --sequences 500 --seed N [--json FILE]`:
- * generated operation sequences run against a real server (e2e/real-servers/servers.sh) and the
- * reference server's emulation of it, compared step by step (src/differential). Exit 1 on a
- * divergence, 2 on a bad flag, 3 when the real server is not up.
+ * `npm run differential -- --target prosody|ejabberd --sequences 500 --seed N [--json FILE]
+ * [--accounts carol,dave,pushsvc2] [--hibernation-pushes=false] [--timers]`: generated operation
+ * sequences run against a real server (e2e/real-servers/servers.sh) and the reference server's
+ * emulation of it, compared step by step (src/differential). Exit 1 on a divergence, 2 on a bad
+ * flag, 3 when the real server is not up.
  */
 import { writeFileSync } from "node:fs";
 import "../src/test-setup/node-websocket";

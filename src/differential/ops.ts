@@ -38,7 +38,7 @@ export type Op =
   | { op: "disconnect"; r: ResourceLabel }
   /** The app is killed: the socket drops without `</close>`; with XEP-0198 the session hibernates. */
   | { op: "drop"; r: ResourceLabel }
-  /** `--timers`: the app freezes with its socket open and stops answering `<r/>` (timer-ops.ts). */
+  /** `--timers`: the app freezes with its socket open and stops answering `<r/>` (timer-sequence.ts). */
   | { op: "withhold"; r: ResourceLabel }
   /** `--timers`: nothing happens for longer than the server's ack timer (the target's `outwaitMs`). */
   | { op: "outwait" };
