@@ -1,8 +1,9 @@
 /**
- * `npm run differential -- --target prosody|ejabberd --sequences 500 --seed N [--json FILE]`:
- * generated operation sequences run against a real server (e2e/real-servers/servers.sh) and the
- * reference server's emulation of it, compared step by step (src/differential). Exit 1 on a
- * divergence, 2 on a bad flag, 3 when the real server is not up.
+ * `npm run differential -- --target prosody|ejabberd --sequences 500 --seed N [--json FILE]
+ * [--accounts carol,dave,pushsvc2] [--hibernation-pushes=false] [--timers]`: generated operation
+ * sequences run against a real server (e2e/real-servers/servers.sh) and the reference server's
+ * emulation of it, compared step by step (src/differential). Exit 1 on a divergence, 2 on a bad
+ * flag, 3 when the real server is not up.
  */
 import { writeFileSync } from "node:fs";
 import "../src/test-setup/node-websocket";
@@ -11,7 +12,11 @@ import { runCampaign } from "../src/differential/campaign";
 import { describeOp } from "../src/differential/ops";
 import { campaignJson, divergenceText, formatCampaign } from "../src/differential/report";
 import type { ReportContext } from "../src/differential/report";
-import { DIFFERENTIAL_COMPARE, DIFFERENTIAL_EXCLUSIONS, startEmulation } from "../src/differential/emulation";
+import { DEFAULT_ACCOUNTS, parseAccounts } from "../src/differential/accounts";
+import { startEmulation } from "../src/differential/emulation";
+import { compareOptionsOf, DEFAULT_VARIANT, exclusionsOf, TIMERS_INCLUDED } from "../src/differential/variants";
+import type { RunVariant } from "../src/differential/variants";
+import { timersSequenceArbitrary } from "../src/differential/timer-sequence";
 import { EMULATION_HOST, realTarget } from "../src/differential/targets";
 import { isRealServerName, isUp, REAL_SERVERS } from "../src/real-servers/realServers";
 
@@ -25,6 +30,9 @@ async function main(): Promise<number> {
     "shrink-seconds": { type: "number", help: "longest time spent shrinking one divergence", default: 120 },
     json: { type: "string", help: "also write the figures as JSON to this file" },
     verbose: { type: "boolean", help: "print each sequence's verdict" },
+    accounts: { type: "string", help: "the real server's account,sender,sink usernames", default: "alice,bob,pushsvc" },
+    "hibernation-pushes": { type: "boolean", help: "compare the pushes at the moment a dropped session hibernates (=false leaves them out)", default: true },
+    timers: { type: "boolean", help: "generate sequences where a resource stops answering <r/> and the server's ack timer runs out (slow: 34 s / 63 s each)" },
     help: { type: "boolean", help: "print this help" },
   });
   if (typeof flags === "number") return flags;
@@ -36,13 +44,19 @@ async function main(): Promise<number> {
   const sequences = intIn("sequences", flags.sequences, 50, 1, 100_000);
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const shrinkSeconds = intIn("shrink-seconds", flags["shrink-seconds"], 120, 0, 3600);
+  const accounts = flags.accounts === undefined ? DEFAULT_ACCOUNTS : parseAccounts(flags.accounts);
+  if ("error" in accounts) {
+    console.error(accounts.error);
+    return 2;
+  }
+  const variant: RunVariant = { ...DEFAULT_VARIANT, hibernationPushes: flags["hibernation-pushes"] !== false, timers: flags.timers === true };
   if (!(await isUp(server.name))) {
     console.error(`${server.name} does not answer on ${server.service}; start it with ${server.startCommand}`);
     return 3;
   }
   const emulation = await startEmulation(EMULATION_HOST[server.name]);
   try {
-    const left = realTarget(server);
+    const left = realTarget(server, accounts);
     const right = emulation.target;
     const started = Date.now();
     const ctx: ReportContext = {
@@ -52,8 +66,9 @@ async function main(): Promise<number> {
       rightTitle: right.label,
       quietMs: left.quietMs,
       hibernationQuietMs: left.hibernationQuietMs,
-      excluded: DIFFERENTIAL_EXCLUSIONS[server.name],
+      excluded: exclusionsOf(server.name, variant),
     };
+    if (variant.timers) console.error(`compared: ${TIMERS_INCLUDED[server.name]}`);
     let found = 0;
     const result = await runCampaign({
       left,
@@ -61,7 +76,8 @@ async function main(): Promise<number> {
       sequences,
       seed,
       shrinkTimeMs: shrinkSeconds * 1000,
-      compare: DIFFERENTIAL_COMPARE[server.name],
+      compare: compareOptionsOf(server.name, variant),
+      ...(variant.timers ? { arbitrary: timersSequenceArbitrary } : {}),
       onSequence: (index, run) => {
         if (flags.verbose) console.error(`#${index} ${run.divergence ? `DIVERGES at step ${run.divergence.step}` : "agrees"}: ${run.ops.map(describeOp).join("; ")}`);
         else if ((index + 1) % 25 === 0) console.error(`… ${index + 1}/${sequences} sequences, ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -12,13 +12,17 @@ import { opsOf, sequenceArbitrary, validSequence } from "./ops";
 import type { Op, RawSequence } from "./ops";
 import type { Trace } from "./trace";
 
-/** Sequences with at least two operations that apply (see `validSequence`). */
-export const meaningfulSequences: fc.Arbitrary<RawSequence> = sequenceArbitrary.filter((raw) => validSequence(opsOf(raw)).length >= 2);
+/** Sequences of `arbitrary` with at least two operations that apply (see `validSequence`). */
+export function meaningful(arbitrary: fc.Arbitrary<RawSequence>): fc.Arbitrary<RawSequence> {
+  return arbitrary.filter((raw) => validSequence(opsOf(raw)).length >= 2);
+}
+
+export const meaningfulSequences: fc.Arbitrary<RawSequence> = meaningful(sequenceArbitrary);
 
 /** The `count` sequences of a seed, as generated (raw) and as run (valid). */
-export function sequencesOf(seed: number, count: number): { raw: RawSequence; ops: Op[] }[] {
+export function sequencesOf(seed: number, count: number, arbitrary: fc.Arbitrary<RawSequence> = sequenceArbitrary): { raw: RawSequence; ops: Op[] }[] {
   if (count <= 0) return [];
-  return fc.sample(meaningfulSequences, { seed, numRuns: count }).map((raw) => ({ raw, ops: validSequence(opsOf(raw)) }));
+  return fc.sample(meaningful(arbitrary), { seed, numRuns: count }).map((raw) => ({ raw, ops: validSequence(opsOf(raw)) }));
 }
 
 export interface PairRun {
@@ -62,6 +66,8 @@ export interface CampaignOptions {
   /** Longest time spent shrinking one divergence (ms). */
   shrinkTimeMs: number;
   compare?: CompareOptions;
+  /** What to generate (default `sequenceArbitrary`; `--timers`: timer-sequence.ts). */
+  arbitrary?: fc.Arbitrary<RawSequence>;
   onSequence?: (index: number, run: PairRun) => void;
   /** Each divergence once it is re-run and shrunk (the report repeats them at the end). */
   onDivergence?: (report: DivergenceReport) => void;
@@ -90,7 +96,7 @@ export interface CampaignResult {
 export async function shrinkDivergence(raw: RawSequence, options: CampaignOptions): Promise<{ run: PairRun | null; runs: number }> {
   let smallest: PairRun | null = null;
   let runs = 0;
-  const property = fc.asyncProperty(meaningfulSequences, async (candidate) => {
+  const property = fc.asyncProperty(meaningful(options.arbitrary ?? sequenceArbitrary), async (candidate) => {
     runs += 1;
     const run = await runPair(validSequence(opsOf(candidate)), options.left, options.right, options.compare);
     if (run.divergence && (!smallest || run.ops.length <= smallest.ops.length)) smallest = run;
@@ -114,7 +120,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const divergences: DivergenceReport[] = [];
   let agreements = 0;
   const coverage: Coverage = { operations: 0, withPush: 0, publishes: 0, deliveries: 0, withHibernation: 0 };
-  const list = sequencesOf(options.seed, options.sequences);
+  const list = sequencesOf(options.seed, options.sequences, options.arbitrary);
   for (const [index, { raw, ops }] of list.entries()) {
     const run = await runPair(ops, options.left, options.right, options.compare);
     options.onSequence?.(index, run);

@@ -24,11 +24,13 @@ export interface SequenceTarget {
   quietMs: number;
   /** The same once a session hibernates (outlasts Prosody's 1 s batch of pushes for queued stanzas). */
   hibernationQuietMs: number;
+  /** How long an `outwait` lasts (`--timers`, timer-sequence.ts OUTWAIT_MS); 0 when not set. */
+  outwaitMs?: number;
 }
 
 /** Operations whose effects (deliveries, publishes) a probe waits for; the others are answered by their own iq. */
 function causesTraffic(op: Op): boolean {
-  return op.op === "send" || op.op === "presence" || op.op === "disconnect" || op.op === "drop";
+  return op.op === "send" || op.op === "presence" || op.op === "disconnect" || op.op === "drop" || op.op === "outwait";
 }
 
 /** The body of the message sent at step `index`: deterministic, so both servers' traces can show it. */
@@ -41,8 +43,8 @@ function answerOf(op: Extract<Op, { op: "answer" }>): SinkAnswer {
   return ANSWER_ERRORS[op.answer];
 }
 
-/** Queues the harness step(s) of one operation. */
-export function queueOp(h: PushHarness, op: Op, index: number): PushHarness {
+/** Queues the harness step(s) of one operation (`outwaitMs`: how long an `outwait` lasts). */
+export function queueOp(h: PushHarness, op: Op, index: number, outwaitMs = 0): PushHarness {
   switch (op.op) {
     case "connect":
       return h.connect(op.r, { streamManagement: op.sm });
@@ -62,6 +64,10 @@ export function queueOp(h: PushHarness, op: Op, index: number): PushHarness {
       return h.disconnect(op.r);
     case "drop":
       return h.drop(op.r);
+    case "withhold":
+      return h.withholdAcks(op.r);
+    case "outwait":
+      return h.wait(outwaitMs);
   }
 }
 
@@ -75,7 +81,7 @@ export async function runSequence(ops: readonly Op[], target: SequenceTarget, ta
       const iqsBefore = h.iqs.length;
       let failed: string | undefined;
       try {
-        await queueOp(h, op, index);
+        await queueOp(h, op, index, target.outwaitMs ?? 0);
       } catch (error) {
         failed = errorMessage(error);
       }

@@ -37,7 +37,11 @@ export type Op =
   | { op: "answer"; answer: AnswerKind }
   | { op: "disconnect"; r: ResourceLabel }
   /** The app is killed: the socket drops without `</close>`; with XEP-0198 the session hibernates. */
-  | { op: "drop"; r: ResourceLabel };
+  | { op: "drop"; r: ResourceLabel }
+  /** `--timers`: the app freezes with its socket open and stops answering `<r/>` (timer-sequence.ts). */
+  | { op: "withhold"; r: ResourceLabel }
+  /** `--timers`: nothing happens for longer than the server's ack timer (the target's `outwaitMs`). */
+  | { op: "outwait" };
 
 /** Sessions are opened on A1 and A2; A3 is only ever a full JID nobody holds (RFC 6121 §8.5.3.2). */
 const resource = fc.constantFrom<ResourceLabel>("A1", "A2");
@@ -83,10 +87,12 @@ type SendOp = Extract<Op, { op: "send" }>;
  */
 export type RawSequence =
   | { free: Op[] }
-  | { before: Op[]; enable: EnableOp; leave: "disconnect" | "drop" | "stay"; between: Op[]; send: SendOp; after: Op[] };
+  | { before: Op[]; enable: EnableOp; leave: "disconnect" | "drop" | "stay"; between: Op[]; send: SendOp; after: Op[] }
+  /** `--timers` (timer-sequence.ts): the enabling resource freezes, a message comes, the server's ack timer runs out. */
+  | { before: Op[]; enable: EnableOp; withhold: true; between: Op[]; send: SendOp; after: Op[] };
 
-const enableArbitrary = fc.record({ op: fc.constant("enable" as const), r: resource, node: fc.constantFrom(...NODES), away: fc.boolean() });
-const sendArbitrary = fc.record({ op: fc.constant("send" as const), type: messageType, body: fc.constantFrom(true, false, true), to: fc.constantFrom("bare" as const, ...RESOURCES) });
+export const enableArbitrary = fc.record({ op: fc.constant("enable" as const), r: resource, node: fc.constantFrom(...NODES), away: fc.boolean() });
+export const sendArbitrary = fc.record({ op: fc.constant("send" as const), type: messageType, body: fc.constantFrom(true, false, true), to: fc.constantFrom("bare" as const, ...RESOURCES) });
 
 export const sequenceArbitrary: fc.Arbitrary<RawSequence> = fc.oneof(
   { arbitrary: fc.record({ free: fc.array(opArbitrary, { minLength: MIN_OPS, maxLength: MAX_OPS }) }), weight: 1 },
@@ -106,6 +112,11 @@ export const sequenceArbitrary: fc.Arbitrary<RawSequence> = fc.oneof(
 /** The operations of a generated sequence, in order (before `validSequence`). */
 export function opsOf(raw: RawSequence): Op[] {
   if ("free" in raw) return raw.free;
+  if ("withhold" in raw) {
+    // The frozen resource needs XEP-0198 (the server's <r/>): it connects with it first.
+    const r = raw.enable.r;
+    return [{ op: "connect", r, sm: true }, ...raw.before, raw.enable, { op: "withhold", r }, ...raw.between, raw.send, { op: "outwait" }, ...raw.after];
+  }
   const leave: Op[] = raw.leave === "stay" ? [] : [{ op: raw.leave, r: raw.enable.r }];
   return [...raw.before, raw.enable, ...leave, ...raw.between, raw.send, ...raw.after];
 }
@@ -118,12 +129,14 @@ export function impliedConnect(r: ResourceLabel): Extract<Op, { op: "connect" }>
 }
 
 /**
- * The sequence that `ops` means, in order: presence, enable, disable and drop on a resource that
- * is not connected first connect it (`impliedConnect`; drop with XEP-0198, so that the server
- * hibernates it); a drop of a session without XEP-0198, a disconnect of a resource that is not
- * connected and a connect of one that is are left out; a dropped resource stays gone (its session
- * hibernates until the run ends). Sends and answers always apply. Interpreting instead of
- * generating only valid operations keeps every shrink of a sequence a sequence.
+ * The sequence that `ops` means, in order: presence, enable, disable, drop and withhold on a
+ * resource that is not connected first connect it (`impliedConnect`; drop and withhold with
+ * XEP-0198, so that the server hibernates it or asks it for acks); a drop or withhold of a session
+ * without XEP-0198, a disconnect of a resource that is not connected and a connect of one that is
+ * are left out; a dropped or frozen resource stays gone (its session hibernates, or stays frozen,
+ * until the run ends); an `outwait` is kept once after each `withhold`. Sends and answers always
+ * apply. Interpreting instead of generating only valid operations keeps every shrink of a
+ * sequence a sequence.
  */
 export function validSequence(ops: readonly Op[]): Op[] {
   const state = new Map<ResourceLabel, ResourceState>(RESOURCES.map((r) => [r, "off"]));
@@ -132,9 +145,16 @@ export function validSequence(ops: readonly Op[]): Op[] {
     state.set(op.r, op.sm ? "online-sm" : "online");
     kept.push(op);
   };
+  let outwaitDue = false;
   for (const op of ops) {
     if (op.op === "send" || op.op === "answer") {
       kept.push(op);
+      continue;
+    }
+    if (op.op === "outwait") {
+      // One wait per frozen resource: a second would only make the sequence slower.
+      if (outwaitDue) kept.push(op);
+      outwaitDue = false;
       continue;
     }
     const now = state.get(op.r) ?? "off";
@@ -149,9 +169,11 @@ export function validSequence(ops: readonly Op[]): Op[] {
         state.set(op.r, "off");
         break;
       case "drop":
+      case "withhold":
         if (now === "online") continue;
         if (now === "off") connect({ op: "connect", r: op.r, sm: true });
         state.set(op.r, "gone");
+        if (op.op === "withhold") outwaitDue = true;
         break;
       default:
         if (!online) connect(impliedConnect(op.r));
@@ -161,9 +183,9 @@ export function validSequence(ops: readonly Op[]): Op[] {
   return kept;
 }
 
-/** Whether some resource was dropped with XEP-0198 before operation `index` (its session hibernates). */
+/** Whether some resource was dropped with XEP-0198, or froze, before operation `index` (its session may hibernate). */
 export function hibernatedBefore(ops: readonly Op[], index: number): boolean {
-  return ops.slice(0, index).some((o) => o.op === "drop");
+  return ops.slice(0, index).some((o) => o.op === "drop" || o.op === "withhold");
 }
 
 /** One human line per operation, as in the harness's step log. */
@@ -185,5 +207,9 @@ export function describeOp(op: Op): string {
       return `${op.r} disconnect`;
     case "drop":
       return `${op.r} drop socket (app killed)`;
+    case "withhold":
+      return `${op.r} withholds acks (app frozen, socket open)`;
+    case "outwait":
+      return "wait past the server's ack timer";
   }
 }

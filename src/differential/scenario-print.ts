@@ -8,12 +8,13 @@ import type { ProbeExpectation } from "../scenarios/expectations";
 import { ANSWER_ERRORS, describeOp, hibernatedBefore } from "./ops";
 import type { Op } from "./ops";
 import { bodyOf } from "./execute";
+import { OUTWAIT_MS } from "./timer-sequence";
 import type { Trace } from "./trace";
 
 const q = (s: string) => JSON.stringify(s);
 
-/** One harness call of the chain, as source text. */
-export function chainCall(op: Op, index: number): string {
+/** One harness call of the chain, as source text (`outwaitMs`: the server's OUTWAIT_MS). */
+export function chainCall(op: Op, index: number, outwaitMs = 0): string {
   switch (op.op) {
     case "connect":
       return op.sm ? `.connect(${q(op.r)}, { streamManagement: true })` : `.connect(${q(op.r)})`;
@@ -34,11 +35,15 @@ export function chainCall(op: Op, index: number): string {
       return `.disconnect(${q(op.r)})`;
     case "drop":
       return `.drop(${q(op.r)})`;
+    case "withhold":
+      return `.withholdAcks(${q(op.r)})`;
+    case "outwait":
+      return `.wait(${outwaitMs})`;
   }
 }
 
 function causesTraffic(op: Op): boolean {
-  return op.op === "send" || op.op === "presence" || op.op === "disconnect" || op.op === "drop";
+  return op.op === "send" || op.op === "presence" || op.op === "disconnect" || op.op === "drop" || op.op === "outwait";
 }
 
 /** Probe label per operation index: the probe that files what that operation caused. */
@@ -95,7 +100,7 @@ export function printScenario(input: PrintScenarioInput): string {
   const expected = expectationFromTrace(ops, input.real);
   const ends = probeIndexes(ops);
   const chain = ops.flatMap((op, i) => {
-    const call = [`      ${chainCall(op, i)}`];
+    const call = [`      ${chainCall(op, i, OUTWAIT_MS[server])}`];
     if (ends.includes(i)) {
       const quiet = hibernatedBefore(ops, i + 1) ? input.hibernationQuietMs : input.quietMs;
       call.push(`      .collect(${q(`step ${i}`)}, { quietMs: ${quiet} })`);

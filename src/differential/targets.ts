@@ -5,7 +5,10 @@
  */
 import type { RealServer, RealServerName } from "../real-servers/realServers";
 import type { HarnessWaits } from "../scenarios/harness";
+import { DEFAULT_ACCOUNTS } from "./accounts";
+import type { AccountTriple } from "./accounts";
 import type { SequenceTarget } from "./execute";
+import { OUTWAIT_MS } from "./timer-sequence";
 
 /** The reference server's virtual host that emulates each real server. */
 export const EMULATION_HOST: Record<RealServerName, string> = {
@@ -19,20 +22,24 @@ const QUIET_MS = 300;
 /** Prosody batches pushes for a hibernated session's queue for 1 s (mod_cloud_notify, smacks). */
 const HIBERNATION_QUIET_MS = 1600;
 
-/** A real server's shared accounts: fresh resources and a fresh sink resource per run. */
-export function realTarget(server: RealServer): SequenceTarget {
-  const { alice, bob, pushsvc } = server.accounts;
+/**
+ * A real server's shared accounts (`accounts`, alice/bob/pushsvc by default; every account
+ * servers.sh registers has the same password): fresh resources and a fresh sink resource per run.
+ */
+export function realTarget(server: RealServer, accounts: AccountTriple = DEFAULT_ACCOUNTS): SequenceTarget {
+  const password = server.accounts.alice.password;
   return {
     label: server.name,
     shared: true,
     quietMs: QUIET_MS,
     hibernationQuietMs: HIBERNATION_QUIET_MS,
+    outwaitMs: OUTWAIT_MS[server.name],
     harnessOptions: (tag) => ({
       service: server.service,
       domain: server.domain,
-      account: { username: alice.username, password: alice.password },
-      sender: { username: bob.username, password: bob.password, resource: `B-${tag}` },
-      sink: { username: pushsvc.username, password: pushsvc.password, resource: `sink-${tag}` },
+      account: { username: accounts.account, password },
+      sender: { username: accounts.sender, password, resource: `B-${tag}` },
+      sink: { username: accounts.sink, password, resource: `sink-${tag}` },
       mechanism: "PLAIN",
       waits: DIFFERENTIAL_WAITS,
       resourceSuffix: `-${tag}`,
@@ -45,11 +52,13 @@ export function realTarget(server: RealServer): SequenceTarget {
  * first PLAIN login), the sink on the same host as on the real server.
  */
 export function emulationTarget(url: string, host: string): SequenceTarget {
+  const emulated = (Object.keys(EMULATION_HOST) as RealServerName[]).find((name) => EMULATION_HOST[name] === host);
   return {
     label: `${host} (reference server)`,
     shared: false,
     quietMs: QUIET_MS,
     hibernationQuietMs: HIBERNATION_QUIET_MS,
+    ...(emulated ? { outwaitMs: OUTWAIT_MS[emulated] } : {}),
     harnessOptions: (tag) => ({
       service: url,
       domain: host,

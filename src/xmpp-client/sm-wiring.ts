@@ -183,7 +183,7 @@ export class SmWiring {
   private onSmElement(element: Element): void {
     switch (element.name) {
       case "r":
-        if (this.sm.enabled) void this.sendAck();
+        if (this.sm.enabled && !this.sm.withholdAcks) void this.sendAck();
         return;
       case "a":
         if (this.sm.enabled) this.ackQueue(element.attrs.h);

@@ -197,6 +197,20 @@ describe("inbound count (our h)", () => {
     await entity.stop();
     expect(entity.acksSent()).toEqual([2]);
   });
+
+  it("leaves <r/> unanswered while withholding acks, keeps counting, and still acks on a graceful close", async () => {
+    const { entity, sm } = await enabledRig();
+    entity.read("<message from='bob@localhost/x'><body>1</body></message>", "<r xmlns='urn:xmpp:sm:3'/>");
+    await flush();
+    expect(entity.acksSent()).toEqual([1]);
+    sm.withholdAcks = true;
+    entity.read("<message from='bob@localhost/x'><body>2</body></message>", "<r xmlns='urn:xmpp:sm:3'/>", "<r xmlns='urn:xmpp:sm:3'/>");
+    await flush();
+    expect(entity.acksSent()).toEqual([1]);
+    expect(sm.inbound).toBe(2);
+    await entity.stop();
+    expect(entity.acksSent()).toEqual([1, 2]);
+  });
 });
 
 describe("negotiation", () => {

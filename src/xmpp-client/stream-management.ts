@@ -119,6 +119,13 @@ export class StreamManagement extends EventEmitter implements StockStreamManagem
   requestAckInterval = 30_000;
   /** Wait this long after an outbound stanza so a burst gets a single `<r/>`. */
   requestAckDebounce = 250;
+  /**
+   * Test harnesses only (the differential runner's `withhold`): leave the server's `<r/>`
+   * unanswered, as an app frozen with its socket open does, so that the server's ack timers run
+   * out (Prosody's smacks-ack-delayed push, ejabberd's ack_timeout). Counting goes on, and a
+   * graceful close still sends `<a/>`.
+   */
+  withholdAcks = false;
 
   get unacked(): number {
     return this.outbound_q.length;

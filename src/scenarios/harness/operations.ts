@@ -118,6 +118,20 @@ export async function dropSocket(ctx: HarnessContext, resource: string): Promise
   return resumable ? "resumable: the server hibernates the session" : "not resumable: the session ends";
 }
 
+/** The resource stops answering `<r/>` (see `PushHarness.withholdAcks`). */
+export async function withholdAcks(ctx: HarnessContext, resource: string): Promise<string> {
+  const party = ctx.sessions.onlineAccount(resource);
+  const sm = party.xmpp.streamManagement;
+  if (!sm.enabled) throw new HarnessStepError(`${resource}: XEP-0198 is not enabled on its stream, so there is no <r/> to leave unanswered`);
+  sm.withholdAcks = true;
+  // Prepended, so that it runs while the party is still online: a close the server makes (not
+  // the harness's own) leaves a session to resume and end in `close()`.
+  party.xmpp.prependListener("disconnect", () => {
+    if (party.info.state === "online") party.hibernated = party.xmpp.smState().resumable;
+  });
+  return "the server's <r/> go unanswered from now on";
+}
+
 /** B sends a message to the account, then waits until every stream has seen its immediate effects. Returns its id. */
 export async function sendMessage(ctx: HarnessContext, options: SendOptions): Promise<string> {
   const to = options.to ?? "bare";

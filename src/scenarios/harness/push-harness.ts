@@ -222,6 +222,15 @@ export class PushHarness implements PromiseLike<void> {
     return this.step("drop", `${resource} drop socket`, () => op.dropSocket(this.ctx, resource));
   }
 
+  /**
+   * The app freezes with its socket open: the resource stops answering the server's `<r/>`
+   * (XEP-0198, our client's `withholdAcks`), so the server's ack timers run out (Prosody pushes,
+   * ejabberd closes the socket and the session goes pending; `close()` then resumes and ends it).
+   */
+  withholdAcks(resource: string): this {
+    return this.step("withhold-acks", `${resource} withholds acks`, () => op.withholdAcks(this.ctx, resource));
+  }
+
   // -------------------------------------------------------------------------------------------
   // steps: sender and sink
 
