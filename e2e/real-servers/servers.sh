@@ -11,14 +11,16 @@
 #   servers.sh start | stop     both servers
 #   servers.sh stop-prosody | stop-ejabberd | status
 #
-# Accounts alice, bob and pushsvc (password "pass", or $XMPP_PASS) on the domain "localhost".
+# Accounts alice, bob, pushsvc, carol, dave and pushsvc2 (password "pass", or $XMPP_PASS) on the domain "localhost".
 # State, logs and pidfiles live under $XMPP_SERVERS_DIR (default /tmp/xmpp-push-playground-servers);
 # the configs next to this script are copied there at every start. Only the pids this script
 # recorded at start are ever signalled, and only while they still run the expected program.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BASE=${XMPP_SERVERS_DIR:-/tmp/xmpp-push-playground-servers}
-USERS=(alice bob pushsvc)
+# carol, dave and pushsvc2: a second account triple, so a probe or a second differential run
+# (`--accounts carol,dave,pushsvc2`) can run beside one that uses alice, bob and pushsvc.
+USERS=(alice bob pushsvc carol dave pushsvc2)
 PASS=${XMPP_PASS:-pass}
 PACKAGES=(prosody prosody-modules lua-event lua-unbound ejabberd curl)
 
