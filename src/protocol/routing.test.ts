@@ -57,7 +57,7 @@ const BOUNCED: Delivery = { deliveredTo: [], storedOffline: false, bounce: { typ
 
 const msg = (type: MessageType, toResource: string | null = null): MessageSnapshot => chat({ type, toResource });
 
-describe("routeMessage (RFC 6121 §8.5)", () => {
+describe("routeMessage (RFC 6121 §8.5), every routable resource (spec, tigase)", () => {
   it.each<{ name: string; sessions: SessionSnapshot[]; message: MessageSnapshot; expected: Delivery }>([
     // §8.5.2.1.1 / §8.5.2.2.1: bare JID
     { name: "bare chat goes to every receiving session (and the hibernated one's queue), not only the highest priority", sessions: MIXED, message: msg("chat"), expected: delivered("laptop", "phone", "car") },
@@ -86,12 +86,32 @@ describe("routeMessage (RFC 6121 §8.5)", () => {
     { name: "headline to an unknown resource is dropped, not stored", sessions: MIXED, message: msg("headline", "gone"), expected: DROPPED },
     { name: "error to an unknown resource is dropped", sessions: [], message: msg("error", "gone"), expected: DROPPED },
   ])("$name", ({ sessions, message, expected }) => {
-    expect(routeMessage(sessions, message)).toEqual(expected);
+    expect(routeMessage(sessions, message, "every-routable")).toEqual(expected);
   });
 
   it("returns a fresh delivery each time", () => {
-    const a = routeMessage([], msg("error"));
+    const a = routeMessage([], msg("error"), "every-routable");
     a.deliveredTo.push("x");
-    expect(routeMessage([], msg("error")).deliveredTo).toEqual([]);
+    expect(routeMessage([], msg("error"), "every-routable").deliveredTo).toEqual([]);
+  });
+});
+
+// Prosody's select_top_resources (util/presence.lua) and ejabberd's route_message `P == MaxPrio`.
+const TIED: SessionSnapshot[] = [available("laptop"), available("phone", "away"), available("tablet", null, -1), noPresence("watch")];
+const HIBERNATED_ON_TOP: SessionSnapshot[] = [available("laptop", null, 1), { ...hibernated("car"), presence: { show: null, priority: 2 } }];
+
+describe("routeMessage with top-priority bare-JID delivery (prosody, ejabberd)", () => {
+  it.each<{ name: string; sessions: SessionSnapshot[]; message: MessageSnapshot; expected: Delivery }>([
+    { name: "bare chat goes to the highest priority only (phone at 5)", sessions: MIXED, message: msg("chat"), expected: delivered("phone") },
+    { name: "bare normal goes to the highest priority only", sessions: MIXED, message: msg("normal"), expected: delivered("phone") },
+    { name: "resources tied at the top priority all get it, whatever their show", sessions: TIED, message: msg("chat"), expected: delivered("laptop", "phone") },
+    { name: "a hibernated session of the highest priority has it queued, alone", sessions: HIBERNATED_ON_TOP, message: msg("chat"), expected: delivered("car") },
+    { name: "chat to an unknown resource goes to the highest priority too", sessions: MIXED, message: msg("chat", "gone"), expected: delivered("phone") },
+    { name: "bare headline still goes to every routable resource", sessions: MIXED, message: msg("headline"), expected: delivered("laptop", "phone", "car") },
+    { name: "negative priorities never count: nobody routable stores it offline", sessions: NOBODY_RECEIVING, message: msg("chat"), expected: OFFLINE },
+    { name: "a full JID is unaffected", sessions: MIXED, message: msg("chat", "laptop"), expected: delivered("laptop") },
+    { name: "bare groupchat is still bounced", sessions: MIXED, message: msg("groupchat"), expected: BOUNCED },
+  ])("$name", ({ sessions, message, expected }) => {
+    expect(routeMessage(sessions, message, "top-priority")).toEqual(expected);
   });
 });

@@ -2,7 +2,7 @@
  * RFC 6121 §8.5 delivery of a message to a local account, and the session vocabulary of
  * docs/push-semantics.md §0.1 (receiving, away, online) that the push policies share.
  */
-import type { Delivery, MessageSnapshot, PolicyOptions, SessionSnapshot } from "./policy/types";
+import type { BareJidDelivery, Delivery, MessageSnapshot, PolicyOptions, SessionSnapshot } from "./policy/types";
 
 /**
  * Whether a session receives messages now (docs/push-semantics.md §0.1): connected, with available presence at
@@ -44,7 +44,12 @@ function bounced(): Delivery {
   return { deliveredTo: [], storedOffline: false, bounce: { type: "cancel", condition: "service-unavailable" } };
 }
 
-export function routeMessage(sessions: readonly SessionSnapshot[], message: MessageSnapshot): Delivery {
+/**
+ * Where the server puts `message`. `bareJid` is the policy's choice for a chat or normal message to
+ * the bare JID (`PushPolicy.bareJidDelivery`): RFC 6121 §8.5.2.1.1 lets a server deliver it to
+ * every routable resource or only to those of the highest priority.
+ */
+export function routeMessage(sessions: readonly SessionSnapshot[], message: MessageSnapshot, bareJid: BareJidDelivery): Delivery {
   if (message.toResource !== null) {
     const target = sessions.find((s) => s.resource === message.toResource);
     // A bound resource gets what is addressed to it, whatever its presence (§8.5.3.1); a hibernated
@@ -56,18 +61,32 @@ export function routeMessage(sessions: readonly SessionSnapshot[], message: Mess
     if (message.type === "groupchat") return bounced();
     if (message.type !== "chat" && message.type !== "normal") return dropped();
   }
-  return routeToBareJid(sessions, message);
+  return routeToBareJid(sessions, message, bareJid);
 }
 
-function routeToBareJid(sessions: readonly SessionSnapshot[], message: MessageSnapshot): Delivery {
-  // Every routable resource gets it (the reference server does not pick the highest priority only).
-  const receiving = sessions.filter(isRoutable).map((s) => s.resource);
+/**
+ * The routable resources of the highest priority. Prosody's `select_top_resources`
+ * (util/presence.lua) starts from priority 0 and keeps every session with a presence at the
+ * greatest priority; ejabberd's `ejabberd_sm:route_message` delivers a chat or normal message to
+ * each resource `when P == MaxPrio` once `MaxPrio >= 0`. Both keep a hibernated session there.
+ */
+function topPriority(routable: readonly SessionSnapshot[]): SessionSnapshot[] {
+  const top = Math.max(...routable.map((s) => s.presence?.priority ?? 0));
+  return routable.filter((s) => s.presence?.priority === top);
+}
+
+function routeToBareJid(sessions: readonly SessionSnapshot[], message: MessageSnapshot, bareJid: BareJidDelivery): Delivery {
+  const routable = sessions.filter(isRoutable);
+  const receiving = routable.map((s) => s.resource);
   switch (message.type) {
     case "chat":
-    case "normal":
-      return receiving.length > 0 ? { deliveredTo: receiving, storedOffline: false } : { deliveredTo: [], storedOffline: true };
+    case "normal": {
+      const recipients = bareJid === "top-priority" ? topPriority(routable).map((s) => s.resource) : receiving;
+      return recipients.length > 0 ? { deliveredTo: recipients, storedOffline: false } : { deliveredTo: [], storedOffline: true };
+    }
     case "headline":
-      // Delivered to whoever receives; never stored (§8.5.2.1.1, §8.5.2.2.1).
+      // Delivered to every routable resource under every policy (Prosody's process_to_bare and
+      // ejabberd's `(P >= 0) and (Type == headline)` both do); never stored (§8.5.2.1.1, §8.5.2.2.1).
       return { deliveredTo: receiving, storedOffline: false };
     case "groupchat":
       // §8.5.2.1.1: MUST NOT deliver to the available resources, MUST bounce; with nobody

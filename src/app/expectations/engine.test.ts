@@ -154,7 +154,7 @@ describe("expectation engine", () => {
     const r = record(id);
     const serverSessions = [{ sessionId: "s-9", resource: "laptop", state: "connected" as const, presence: { show: "away" as const, priority: 0 }, presenceCount: 1 }];
     const serverRegs = [{ jid: SINK, node: "n-1", away: true, enabledBySessionId: "s-1", enabledByResource: "phone", publishOptions: null, errorCount: 0 }];
-    const delivery = routeMessage(serverSessions, r.message);
+    const delivery = routeMessage(serverSessions, r.message, POLICIES.prosody.bareJidDelivery);
     const decision = POLICIES.prosody.decide({ account: ACCOUNT, sessions: serverSessions, registrations: serverRegs, message: r.message, delivery, options: DEFAULT_POLICY_OPTIONS, pushedSinceOnline: 0, offlineCount: 0 });
     const entry: MessageDecisionEntry = { kind: "message-decision", seq: 7, at: new Date().toISOString(), host: "prosody.localhost", policy: "prosody", account: ACCOUNT, messageId: id, from: BOB, to: ACCOUNT, sessions: serverSessions, registrations: serverRegs, delivery, decision };
     engine.logEntry(entry);

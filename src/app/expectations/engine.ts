@@ -110,7 +110,7 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
     const server = checkServerDecision(
       entry,
       prediction,
-      { sessions: record.sessions, registrations: prediction.registrations, delivery: record.delivery },
+      { sessions: record.sessions, registrations: prediction.registrations, delivery: prediction.delivery },
       record.message,
       options.policyOptions,
     );

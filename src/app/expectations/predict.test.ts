@@ -148,6 +148,33 @@ describe("predict: the demo cases", () => {
   });
 });
 
+describe("predict: bare-JID delivery per policy", () => {
+  const views = [resource("laptop", "available", 5), resource("phone", "away", 0)];
+
+  it("spec and tigase deliver to every routable resource, prosody and ejabberd to the highest priority only", () => {
+    const p = run(views, []);
+    expect(p.predictions.spec.delivery.deliveredTo).toEqual(["laptop", "phone"]);
+    expect(p.predictions.tigase.delivery.deliveredTo).toEqual(["laptop", "phone"]);
+    expect(p.predictions.prosody.delivery.deliveredTo).toEqual(["laptop"]);
+    expect(p.predictions.ejabberd.delivery.deliveredTo).toEqual(["laptop"]);
+    expect(p.inputs.prosody.delivery).toEqual(p.predictions.prosody.delivery);
+  });
+
+  it("the record's delivery is the server policy's, spec's while the server is unknown", () => {
+    expect(run(views, []).delivery.deliveredTo).toEqual(["laptop", "phone"]);
+    expect(run(views, [], { serverPolicy: "prosody" }).delivery.deliveredTo).toEqual(["laptop"]);
+  });
+
+  it("a hibernated enabler below the top priority gets nothing queued, so prosody does not push it", () => {
+    const sm = { state: "hibernated" as const, enabled: true, resumable: true, id: "sm-1", max: 60, since: 0 };
+    const phone = { ...resource("phone", "away", 0), status: "offline" as const, sm };
+    const p = run([resource("laptop", "available", 5), phone], [reg("n-1", { by: "phone" })]);
+    expect(p.predictions.spec.delivery.deliveredTo).toEqual(["laptop", "phone"]);
+    expect(p.predictions.prosody.delivery.deliveredTo).toEqual(["laptop"]);
+    expect(nodes(p, "prosody")).toEqual([]);
+  });
+});
+
 describe("registrationsUnder", () => {
   const context = { account: ACCOUNT, serverPolicy: null };
 

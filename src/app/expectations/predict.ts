@@ -251,6 +251,7 @@ export interface PredictionInput {
 
 export interface Prediction {
   sessions: SessionSnapshot[];
+  /** The delivery under the server's policy (spec's when it is unknown); each policy's is in `inputs`. */
   delivery: Delivery;
   message: MessageSnapshot;
   /** The input each policy decided on (registrations differ per policy). */
@@ -262,7 +263,6 @@ export interface Prediction {
 
 export function predict(input: PredictionInput): Prediction {
   const { account, sessions, message, options } = input;
-  const delivery = routeMessage(sessions, message);
 
   const inputs = {} as Record<PolicyName, DecisionInput>;
   const predictions = {} as Record<PolicyName, PolicyPrediction>;
@@ -271,13 +271,16 @@ export function predict(input: PredictionInput): Prediction {
   for (const name of POLICY_NAMES) {
     const policy = POLICIES[name];
     const { inForce, excluded } = registrationsUnder(policy, input.registrations, { account, serverPolicy: input.serverPolicy });
+    // Prosody and ejabberd give a bare-JID chat to the highest priority only: routed per policy.
+    const delivery = routeMessage(sessions, message, policy.bareJidDelivery);
     let state: AccountState = { registrations: inForce, pushedSinceOnline: input.counters.pushedSinceOnline[name], offlineCount: input.counters.offlineCount };
     if (delivery.storedOffline) state = storedOffline(state);
     const decided = decideMessage(state, policy, { account, sessions, message, delivery, options });
     inputs[name] = decided.input;
-    predictions[name] = { policy: name, decision: decided.decision, expected: pushedKeys(decided.decision), registrations: inForce, excluded };
+    predictions[name] = { policy: name, decision: decided.decision, expected: pushedKeys(decided.decision), registrations: inForce, excluded, delivery };
     pushedSinceOnline[name] = decided.state.pushedSinceOnline;
     offlineCount = decided.state.offlineCount;
   }
+  const delivery = inputs[input.serverPolicy ?? "spec"].delivery;
   return { sessions, delivery, message, inputs, predictions, counters: { pushedSinceOnline, offlineCount } };
 }

@@ -25,7 +25,7 @@ function playgroundPrediction(): Prediction {
 
 /** The server's record, decided on the server's own snapshot (its own session ids). */
 function serverEntry(policy: PolicyName, sessions: SessionSnapshot[], registrations: RegistrationSnapshot[], tamper?: (d: ReturnType<typeof POLICIES.spec.decide>) => void): MessageDecisionEntry {
-  const delivery = routeMessage(sessions, message);
+  const delivery = routeMessage(sessions, message, POLICIES[policy].bareJidDelivery);
   const input: DecisionInput = { account: ACCOUNT, sessions, registrations, message, delivery, options: DEFAULT_POLICY_OPTIONS, pushedSinceOnline: 0, offlineCount: 0 };
   const decision = POLICIES[policy].decide(input);
   tamper?.(decision);

@@ -37,6 +37,8 @@ export interface PolicyPrediction {
   registrations: RegistrationSnapshot[];
   /** Registrations the playground knows that this policy would not hold any more. */
   excluded: ExcludedRegistration[];
+  /** Where this policy's server puts the message (bare-JID delivery differs between policies). */
+  delivery: Delivery;
 }
 
 /** A publish the sink received, as far as matching it to a message goes. */

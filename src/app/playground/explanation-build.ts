@@ -51,11 +51,11 @@ function predictionInput(record: ExpectationRecord, policy: PolicyName, options:
     sessions: record.sessions,
     registrations: record.predictions[policy].registrations,
     message: record.message,
-    delivery: record.delivery,
+    delivery: record.predictions[policy].delivery,
     options,
     // The counters only shape the summary form, which the card does not explain.
     pushedSinceOnline: 0,
-    offlineCount: record.delivery.storedOffline ? 1 : 0,
+    offlineCount: record.predictions[policy].delivery.storedOffline ? 1 : 0,
   };
 }
 

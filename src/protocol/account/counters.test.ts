@@ -35,7 +35,7 @@ const enableN1: AccountOperation = {
 /** A message to the account while `sessions` are bound, stored offline when nobody receives it. */
 function arrive(state: AccountState, policy: keyof typeof POLICIES, body: string, sessions: SessionSnapshot[] = []) {
   const m = message(body);
-  const delivery = routeMessage(sessions, m);
+  const delivery = routeMessage(sessions, m, POLICIES[policy].bareJidDelivery);
   const stored = delivery.storedOffline ? storedOffline(state) : state;
   return decideMessage(stored, POLICIES[policy], { account: ACCOUNT, sessions, message: m, delivery, options: DEFAULT_POLICY_OPTIONS });
 }

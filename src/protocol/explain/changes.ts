@@ -113,12 +113,13 @@ function applyToState(input: DecisionInput, change: Change, policy: PolicyName):
  */
 export function applyChange(input: DecisionInput, change: Change, policy: PolicyName): { input: DecisionInput; policy: PolicyName } {
   const state = applyToState(input, change, policy);
-  const delivery = routeMessage(state.sessions, state.message);
+  const judgedBy = change.kind === "policy" ? change.policy : policy;
+  const delivery = routeMessage(state.sessions, state.message, POLICIES[judgedBy].bareJidDelivery);
   const wasStored = input.delivery.storedOffline ? 1 : 0;
   const isStored = delivery.storedOffline ? 1 : 0;
   return {
     input: { ...input, ...state, delivery, offlineCount: Math.max(0, input.offlineCount - wasStored + isStored) },
-    policy: change.kind === "policy" ? change.policy : policy,
+    policy: judgedBy,
   };
 }
 

@@ -174,6 +174,14 @@ describe("applyChange", () => {
     expect(gone.offlineCount).toBe(1);
   });
 
+  it("routes a bare chat the way the judging policy's server does (Prosody: the highest priority only)", () => {
+    const raise: Change = { kind: "set-presence", resource: "laptop", show: "available", priority: 5 };
+    const tied = input({ sessions: [available("laptop"), available("phone", "away")], registrations: R(true) });
+    expect(applyChange(tied, raise, "spec").input.delivery.deliveredTo).toEqual(["laptop", "phone"]);
+    expect(applyChange(tied, raise, "prosody").input.delivery.deliveredTo).toEqual(["laptop"]);
+    expect(applyChange(tied, { kind: "policy", policy: "ejabberd" }, "spec").input.delivery.deliveredTo).toEqual(["laptop", "phone"]);
+  });
+
   it("stores the away flag as the judging policy would (Prosody ignores it)", () => {
     const withoutAway = input({ sessions: [], registrations: R(false) });
     const change: Change = { kind: "re-enable", jid: SINK, node: "n-3f9", away: true, byResource: "phone" };

@@ -237,6 +237,8 @@ export const ejabberdPolicy: PushPolicy = {
   parseAwayFlag: () => false,
   validateDisable,
   // mod_push has no per-account limit; the cap only bounds the playground's memory.
+  // ejabberd_sm:route_message: a chat or normal message goes to each resource `when P == MaxPrio`.
+  bareJidDelivery: "top-priority",
   maxRegistrations: 64,
   decide,
   onAppServerOutcome,

@@ -273,6 +273,8 @@ export const prosodyPolicy: PushPolicy = {
   validateEnable,
   parseAwayFlag: () => false,
   validateDisable,
+  // mod_message's process_to_bare sends a chat or normal message to `user.top_resources` only.
+  bareJidDelivery: "top-priority",
   // push_max_devices: an LRU of 5 registrations per account.
   maxRegistrations: 5,
   decide,

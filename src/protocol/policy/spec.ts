@@ -164,6 +164,8 @@ export const specPolicy: PushPolicy = {
   // xs:boolean: "true" and "1"; anything else (including "TRUE") is false.
   parseAwayFlag: (raw) => raw === "true" || raw === "1",
   validateDisable,
+  // RFC 6121 §8.5.2.1.1 allows either; the reference server's default gives it to every resource.
+  bareJidDelivery: "every-routable",
   maxRegistrations: 64,
   decide,
   onAppServerOutcome,

@@ -215,6 +215,8 @@ export const tigasePolicy: PushPolicy = {
   parseAwayFlag: (raw) => raw === "true",
   validateDisable,
   // Tigase has no limit; the cap only bounds the playground's memory.
+  // Tigase's MessageDeliveryLogic delivers to every session VIABLE_FOR_MESSAGE_DELIVERY (priority >= 0).
+  bareJidDelivery: "every-routable",
   maxRegistrations: 64,
   decide,
   onAppServerOutcome,

@@ -94,6 +94,13 @@ export interface MessageSnapshot {
   standaloneChatState?: boolean;
 }
 
+/**
+ * Who gets a chat or normal message to the bare JID (RFC 6121 §8.5.2.1.1 allows both):
+ * `every-routable`, each resource with available presence at priority >= 0; `top-priority`, only
+ * those of the highest priority (Prosody's `top_resources`, ejabberd's `MaxPrio`).
+ */
+export type BareJidDelivery = "every-routable" | "top-priority";
+
 /** RFC 6121 §8.5 delivery of one message, computed by `routeMessage` (routing.ts). */
 export interface Delivery {
   /** Resources the message is delivered to now. */
@@ -267,6 +274,11 @@ export interface PushPolicy {
   /** Stored away flag for an accepted enable (Prosody/ejabberd ignore it: false). */
   parseAwayFlag(raw: string | undefined): boolean;
   validateDisable(req: DisableRequest): StanzaErrorSpec | null;
+  /**
+   * Added with issue 13 (found by the differential run): to whom the server delivers a chat or
+   * normal message for the bare JID (`routeMessage` reads it).
+   */
+  bareJidDelivery: BareJidDelivery;
   /** Most registrations kept per account (Prosody's LRU holds 5); oldest evicted first. */
   maxRegistrations: number;
   decide(input: DecisionInput): PushDecision;

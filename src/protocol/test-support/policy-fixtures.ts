@@ -5,6 +5,7 @@
 import { routeMessage } from "../routing";
 import {
   DEFAULT_POLICY_OPTIONS,
+  type BareJidDelivery,
   type DecisionInput,
   type MessageSnapshot,
   type PolicyOptions,
@@ -70,13 +71,15 @@ export interface InputSpec {
   pushedSinceOnline?: number;
   /** Defaults to 1 when the message is stored offline, else 0. */
   offlineCount?: number;
+  /** How the router delivers to the bare JID; defaults to every routable resource (spec, tigase). */
+  bareJid?: BareJidDelivery;
 }
 
 /** A full DecisionInput whose delivery comes from the real router. */
 export function input(spec: InputSpec = {}): DecisionInput {
   const sessions = spec.sessions ?? [];
   const message = spec.message ?? chat();
-  const delivery = routeMessage(sessions, message);
+  const delivery = routeMessage(sessions, message, spec.bareJid ?? "every-routable");
   return {
     account: ACCOUNT,
     sessions,

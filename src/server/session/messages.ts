@@ -62,7 +62,7 @@ export class MessageRouter {
 
     const message = messageSnapshot(stanza, { ownDomain: host.domain });
     const sessions = this.ctx.sessions.snapshotsOf(account);
-    const routed = routeMessage(sessions, message);
+    const routed = routeMessage(sessions, message, host.policy.bareJidDelivery);
     const refused = routed.storedOffline ? (host.policy.refuseOffline?.(message) ?? null) : null;
     const delivery = refused ? { deliveredTo: [], storedOffline: false, bounce: refused } : routed;
     if (delivery.storedOffline) {

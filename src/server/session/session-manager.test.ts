@@ -109,6 +109,21 @@ describe("SessionManager with fake sessions", () => {
     expect(sm.sessionsOf("eve@elsewhere.example")).toEqual([]);
   });
 
+  it("delivers a bare-JID chat by the host's policy: every routable resource on spec, the top priority on prosody", () => {
+    const { sm } = manager();
+    const received = (domain: string) => {
+      const bob = bind(sm, `bob@${domain}/b`);
+      const laptop = bind(sm, `alice@${domain}/laptop`);
+      const phone = bind(sm, `alice@${domain}/phone`);
+      sm.stanza(laptop, from(laptop, xml("presence", {}, xml("priority", {}, "5"))));
+      sm.stanza(phone, from(phone, xml("presence", {}, xml("show", {}, "away"))));
+      sm.stanza(bob, from(bob, xml("message", { to: `alice@${domain}`, type: "chat" }, xml("body", {}, "hi"))));
+      return [laptop, phone].filter((s) => s.sent.some((m) => m.name === "message")).map((s) => s.jid);
+    };
+    expect(received("localhost")).toEqual(["alice@localhost/laptop", "alice@localhost/phone"]);
+    expect(received("prosody.localhost")).toEqual(["alice@prosody.localhost/laptop"]);
+  });
+
   it("keeps at most the configured number of offline messages, dropping the oldest", () => {
     const { sm } = manager();
     const bob = bind(sm, "bob@localhost/b");

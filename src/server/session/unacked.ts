@@ -80,7 +80,7 @@ export class UnackedRouter {
     const account = gone.account;
     const toGoneResource = parseAddress(attrOf(stanza, "to") ?? account)?.resource !== "";
     const message = { ...messageSnapshot(stanza, { ownDomain: host.domain }), toResource: null };
-    const delivery = routeMessage(this.ctx.sessions.snapshotsOf(account), message);
+    const delivery = routeMessage(this.ctx.sessions.snapshotsOf(account), message, host.policy.bareJidDelivery);
     if (delivery.storedOffline) {
       // A message that came from offline storage already carries our <delay>; one is enough.
       const stored = message.delayedByOwnDomain ? cloneElement(stanza) : addDelay(stanza, { from: host.domain, stamp: at });

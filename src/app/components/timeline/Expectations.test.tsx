@@ -54,7 +54,7 @@ function setup(opts: { pushArrives: boolean; body?: string; serverSawTablet?: bo
   if (opts.serverSawTablet) serverSessions.push({ sessionId: "s-3", resource: "tablet", state: "connected", presence: { show: null, priority: 0 }, presenceCount: 1 });
   const serverRegs = [{ jid: SINK, node: "n-1", away: true, enabledBySessionId: "s-1", enabledByResource: "phone", publishOptions: null, errorCount: 0 }];
   const message = plan.prediction.message;
-  const delivery = routeMessage(serverSessions, message);
+  const delivery = routeMessage(serverSessions, message, POLICIES.spec.bareJidDelivery);
   const decision = POLICIES.spec.decide({ account: ACCOUNT, sessions: serverSessions, registrations: serverRegs, message, delivery, options: DEFAULT_POLICY_OPTIONS, pushedSinceOnline: 0, offlineCount: 0 });
   const entry: MessageDecisionEntry = { kind: "message-decision", seq: 11, at: new Date(0).toISOString(), host: "localhost", policy: "spec", account: ACCOUNT, messageId: "m-1", from: BOB, to: ACCOUNT, sessions: serverSessions, registrations: serverRegs, delivery, decision };
   engine.logEntry(entry);
