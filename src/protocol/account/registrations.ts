@@ -15,6 +15,7 @@ import type {
   RegistrationSnapshot,
   StanzaErrorSpec,
 } from "../policy/types";
+import { pushIdentifierHolders } from "../policy/common";
 import { stanzaError } from "../stanzas/errors";
 import { copyRegistration, findRegistration, sameKey, type AccountState } from "./state";
 
@@ -62,8 +63,12 @@ export function enable(state: AccountState, policy: PushPolicy, op: EnableOperat
     publishOptions: op.publishOptions,
     errorCount: 0,
   };
-  const others = state.registrations.filter((r) => !sameKey(r, registration));
-  const replaced = others.length !== state.registrations.length;
+  const previous = findRegistration(state, registration);
+  const earlier = previous && policy.earlierEnablersKeepIdentifier ? pushIdentifierHolders(previous, state.registrations).filter((id) => id !== op.sessionId) : [];
+  if (earlier.length > 0) registration.earlierHolders = earlier;
+  // The enabling session's identifier is this registration now, no longer an earlier one.
+  const others = state.registrations.filter((r) => !sameKey(r, registration)).map((r) => withoutEarlierHolder(r, op.sessionId));
+  const replaced = previous !== null;
   const all = [...others, copyRegistration(registration)];
   const overflow = Math.max(0, all.length - Math.max(0, policy.maxRegistrations));
   return {
@@ -73,6 +78,13 @@ export function enable(state: AccountState, policy: PushPolicy, op: EnableOperat
     replaced,
     evicted: all.slice(0, overflow),
   };
+}
+
+function withoutEarlierHolder(reg: RegistrationSnapshot, sessionId: string): RegistrationSnapshot {
+  if (!reg.earlierHolders?.includes(sessionId)) return reg;
+  const earlierHolders = reg.earlierHolders.filter((id) => id !== sessionId);
+  const { earlierHolders: _dropped, ...rest } = reg;
+  return earlierHolders.length > 0 ? { ...rest, earlierHolders } : rest;
 }
 
 export interface DisableOperation {

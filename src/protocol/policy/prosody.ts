@@ -7,15 +7,14 @@ import { NS } from "../ns";
 import {
   type EnablerState,
   decision,
-  enablerState,
   enablersAre,
   errorText,
   everyReg,
   groupByPath,
   isAre,
   isBareGroupchat,
-  holdsPushIdentifier,
-  queuedToHibernatedEnabler,
+  pushIdentifierHolders,
+  sessionById,
   isBlank,
   isChatOrNormal,
   nextErrorCount,
@@ -41,6 +40,7 @@ import type {
   QueuedStanzaSnapshot,
   RegistrationSnapshot,
   RegistrationVerdict,
+  SessionSnapshot,
   StanzaErrorSpec,
   SummaryFields,
 } from "./types";
@@ -65,6 +65,28 @@ const RULES: Record<Path, string> = {
   alive: "prosody/session-alive",
   "no-body": "prosody/no-body",
 };
+
+/**
+ * The registration as the hooks see it through the sessions holding its push identifier (usually
+ * its enabling session alone): alive if one of them is connected, hibernated if one is, else gone.
+ * Another session's push_identifier keeps the MAM hook from pushing it just the same.
+ */
+function holdersState(holders: readonly SessionSnapshot[]): EnablerState {
+  if (holders.some((s) => s.state === "connected")) return "connected";
+  return holders.length > 0 ? "hibernated" : "gone";
+}
+
+/** A hibernated holder gets this message queued: its smacks queue path pushes (session.push_settings). */
+function queuedToHolder(holders: readonly SessionSnapshot[], deliveredTo: readonly string[]): boolean {
+  return holders.some((s) => s.state === "hibernated" && deliveredTo.includes(s.resource));
+}
+
+function holderSessions(reg: RegistrationSnapshot, registrations: readonly RegistrationSnapshot[], sessions: readonly SessionSnapshot[]): SessionSnapshot[] {
+  return pushIdentifierHolders(reg, registrations).flatMap((id) => sessionById(sessions, id) ?? []);
+}
+
+/** Why a held registration is not pushed when the session holding it is not its enabling one. */
+const HELD_EARLIER = "not pushed: a session that enabled it earlier still holds its push identifier (Prosody keeps one session.push_identifier per session), so the MAM hook counts it as alive";
 
 function pathOf(state: EnablerState, storedOffline: boolean, archived: boolean, queuedToEnabler: boolean): Path {
   // A hibernated session still holds its registration: the smacks queue path pushes, for any
@@ -115,7 +137,7 @@ function isImportantQueued(q: QueuedStanzaSnapshot): boolean {
  * every registration the session enabled, which is the same in the usual one-per-session case.)
  */
 function onHibernation(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
+  const own = input.registrations.filter((r) => pushIdentifierHolders(r, input.registrations).includes(input.sessionId));
   const [first] = own;
   if (!first || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? first.enabledByResource;
@@ -185,7 +207,7 @@ function decide(input: DecisionInput): PushDecision {
       summary,
     });
   }
-  const queued = (r: RegistrationSnapshot) => holdsPushIdentifier(r, registrations) && queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo);
+  const queued = (r: RegistrationSnapshot) => queuedToHolder(holderSessions(r, registrations, sessions), delivery.deliveredTo);
   if (!chat && registrations.some(queued)) {
     // Whatever its type, a message queued for a hibernated session goes through the smacks queue path.
     const hibernatedRegs = registrations.filter(queued);
@@ -211,7 +233,7 @@ function decide(input: DecisionInput): PushDecision {
   // hibernated session's queue.
   const archived = message.hasBody;
   const pathFor = (r: RegistrationSnapshot): Path =>
-    pathOf(holdsPushIdentifier(r, registrations) ? enablerState(r, sessions) : "gone", delivery.storedOffline, archived, queued(r));
+    pathOf(holdersState(holderSessions(r, registrations, sessions)), delivery.storedOffline, archived, queued(r));
   const groups = groupByPath(registrations, pathFor);
   const present = PATH_ORDER.filter((p) => groups.has(p));
   const pushedPaths = present.filter((p) => PUSH_PATHS.includes(p));
@@ -220,7 +242,8 @@ function decide(input: DecisionInput): PushDecision {
   const verdicts: RegistrationVerdict[] = registrations.map((r) => {
     const path = pathFor(r);
     const push = PUSH_PATHS.includes(path);
-    return verdict(r, push, WHY[path](r), path === "hibernated" ? PROSODY_HIBERNATION_BATCH_MS : undefined);
+    const heldEarlier = path === "alive" && !holderSessions(r, registrations, sessions).some((s) => s.sessionId === r.enabledBySessionId);
+    return verdict(r, push, heldEarlier ? HELD_EARLIER : WHY[path](r), path === "hibernated" ? PROSODY_HIBERNATION_BATCH_MS : undefined);
   });
   return decision("prosody", {
     rule: RULES[present[0] ?? "no-body"],
@@ -275,6 +298,8 @@ export const prosodyPolicy: PushPolicy = {
   validateDisable,
   // mod_message's process_to_bare sends a chat or normal message to `user.top_resources` only.
   bareJidDelivery: "top-priority",
+  // push_enable sets origin.push_identifier only; an earlier session's stays as it was.
+  earlierEnablersKeepIdentifier: true,
   // push_max_devices: an LRU of 5 registrations per account.
   maxRegistrations: 5,
   decide,

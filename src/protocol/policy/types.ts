@@ -64,6 +64,13 @@ export interface RegistrationSnapshot extends RegistrationKey {
   publishOptions: DataForm | null;
   /** Non-`wait` App Server errors counted so far (Prosody removes at 16). */
   errorCount: number;
+  /**
+   * Added with issue 13 (found by the differential run), only under a policy with
+   * `earlierEnablersKeepIdentifier`: sessions that enabled the same jid and node before the
+   * enabling session and have enabled nothing since. Prosody sets `session.push_identifier` on
+   * each enable and never clears another session's, so they still hold the registration.
+   */
+  earlierHolders?: string[];
 }
 
 export type MessageType = "chat" | "normal" | "groupchat" | "headline" | "error";
@@ -279,6 +286,12 @@ export interface PushPolicy {
    * normal message for the bare JID (`routeMessage` reads it).
    */
   bareJidDelivery: BareJidDelivery;
+  /**
+   * Added with issue 13 (found by the differential run), optional: an enable of a jid and node
+   * that another live session enabled before leaves that session holding it too (Prosody's
+   * per-session `push_identifier`; see `RegistrationSnapshot.earlierHolders`). Absent: false.
+   */
+  earlierEnablersKeepIdentifier?: boolean;
   /** Most registrations kept per account (Prosody's LRU holds 5); oldest evicted first. */
   maxRegistrations: number;
   decide(input: DecisionInput): PushDecision;
