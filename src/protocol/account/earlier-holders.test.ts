@@ -134,4 +134,14 @@ describe("what Prosody pushes for a registration an earlier session holds", () =
     });
     expect(hibernation?.pushes.map((p) => p.key.node)).toEqual(["N2"]);
   });
+
+  it("pushed through the hibernated earlier holder's queue while its latest enabler is connected (differential run, seed 7 #233)", () => {
+    // A2 (XEP-0198) enable N1; A2 drop socket; A1 connect; A1 enable N1; A1 disable N2; B → A2: chat.
+    let n1 = enabledBy(EMPTY_ACCOUNT, "prosody", "A2", "N1");
+    n1 = disabledBy(enabledBy(n1, "prosody", "A1", "N1"), "prosody", "N2");
+    const chat = `<message xmlns="jabber:client" type="chat" to="${ACCOUNT}/A2" id="c"><body>hi</body></message>`;
+    expect(pushedFor(n1, "prosody", [hibernated("A2"), available("A1")], chat)).toEqual(["N1"]);
+    const toA1 = `<message xmlns="jabber:client" type="chat" to="${ACCOUNT}/A1" id="c"><body>hi</body></message>`;
+    expect(pushedFor(n1, "prosody", [hibernated("A2"), available("A1")], toA1)).toEqual([]);
+  });
 });

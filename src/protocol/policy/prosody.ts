@@ -88,11 +88,12 @@ function holderSessions(reg: RegistrationSnapshot, registrations: readonly Regis
 /** Why a held registration is not pushed when the session holding it is not its enabling one. */
 const HELD_EARLIER = "not pushed: a session that enabled it earlier still holds its push identifier (Prosody keeps one session.push_identifier per session), so the MAM hook counts it as alive";
 
-function pathOf(state: EnablerState, storedOffline: boolean, archived: boolean, queuedToEnabler: boolean): Path {
+function pathOf(state: EnablerState, storedOffline: boolean, archived: boolean, queuedToHolder: boolean): Path {
   // A hibernated session still holds its registration: the smacks queue path pushes, for any
-  // stanza queued to it. A message that does not go to it (stored offline, or for another
-  // resource) takes the other paths, and the MAM hook counts it as alive (differential run).
-  if (state === "hibernated" && queuedToEnabler) return "hibernated";
+  // stanza queued to it, even while another session holding it is connected. A message that does
+  // not go to it (stored offline, or for another resource) takes the other paths, and the MAM
+  // hook counts it as alive (differential run).
+  if (queuedToHolder) return "hibernated";
   if (state === "hibernated" && !storedOffline) return "alive";
   // mod_offline stores every chat/normal message, body or not, and mod_cloud_notify's
   // message/offline/handle hook pushes for it (as "unimportant", without a body field). Observed on
