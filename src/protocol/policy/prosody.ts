@@ -301,6 +301,9 @@ export const prosodyPolicy: PushPolicy = {
   bareJidDelivery: "top-priority",
   // push_enable sets origin.push_identifier only; an earlier session's stays as it was.
   earlierEnablersKeepIdentifier: true,
+  // mod_presence: `if stanza.attr.type == nil and not origin.presence then -- initial presence`
+  // … `if priority >= 0 then … fire_event('message/offline/broadcast', …)`.
+  offlineOnInitialPresenceOnly: true,
   // push_max_devices: an LRU of 5 registrations per account.
   maxRegistrations: 5,
   decide,

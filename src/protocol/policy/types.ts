@@ -292,6 +292,13 @@ export interface PushPolicy {
    * per-session `push_identifier`; see `RegistrationSnapshot.earlierHolders`). Absent: false.
    */
   earlierEnablersKeepIdentifier?: boolean;
+  /**
+   * Added with issue 13 (found by the differential run), optional: offline messages go out only on
+   * a session's initial presence (Prosody fires `message/offline/broadcast` from `presence/initial`
+   * handling when `priority >= 0`), not when a session already available raises its priority to 0
+   * or more. Absent: whenever a session becomes receiving.
+   */
+  offlineOnInitialPresenceOnly?: boolean;
   /** Most registrations kept per account (Prosody's LRU holds 5); oldest evicted first. */
   maxRegistrations: number;
   decide(input: DecisionInput): PushDecision;
