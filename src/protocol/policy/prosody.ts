@@ -221,9 +221,11 @@ function decide(input: DecisionInput): PushDecision {
       delayMs: PROSODY_HIBERNATION_BATCH_MS,
     });
   }
-  // mod_mam archived an error message with a body delivered to a bound resource, and the MAM hook
-  // pushed the registrations of gone sessions for it (Prosody 0.12; found by the differential run).
-  const archivedError = message.type === "error" && message.hasBody && delivery.deliveredTo.length > 0;
+  // mod_mam's should_store keeps an error to a full JID, bound or not ("Store delivery failure
+  // notifications", reason "bounce"), and the MAM hook, which needs a session of the account
+  // (host_sessions[for_user]), pushed the registrations no live session holds for one with a body
+  // (Prosody 0.12; found by the differential run, seed 8 #301 and #345).
+  const archivedError = message.type === "error" && message.hasBody && message.toResource !== null && sessions.length > 0;
   if (!chat && !archivedError) {
     const reason = notPushableBecause(message);
     return decision("prosody", { rule: "prosody/not-pushable", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });
