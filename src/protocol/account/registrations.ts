@@ -15,6 +15,7 @@ import type {
   RegistrationSnapshot,
   StanzaErrorSpec,
 } from "../policy/types";
+import { pushIdentifierHolders } from "../policy/common";
 import { stanzaError } from "../stanzas/errors";
 import { clearPushId, restorePushId, withSessionGroups } from "./session-keyed";
 import { copyRegistration, findRegistration, sameKey, type AccountState } from "./state";
@@ -66,8 +67,12 @@ export function enable(state: AccountState, policy: PushPolicy, op: EnableOperat
     errorCount: 0,
   };
   const same = state.registrations.filter((r) => sameKey(r, registration));
+  const previous = findRegistration(state, registration);
+  const earlier = previous && policy.earlierEnablersKeepIdentifier ? pushIdentifierHolders(previous, state.registrations).filter((id) => id !== op.sessionId) : [];
+  if (earlier.length > 0) registration.earlierHolders = earlier;
   const dropped = withSessionGroups(policy, state.registrations, same);
-  const kept = state.registrations.filter((r) => !dropped.includes(r));
+  // The enabling session's identifier is this registration now, no longer an earlier one.
+  const kept = state.registrations.filter((r) => !dropped.includes(r)).map((r) => withoutEarlierHolder(r, op.sessionId));
   const others = policy.disableClearsPushId ? restorePushId(kept, op.sessionId) : kept;
   const replaced = same.length > 0;
   const all = [...others, copyRegistration(registration)];
@@ -80,6 +85,13 @@ export function enable(state: AccountState, policy: PushPolicy, op: EnableOperat
     evicted: all.slice(0, overflow),
     removedWithSession: dropped.filter((r) => !same.includes(r)),
   };
+}
+
+function withoutEarlierHolder(reg: RegistrationSnapshot, sessionId: string): RegistrationSnapshot {
+  if (!reg.earlierHolders?.includes(sessionId)) return reg;
+  const earlierHolders = reg.earlierHolders.filter((id) => id !== sessionId);
+  const { earlierHolders: _dropped, ...rest } = reg;
+  return earlierHolders.length > 0 ? { ...rest, earlierHolders } : rest;
 }
 
 export interface DisableOperation {

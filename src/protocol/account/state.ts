@@ -32,6 +32,7 @@ export function findRegistration(state: AccountState, key: RegistrationKey): Reg
 export function copyRegistration(r: RegistrationSnapshot): RegistrationSnapshot {
   return {
     ...r,
+    ...(r.earlierHolders ? { earlierHolders: [...r.earlierHolders] } : {}),
     publishOptions: r.publishOptions
       ? { ...r.publishOptions, fields: r.publishOptions.fields.map((f) => ({ var: f.var, values: [...f.values] })) }
       : null,

@@ -193,7 +193,17 @@ export function queuedToHibernatedEnabler(reg: RegistrationSnapshot, sessions: r
  * held by no session. `registrations` is in least-recently-enabled order (differential run).
  */
 export function holdsPushIdentifier(reg: RegistrationSnapshot, registrations: readonly RegistrationSnapshot[]): boolean {
-  return registrations.filter((r) => r.enabledBySessionId === reg.enabledBySessionId).at(-1) === reg;
+  const last = registrations.filter((r) => r.enabledBySessionId === reg.enabledBySessionId).at(-1);
+  return last !== undefined && last.jid === reg.jid && last.node === reg.node;
+}
+
+/**
+ * The sessions whose push identifier `reg` is: its enabling session while it holds it, and the
+ * sessions that enabled the same key before it and kept it (Prosody, `earlierHolders`).
+ */
+export function pushIdentifierHolders(reg: RegistrationSnapshot, registrations: readonly RegistrationSnapshot[]): string[] {
+  const enabler = holdsPushIdentifier(reg, registrations) ? [reg.enabledBySessionId] : [];
+  return [...enabler, ...(reg.earlierHolders ?? []).filter((id) => id !== reg.enabledBySessionId)];
 }
 
 /** "its enabling session (phone) is", "their enabling sessions (phone and tablet) are". */

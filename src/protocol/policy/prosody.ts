@@ -7,15 +7,14 @@ import { NS } from "../ns";
 import {
   type EnablerState,
   decision,
-  enablerState,
   enablersAre,
   errorText,
   everyReg,
   groupByPath,
   isAre,
   isBareGroupchat,
-  holdsPushIdentifier,
-  queuedToHibernatedEnabler,
+  pushIdentifierHolders,
+  sessionById,
   isBlank,
   isChatOrNormal,
   nextErrorCount,
@@ -41,6 +40,7 @@ import type {
   QueuedStanzaSnapshot,
   RegistrationSnapshot,
   RegistrationVerdict,
+  SessionSnapshot,
   StanzaErrorSpec,
   StreamTimers,
   SummaryFields,
@@ -67,11 +67,34 @@ const RULES: Record<Path, string> = {
   "no-body": "prosody/no-body",
 };
 
-function pathOf(state: EnablerState, storedOffline: boolean, archived: boolean, queuedToEnabler: boolean): Path {
+/**
+ * The registration as the hooks see it through the sessions holding its push identifier (usually
+ * its enabling session alone): alive if one of them is connected, hibernated if one is, else gone.
+ * Another session's push_identifier keeps the MAM hook from pushing it just the same.
+ */
+function holdersState(holders: readonly SessionSnapshot[]): EnablerState {
+  if (holders.some((s) => s.state === "connected")) return "connected";
+  return holders.length > 0 ? "hibernated" : "gone";
+}
+
+/** A hibernated holder gets this message queued: its smacks queue path pushes (session.push_settings). */
+function queuedToHolder(holders: readonly SessionSnapshot[], deliveredTo: readonly string[]): boolean {
+  return holders.some((s) => s.state === "hibernated" && deliveredTo.includes(s.resource));
+}
+
+function holderSessions(reg: RegistrationSnapshot, registrations: readonly RegistrationSnapshot[], sessions: readonly SessionSnapshot[]): SessionSnapshot[] {
+  return pushIdentifierHolders(reg, registrations).flatMap((id) => sessionById(sessions, id) ?? []);
+}
+
+/** Why a held registration is not pushed when the session holding it is not its enabling one. */
+const HELD_EARLIER = "not pushed: a session that enabled it earlier still holds its push identifier (Prosody keeps one session.push_identifier per session), so the MAM hook counts it as alive";
+
+function pathOf(state: EnablerState, storedOffline: boolean, archived: boolean, queuedToHolder: boolean): Path {
   // A hibernated session still holds its registration: the smacks queue path pushes, for any
-  // stanza queued to it. A message that does not go to it (stored offline, or for another
-  // resource) takes the other paths, and the MAM hook counts it as alive (differential run).
-  if (state === "hibernated" && queuedToEnabler) return "hibernated";
+  // stanza queued to it, even while another session holding it is connected. A message that does
+  // not go to it (stored offline, or for another resource) takes the other paths, and the MAM
+  // hook counts it as alive (differential run).
+  if (queuedToHolder) return "hibernated";
   if (state === "hibernated" && !storedOffline) return "alive";
   // mod_offline stores every chat/normal message, body or not, and mod_cloud_notify's
   // message/offline/handle hook pushes for it (as "unimportant", without a body field). Observed on
@@ -116,7 +139,7 @@ function isImportantQueued(q: QueuedStanzaSnapshot): boolean {
  * every registration the session enabled, which is the same in the usual one-per-session case.)
  */
 function onHibernation(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
+  const own = input.registrations.filter((r) => pushIdentifierHolders(r, input.registrations).includes(input.sessionId));
   const [first] = own;
   if (!first || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? first.enabledByResource;
@@ -235,7 +258,7 @@ function decide(input: DecisionInput): PushDecision {
       summary,
     });
   }
-  const queued = (r: RegistrationSnapshot) => holdsPushIdentifier(r, registrations) && queuedToHibernatedEnabler(r, sessions, delivery.deliveredTo);
+  const queued = (r: RegistrationSnapshot) => queuedToHolder(holderSessions(r, registrations, sessions), delivery.deliveredTo);
   if (!chat && registrations.some(queued)) {
     // Whatever its type, a message queued for a hibernated session goes through the smacks queue path.
     const hibernatedRegs = registrations.filter(queued);
@@ -248,9 +271,11 @@ function decide(input: DecisionInput): PushDecision {
       delayMs: PROSODY_HIBERNATION_BATCH_MS,
     });
   }
-  // mod_mam archived an error message with a body delivered to a bound resource, and the MAM hook
-  // pushed the registrations of gone sessions for it (Prosody 0.12; found by the differential run).
-  const archivedError = message.type === "error" && message.hasBody && delivery.deliveredTo.length > 0;
+  // mod_mam's should_store keeps an error to a full JID, bound or not ("Store delivery failure
+  // notifications", reason "bounce"), and the MAM hook, which needs a session of the account
+  // (host_sessions[for_user]), pushed the registrations no live session holds for one with a body
+  // (Prosody 0.12; found by the differential run, seed 8 #301 and #345).
+  const archivedError = message.type === "error" && message.hasBody && message.toResource !== null && sessions.length > 0;
   if (!chat && !archivedError) {
     const reason = notPushableBecause(message);
     return decision("prosody", { rule: "prosody/not-pushable", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });
@@ -261,7 +286,7 @@ function decide(input: DecisionInput): PushDecision {
   // hibernated session's queue.
   const archived = message.hasBody;
   const pathFor = (r: RegistrationSnapshot): Path =>
-    pathOf(holdsPushIdentifier(r, registrations) ? enablerState(r, sessions) : "gone", delivery.storedOffline, archived, queued(r));
+    pathOf(holdersState(holderSessions(r, registrations, sessions)), delivery.storedOffline, archived, queued(r));
   const groups = groupByPath(registrations, pathFor);
   const present = PATH_ORDER.filter((p) => groups.has(p));
   const pushedPaths = present.filter((p) => PUSH_PATHS.includes(p));
@@ -270,7 +295,8 @@ function decide(input: DecisionInput): PushDecision {
   const verdicts: RegistrationVerdict[] = registrations.map((r) => {
     const path = pathFor(r);
     const push = PUSH_PATHS.includes(path);
-    return verdict(r, push, WHY[path](r), path === "hibernated" ? PROSODY_HIBERNATION_BATCH_MS : undefined);
+    const heldEarlier = path === "alive" && !holderSessions(r, registrations, sessions).some((s) => s.sessionId === r.enabledBySessionId);
+    return verdict(r, push, heldEarlier ? HELD_EARLIER : WHY[path](r), path === "hibernated" ? PROSODY_HIBERNATION_BATCH_MS : undefined);
   });
   return decision("prosody", {
     rule: RULES[present[0] ?? "no-body"],
@@ -325,6 +351,11 @@ export const prosodyPolicy: PushPolicy = {
   validateDisable,
   // mod_message's process_to_bare sends a chat or normal message to `user.top_resources` only.
   bareJidDelivery: "top-priority",
+  // push_enable sets origin.push_identifier only; an earlier session's stays as it was.
+  earlierEnablersKeepIdentifier: true,
+  // mod_presence: `if stanza.attr.type == nil and not origin.presence then -- initial presence`
+  // … `if priority >= 0 then … fire_event('message/offline/broadcast', …)`.
+  offlineOnInitialPresenceOnly: true,
   // push_max_devices: an LRU of 5 registrations per account.
   maxRegistrations: 5,
   decide,

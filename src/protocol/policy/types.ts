@@ -106,6 +106,13 @@ export interface RegistrationSnapshot extends RegistrationKey {
    * holds it (PushPolicy.disableClearsPushId). Absent: the session holds it while it lives.
    */
   pushIdCleared?: boolean;
+  /**
+   * Added with issue 13 (found by the differential run), only under a policy with
+   * `earlierEnablersKeepIdentifier`: sessions that enabled the same jid and node before the
+   * enabling session and have enabled nothing since. Prosody sets `session.push_identifier` on
+   * each enable and never clears another session's, so they still hold the registration.
+   */
+  earlierHolders?: string[];
 }
 
 export type MessageType = "chat" | "normal" | "groupchat" | "headline" | "error";
@@ -323,6 +330,19 @@ export interface PushPolicy {
    * normal message for the bare JID (`routeMessage` reads it).
    */
   bareJidDelivery: BareJidDelivery;
+  /**
+   * Added with issue 13 (found by the differential run), optional: an enable of a jid and node
+   * that another live session enabled before leaves that session holding it too (Prosody's
+   * per-session `push_identifier`; see `RegistrationSnapshot.earlierHolders`). Absent: false.
+   */
+  earlierEnablersKeepIdentifier?: boolean;
+  /**
+   * Added with issue 13 (found by the differential run), optional: offline messages go out only on
+   * a session's initial presence (Prosody fires `message/offline/broadcast` from `presence/initial`
+   * handling when `priority >= 0`), not when a session already available raises its priority to 0
+   * or more. Absent: whenever a session becomes receiving.
+   */
+  offlineOnInitialPresenceOnly?: boolean;
   /** Most registrations kept per account (Prosody's LRU holds 5); oldest evicted first. */
   maxRegistrations: number;
   decide(input: DecisionInput): PushDecision;

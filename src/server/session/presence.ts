@@ -98,7 +98,8 @@ export class PresenceService {
 
     const after = snapshotOf(sender);
     this.record(host, sender, presence, stanza);
-    if (!wasReceiving && isReceiving(after)) this.hooks.becameReceiving(host, sender);
+    const offlineDue = initial || host.policy.offlineOnInitialPresenceOnly !== true;
+    if (!wasReceiving && isReceiving(after) && offlineDue) this.hooks.becameReceiving(host, sender);
     afterDelivery(this.ctx.logger, `presence push for ${sender.session.jid}`, () =>
       this.events.presenceChanged(host, sender, { available: true, before, after }),
     );

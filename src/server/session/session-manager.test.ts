@@ -124,6 +124,22 @@ describe("SessionManager with fake sessions", () => {
     expect(received("prosody.localhost")).toEqual(["alice@prosody.localhost/laptop"]);
   });
 
+  it("hands out offline messages on initial presence only on prosody, also on a raised priority elsewhere", () => {
+    const { sm } = manager();
+    const delivered = (domain: string) => {
+      const bob = bind(sm, `bob@${domain}/b`);
+      const alice = bind(sm, `alice@${domain}/a`);
+      sm.stanza(alice, from(alice, xml("presence", {}, xml("priority", {}, "-1"))));
+      sm.stanza(bob, from(bob, xml("message", { to: `alice@${domain}`, type: "chat" }, xml("body", {}, "hi"))));
+      sm.stanza(alice, from(alice, xml("presence", {}, xml("show", {}, "xa"), xml("priority", {}, "1"))));
+      return alice.sent.filter((s) => s.name === "message").length;
+    };
+    expect(delivered("localhost")).toBe(1);
+    // Differential run against Prosody 0.12, seed 8 #188: the message stays stored.
+    expect(delivered("prosody.localhost")).toBe(0);
+    expect(sm.offlineCount("alice@prosody.localhost")).toBe(1);
+  });
+
   it("keeps at most the configured number of offline messages, dropping the oldest", () => {
     const { sm } = manager();
     const bob = bind(sm, "bob@localhost/b");

@@ -6,6 +6,7 @@
 import { randomUUID } from "../../stream/bytes";
 import type { Element } from "@xmpp/xml";
 import { appServerAnswer } from "../../../protocol/account";
+import { pushIdentifierHolders } from "../../../protocol/policy/common";
 import type { AppServerOutcome, AppServerReaction, RegistrationKey, RegistrationSnapshot, StanzaErrorSpec, SummaryFields } from "../../../protocol/policy/types";
 import { parseStanzaError, stanzaError } from "../../../protocol/stanzas/errors";
 import { buildPushPublish } from "../../../protocol/stanzas/push";
@@ -93,14 +94,16 @@ export class Publisher {
   }
 
   /**
-   * Drops the waiting batches of registrations enabled by this session, which is alive again
+   * Drops the waiting batches of registrations whose push identifier this session holds (the one
+   * it enabled, or under Prosody one it enabled before another session), which is alive again
    * (XEP-0198 resumption). Returns what was dropped, for the decision record.
    */
   cancelBatchesFor(sessionId: string): CancelledBatch[] {
     const cancelled: CancelledBatch[] = [];
     for (const [id, batch] of this.batches) {
-      const registration = this.ctx.accounts.registration(batch.account, batch.key);
-      if (registration?.enabledBySessionId !== sessionId) continue;
+      const registrations = this.ctx.accounts.registrations(batch.account);
+      const registration = registrations.find((r) => r.jid === batch.key.jid && r.node === batch.key.node);
+      if (!registration || !pushIdentifierHolders(registration, registrations).includes(sessionId)) continue;
       this.ctx.timers.clear(batch.timer);
       this.batches.delete(id);
       cancelled.push({ key: batch.key, causeSeqs: [...batch.publishes.map((p) => p.causeSeq), ...batch.joined] });
