@@ -189,7 +189,7 @@ export const PROSODY_TIMERS: StreamTimers = {
  * session's push identifier once per kind, as for a hibernated session's queue.
  */
 function onAckOverdue(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
+  const own = input.registrations.filter((r) => pushIdentifierHolders(r, input.registrations).includes(input.sessionId));
   if (own.length === 0 || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? own[0]?.enabledByResource ?? "";
   const kinds = [...new Set(input.queued.map(isImportantQueued))];
