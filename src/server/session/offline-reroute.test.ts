@@ -6,34 +6,17 @@
  * session that became available.
  */
 import type { Element } from "@xmpp/xml";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NS } from "../../protocol/ns";
-import { startTestServer, type TestServer } from "../test-support";
-import { chat, connect, isMessageWithBody, presence, QUIET_MS, type Inbox } from "../test-support/session-kit";
+import { serverFixture } from "../test-support/server-fixture";
+import { chat, isMessageWithBody, presence, QUIET_MS } from "../test-support/session-kit";
 
-let t: TestServer;
-const open: Inbox[] = [];
+const fixture = serverFixture();
+const login = (jid: string) => fixture.login(jid);
 let n = 0;
-
-async function login(jid: string): Promise<Inbox> {
-  const inbox = await connect(t.url, jid);
-  open.push(inbox);
-  return inbox;
-}
 
 const delayed = (body: string) => (s: Element) => isMessageWithBody(body)(s) && s.getChild("delay", NS.delay) !== undefined;
 
-beforeAll(async () => {
-  t = await startTestServer({});
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((i) => i.stop()));
-});
-
-afterAll(async () => {
-  await t.close();
-});
 
 async function storeThenPresence(domain: string) {
   n += 1;
@@ -41,7 +24,7 @@ async function storeThenPresence(domain: string) {
   const bob = await login(`bob${n}@localhost/desk`);
   await bob.send(chat(`${account}/phone`, "to the phone"));
   await bob.send(chat(account, "to the account"));
-  await expect.poll(() => t.server.sessionManager?.offlineCount(account)).toBe(2);
+  await expect.poll(() => fixture.server.server.sessionManager?.offlineCount(account)).toBe(2);
   const phone = await login(`${account}/phone`);
   const laptop = await login(`${account}/laptop`);
   await laptop.send(presence());

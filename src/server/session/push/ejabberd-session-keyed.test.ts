@@ -4,46 +4,29 @@
  * "Differential runs against the real servers"): a disable clears the sender's push id, and a
  * session's registrations are deleted together.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PushLogEntry, RegistrationEntry } from "../../../protocol/push-log";
 import { buildDisable, buildEnable } from "../../../protocol/stanzas/push";
 import { attrOf } from "../../../protocol/stanzas/xml-util";
-import { startTestServer, type TestServer } from "../../test-support";
-import { AppServerSink, chat, connect, errorOf, type Inbox } from "../../test-support/session-kit";
+import { serverFixture } from "../../test-support/server-fixture";
+import { AppServerSink, chat, errorOf, type Inbox } from "../../test-support/session-kit";
 
 const HOST = "ejabberd.localhost";
-let t: TestServer;
-const open: Inbox[] = [];
+const fixture = serverFixture();
+const login = (jid: string) => fixture.login(jid);
 let n = 0;
-
-async function login(jid: string): Promise<Inbox> {
-  const inbox = await connect(t.url, jid);
-  open.push(inbox);
-  return inbox;
-}
 
 async function enableOk(inbox: Inbox, sinkJid: string, node: string): Promise<void> {
   const reply = await inbox.iq(buildEnable({ jid: sinkJid, node }));
   expect(errorOf(reply), reply.toString()).toBeNull();
 }
 
-const registrationsOf = (account: string) => t.server.sessionManager?.registrationsOf(account) ?? [];
+const registrationsOf = (account: string) => fixture.server.server.sessionManager?.registrationsOf(account) ?? [];
 const removals = (account: string) =>
-  t.server.pushLog
+  fixture.server.server.pushLog
     .list({ account })
     .filter((e: PushLogEntry): e is RegistrationEntry => e.kind === "disable" || e.kind === "registration-removed");
 
-beforeAll(async () => {
-  t = await startTestServer({});
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((i) => i.stop()));
-});
-
-afterAll(async () => {
-  await t.close();
-});
 
 describe("ejabberd.localhost: registrations keyed by the enabling session", () => {
   it("a disable that matches nothing still clears the session's push id: its registration is pushed while it stays connected", async () => {
@@ -65,7 +48,7 @@ describe("ejabberd.localhost: registrations keyed by the enabling session", () =
     await bob.send(chat(account, "after"));
     const [push] = await sink.waitFor(1);
     expect(push?.node).toBe("n-1");
-    const decision = t.server.pushLog.list({ account }).filter((e) => e.kind === "message-decision").at(-1);
+    const decision = fixture.server.server.pushLog.list({ account }).filter((e) => e.kind === "message-decision").at(-1);
     expect(decision).toMatchObject({ decision: { rule: "ejabberd/push-id-cleared" } });
 
     // An enable sets the push id again: the session holds its registrations.
