@@ -17,7 +17,6 @@ let n = 0;
 
 const delayed = (body: string) => (s: Element) => isMessageWithBody(body)(s) && s.getChild("delay", NS.delay) !== undefined;
 
-
 async function storeThenPresence(domain: string) {
   n += 1;
   const account = `alice${n}@${domain}`;

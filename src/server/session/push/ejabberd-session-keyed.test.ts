@@ -27,7 +27,6 @@ const removals = (account: string) =>
     .list({ account })
     .filter((e: PushLogEntry): e is RegistrationEntry => e.kind === "disable" || e.kind === "registration-removed");
 
-
 describe("ejabberd.localhost: registrations keyed by the enabling session", () => {
   it("a disable that matches nothing still clears the session's push id: its registration is pushed while it stays connected", async () => {
     n += 1;
