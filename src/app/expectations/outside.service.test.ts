@@ -10,22 +10,13 @@ import { rawSession, type RawSocket } from "../../server/test-support";
 import { OUTSIDE_LABEL } from "../playground/outside-sessions";
 import type { PlaygroundDriver } from "../test-support/driver";
 import { referenceServerPerFile } from "../test-support/reference-server";
-import type { ExpectationRecord } from "./types";
+import { sendAndJudge } from "../test-support/expectation-fixtures";
 
 const server = referenceServerPerFile();
 const WINDOW_MS = 700;
 
 function makeDriver(domain: string): PlaygroundDriver {
   return server.driver({ domain, accountPrefix: "out", windowMs: WINDOW_MS, waitMs: 6000, initialResources: ["r1"] });
-}
-
-async function sendAndJudge(d: PlaygroundDriver, body: string): Promise<ExpectationRecord> {
-  await d.send(body);
-  const id = d.lastSent[0]!;
-  return d.waitFor(() => {
-    const r = d.pg.stores.expectations.getState().records[id];
-    return r && r.observation.closedAt !== null && r.server ? r : null;
-  }, `the judged expectation and the server's decision for "${body}"`);
 }
 
 /** The account's own client, outside the playground: logs in, binds `resource`, sends `setUp` (one stanza a frame) and waits for the server to answer. */

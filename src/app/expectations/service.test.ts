@@ -8,6 +8,7 @@ import type { Playground } from "../playground-api";
 import { selectExpectationChoice } from "../stores/expectations";
 import type { PlaygroundDriver } from "../test-support/driver";
 import { referenceServerPerFile } from "../test-support/reference-server";
+import { sendAndJudge } from "../test-support/expectation-fixtures";
 import { summarizeScores } from "./policy-match";
 import type { ExpectationRecord } from "./types";
 
@@ -23,15 +24,6 @@ function makeDriver(domain: string): PlaygroundDriver {
 /** A round trip to the server (its log over HTTP), so what a session just sent is processed before the next message. */
 async function settle(pg: Playground): Promise<void> {
   await pg.syncServerLog();
-}
-
-async function sendAndJudge(d: PlaygroundDriver, body: string): Promise<ExpectationRecord> {
-  await d.send(body);
-  const id = d.lastSent[0]!;
-  return d.waitFor(() => {
-    const r = d.pg.stores.expectations.getState().records[id];
-    return r && r.observation.closedAt !== null && r.server ? r : null;
-  }, `the judged expectation and the server's decision for "${body}"`);
 }
 
 const nodes = (keys: { node: string }[]) => keys.map((k) => k.node);

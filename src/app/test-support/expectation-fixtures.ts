@@ -8,6 +8,8 @@ import { buildChatMessage } from "../../protocol/stanzas/message";
 import type { KnownRegistration, LaneId, PresenceChoice } from "../model";
 import type { SessionView } from "../stores/sessions";
 import { connectionSessionId, type ConnectionInfo, type RegistrationFacts } from "../expectations/predict";
+import type { ExpectationRecord } from "../expectations/types";
+import type { PlaygroundDriver } from "./driver";
 
 export const ACCOUNT = "alice@localhost";
 export const SINK = "pushsvc@localhost/sink";
@@ -108,4 +110,14 @@ export function manualClock() {
       t = end;
     },
   };
+}
+
+/** Sends `body` through the driver and waits until its expectation is judged with the server's decision. */
+export async function sendAndJudge(d: PlaygroundDriver, body: string): Promise<ExpectationRecord> {
+  await d.send(body);
+  const id = d.lastSent[0]!;
+  return d.waitFor(() => {
+    const r = d.pg.stores.expectations.getState().records[id];
+    return r && r.observation.closedAt !== null && r.server ? r : null;
+  }, `the judged expectation and the server's decision for "${body}"`);
 }
