@@ -67,11 +67,13 @@ describe("lanes against the reference server", () => {
     await pg.removeResource(id);
     pg.flush();
     expect(pg.stores.sessions.getState().sessions[id]).toBeUndefined();
-    const doc = JSON.parse(pg.stores.timeline.getState().exportJson());
+    const exported = await pg.timeline.exportJson();
+    if (!exported.ok) throw new Error(exported.error);
+    const doc = JSON.parse(await exported.blob.text());
     expect(doc.lanes[id]).toMatchObject({ label: expect.stringMatching(/\/r3 \(removed\)$/), role: "resource" });
     expect(doc.events.some((e: TimelineEvent) => e.lane === id && e.kind === "connection" && e.status === "online")).toBe(true);
     expect(JSON.stringify(doc)).not.toContain('"password":"pass"');
-    const imported = pg.timeline.importJson(JSON.stringify(doc));
+    const imported = await pg.timeline.importJson(JSON.stringify(doc));
     expect(imported).toEqual({ ok: true, count: doc.events.length });
   });
 

@@ -5,13 +5,13 @@ import { createMemoryStorage } from "../stores/profile";
 import { createViewActions } from "./view-actions";
 
 describe("view actions", () => {
-  it("select, import, pin, window, counters, registrations, history, colour", () => {
+  it("select, import, pin, window, counters, registrations, history, colour", async () => {
     const stores = createStores({ profile: { storage: createMemoryStorage() } });
     const setColour = vi.fn();
     const views = createViewActions(stores, setColour);
     views.timeline.select("e1");
     expect(stores.timeline.getState().selectedId).toBe("e1");
-    expect(views.timeline.importJson("not json").ok).toBe(false);
+    expect((await views.timeline.importJson("not json")).ok).toBe(false);
     expect(stores.timeline.getState().importError).not.toBeNull();
     views.timeline.closeImport();
     expect(stores.timeline.getState()).toMatchObject({ view: "live", importError: null, selectedId: null });

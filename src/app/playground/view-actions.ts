@@ -6,12 +6,17 @@ import type { PolicyName } from "../../protocol/policy/types";
 import type { LaneId } from "../model";
 import { importTimelineFile } from "../workers/import-timeline";
 import type { Stores } from "../stores";
-import type { ImportResult } from "../stores/timeline";
+import type { ExportResult, ImportResult } from "../stores/timeline";
 
 export interface TimelineActions {
   select(id: string | null): void;
-  /** Validate and load a file into the read-only imported view. Never throws. */
-  importJson(text: string, source?: string): ImportResult;
+  /**
+   * The live session as a JSON file's content, written without blocking the page; it holds the
+   * events captured up to the call. Never rejects.
+   */
+  exportJson(): Promise<ExportResult>;
+  /** Validate and load a file's text into the read-only imported view (on this thread). Never rejects. */
+  importJson(text: string, source?: string): Promise<ImportResult>;
   /** Read, validate and load a file off the main thread (a Web Worker), showing it as it streams in. Never rejects. */
   importFile(file: File): Promise<ImportResult>;
   closeImport(): void;
@@ -40,6 +45,7 @@ export function createViewActions(stores: Stores, setColour: (id: LaneId, colour
   return {
     timeline: {
       select: (id) => stores.timeline.getState().select(id),
+      exportJson: () => stores.timeline.getState().exportJson(),
       importJson: (text, source) => stores.timeline.getState().importJson(text, source),
       importFile: (file) => importTimelineFile(stores.timeline, file),
       closeImport: () => stores.timeline.getState().closeImport(),

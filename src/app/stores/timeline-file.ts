@@ -28,14 +28,24 @@ export function buildTimelineDocument(
   lanes: Record<string, LaneInfo> = {},
   now = new Date(),
 ): TimelineDocument {
-  const used = new Set(events.map((e) => e.lane));
+  return { ...timelineDocumentHead(events, profile, lanes, now), events: [...events] };
+}
+
+/** Everything a document of these events holds besides them: passwords stripped, only the lanes they use. */
+export function timelineDocumentHead(
+  events: readonly TimelineEvent[],
+  profile: ConnectionProfile | null,
+  lanes: Record<string, LaneInfo> = {},
+  now = new Date(),
+): TimelineDocumentHead {
+  const used = new Set<string>();
+  for (const e of events) used.add(e.lane);
   return {
     format: TIMELINE_FORMAT,
     version: TIMELINE_VERSION,
     exportedAt: now.toISOString(),
     profile: profile ? stripPasswords({ ...profile, rememberPassword: false }) : null,
     lanes: Object.fromEntries(Object.entries(lanes).filter(([id]) => used.has(id))),
-    events: [...events],
   };
 }
 

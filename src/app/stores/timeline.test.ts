@@ -97,7 +97,7 @@ describe("timeline store", () => {
     expect(store.getState().filters.lanes).toEqual(["res-1", "sender"]);
   });
 
-  it("exports a versioned document without passwords and imports it back read-only", () => {
+  it("exports a versioned document without passwords and imports it back read-only", async () => {
     const store = createTimelineStore({
       getProfile: () => ({ ...DEFAULT_PROFILE, rememberPassword: true, account: { username: "alice", password: "topsecret" } }),
       getLanes: () => ({ "res-1": { label: "alice/r1", colour: "#0072B2", role: "resource" }, unused: { label: "x", colour: "#000000", role: "sender" } }),
@@ -107,7 +107,11 @@ describe("timeline store", () => {
     store.getState().pause();
     const buffered = ev({ kind: "connection" });
     store.getState().applyBatch({ append: [buffered], patches: [] });
-    const text = store.getState().exportJson();
+    const exported = await store.getState().exportJson();
+    if (!exported.ok) throw new Error(exported.error);
+    expect(exported.count).toBe(4);
+    expect(exported.blob.type).toBe("application/json");
+    const text = await exported.blob.text();
     expect(text).not.toContain("topsecret");
     const doc = JSON.parse(text);
     expect(doc).toMatchObject({ format: TIMELINE_FORMAT, version: 1, profile: { account: { username: "alice", password: "" } } });
@@ -119,7 +123,7 @@ describe("timeline store", () => {
     const other = createTimelineStore();
     const live = ev({ kind: "connection" });
     other.getState().applyBatch({ append: [live], patches: [] });
-    const result = other.getState().importJson(text, "session.json");
+    const result = await other.getState().importJson(text, "session.json");
     expect(result).toEqual({ ok: true, count: 4 });
     const s = other.getState();
     expect(s.view).toBe("imported");
@@ -131,7 +135,32 @@ describe("timeline store", () => {
     expect(selectViewEvents(other.getState()).map((e) => e.id)).toEqual([live.id]);
   });
 
-  it("refuses invalid imports with specific messages and never throws", () => {
+  it("exports the events captured up to the call; those arriving while it is written stay live", async () => {
+    const store = createTimelineStore();
+    const before = [ev({ kind: "connection" }), ev({ kind: "message-sent" })];
+    store.getState().applyBatch({ append: before, patches: [] });
+    const pending = store.getState().exportJson();
+    const late = ev({ kind: "push" });
+    store.getState().applyBatch({ append: [late], patches: [] });
+    const exported = await pending;
+    if (!exported.ok) throw new Error(exported.error);
+    expect(exported.count).toBe(2);
+    expect((JSON.parse(await exported.blob.text()) as { events: TimelineEvent[] }).events.map((e) => e.id)).toEqual(before.map((e) => e.id));
+    expect(store.getState().events.map((e) => e.id)).toEqual([...before, late].map((e) => e.id));
+  });
+
+  it("says why an export failed, and keeps the events", async () => {
+    const store = createTimelineStore();
+    // A value JSON cannot write (a bug elsewhere could put one in an event).
+    const bad = { ...ev({ kind: "connection" }), body: 1n } as unknown as TimelineEvent;
+    store.getState().applyBatch({ append: [bad], patches: [] });
+    const exported = await store.getState().exportJson();
+    expect(exported.ok).toBe(false);
+    if (!exported.ok) expect(exported.error).toMatch(/^The export of 1 events failed: .*BigInt/);
+    expect(store.getState().events).toEqual([bad]);
+  });
+
+  it("refuses invalid imports with specific messages and never throws", async () => {
     const store = createTimelineStore();
     const cases: [string, RegExp][] = [
       ["", /empty/],
@@ -149,7 +178,7 @@ describe("timeline store", () => {
       [JSON.stringify({ format: TIMELINE_FORMAT, version: 1, exportedAt: new Date().toISOString(), events: [], lanes: { x: { label: "x", colour: "red;background:url(x)", role: "sender" } } }), /lane "x" has an invalid colour/],
     ];
     for (const [text, message] of cases) {
-      const result = store.getState().importJson(text);
+      const result = await store.getState().importJson(text);
       expect(result.ok, text).toBe(false);
       if (!result.ok) expect(result.error, text).toMatch(message);
       expect(store.getState().importError).toMatch(message);

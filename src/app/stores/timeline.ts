@@ -10,7 +10,8 @@ import { TIMELINE_KINDS as ALL_KINDS } from "../model";
 import { importedIndexOf } from "./imported-index";
 import { createLiveEvents, patchInPlace, type EventPatch } from "./live-events";
 import { appendInPlace, DEFAULT_CAP } from "./ring";
-import { buildTimelineDocument, parseTimelineDocument, type TimelineDocument } from "./timeline-file";
+// Type only: the file format loads on first export or same-thread import, not with the page.
+import type { TimelineDocument } from "./timeline-file";
 
 export interface TimelineFilters {
   /** null = all lanes. */
@@ -45,6 +46,9 @@ export interface ImportedTimeline {
 export type ImportedMeta = Omit<TimelineDocument, "events">;
 
 export type ImportResult = { ok: true; count: number } | { ok: false; error: string };
+
+/** An export: the file's content and how many events it holds (those captured up to the moment it was asked for). */
+export type ExportResult = { ok: true; blob: Blob; count: number } | { ok: false; error: string };
 
 /** What changed in the live events since a `liveSeq`: appended at the end, replaced by a patch, dropped from the front. */
 export interface LiveChanges {
@@ -97,10 +101,14 @@ export interface TimelineState {
   resume(): void;
   /** Clear the live view (and the paused buffer). */
   clear(): void;
-  /** The whole live session (shown and buffered) as a versioned JSON document. */
-  exportJson(): string;
-  /** Validate and load a file into the read-only imported view. Never throws. */
-  importJson(text: string, source?: string): ImportResult;
+  /**
+   * The whole live session (shown and buffered) as a versioned JSON document, written in slices
+   * that leave the page responsive. It holds the events captured up to the call; those arriving
+   * while it is written stay in the live view. Never rejects.
+   */
+  exportJson(): Promise<ExportResult>;
+  /** Validate and load a file into the read-only imported view (on this thread). Never rejects. */
+  importJson(text: string, source?: string): Promise<ImportResult>;
   /** Show an already validated document (parsed off the main thread) in the imported view. */
   showImported(document: TimelineDocument, source?: string): ImportResult;
   /** An import failed before reaching the store (the file could not be read). */
@@ -241,13 +249,30 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
       live.clear();
       set({ liveSeq: note(null), events: live.events, buffered: [], dropped: 0, selectedId: get().view === "live" ? null : get().selectedId });
     },
-    exportJson: () => {
+    exportJson: async () => {
       const s = get();
-      const events = s.buffered.length ? s.events.concat(s.buffered) : s.events;
-      return JSON.stringify(buildTimelineDocument(events, options.getProfile?.() ?? null, options.getLanes?.() ?? {}));
+      // A snapshot now: the live array grows, is patched and dropped from in place meanwhile.
+      const events = s.events.concat(s.buffered);
+      const input = { events, profile: options.getProfile?.() ?? null, lanes: options.getLanes?.() ?? {}, at: new Date() };
+      let writer: typeof import("./timeline-export");
+      try {
+        writer = await import("./timeline-export");
+      } catch (err) {
+        return { ok: false, error: `Could not load the exporter (${errorText(err)}); reload the page and try again.` };
+      }
+      try {
+        return { ok: true, blob: await writer.writeTimelineExport(input), count: events.length };
+      } catch (err) {
+        return { ok: false, error: `The export of ${events.length} events failed: ${errorText(err)}.` };
+      }
     },
-    importJson: (text, source) => {
-      const parsed = parseTimelineDocument(text);
+    importJson: async (text, source) => {
+      let parsed: import("./timeline-file").ParseResult;
+      try {
+        parsed = (await import("./timeline-file")).parseTimelineDocument(text);
+      } catch (err) {
+        parsed = { ok: false, error: `Could not load the importer (${errorText(err)}); reload the page and try again.` };
+      }
       if (!parsed.ok) {
         set({ importError: parsed.error });
         return parsed;
@@ -292,6 +317,10 @@ export function createTimelineStore(options: TimelineStoreOptions = {}): StoreAp
   }));
 }
 
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
 
 /** The events of the current view (live or imported), before filtering. */
 export function selectViewEvents(s: Pick<TimelineState, "view" | "events" | "imported">): TimelineEvent[] {

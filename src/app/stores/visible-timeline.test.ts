@@ -47,10 +47,10 @@ describe("visible timeline, kept up to date incrementally", () => {
     expectFull();
   });
 
-  it("does not re-filter an imported view when live events arrive", () => {
+  it("does not re-filter an imported view when live events arrive", async () => {
     const { store, visible, expectFull } = setup();
     const imported = Array.from({ length: 50 }, (_, i) => ev(i % 2 ? "match" : "other", "old-lane"));
-    expect(store.getState().importJson(JSON.stringify(buildTimelineDocument(imported, null)))).toMatchObject({ ok: true, count: 50 });
+    expect(await store.getState().importJson(JSON.stringify(buildTimelineDocument(imported, null)))).toMatchObject({ ok: true, count: 50 });
     store.getState().setSearch("match");
     const before = expectFull();
     store.getState().applyBatch({ append: [ev("match live")], patches: [] });

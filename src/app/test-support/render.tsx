@@ -36,6 +36,7 @@ export function createFakePlayground(stores: Stores = makeStores()): FakePlaygro
     stores,
     timeline: {
       select: vi.fn(views.timeline.select),
+      exportJson: vi.fn(views.timeline.exportJson),
       importJson: vi.fn(views.timeline.importJson),
       importFile: vi.fn(views.timeline.importFile),
       closeImport: vi.fn(views.timeline.closeImport),

@@ -138,14 +138,46 @@ describe("TimelinePanel", () => {
 
     it("downloads the live session as a versioned JSON document without passwords", async () => {
       const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => {});
-      const { user } = setup([presence("res-1", "first"), messageSent({ summary: "second" })]);
+      const { user, playground } = setup([presence("res-1", "first"), messageSent({ summary: "second" })]);
       await user.click(screen.getByRole("button", { name: "Export JSON" }));
-      expect(click).toHaveBeenCalledTimes(1);
+      await waitFor(() => expect(click).toHaveBeenCalledTimes(1));
+      expect(playground.timeline.exportJson).toHaveBeenCalledTimes(1);
       expect(blobs).toHaveLength(1);
       const doc = JSON.parse(await blobs[0]!.text()) as { format: string; events: TimelineEvent[]; profile: { account: { password: string } } };
       expect(doc.format).toBe("xmpp-push-playground/timeline");
       expect(doc.events.map((e) => e.summary)).toEqual(["first", "second"]);
       expect(doc.profile.account.password).toBe("");
+      expect(screen.getByRole("button", { name: "Export JSON" })).toBeEnabled();
+    });
+
+    it("shows it is working while the file is written, one export at a time", async () => {
+      const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => {});
+      const { user, playground } = setup([presence("res-1", "first")]);
+      const real = playground.timeline.exportJson.getMockImplementation()!;
+      let finish: () => void = () => {};
+      playground.timeline.exportJson.mockImplementationOnce(() => new Promise((resolve) => (finish = () => void real().then(resolve))));
+      await user.click(screen.getByRole("button", { name: "Export JSON" }));
+      const busy = screen.getByRole("button", { name: "Exporting…" });
+      expect(busy).toBeDisabled();
+      await user.click(busy);
+      expect(playground.timeline.exportJson).toHaveBeenCalledTimes(1);
+      expect(click).not.toHaveBeenCalled();
+      act(() => finish());
+      await waitFor(() => expect(click).toHaveBeenCalledTimes(1));
+      expect(screen.getByRole("button", { name: "Export JSON" })).toBeEnabled();
+    });
+
+    it("says why an export failed, and the next attempt clears it", async () => {
+      const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => {});
+      const { user, playground } = setup([presence("res-1", "first")]);
+      playground.timeline.exportJson.mockResolvedValueOnce({ ok: false, error: "The export of 1 events failed: out of memory." });
+      await user.click(screen.getByRole("button", { name: "Export JSON" }));
+      expect(await screen.findByRole("alert")).toHaveTextContent("Export failed: The export of 1 events failed: out of memory.");
+      expect(screen.getByRole("button", { name: "Export JSON" })).toHaveAccessibleDescription(/out of memory/);
+      expect(click).not.toHaveBeenCalled();
+      await user.click(screen.getByRole("button", { name: "Export JSON" }));
+      await waitFor(() => expect(click).toHaveBeenCalledTimes(1));
+      expect(screen.queryByRole("alert")).toBeNull();
     });
   });
 
@@ -153,7 +185,9 @@ describe("TimelinePanel", () => {
     const { user, stores, playground } = setup([presence("res-1", "live event")]);
     const exported = makeStores();
     addEvents(exported, [presence("res-9", "imported event"), messageSent({ summary: "imported message" })]);
-    const file = new File([exported.timeline.getState().exportJson()], "session.json", { type: "application/json" });
+    const written = await exported.timeline.getState().exportJson();
+    if (!written.ok) throw new Error(written.error);
+    const file = new File([written.blob], "session.json", { type: "application/json" });
     await user.upload(screen.getByLabelText("Timeline file to import"), file);
     await waitFor(() => expect(screen.getByText(/Viewing imported timeline “session.json”/)).toBeInTheDocument());
     expect(playground.timeline.importFile).toHaveBeenCalledWith(file);

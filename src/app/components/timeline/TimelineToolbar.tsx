@@ -1,10 +1,10 @@
-import { memo, useMemo, useRef, type RefObject } from "react";
+import { memo, useMemo, useRef, useState, type RefObject } from "react";
 import { TIMELINE_KINDS, type LaneId, type TimelineKind } from "../../model";
 import { usePlayground } from "../../playground-context";
 import { useStores, useTimelineStore } from "../../stores/hooks";
 import { createLaneScanner } from "../../stores/lane-scanner";
 import { selectViewEvents } from "../../stores/timeline";
-import { downloadText } from "../shared/download";
+import { downloadBlob } from "../shared/download";
 import { FilterMenu } from "../shared/FilterMenu";
 import { fileStamp } from "../shared/format";
 import { useLanes } from "../shared/lanes";
@@ -93,10 +93,7 @@ function TimelineActions({ canJump, onJump }: Pick<TimelineToolbarProps, "canJum
   const paused = useTimelineStore((s) => s.paused);
   const empty = useTimelineStore((s) => s.events.length === 0 && s.buffered.length === 0);
   const fileRef = useRef<HTMLInputElement>(null);
-
-  const exportNow = () => {
-    downloadText(`xmpp-push-timeline-${fileStamp(Date.now())}.json`, actions.exportJson());
-  };
+  const exporting = useExport();
 
   const importFile = async (file: File | undefined) => {
     if (!file) return;
@@ -123,8 +120,15 @@ function TimelineActions({ canJump, onJump }: Pick<TimelineToolbarProps, "canJum
       <button type="button" className="btn btn-small" onClick={() => actions.clear()} disabled={view !== "live" || empty}>
         Clear
       </button>
-      <button type="button" className="btn btn-small" onClick={exportNow} disabled={empty} title="Download the live session (all events, not only the filtered ones) as JSON; passwords are never included">
-        Export JSON
+      <button
+        type="button"
+        className="btn btn-small"
+        onClick={exporting.start}
+        disabled={empty || exporting.busy}
+        aria-describedby={exporting.error ? "timeline-export-error" : undefined}
+        title="Download the live session (all events up to the moment you click, not only the filtered ones) as JSON; passwords are never included. Capture continues while it is written."
+      >
+        {exporting.busy ? "Exporting…" : "Export JSON"}
       </button>
       <button type="button" className="btn btn-small" onClick={() => fileRef.current?.click()} title="Open an exported timeline read-only; live capture continues">
         Import JSON
@@ -138,6 +142,31 @@ function TimelineActions({ canJump, onJump }: Pick<TimelineToolbarProps, "canJum
         aria-label="Timeline file to import"
         onChange={(e) => void importFile(e.target.files?.[0])}
       />
+      {exporting.error ? (
+        <span id="timeline-export-error" className="field-error" role="alert">
+          Export failed: {exporting.error}
+        </span>
+      ) : null}
     </span>
   );
+}
+
+/** The export in progress (one at a time) and why the last one failed. */
+function useExport(): { busy: boolean; error: string | null; start(): void } {
+  const playground = usePlayground();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const start = () => {
+    if (busy) return;
+    // The file is named for the click, as its events are those captured up to then.
+    const stamp = fileStamp(Date.now());
+    setBusy(true);
+    setError(null);
+    void playground.timeline.exportJson().then((result) => {
+      setBusy(false);
+      if (result.ok) downloadBlob(`xmpp-push-timeline-${stamp}.json`, result.blob);
+      else setError(result.error);
+    });
+  };
+  return { busy, error, start };
 }
