@@ -152,18 +152,9 @@ export class TimerPushes {
   ackOverdue(host: Host, record: SessionRecord, info: { unacked: readonly UnackedStanza[]; waitedMs: number }): void {
     const input = this.input(host, record, info.unacked);
     const decision = host.policy.onAckOverdue?.(input) ?? null;
-    const { session } = record;
-    const entry = this.ctx.recorder.sessionState(host, session.account, "session-ack-overdue", {
-      resource: session.resource,
-      sessionId: session.id,
-      sessions: input.sessions,
-      unacked: info.unacked.length,
-      ...(decision ? { decision } : {}),
-      why: decision
-        ? decision.reason
-        : `${session.resource}'s client left an <r/> unanswered for ${durationText(info.waitedMs)} with ${info.unacked.length} unacknowledged stanza(s); no push, as it holds no push registration or nothing is queued`,
-    });
-    this.publish(host, session.account, decision, entry.seq);
+    const { resource } = record.session;
+    this.recordTimerDecision(host, record, "session-ack-overdue", input, decision, info.unacked.length,
+      `${resource}'s client left an <r/> unanswered for ${durationText(info.waitedMs)} with ${info.unacked.length} unacknowledged stanza(s); no push, as it holds no push registration or nothing is queued`);
   }
 
   /** ejabberd's push_keepalive timer: the session is still pending in its extended window. */
@@ -172,14 +163,28 @@ export class TimerPushes {
     if (this.ctx.sessions.current(record.session) !== record || record.session.id !== sessionId || record.state !== "hibernated") return;
     const input = this.input(host, record, []);
     const decision = host.policy.onWakeUp?.(input) ?? null;
+    this.recordTimerDecision(host, record, "session-wake-up", input, decision, record.hibernation?.control?.unacked() ?? 0,
+      `${record.session.resource}'s extended hibernation is about to end, but it holds no push registration any more: no wake-up push`);
+  }
+
+  /** A timer's decision into the log (the decision's reason, or `noPush` when it pushes nothing), then its publishes. */
+  private recordTimerDecision(
+    host: Host,
+    record: SessionRecord,
+    kind: "session-ack-overdue" | "session-wake-up",
+    input: HibernationInput,
+    decision: HibernationPushDecision | null,
+    unacked: number,
+    noPush: string,
+  ): void {
     const { session } = record;
-    const entry = this.ctx.recorder.sessionState(host, session.account, "session-wake-up", {
+    const entry = this.ctx.recorder.sessionState(host, session.account, kind, {
       resource: session.resource,
       sessionId: session.id,
       sessions: input.sessions,
-      unacked: record.hibernation?.control?.unacked() ?? 0,
+      unacked,
       ...(decision ? { decision } : {}),
-      why: decision ? decision.reason : `${session.resource}'s extended hibernation is about to end, but it holds no push registration any more: no wake-up push`,
+      why: decision ? decision.reason : noPush,
     });
     this.publish(host, session.account, decision, entry.seq);
   }
