@@ -89,40 +89,65 @@ export function untilText(page: Page, selector: string, pattern: string, timeout
   );
 }
 
+/** Per keystroke of `typeSearch`, in milliseconds from the input event. */
+export interface KeyTiming {
+  /** The footer shows the complete result (no "searching…") in the DOM: the page's work for the key. */
+  complete: number;
+  /** The first frame after that (what a screen shows, aligned to the display's frames). */
+  completeFrame: number;
+  /** The footer first changed (the first slice's matches), or the first frame when it did not change. */
+  first: number;
+  /** The input event's own task: the synchronous part of the key on the page's thread. */
+  sync: number;
+}
+
 /**
- * Type `needle` into the timeline search one character at a time, as input events; per keystroke,
- * the time until the footer shows the complete result (no "searching…": a search over a big view
- * runs in slices and shows its first matches before the rest), and until it first changed (or the
- * next frame when it did not change).
+ * Type `needle` into the timeline search one character at a time, as input events. Per keystroke:
+ * when the footer shows the complete result in the DOM (no "searching…": a search over a big view
+ * runs in slices and shows its first matches before the rest), seen by a MutationObserver rather
+ * than by frames (a frame-by-frame check cannot read below one frame, ~16.7 ms); the next frame
+ * after it; and when the footer first changed.
  */
-export function typeSearch(page: Page, needle: string): Promise<{ perKey: number[]; firstPerKey: number[]; start: number; end: number }> {
+export function typeSearch(page: Page, needle: string): Promise<{ keys: KeyTiming[]; start: number; end: number }> {
   return page.evaluate(async (needle) => {
     const input = document.querySelector<HTMLInputElement>('input[type="search"]#timeline-search');
-    if (!input) throw new Error("timeline search box not found");
+    const footerEl = document.querySelector(".timeline-footer");
+    if (!input || !footerEl) throw new Error("timeline search box or footer not found");
     const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!;
-    const footer = () => document.querySelector(".timeline-footer > span")?.textContent ?? "";
+    const footer = () => footerEl.querySelector("span")?.textContent ?? "";
     const frame = () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
-    const perKey: number[] = [];
-    const firstPerKey: number[] = [];
+    const keys: { complete: number; completeFrame: number; first: number; sync: number }[] = [];
     const start = performance.now();
     for (let i = 1; i <= needle.length; i++) {
+      await frame();
       const before = footer();
+      let changedAt: number | null = null;
+      let completeAt: number | null = null;
+      const look = () => {
+        const text = footer();
+        const now = performance.now();
+        if (changedAt === null && text !== before) changedAt = now;
+        if (completeAt === null && !text.includes("searching")) completeAt = now;
+      };
+      const observer = new MutationObserver(look);
+      observer.observe(footerEl, { childList: true, subtree: true, characterData: true });
       const t0 = performance.now();
       setValue.call(input, needle.slice(0, i));
       input.dispatchEvent(new Event("input", { bubbles: true }));
-      const firstFrame = await frame();
-      let changedAt = footer() !== before ? firstFrame : null;
-      let completeAt = footer().includes("searching") ? null : firstFrame;
-      // A sliced or off-thread search answers a little later: watch more frames.
-      for (let f = 0; f < 120 && (completeAt === null || f < 20); f++) {
+      // React renders a discrete event's update in a microtask of the event: read after it.
+      await Promise.resolve();
+      const sync = performance.now() - t0;
+      look();
+      // A sliced or off-thread search answers a little later: wait for it, then a few frames more.
+      let completeFrame: number | null = null;
+      for (let f = 0; f < 300 && (completeFrame === null || f < 20); f++) {
         const now = await frame();
-        if (changedAt === null && footer() !== before) changedAt = now;
-        if (completeAt === null && !footer().includes("searching")) completeAt = now;
+        if (completeFrame === null && completeAt !== null) completeFrame = now;
       }
-      firstPerKey.push((changedAt ?? firstFrame) - t0);
-      perKey.push((completeAt ?? Number.NaN) - t0);
+      observer.disconnect();
+      keys.push({ complete: (completeAt ?? Number.NaN) - t0, completeFrame: (completeFrame ?? Number.NaN) - t0, first: (changedAt ?? t0 + sync) - t0, sync });
     }
-    return { perKey, firstPerKey, start, end: performance.now() };
+    return { keys, start, end: performance.now() };
   }, needle);
 }
 

@@ -8,6 +8,7 @@ import type { ConsoleFrame, FrameKind, LaneId } from "../model";
 import { FRAME_KINDS } from "../model";
 import { flattenStrings } from "./flat-strings";
 import { appendInPlace, DEFAULT_CAP } from "./ring";
+import { compileQuery, type TextQuery } from "./text-search";
 
 export interface ConsoleFilters {
   /** Directions shown. */
@@ -131,16 +132,17 @@ export function createConsoleStore(options: ConsoleStoreOptions = {}): StoreApi<
   }));
 }
 
-export function frameMatches(f: ConsoleFrame, filters: ConsoleFilters, needle: string): boolean {
+/** `query`: the filters' search, compiled once per search (text-search.ts). */
+export function frameMatches(f: ConsoleFrame, filters: ConsoleFilters, query: TextQuery): boolean {
   if (!filters.directions[f.direction]) return false;
   if (filters.hideSm && f.kind === "sm") return false;
   if (filters.kinds && !filters.kinds.includes(f.kind)) return false;
   if (filters.lanes && !filters.lanes.includes(f.lane)) return false;
-  if (needle && !f.text.toLowerCase().includes(needle)) return false;
+  if (query.text && !query.test(f.text)) return false;
   return true;
 }
 
 export function filterFrames(frames: readonly ConsoleFrame[], filters: ConsoleFilters): ConsoleFrame[] {
-  const needle = filters.search.trim().toLowerCase();
-  return frames.filter((f) => frameMatches(f, filters, needle));
+  const query = compileQuery(filters.search);
+  return frames.filter((f) => frameMatches(f, filters, query));
 }

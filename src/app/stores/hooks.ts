@@ -19,6 +19,7 @@ import type { SinkState } from "./sink";
 import { selectViewEvents, type TimelineState } from "./timeline";
 import { createVisibleTimeline, type VisibleTimeline } from "./visible-timeline";
 import { createVisibleFrames, type VisibleFrames } from "./visible-frames";
+import { nextTask } from "../playground/slices";
 
 export const StoresContext = createContext<Stores | null>(null);
 
@@ -77,16 +78,38 @@ export function useVisibleTimeline(): VisibleTimeline {
   // A new object per chunk while a file streams in (its events grow in place).
   const imported = useTimelineStore((s) => (s.view === "imported" ? s.imported : null));
   const [compute] = useState(() => createVisibleTimeline());
-  // A pass over the whole view runs in slices: the next one after the page had its turn.
-  const [slice, nextSlice] = useState(0);
+  // A pass over the whole view runs in slices, between the page's other tasks (visible-timeline.ts).
+  const [progress, showProgress] = useState(0);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the inputs of `compute`, read from the store
-  const visible = useMemo(() => compute(stores.timeline.getState()), [compute, stores, viewEvents, view, filters, liveSeq, imported, slice]);
+  const visible = useMemo(() => compute(stores.timeline.getState()), [compute, stores, viewEvents, view, filters, liveSeq, imported, progress]);
   useEffect(() => {
     if (visible.complete) return;
-    const timer = setTimeout(() => nextSlice((n) => n + 1), 0);
-    return () => clearTimeout(timer);
-  }, [visible]);
+    return runSlices(() => compute(stores.timeline.getState()), () => showProgress((n) => n + 1));
+  }, [visible, compute, stores]);
   return visible;
+}
+
+/** While a pass runs: how often the matches found so far are shown (a render per slice cost more than the slice). */
+const PROGRESS_MS = 100;
+
+/**
+ * Run a pass's next slices, one per task (a keystroke or a socket frame runs between two), without
+ * rendering each: `show` when it is complete, or after PROGRESS_MS to show the matches so far.
+ * Returns the cancel (a newer render took over).
+ */
+function runSlices(slice: () => VisibleTimeline, show: () => void): () => void {
+  let cancelled = false;
+  const since = performance.now();
+  const next = () => {
+    if (cancelled) return;
+    const result = slice();
+    if (result.complete || performance.now() - since >= PROGRESS_MS) show();
+    else void nextTask().then(next);
+  };
+  void nextTask().then(next);
+  return () => {
+    cancelled = true;
+  };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { ConsoleFrame } from "../model";
 import { frameMatches, type ConsoleFilters, type ConsoleState } from "./console";
+import { compileQuery, type TextQuery } from "./text-search";
 
 export interface VisibleFrames {
   frames: readonly ConsoleFrame[];
@@ -27,14 +28,21 @@ export function createVisibleFrames(): (s: Source) => VisibleFrames {
   let positions = new Map<string, number>();
   let shownBase = 0;
 
+  // The search compiled once per filters object (a flush matches its frames with the same one).
+  let compiled: { filters: ConsoleFilters; query: TextQuery } | null = null;
+  const queryOf = (f: ConsoleFilters): TextQuery => {
+    if (compiled?.filters !== f) compiled = { filters: f, query: compileQuery(f.search) };
+    return compiled.query;
+  };
+
   const result = (): VisibleFrames => {
     const map = positions;
     const base = shownBase;
     return { frames: shown, indexOf: (id) => (map.has(id) ? map.get(id)! - base : -1) };
   };
 
-  function add(frame: ConsoleFrame, abs: number, needle: string, f: ConsoleFilters): void {
-    if (!frameMatches(frame, f, needle)) return;
+  function add(frame: ConsoleFrame, abs: number, query: TextQuery, f: ConsoleFilters): void {
+    if (!frameMatches(frame, f, query)) return;
     positions.set(frame.id, shownBase + shown.length);
     shown.push(frame);
     shownAbs.push(abs);
@@ -45,9 +53,9 @@ export function createVisibleFrames(): (s: Source) => VisibleFrames {
     shownAbs = [];
     positions = new Map();
     shownBase = 0;
-    const needle = s.filters.search.trim().toLowerCase();
+    const query = queryOf(s.filters);
     const first = s.appendedTotal - s.frames.length;
-    for (let i = 0; i < s.frames.length; i++) add(s.frames[i]!, first + i, needle, s.filters);
+    for (let i = 0; i < s.frames.length; i++) add(s.frames[i]!, first + i, query, s.filters);
     return result();
   }
 
@@ -65,8 +73,8 @@ export function createVisibleFrames(): (s: Source) => VisibleFrames {
       shownAbs.splice(0, gone);
       shownBase += gone;
     }
-    const needle = s.filters.search.trim().toLowerCase();
-    for (let i = s.frames.length - appended; i < s.frames.length; i++) add(s.frames[i]!, base + i, needle, s.filters);
+    const query = queryOf(s.filters);
+    for (let i = s.frames.length - appended; i < s.frames.length; i++) add(s.frames[i]!, base + i, query, s.filters);
     return true;
   }
 

@@ -47,6 +47,24 @@ describe("visible timeline, kept up to date incrementally", () => {
     expectFull();
   });
 
+  it("searches summaries and XML case-insensitively, as lower-casing both did, while typing narrows", () => {
+    const { store, expectFull } = setup();
+    const withXml = (summary: string, xml: string): TimelineEvent => ({ ...ev(summary), xml });
+    store.getState().applyBatch({
+      append: [
+        withXml("Push to sink", `<iq id="PUSH-7" type="set"><publish node="N-1"/></iq>`),
+        withXml("message", `<message id="m-8333-84F5"><body>Wherefore (art) thou?</body></message>`),
+        ev("ÉTÉ presence"),
+        ev("no xml at all"),
+      ],
+      patches: [],
+    });
+    for (const search of ["p", "pu", "pus", "push", "push-", "push-7", "PUSH-7", "n-1", "m-8333-84f", "m-8333-84f5", "(art) THOU?", "été", "8333", "nothing"]) {
+      store.getState().setSearch(search);
+      expectFull();
+    }
+  });
+
   it("does not re-filter an imported view when live events arrive", async () => {
     const { store, visible, expectFull } = setup();
     const imported = Array.from({ length: 50 }, (_, i) => ev(i % 2 ? "match" : "other", "old-lane"));

@@ -16,7 +16,8 @@
  */
 import type { TimelineEvent } from "../model";
 import { importedIndexOf } from "./imported-index";
-import { eventMatches, selectViewEvents, type TimelineFilters, type TimelineState } from "./timeline";
+import { compileQuery, narrowsQuery, type TextQuery } from "./text-search";
+import { selectViewEvents, type TimelineFilters, type TimelineState } from "./timeline";
 
 export interface VisibleTimeline {
   events: readonly TimelineEvent[];
@@ -34,8 +35,27 @@ export interface VisibleTimelineOptions {
   now?: () => number;
 }
 
-const needleOf = (f: TimelineFilters) => f.search.trim().toLowerCase();
-const filtering = (f: TimelineFilters) => Boolean(f.lanes || f.kinds || needleOf(f));
+/** Each filters object's compiled search (filters are replaced, never changed, on every edit). */
+const queries = new WeakMap<TimelineFilters, TextQuery>();
+
+function queryOf(f: TimelineFilters): TextQuery {
+  let q = queries.get(f);
+  if (!q) {
+    q = compileQuery(f.search);
+    queries.set(f, q);
+  }
+  return q;
+}
+
+const filtering = (f: TimelineFilters) => Boolean(f.lanes || f.kinds || f.search.trim());
+
+/** The filters' test of one event (timeline.ts's `eventMatches`, with the search compiled once). */
+function matches(e: TimelineEvent, f: TimelineFilters, q: TextQuery): boolean {
+  if (f.lanes && !f.lanes.includes(e.lane)) return false;
+  if (f.kinds && !f.kinds.includes(e.kind)) return false;
+  if (!q.text) return true;
+  return q.test(e.summary) || (e.xml !== undefined && e.xml !== "" && q.test(e.xml));
+}
 
 /** A pass over `from[i…end)` for filters `f`, started when the live list was at `seq`. */
 interface Pass {
@@ -43,7 +63,7 @@ interface Pass {
   i: number;
   end: number;
   f: TimelineFilters;
-  needle: string;
+  query: TextQuery;
   events: readonly TimelineEvent[];
   live: boolean;
   seq: number;
@@ -89,7 +109,7 @@ export function createVisibleTimeline(options: VisibleTimelineOptions = {}): (s:
 
   function begin(s: Source, events: readonly TimelineEvent[], f: TimelineFilters, live: boolean, from: readonly TimelineEvent[] = events): VisibleTimeline {
     reset();
-    pass = { from, i: 0, end: from.length, f, needle: needleOf(f), events, live, seq: s.liveSeq, read: from === events ? from.length : read };
+    pass = { from, i: 0, end: from.length, f, query: queryOf(f), events, live, seq: s.liveSeq, read: from === events ? from.length : read };
     return step(s);
   }
 
@@ -106,7 +126,7 @@ export function createVisibleTimeline(options: VisibleTimelineOptions = {}): (s:
       const stop = Math.min(p.end, p.i + 512);
       for (; p.i < stop; p.i++) {
         const e = p.from[p.i]!;
-        if (eventMatches(e, p.f, p.needle)) result.push(e);
+        if (matches(e, p.f, p.query)) result.push(e);
       }
       if (now() >= deadline) break;
     }
@@ -124,7 +144,7 @@ export function createVisibleTimeline(options: VisibleTimelineOptions = {}): (s:
 
   /** The same lanes and kinds, and a search that contains the previous one: only fewer events can match. */
   function narrows(prev: TimelineFilters, next: TimelineFilters): boolean {
-    return prev.lanes === next.lanes && prev.kinds === next.kinds && needleOf(next).includes(needleOf(prev)) && filtering(prev);
+    return prev.lanes === next.lanes && prev.kinds === next.kinds && narrowsQuery(queryOf(prev), queryOf(next)) && filtering(prev);
   }
 
   /** Events dropped from the front of the live list at the cap: those shown leave the result's front. */
@@ -156,7 +176,7 @@ export function createVisibleTimeline(options: VisibleTimelineOptions = {}): (s:
     if (!changes) return false;
     seq = s.liveSeq;
     if (changes.appended === 0 && changes.patched.size === 0 && changes.dropped === 0) return true;
-    const needle = needleOf(f);
+    const query = queryOf(f);
     if (changes.dropped > 0) dropFront(s);
     const appended = Math.min(changes.appended, events.length);
     const firstNew = events.length - appended;
@@ -167,12 +187,12 @@ export function createVisibleTimeline(options: VisibleTimelineOptions = {}): (s:
       const shownAt = findShown(s, at);
       const e = events[at]!;
       // A patch that changes whether an event matches moves it in or out: start over.
-      if (shownAt >= 0 !== eventMatches(e, f, needle)) return false;
+      if (shownAt >= 0 !== matches(e, f, query)) return false;
       if (shownAt >= 0) result[shownAt] = e;
     }
     for (let i = firstNew; i < events.length; i++) {
       const e = events[i]!;
-      if (eventMatches(e, f, needle)) result.push(e);
+      if (matches(e, f, query)) result.push(e);
     }
     return true;
   }
@@ -180,8 +200,8 @@ export function createVisibleTimeline(options: VisibleTimelineOptions = {}): (s:
   /** An imported file that grew since the last read (it streams in): match its new events. */
   function readImported(events: readonly TimelineEvent[], f: TimelineFilters): boolean {
     if (events.length === read) return false;
-    const needle = needleOf(f);
-    for (let i = read; i < events.length; i++) if (eventMatches(events[i]!, f, needle)) result.push(events[i]!);
+    const query = queryOf(f);
+    for (let i = read; i < events.length; i++) if (matches(events[i]!, f, query)) result.push(events[i]!);
     read = events.length;
     return true;
   }
