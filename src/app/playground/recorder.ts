@@ -8,6 +8,7 @@
 import type { ConsoleFrame, LaneId, NewTimelineEvent, PlaygroundError, TimelineEvent } from "../model";
 import type { Stores } from "../stores";
 import { createEventQueue, DEFAULT_FLUSH_INTERVAL_MS, type EventQueue } from "../stores/event-queue";
+import { createTextSharing } from "../stores/shared-text";
 
 type EventOf<K extends TimelineEvent["kind"]> = Extract<TimelineEvent, { kind: K }>;
 
@@ -50,10 +51,13 @@ export function createRecorder(options: RecorderOptions): Recorder {
       adaptive: options.flushIntervalMs === undefined,
     });
   let counter = 0;
+  // An event's XML and its console frame: one string for both stores when the texts are equal.
+  const text = createTextSharing();
 
   function record(event: NewTimelineEvent): string {
     const id = event.id ?? `${options.idPrefix}-${++counter}`;
-    queue.pushEvent({ ...event, id, at: event.at ?? options.now() } as TimelineEvent);
+    const xml = event.xml === undefined ? {} : { xml: text.share(event.xml) };
+    queue.pushEvent({ ...event, ...xml, id, at: event.at ?? options.now() } as TimelineEvent);
     return id;
   }
 
@@ -66,7 +70,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       record({ kind: "error", lane, summary: `${operation} failed: ${error.message}`, error, operation, ...(xml ? { xml } : {}) });
     },
     frame(frame) {
-      queue.pushFrame({ ...frame, id: `${options.idPrefix}-f${++counter}` });
+      queue.pushFrame({ ...frame, text: text.share(frame.text), id: `${options.idPrefix}-f${++counter}` });
     },
     defer: (update) => queue.defer(update),
     flush: () => queue.flush(),
