@@ -158,3 +158,38 @@ export function longTasks(page: Page): Promise<{ start: number; duration: number
 export function pageNow(page: Page): Promise<number> {
   return page.evaluate(() => performance.now());
 }
+
+/**
+ * Press `key` `presses` times on the timeline's listbox (keydown events, as the keyboard sends):
+ * per press, the time until the selection moved in the DOM (aria-activedescendant), and until the
+ * next frame after it.
+ */
+export function pressListKeys(page: Page, key: string, presses: number): Promise<{ moved: number[]; frame: number[] }> {
+  return page.evaluate(
+    async ({ key, presses }) => {
+      const list = document.querySelector<HTMLElement>('[role="listbox"][aria-label="Timeline events"]');
+      if (!list) throw new Error("timeline list not found");
+      list.focus();
+      const next = () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
+      const moved: number[] = [];
+      const frame: number[] = [];
+      for (let i = 0; i < presses; i++) {
+        await next();
+        const before = list.getAttribute("aria-activedescendant");
+        let movedAt: number | null = null;
+        const observer = new MutationObserver(() => {
+          if (movedAt === null && list.getAttribute("aria-activedescendant") !== before) movedAt = performance.now();
+        });
+        observer.observe(list, { attributes: true, attributeFilter: ["aria-activedescendant"] });
+        const t0 = performance.now();
+        list.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
+        const shown = await next();
+        observer.disconnect();
+        moved.push((movedAt ?? Number.NaN) - t0);
+        frame.push(shown - t0);
+      }
+      return { moved, frame };
+    },
+    { key, presses },
+  );
+}

@@ -5,7 +5,7 @@
 import type { Browser, CDPSession, Page } from "playwright-core";
 import { percentile, type Figures } from "../lib/stats";
 import { freshAccounts, PlaygroundPage } from "../../e2e/support/playground-page";
-import { clickUntilText, longTasks, pageNow, sendUntilPushRow, typeSearch, untilText, type KeyTiming } from "./in-page";
+import { clickUntilText, longTasks, pageNow, pressListKeys, sendUntilPushRow, typeSearch, untilText, type KeyTiming } from "./in-page";
 import { installProbes, summariseCpu, summariseTasks, traceMainThread } from "./probes";
 import { GOALS } from "./goals";
 
@@ -90,6 +90,16 @@ export async function burstFigure(page: Page, pg: PlaygroundPage, figures: Figur
   figures.add("  burst: longest task, page CPU time", "ms", cpu.longestCpuMs, { note: `${cpu.over50} tasks over 50 ms of CPU; ${Math.round(cpu.cpuMs)} ms of CPU in all`, target: GOALS.longTask });
 }
 
+/** Arrow keys over the whole imported view (no filter): each press selects the next row. */
+async function keyboardFigures(page: Page, figures: Figures, sizes: Sizes): Promise<void> {
+  const down = await pressListKeys(page, "ArrowDown", 30);
+  const moved = [...down.moved].sort((a, b) => a - b);
+  const frame = [...down.frame].sort((a, b) => a - b);
+  figures.add(`keyboard selection over ${sizes.importEvents.toLocaleString("en-US")} events, per key press (median)`, "ms", moved[moved.length >> 1]!, {
+    note: `30 × ArrowDown, until the selection moved in the DOM; slowest ${Math.round(moved.at(-1)!)} ms; next frame: median ${Math.round(frame[frame.length >> 1]!)} ms`,
+  });
+}
+
 /** Type the needle key by key into the timeline search over the imported view: per-key figures. */
 async function searchFigures(page: Page, figures: Figures, sizes: Sizes, needle: string): Promise<void> {
   const typed = await typeSearch(page, needle);
@@ -135,6 +145,7 @@ export async function importAndSearch(page: Page, pg: PlaygroundPage, figures: F
   figures.add(`  import → all ${n} rows shown`, "ms", done.timedOut ? Number.NaN : done.end - start, { note: done.timedOut ? `not shown after 60 s: "${done.text}"` : startNote });
   figures.add("  import: longest task", "ms", imp.longest, { note: `${imp.count} long tasks`, target: GOALS.longTask });
 
+  await keyboardFigures(page, figures, sizes);
   await searchFigures(page, figures, sizes, file.needle);
 
   // Live events keep arriving under the imported view with the search active.

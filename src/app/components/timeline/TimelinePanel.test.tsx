@@ -56,6 +56,20 @@ describe("TimelinePanel", () => {
     expect(screen.getByText("100000 events")).toBeInTheDocument();
   });
 
+  it("searches 100,000 events between the page's tasks and ends with the complete result", async () => {
+    const events: TimelineEvent[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      events.push({ id: `c${i}`, at: 1_700_000_000_000 + i, lane: "res-1", kind: "presence", summary: `Presence ${i}`, direction: "out", available: true, show: null, priority: 0 });
+    }
+    setup(events);
+    fireEvent.change(screen.getByRole("searchbox", { name: "Search timeline" }), { target: { value: "presence 9" } });
+    // 9, 90–99, 900–999, 9000–9999, 90000–99999: the last ones are read by the pass's later slices.
+    await waitFor(() => expect(screen.getByText("11111 of 100000 events shown")).toBeInTheDocument(), { timeout: 10_000 });
+    expect(screen.queryByText(/searching/)).not.toBeInTheDocument();
+    fireEvent.change(screen.getByRole("searchbox", { name: "Search timeline" }), { target: { value: "PRESENCE 99999" } });
+    await waitFor(() => expect(screen.getByText("1 of 100000 events shown")).toBeInTheDocument(), { timeout: 10_000 });
+  });
+
   it("shows untrusted summaries and XML as text, never as elements (XSS)", async () => {
     const evil = `<img src=x onerror=alert(1)><script>alert(2)</script>`;
     const { container, user } = setup([
