@@ -147,6 +147,60 @@ describe("a pass over the whole view in slices", () => {
     expect(got.events).toHaveLength(1500);
   });
 
+  /** Calls until the result is complete (each call is one slice). */
+  function finish(compute: ReturnType<typeof slicing>, store: ReturnType<typeof createTimelineStore>) {
+    let calls = 1;
+    let got = compute(store.getState());
+    while (!got.complete && calls < 100) {
+      got = compute(store.getState());
+      calls++;
+    }
+    return { got, calls };
+  }
+
+  it("typing further while a pass runs narrows what it found and reads only what it had left", () => {
+    const store = createTimelineStore();
+    const compute = slicing();
+    store.getState().applyBatch({ append: Array.from({ length: 3000 }, (_, i) => ev(i % 10 ? `other ${i}` : `Needle ${i}`)), patches: [] });
+    store.getState().setSearch("nee");
+    for (let i = 0; i < 5; i++) expect(compute(store.getState()).complete).toBe(false);
+    // Meanwhile: live events arrive and one already read is patched.
+    const first = store.getState().events[0]!;
+    store.getState().applyBatch({ append: [ev("needle late"), ev("other late")], patches: [{ id: first.id, apply: (e) => ({ ...e, summary: "needle patched" }) }] });
+    store.getState().setSearch("need");
+    const { got, calls } = finish(compute, store);
+    // 256 found so far and 440 left: one slice, where a new pass over the 3,000 would take six.
+    expect(calls).toBeLessThanOrEqual(2);
+    const want = filterEvents(store.getState().events, store.getState().filters);
+    expect(got.events.map((e) => e.summary)).toEqual(want.map((e) => e.summary));
+    expect(got.events[0]!.summary).toBe("needle patched");
+    for (const [i, e] of want.entries()) expect(got.indexOf(e.id)).toBe(i);
+    // And typed further again, after the pass ended: the complete result narrows as before.
+    store.getState().setSearch("needle 2");
+    const again = finish(compute, store).got;
+    expect(again.events.map((e) => e.summary)).toEqual(filterEvents(store.getState().events, store.getState().filters).map((e) => e.summary));
+  });
+
+  it("narrows a pass over an imported view as well, and a search that does not narrow starts over", () => {
+    const store = createTimelineStore();
+    const compute = slicing();
+    const events = Array.from({ length: 3000 }, (_, i) => ev(i % 4 ? `push ${i}` : `pull ${i}`));
+    store.getState().showImported(buildTimelineDocument(events, null));
+    store.getState().setSearch("pu");
+    compute(store.getState());
+    compute(store.getState());
+    store.getState().setSearch("pus");
+    compute(store.getState());
+    store.getState().setSearch("pull");
+    const { got } = finish(compute, store);
+    expect(got.events.map((e) => e.summary)).toEqual(events.filter((e) => e.summary.startsWith("pull")).map((e) => e.summary));
+    store.getState().setSearch("pul");
+    compute(store.getState());
+    store.getState().setSearch("pull 1");
+    const narrowed = finish(compute, store).got;
+    expect(narrowed.events.map((e) => e.summary)).toEqual(events.filter((e) => e.summary.startsWith("pull 1")).map((e) => e.summary));
+  });
+
   it("keeps a live result in place when a batch appends and patches its own events", () => {
     const store = createTimelineStore();
     const compute = createVisibleTimeline();

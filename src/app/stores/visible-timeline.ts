@@ -8,8 +8,9 @@
  * A pass over the whole view (new filters, a merge of a late event, a clear) runs in slices of a
  * few milliseconds: the first slice's matches show at once, the result says it is not `complete`,
  * and calling again with the same inputs runs the next slice (useVisibleTimeline does, between
- * tasks). 100,000 events then cost no long task per keystroke, and a newer keystroke abandons the
- * pass of the one before.
+ * tasks). 100,000 events then cost no long task per keystroke. A newer keystroke abandons the pass
+ * of the one before, unless it only typed more of the search: then the pass goes on with the new
+ * search over what it found so far and what it had left (typing fast reads the view about once).
  *
  * The result grows in place like the store's arrays: each change returns a new `VisibleTimeline`
  * object (its identity is what readers follow), over the same `events` array.
@@ -57,11 +58,39 @@ function matches(e: TimelineEvent, f: TimelineFilters, q: TextQuery): boolean {
   return q.test(e.summary) || (e.xml !== undefined && e.xml !== "" && q.test(e.xml));
 }
 
-/** A pass over `from[i…end)` for filters `f`, started when the live list was at `seq`. */
-interface Pass {
+/** The same lanes and kinds, and a search that contains the previous one: only fewer events can match. */
+function narrows(prev: TimelineFilters, next: TimelineFilters): boolean {
+  return prev.lanes === next.lanes && prev.kinds === next.kinds && narrowsQuery(queryOf(prev), queryOf(next)) && filtering(prev);
+}
+
+/** Where the live event at `liveIndex` is in `result` (a subsequence of the live list): -1 if not shown. */
+function findShown(s: Source, result: readonly TimelineEvent[], liveIndex: number): number {
+  let lo = 0;
+  let hi = result.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s.liveIndexOf(result[mid]!.id) < liveIndex) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < result.length && s.liveIndexOf(result[lo]!.id) === liveIndex ? lo : -1;
+}
+
+/** Part of a pass: `from[i…end)`. */
+interface Segment {
   from: readonly TimelineEvent[];
   i: number;
   end: number;
+}
+
+/**
+ * A pass for filters `f` over its segments in order (the view, or a previous result; a narrowing
+ * typed while a pass ran: what that pass found so far, then what it had left), started when the
+ * live list was at `seq`.
+ */
+interface Pass {
+  segments: Segment[];
+  /** The segment being read. */
+  k: number;
   f: TimelineFilters;
   query: TextQuery;
   events: readonly TimelineEvent[];
@@ -109,28 +138,43 @@ export function createVisibleTimeline(options: VisibleTimelineOptions = {}): (s:
 
   function begin(s: Source, events: readonly TimelineEvent[], f: TimelineFilters, live: boolean, from: readonly TimelineEvent[] = events): VisibleTimeline {
     reset();
-    pass = { from, i: 0, end: from.length, f, query: queryOf(f), events, live, seq: s.liveSeq, read: from === events ? from.length : read };
+    const segments = [{ from, i: 0, end: from.length }];
+    pass = { segments, k: 0, f, query: queryOf(f), events, live, seq: s.liveSeq, read: from === events ? from.length : read };
+    return step(s);
+  }
+
+  /**
+   * A search typed further while a pass runs: the matches found so far are narrowed, and what the
+   * pass had left is read with the new search (instead of the whole view again, per keystroke).
+   */
+  function narrowPass(s: Source, p: Pass, f: TimelineFilters): VisibleTimeline {
+    const found = { from: result, i: 0, end: result.length };
+    const rest = p.segments.slice(p.k).filter((sg) => sg.i < sg.end);
+    reset();
+    pass = { ...p, segments: [found, ...rest], k: 0, f, query: queryOf(f) };
     return step(s);
   }
 
   /** One slice of the pass; once it is over, catch up with what changed meanwhile. */
   function step(s: Source): VisibleTimeline {
     const p = pass!;
-    if (p.live && p.from === p.events) {
+    if (p.live && p.segments.some((sg) => sg.from === p.events && sg.i < sg.end)) {
       // Drops at the cap move positions under the pass: start it again.
       const changes = s.liveChangesSince(p.seq);
       if (!changes || changes.dropped > 0) return begin(s, p.events, p.f, true);
     }
     const deadline = now() + sliceMs;
-    while (p.i < p.end) {
-      const stop = Math.min(p.end, p.i + 512);
-      for (; p.i < stop; p.i++) {
-        const e = p.from[p.i]!;
-        if (matches(e, p.f, p.query)) result.push(e);
+    for (; p.k < p.segments.length; p.k++) {
+      const sg = p.segments[p.k]!;
+      while (sg.i < sg.end) {
+        const stop = Math.min(sg.end, sg.i + 512);
+        for (; sg.i < stop; sg.i++) {
+          const e = sg.from[sg.i]!;
+          if (matches(e, p.f, p.query)) result.push(e);
+        }
+        if (now() >= deadline && sg.i < sg.end) return publish(false);
       }
-      if (now() >= deadline) break;
     }
-    if (p.i < p.end) return publish(false);
     pass = null;
     source = p.events;
     sourceWasLive = p.live;
@@ -142,11 +186,6 @@ export function createVisibleTimeline(options: VisibleTimelineOptions = {}): (s:
     return publish(true);
   }
 
-  /** The same lanes and kinds, and a search that contains the previous one: only fewer events can match. */
-  function narrows(prev: TimelineFilters, next: TimelineFilters): boolean {
-    return prev.lanes === next.lanes && prev.kinds === next.kinds && narrowsQuery(queryOf(prev), queryOf(next)) && filtering(prev);
-  }
-
   /** Events dropped from the front of the live list at the cap: those shown leave the result's front. */
   function dropFront(s: Source): void {
     let gone = 0;
@@ -156,18 +195,6 @@ export function createVisibleTimeline(options: VisibleTimelineOptions = {}): (s:
     result.splice(0, gone);
     mapped = Math.max(0, mapped - gone);
     base += gone;
-  }
-
-  /** Where the live event at `liveIndex` is in the result (a subsequence of the live list): -1 if not shown. */
-  function findShown(s: Source, liveIndex: number): number {
-    let lo = 0;
-    let hi = result.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s.liveIndexOf(result[mid]!.id) < liveIndex) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < result.length && s.liveIndexOf(result[lo]!.id) === liveIndex ? lo : -1;
   }
 
   /** Apply live appends, patches and drops since `seq`; false when they cannot be applied alone. */
@@ -184,7 +211,7 @@ export function createVisibleTimeline(options: VisibleTimelineOptions = {}): (s:
       const at = s.liveIndexOf(id);
       // Gone at the cap, or new: the append loop below reads it as it is now.
       if (at < 0 || at >= firstNew) continue;
-      const shownAt = findShown(s, at);
+      const shownAt = findShown(s, result, at);
       const e = events[at]!;
       // A patch that changes whether an event matches moves it in or out: start over.
       if (shownAt >= 0 !== matches(e, f, query)) return false;
@@ -219,7 +246,10 @@ export function createVisibleTimeline(options: VisibleTimelineOptions = {}): (s:
       return { events, indexOf: lookup, complete: true };
     }
     // The next slice of a pass, unless what it was for changed.
-    if (pass && pass.f === f && pass.events === events && pass.live === live) return step(s);
+    if (pass && pass.events === events && pass.live === live) {
+      if (pass.f === f) return step(s);
+      if (narrows(pass.f, f)) return narrowPass(s, pass, f);
+    }
     pass = null;
     if (last && filters && last.complete) {
       // Bring the previous result up to date (live: appends, patches and drops; imported: what
