@@ -1,8 +1,8 @@
 /**
  * The enable linter: what is wrong or risky in an XEP-0357 §6 `<enable>` before (or after) it is
  * sent, and which of the four policies would accept it. Malformed enables are a common reason for
- * lost pushes (docs/push-semantics.md A.2; the push-ecosystem notes, cause 4: a publish-options
- * form without `type='submit'`, `type='form'`, no FORM_TYPE). Server acceptance is asked of each
+ * lost pushes (docs/push-semantics.md A.2; docs/push-ecosystem.md §3 #4: a publish-options form
+ * without `type='submit'`, `type='form'`, no FORM_TYPE). Server acceptance is asked of each
  * policy's own `validateEnable`, so the linter never restates a server's rules.
  * Pure and isomorphic: no DOM, no Node.
  */
