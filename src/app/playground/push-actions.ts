@@ -64,7 +64,8 @@ export function publishOptionsForm(fields: EnableRequestForm["publishOptions"]):
   for (const f of used) {
     const name = f.var.trim();
     if (name === "") return failed({ code: "bad-input", message: `a publish-options field has a value (${quoteBody(f.value, 20)}) but no name` });
-    const badText = xmlTextError([name, "publish-options field name"], [f.value, `value of publish-options field ${name}`]);
+    // Positions count in the text as typed (spaces around the name included).
+    const badText = xmlTextError([f.var, "publish-options field name"], [f.value, `value of publish-options field ${name}`]);
     if (badText) return failed(badText);
     if (form.has(name)) return failed({ code: "bad-input", message: `publish-options field ${name} appears twice` });
     form.set(name, f.value);
@@ -174,7 +175,7 @@ export function createPushActions(ctx: ServiceContext, deps: PushActionsDeps): P
     if (!s.ok) return refuse(s.error);
     const trimmed = node.trim();
     if (trimmed === "") return refuse({ code: "bad-input", message: "the node to disable is empty" });
-    const badText = xmlTextError([trimmed, "node to disable"]);
+    const badText = xmlTextError([node, "node to disable"]);
     if (badText) return refuse(badText);
     const to = deps.accountBare();
     const from = s.value.jid ?? deps.sinkJid();
