@@ -19,7 +19,7 @@ import type { Change } from "../protocol/explain";
 import type { FaultSettings } from "./app-server/faults";
 import type { ProfileId, ProfileSettings } from "./app-server/types";
 import type { Stores } from "./stores";
-import type { ExpectationActions, TimelineActions } from "./playground/view-actions";
+import type { ExpectationActions, TimelineActions, ViewActions } from "./playground/view-actions";
 import type { TestPushAction } from "./playground/push-actions";
 
 export type ActionResult<T = void> = { ok: true; value: T } | { ok: false; error: PlaygroundError };
@@ -82,6 +82,10 @@ export interface Playground {
   setResourceColour(id: LaneId, colour: string): void;
   /** Keep a raw XML text in the composer's history (also when it is not sent). */
   rememberSent(text: string): void;
+  /** Empty the XML console (capture goes on). */
+  clearConsole: ViewActions["clearConsole"];
+  /** Give the Scenarios panel its catalogue the first time it is shown. */
+  ensureScenarioCatalogue: ViewActions["ensureScenarioCatalogue"];
   /** XEP-0357 §9: the sink tells the account's server to drop `node`. */
   sinkRemoteDisable(node: string): Promise<ActionResult>;
   /** One publish to this registration on demand (the reference server's `<test-push/>`), with the App Server's answer. */

@@ -15,6 +15,7 @@
  * - saxes would carry on after a fault; our error handler throws, so parsing stops at the first one.
  */
 import { SaxesParser, type SaxesOptions } from "saxes";
+import { codePointLabel, NOT_XML_CHAR } from "./xml-text";
 
 export type XmlErrorCondition = "not-well-formed" | "restricted-xml" | "bad-namespace-prefix";
 
@@ -88,7 +89,6 @@ function conditionOfSaxesError(message: string): XmlErrorCondition {
   return NAMESPACE_FAULTS.some((start) => fault.startsWith(start)) ? "bad-namespace-prefix" : "not-well-formed";
 }
 
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 function positionOf(source: string, index: number): string {
   const lines = source.slice(0, index).split(/\r\n?|\n/);
@@ -99,7 +99,7 @@ function positionOf(source: string, index: number): string {
 function checkCharacters(source: string): void {
   const bad = NOT_XML_CHAR.exec(source);
   if (!bad) return;
-  const code = `U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+  const code = codePointLabel(bad[0].codePointAt(0) ?? 0);
   throw new XmlSyntaxError("not-well-formed", `${positionOf(source, bad.index)}: disallowed character ${code}`);
 }
 

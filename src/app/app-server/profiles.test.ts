@@ -1,4 +1,4 @@
-/** Each profile answers a publish the way the real App Server does on the wire (push-ecosystem.md §1). */
+/** Each profile answers a publish the way the real App Server does on the wire (docs/push-ecosystem.md §1). */
 import { describe, expect, it } from "vitest";
 import { modPushPriority, PROFILES, type ProfileContext } from "./profiles";
 import { DEFAULT_PROFILE_SETTINGS, type ProfileSettings, type PublishInput } from "./types";

@@ -1,6 +1,6 @@
 /**
  * App Server profiles: how each real App Server answers a publish on the wire
- * (`/work/shared/design/push-ecosystem.md` §1). A profile is data (label, what it emulates, its
+ * (docs/push-ecosystem.md §1). A profile is data (label, what it emulates, its
  * source, its enable-form defaults, its rate-limit answer) and one pure `answer` function.
  */
 import type { AppServerOutcome } from "../../protocol/policy/types";

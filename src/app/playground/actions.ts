@@ -31,6 +31,7 @@ import type { Linker } from "./linker";
 import { LOG_POLL_DELAY_MS, type ServerLogPoller } from "./server-log";
 import type { SessionLanes } from "./session-lanes";
 import { createSlicer } from "./slices";
+import { xmlTextError } from "./xml-text-input";
 
 export interface ActionsDeps {
   registry: LaneRegistry;
@@ -90,6 +91,8 @@ async function setPresence(env: Env, id: LaneId, request: PresenceRequest): Prom
     return refuse(env, id, { code: "bad-input", message: `priority must be an integer from -128 to 127 (got ${String(request.priority)})` }, "presence");
   }
   const status = request.status === undefined || request.status === "" ? undefined : request.status;
+  const badText = xmlTextError([status, "status text"]);
+  if (badText) return refuse(env, id, badText, "presence");
   const s = lanes.requireOnline(id, "sending presence");
   if (!s.ok) return refuse(env, id, s.error, "presence");
   const choice = request.show;
@@ -153,13 +156,15 @@ async function disco(env: Env, target: DiscoTarget, fromResourceId?: LaneId): Pr
 }
 
 /** Where a send goes and what it says, or why it cannot be sent. */
-function validateSend(accountBare: () => string, request: SendRequest): ActionResult<{ to: string; count: number; body: string }> {
+export function validateSend(accountBare: () => string, request: SendRequest): ActionResult<{ to: string; count: number; body: string }> {
   const count = request.count ?? 1;
   if (!Number.isInteger(count) || count < 1 || count > MAX_BURST) {
     return failed({ code: "bad-input", message: `the burst size must be a whole number from 1 to ${MAX_BURST} (got ${String(request.count)})` });
   }
   let to = accountBare();
   if (request.to !== "bare") {
+    const badResource = xmlTextError([request.to, "target resource"]);
+    if (badResource) return failed(badResource);
     const r = validateResource(request.to, "target resource");
     if (!r.ok) return r;
     to = `${to}/${r.value}`;
@@ -168,6 +173,8 @@ function validateSend(accountBare: () => string, request: SendRequest): ActionRe
   if (request.kind !== "chat-state" && body.trim() === "") {
     return failed({ code: "bad-input", message: "the message body is empty; choose “chat state” to send a body-less message" });
   }
+  const badBody = request.kind === "chat-state" ? null : xmlTextError([body, "message body"]);
+  if (badBody) return failed(badBody);
   return ok({ to, count, body });
 }
 

@@ -145,7 +145,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
   });
   discoOnConnect = createDiscoOnConnect(ctx, { disco: actions.disco, accountBare });
   const pushActions = createPushActions(ctx, { registry, lanes, expectations, serverLog, accountBare, sinkJid });
-  const views = createViewActions(stores, registry.setColour);
+  const views = createViewActions(stores, registry.setColour, () => recorder.flush());
 
   for (const name of options.initialResources ?? ["r1", "r2"]) registry.addResource(name);
   const unsubscribeProfile = watchProfile(stores, registry);
@@ -168,8 +168,8 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
 
   return {
     stores,
-    timeline: views.timeline,
-    expectations: views.expectations,
+    // Timeline, expectations, console, scenarios catalogue, colours, counters: the views' own actions.
+    ...views,
     connectAll: lanes.connectAll,
     disconnectAll: lanes.disconnectAll,
     addResource: registry.addResource,
@@ -177,7 +177,6 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     removeResource: registry.removeResource,
     renameResource: registry.renameResource,
     setPresenceOnConnect: registry.setPresenceOnConnect,
-    setResourceColour: views.setResourceColour,
     connectResource: lanes.connect,
     disconnectResource: lanes.disconnect,
     killResource: lanes.kill,
@@ -194,13 +193,10 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     setSinkProfile: (profile) => stores.sink.getState().setProfile(profile),
     setSinkProfileSettings: (settings) => stores.sink.getState().setProfileSettings(settings),
     setSinkFaults: (node, settings) => stores.sink.getState().setFaults(node, settings),
-    resetSinkCounters: views.resetSinkCounters,
-    pruneInactiveRegistrations: views.pruneInactiveRegistrations,
     sinkRemoteDisable: pushActions.remoteDisable,
     testPush: pushActions.testPush,
     send: actions.send,
     sendRaw: actions.sendRaw,
-    rememberSent: views.rememberSent,
     // "Try it" (and the policies' counterfactuals it needs) loads on first use.
     applyChange: async (change) => (await import("./apply-change")).tryChange(stores, changeActions, change),
     sinkJid,

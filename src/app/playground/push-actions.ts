@@ -28,6 +28,7 @@ import { quoteBody, randomNode, serialize } from "./format";
 import type { LaneRegistry } from "./lane-registry";
 import { LOG_POLL_DELAY_MS, type ServerLogPoller } from "./server-log";
 import type { SessionLanes } from "./session-lanes";
+import { xmlTextError } from "./xml-text-input";
 
 export interface PushActionsDeps {
   registry: Pick<LaneRegistry, "view" | "firstOnlineResource">;
@@ -58,14 +59,19 @@ export function publishOptionsForm(fields: EnableRequestForm["publishOptions"]):
   if (!fields) return ok(null);
   const used = fields.filter((f) => f.var.trim() !== "" || f.value !== "");
   if (used.length === 0) return ok(null);
-  const form: Record<string, string> = {};
+  // A Map: field names are the user's (constructor, __proto__…), never an object's own keys.
+  const form = new Map<string, string>();
   for (const f of used) {
     const name = f.var.trim();
     if (name === "") return failed({ code: "bad-input", message: `a publish-options field has a value (${quoteBody(f.value, 20)}) but no name` });
-    if (name in form) return failed({ code: "bad-input", message: `publish-options field ${name} appears twice` });
-    form[name] = f.value;
+    // Positions count in the text as typed (spaces around the name included).
+    const badText = xmlTextError([f.var, "publish-options field name"], [f.value, `value of publish-options field ${name}`]);
+    if (badText) return failed(badText);
+    if (form.has(name)) return failed({ code: "bad-input", message: `publish-options field ${name} appears twice` });
+    form.set(name, f.value);
   }
-  return ok(form);
+  // fromEntries defines own properties: a field named __proto__ stays a field.
+  return ok(Object.fromEntries(form));
 }
 
 function outcomeWords(res: IqResponse): string {
@@ -92,6 +98,8 @@ export function createPushActions(ctx: ServiceContext, deps: PushActionsDeps): P
     const lane = request.fromResourceId;
     const s = deps.lanes.requireOnline(lane, "enabling push");
     if (!s.ok) return refused("enable", s.error, deps.registry.view(lane) ? lane : PLAYGROUND_LANE);
+    const badText = xmlTextError([request.jid, "push service JID"], [request.node, "node"]);
+    if (badText) return refused("enable", badText, lane);
     const jid = validateJid(request.jid?.trim() || deps.sinkJid(), "push service JID");
     if (!jid.ok) return refused("enable", jid.error, lane);
     const node = request.node?.trim() || randomNode();
@@ -131,6 +139,8 @@ export function createPushActions(ctx: ServiceContext, deps: PushActionsDeps): P
     const lane = request.fromResourceId;
     const s = deps.lanes.requireOnline(lane, "disabling push");
     if (!s.ok) return refused("disable", s.error, deps.registry.view(lane) ? lane : PLAYGROUND_LANE);
+    const badText = xmlTextError([request.jid, "push service JID"], [request.node, "node"]);
+    if (badText) return refused("disable", badText, lane);
     const jid = validateJid(request.jid, "push service JID");
     if (!jid.ok) return refused("disable", jid.error, lane);
     const node = request.node?.trim() || undefined;
@@ -165,6 +175,8 @@ export function createPushActions(ctx: ServiceContext, deps: PushActionsDeps): P
     if (!s.ok) return refuse(s.error);
     const trimmed = node.trim();
     if (trimmed === "") return refuse({ code: "bad-input", message: "the node to disable is empty" });
+    const badText = xmlTextError([node, "node to disable"]);
+    if (badText) return refuse(badText);
     const to = deps.accountBare();
     const from = s.value.jid ?? deps.sinkJid();
     const message = buildRemoteDisable({ from, to, node: trimmed, account: to });

@@ -58,10 +58,13 @@ export function decideSinkAnswer(stanza: Element, mode: SinkMode): SinkDecision 
   return { parsed: null, parseError: `${why} (answered by xmpp.js itself)`, answer: children.length !== 1 ? BAD_REQUEST : SERVICE_UNAVAILABLE, answeredBy: "xmpp.js" };
 }
 
-function publishInputOf(stanza: Element, decision: SinkDecision): PublishInput {
+/** What the App Server profiles read of a publish. */
+export function publishInputOf(stanza: Element, decision: SinkDecision): PublishInput {
   const parsed = decision.parsed;
-  const options: Record<string, string> = {};
-  for (const f of parsed?.publishOptions?.fields ?? []) if (f.var !== "FORM_TYPE" && !(f.var in options)) options[f.var] = f.values[0] ?? "";
+  // No prototype: a field named constructor or __proto__ is a field like any other, and a
+  // profile reading an absent field gets undefined.
+  const options = Object.create(null) as Record<string, string>;
+  for (const f of parsed?.publishOptions?.fields ?? []) if (f.var !== "FORM_TYPE" && !Object.hasOwn(options, f.var)) options[f.var] = f.values[0] ?? "";
   return {
     node: nodeOf(stanza, parsed) ?? "",
     options,

@@ -3,6 +3,7 @@
  * they never write a store a service owns.
  */
 import type { PolicyName } from "../../protocol/policy/types";
+import type { ScenarioInfo } from "../../scenarios/expectations";
 import type { LaneId } from "../model";
 import { importTimelineFile } from "../workers/import-timeline";
 import type { Stores } from "../stores";
@@ -10,6 +11,11 @@ import type { ExportResult, ImportResult } from "../stores/timeline";
 
 export interface TimelineActions {
   select(id: string | null): void;
+  /**
+   * Show one event: what is queued is recorded first, then the live view with no lane, kind or
+   * search filter hiding it, the event selected.
+   */
+  showEvent(id: string): void;
   /**
    * The live session as a JSON file's content, written without blocking the page; it holds the
    * events captured up to the call. Never rejects.
@@ -39,12 +45,28 @@ export interface ViewActions {
   resetSinkCounters(): void;
   /** Forget registrations that are no longer active. */
   pruneInactiveRegistrations(): void;
+  /** Empty the XML console, frames still queued included (capture goes on). */
+  clearConsole(): void;
+  /**
+   * Give the Scenarios panel its catalogue the first time it is shown. `describe` comes with the
+   * panel's chunk, so the first load does not carry the catalogue.
+   */
+  ensureScenarioCatalogue(describe: () => ScenarioInfo[]): void;
 }
 
-export function createViewActions(stores: Stores, setColour: (id: LaneId, colour: string) => void): ViewActions {
+export function createViewActions(stores: Stores, setColour: (id: LaneId, colour: string) => void, flush: () => void): ViewActions {
   return {
     timeline: {
       select: (id) => stores.timeline.getState().select(id),
+      showEvent(id) {
+        flush();
+        const timeline = stores.timeline.getState();
+        if (timeline.view !== "live") timeline.showView("live");
+        timeline.setLaneFilter(null);
+        timeline.setKindFilter(null);
+        timeline.setSearch("");
+        timeline.select(id);
+      },
       exportJson: () => stores.timeline.getState().exportJson(),
       importJson: (text, source) => stores.timeline.getState().importJson(text, source),
       importFile: (file) => importTimelineFile(stores.timeline, file),
@@ -59,5 +81,13 @@ export function createViewActions(stores: Stores, setColour: (id: LaneId, colour
     setResourceColour: setColour,
     resetSinkCounters: () => stores.sink.getState().resetCounters(),
     pruneInactiveRegistrations: () => stores.registrations.getState().pruneInactive(),
+    clearConsole() {
+      // Frames captured before the click but not yet flushed would otherwise appear after it.
+      flush();
+      stores.console.getState().clear();
+    },
+    ensureScenarioCatalogue(describe) {
+      if (stores.scenarios.getState().catalogue.length === 0) stores.scenarios.getState().setCatalogue(describe());
+    },
   };
 }

@@ -9,6 +9,7 @@
  * every limit, and its messages name the path of the first bad field.
  */
 import type { Show } from "../../protocol/policy/types";
+import { xmlTextProblem } from "../../protocol/xml-text";
 import type { AnswerFault, FaultSettings, LatencyFault } from "../app-server/faults";
 import type { ErrorAnswer, ProfileId, ProviderOutcome } from "../app-server/types";
 import type { SendKind, SinkMode } from "../model";
@@ -124,21 +125,13 @@ function array(value: unknown, path: string, max: number): unknown[] {
   return value;
 }
 
-/** C0 controls other than tab, newline and carriage return (not allowed in XML 1.0). */
-export function hasControlCharacter(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
-  }
-  return false;
-}
-
 function text(value: unknown, path: string, max: number, options: { empty?: boolean } = {}): string {
   if (typeof value !== "string") fail(path, "must be text");
   if (value.length > max) fail(path, `at most ${max} characters (got ${value.length})`);
   if (!options.empty && value.trim() === "") fail(path, "must not be empty");
-  // Control characters have no place in names or bodies and would not survive XML.
-  if (hasControlCharacter(value)) fail(path, "contains control characters");
+  // The same check as the playground's actions: a replay must never send what ends the session.
+  const bad = xmlTextProblem(value, "text");
+  if (bad) fail(path, `contains ${bad.code} (${bad.kind}) at character ${bad.position}, which XML does not allow: replaying it would end the session`);
   return value;
 }
 

@@ -29,13 +29,15 @@ export function makeStores(): Stores {
  * (selection, import, expectation settings, counters…) also apply to the stores, as the real ones do.
  */
 export function createFakePlayground(stores: Stores = makeStores()): FakePlayground {
-  const views = createViewActions(stores, (id, colour) => stores.sessions.getState().patch(id, { colour }));
+  // The fake records nothing, so there is nothing queued to flush.
+  const views = createViewActions(stores, (id, colour) => stores.sessions.getState().patch(id, { colour }), () => {});
   const opResult = (operation: "enable" | "disable"): OperationResult => ({ operation, at: 0, outcome: "result", summary: `${operation} ok` });
   let nodes = 0;
   const fake = {
     stores,
     timeline: {
       select: vi.fn(views.timeline.select),
+      showEvent: vi.fn(views.timeline.showEvent),
       exportJson: vi.fn(views.timeline.exportJson),
       importJson: vi.fn(views.timeline.importJson),
       importFile: vi.fn(views.timeline.importFile),
@@ -46,6 +48,8 @@ export function createFakePlayground(stores: Stores = makeStores()): FakePlaygro
     pruneInactiveRegistrations: vi.fn(views.pruneInactiveRegistrations),
     setResourceColour: vi.fn(views.setResourceColour),
     rememberSent: vi.fn(views.rememberSent),
+    clearConsole: vi.fn(views.clearConsole),
+    ensureScenarioCatalogue: vi.fn(views.ensureScenarioCatalogue),
     connectAll: vi.fn(async () => {}),
     disconnectAll: vi.fn(async () => {}),
     addResource: vi.fn((name?: string) => ok<LaneId>(`res-${name ?? "new"}`)),

@@ -144,7 +144,7 @@ function boundHeadline(input: DecisionInput, d: PushDecision, policy: "prosody" 
   }
   const clauses = BOUND_ORDER.filter((p) => groups.has(p)).map((p) => boundClause(input, p, groups.get(p) ?? [], policy));
   const first = `${clauses.join("; ")}.`;
-  // The classic surprise (push-ecosystem §3 #5): another resource is online and the push still goes out.
+  // The classic surprise (docs/push-ecosystem.md §3 #5): another resource is online and the push still goes out.
   const enablers = new Set(input.registrations.map((r) => r.enabledByResource));
   const others = input.sessions.filter((s) => !enablers.has(s.resource) && isReceiving(s));
   if (!d.verdicts.some((v) => v.push) || others.length === 0 || groups.has("offline")) return first;

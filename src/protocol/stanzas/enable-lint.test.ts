@@ -85,7 +85,7 @@ describe("lintEnableElement", () => {
 
   it("wants the sink's full JID: a bare one is answered by PEP, another JID is not observed", () => {
     const bare = lint(`<iq type='set' id='e8'><enable xmlns='urn:xmpp:push:0' jid='pushsvc@localhost' node='n'/></iq>`);
-    expect(bare.findings[0]).toMatchObject({ severity: "error", code: "jid-bare-sink", ref: { label: "docs/push-semantics.md §0.3" } });
+    expect(bare.findings[0]).toMatchObject({ severity: "error", code: "jid-bare-sink", ref: { label: "XEP-0357 §6", doc: "docs/push-semantics.md §0.3" } });
     expect(bare.findings[0]!.message).toContain("Use the full JID pushsvc@localhost/sink");
     const other = lint(`<iq type='set' id='e9'><enable xmlns='urn:xmpp:push:0' jid='push.example.org' node='n'/></iq>`);
     expect(other.findings.find((f) => f.code === "jid-not-sink")).toMatchObject({ severity: "info" });

@@ -1,13 +1,14 @@
 /**
  * The enable linter: what is wrong or risky in an XEP-0357 §6 `<enable>` before (or after) it is
  * sent, and which of the four policies would accept it. Malformed enables are a common reason for
- * lost pushes (docs/push-semantics.md A.2; the push-ecosystem notes, cause 4: a publish-options
- * form without `type='submit'`, `type='form'`, no FORM_TYPE). Server acceptance is asked of each
+ * lost pushes (docs/push-semantics.md A.2; docs/push-ecosystem.md §3 #4: a publish-options form
+ * without `type='submit'`, `type='form'`, no FORM_TYPE). Server acceptance is asked of each
  * policy's own `validateEnable`, so the linter never restates a server's rules.
  * Pure and isomorphic: no DOM, no Node.
  */
 import type { Element } from "@xmpp/xml";
 import { checkJid, isParsedJid } from "../jid";
+import { xmlTextProblem } from "../xml-text";
 import { NS } from "../ns";
 import { POLICIES } from "../policy";
 import { POLICY_NAMES, type DataForm, type EnableRequest, type PolicyName, type StanzaErrorSpec } from "../policy/types";
@@ -18,9 +19,11 @@ import { attrOf, childElements, findChild, findChildren, localName } from "./xml
 export type LintSeverity = "error" | "warning" | "info";
 
 export interface LintReference {
+  /** The spec section the link opens, e.g. "XEP-0357 §6". */
   label: string;
-  /** A URL for the spec; absent for the repository's own docs (the label names the file and section). */
-  url?: string;
+  url: string;
+  /** The repository's own document and section that say more (not linkable from the page). */
+  doc?: string;
 }
 
 export interface LintFinding {
@@ -50,16 +53,22 @@ export interface EnableLintContext {
   senderFullJid?: string;
 }
 
-/** What the linter reads of an enable: ParsedEnable plus the FORM_TYPE field's `type` attribute. */
+/** What the linter reads of an enable: ParsedEnable plus what only the element shows. */
 export interface EnableLintInput extends ParsedEnable {
   /** `type` attribute of the FORM_TYPE field, when the form's element was seen. */
   formTypeFieldType?: string;
+  /** How many `<x xmlns='jabber:x:data'>` the `<enable>` holds (ParsedEnable keeps the first). */
+  formCount?: number;
+  /** Fields of the first form without a `var` (ParsedEnable skips them). */
+  fieldsWithoutVar?: number;
 }
 
 export const XEP_ENABLE_REF: LintReference = { label: "XEP-0357 §6", url: "https://xmpp.org/extensions/xep-0357.html#enabling" };
 export const XEP_PUBLISH_OPTIONS_REF: LintReference = { label: "XEP-0357 §6 (publish options)", url: "https://xmpp.org/extensions/xep-0357.html#enabling" };
-export const DOC_ENABLE_REF: LintReference = { label: "docs/push-semantics.md A.2" };
-export const DOC_SINK_REF: LintReference = { label: "docs/push-semantics.md §0.3" };
+export const DOC_ENABLE_REF: LintReference = { ...XEP_ENABLE_REF, doc: "docs/push-semantics.md A.2" };
+export const DOC_SINK_REF: LintReference = { ...XEP_ENABLE_REF, doc: "docs/push-semantics.md §0.3" };
+export const XEP_FIELD_REF: LintReference = { label: "XEP-0004 §3.2", url: "https://xmpp.org/extensions/xep-0004.html#protocol-field" };
+export const XML_CHAR_REF: LintReference = { label: "XML 1.0 §2.2", url: "https://www.w3.org/TR/xml/#charsets" };
 
 const AWAY_VALUES: readonly string[] = ["true", "false", "1", "0"];
 
@@ -136,6 +145,21 @@ function lintForm(form: DataForm | null, formTypeFieldType: string | undefined):
   return out;
 }
 
+/** What the element shows and ParsedEnable cannot: a second form, fields without a name. */
+function lintFormElements(formCount: number | undefined, fieldsWithoutVar: number | undefined): LintFinding[] {
+  const out: LintFinding[] = [];
+  if (formCount !== undefined && formCount > 1) {
+    out.push(
+      finding("error", "form-repeated", `The enable carries ${formCount} publish-options forms; send one: servers read only one of them (Prosody the first) and the others are lost.`, XEP_PUBLISH_OPTIONS_REF),
+    );
+  }
+  if (fieldsWithoutVar !== undefined && fieldsWithoutVar > 0) {
+    const fields = fieldsWithoutVar === 1 ? "A publish-options <field> has" : `${fieldsWithoutVar} publish-options <field>s have`;
+    out.push(finding("error", "field-without-var", `${fields} no 'var': a submitted field must name itself, and servers skip it with its value.`, XEP_FIELD_REF));
+  }
+  return out;
+}
+
 function toRequest(input: EnableLintInput, ctx: EnableLintContext): EnableRequest {
   return {
     // Servers read any type other than 'set' the way they read 'get'.
@@ -181,17 +205,24 @@ export function lintEnable(input: EnableLintInput, ctx: EnableLintContext = {}):
     ...lintNode(input.node),
     ...lintAway(input.away),
     ...lintForm(input.publishOptions, input.formTypeFieldType),
+    ...lintFormElements(input.formCount, input.fieldsWithoutVar),
     ...acceptanceFindings(acceptance),
   ].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return { findings, acceptance };
 }
 
-/** The `type` attribute of the publish-options form's FORM_TYPE field, as written in the stanza. */
-function formTypeFieldTypeOf(iq: Element): string | undefined {
+/** What the element shows of its publish-options beyond ParsedEnable, as written in the stanza. */
+function formElementFacts(iq: Element): Pick<EnableLintInput, "formTypeFieldType" | "formCount" | "fieldsWithoutVar"> {
   const enable = findChild(iq, "enable", NS.push);
-  const form = enable ? childElements(enable).find(isDataForm) : undefined;
-  const field = form ? findChildren(form, "field", NS.dataForms).find((f) => attrOf(f, "var") === FORM_TYPE) : undefined;
-  return field ? attrOf(field, "type") : undefined;
+  const forms = enable ? childElements(enable).filter(isDataForm) : [];
+  const fields = forms[0] ? findChildren(forms[0], "field", NS.dataForms) : [];
+  const formTypeField = fields.find((f) => attrOf(f, "var") === FORM_TYPE);
+  const fieldType = formTypeField ? attrOf(formTypeField, "type") : undefined;
+  return {
+    ...(fieldType !== undefined ? { formTypeFieldType: fieldType } : {}),
+    formCount: forms.length,
+    fieldsWithoutVar: fields.filter((f) => attrOf(f, "var") === undefined).length,
+  };
 }
 
 /** Lints an `<iq><enable xmlns='urn:xmpp:push:0'/></iq>`; null when the element carries no enable. */
@@ -199,8 +230,7 @@ export function lintEnableElement(iq: Element, ctx: EnableLintContext = {}): Ena
   if (localName(iq) !== "iq") return null;
   const parsed = parseEnable(iq);
   if (!parsed) return null;
-  const fieldType = formTypeFieldTypeOf(iq);
-  return lintEnable({ ...parsed, ...(fieldType !== undefined ? { formTypeFieldType: fieldType } : {}) }, ctx);
+  return lintEnable({ ...parsed, ...formElementFacts(iq) }, ctx);
 }
 
 export interface EnableFormValues {
@@ -211,6 +241,22 @@ export interface EnableFormValues {
   away: boolean;
   /** Publish-options rows as typed (FORM_TYPE is added unless a row names it). */
   publishOptions: readonly { var: string; value: string }[];
+}
+
+/** Typed text XML does not allow: the enable action refuses it with the same check (xml-text.ts). */
+function typedTextFindings(values: EnableFormValues): LintFinding[] {
+  const texts: [string, string][] = [
+    [values.jid, "push service JID"],
+    [values.node, "node"],
+    ...values.publishOptions.flatMap((r): [string, string][] => [
+      [r.var, "publish-options field name"],
+      [r.value, `value of publish-options field ${r.var.trim()}`],
+    ]),
+  ];
+  return texts.flatMap(([text, field]) => {
+    const problem = xmlTextProblem(text, field);
+    return problem ? [finding("error", "xml-text", `${problem.message.charAt(0).toUpperCase()}${problem.message.slice(1)}; the playground will not send the enable.`, XML_CHAR_REF)] : [];
+  });
 }
 
 /**
@@ -237,5 +283,6 @@ export function lintEnableForm(values: EnableFormValues, ctx: EnableLintContext 
   if (unnamed.length > 0) {
     result.findings.unshift(finding("error", "field-unnamed", "A publish-options row has a value but no field name; the playground will not send the enable.", XEP_PUBLISH_OPTIONS_REF));
   }
+  result.findings.unshift(...typedTextFindings(values));
   return result;
 }

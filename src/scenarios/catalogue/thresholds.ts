@@ -1,6 +1,6 @@
 /**
  * C28-C30: how many App Server errors a registration survives (docs/push-semantics.md B.4,
- * push-ecosystem §2). ejabberd removes it at the first error whose type is not `wait`; Prosody
+ * docs/push-ecosystem.md §2.1). ejabberd removes it at the first error whose type is not `wait`; Prosody
  * counts such errors, removes it at the 16th (`push_max_errors`) and resets the count on a
  * success; a `wait` error is never counted. Removal is observed the way it can be on a real
  * server: whether the next message is still pushed.
@@ -55,7 +55,7 @@ export const THRESHOLD_SCENARIOS: readonly Scenario[] = [
       action: "B → account 16 times, each after S's answer to the previous push was processed; then S answers result and B → account once more",
       expectation:
         "ejabberd (and spec, Tigase): the first message is pushed, none after it. Prosody: messages 1-16 are pushed (kept after 15 errors), the 16th error removes it: the 17th is not pushed",
-      backing: "XEP-0357 §8 Publish Errors; table B.4; push-ecosystem §2",
+      backing: "XEP-0357 §8 Publish Errors; table B.4; docs/push-ecosystem.md §2.1",
       expected: {
         spec: removedAtFirst(C28_PROBES, "§0.2 spec: the first non-wait error removes the registration"),
         tigase: removedAtFirst(C28_PROBES, "B.4 Tigase: item-not-found removes at once"),

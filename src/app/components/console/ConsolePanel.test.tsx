@@ -93,8 +93,8 @@ describe("ConsolePanel", () => {
     expect(screen.queryByRole("group", { name: "Enable check of this frame" })).toBeNull();
   });
 
-  it("pauses and resumes, and clears", async () => {
-    const { user, stores } = setup([frame("<presence/>", "presence")]);
+  it("pauses and resumes, and clears through the service", async () => {
+    const { user, stores, playground } = setup([frame("<presence/>", "presence")]);
     await user.click(screen.getByRole("button", { name: "Pause" }));
     act(() => stores.console.getState().appendFrames([frame("<presence><show>away</show></presence>", "presence")]));
     expect(rows()).toHaveLength(1);
@@ -102,6 +102,7 @@ describe("ConsolePanel", () => {
     await user.click(screen.getByRole("button", { name: "Resume" }));
     expect(rows()).toHaveLength(2);
     await user.click(screen.getByRole("button", { name: "Clear" }));
+    expect(playground.clearConsole).toHaveBeenCalledTimes(1);
     expect(screen.getByText("No frames yet")).toBeInTheDocument();
   });
 

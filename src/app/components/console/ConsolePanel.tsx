@@ -1,5 +1,6 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { useConsoleStore, useStores, useVisibleFrames } from "../../stores/hooks";
+import { usePlayground } from "../../playground-context";
+import { useConsoleStore, useVisibleFrames } from "../../stores/hooks";
 import { createLaneScanner } from "../../stores/lane-scanner";
 import { EmptyState } from "../shared/EmptyState";
 import { formatTime } from "../shared/format";
@@ -19,8 +20,7 @@ const FRAME_ROW_HEIGHT = 24;
  * by default, as in Gajim and Psi. Capture runs in the stores whether or not this tab is open.
  */
 export function ConsolePanel() {
-  const stores = useStores();
-  const actions = stores.console.getState();
+  const playground = usePlayground();
   const shown = useVisibleFrames();
   const visible = shown.frames;
   const total = useConsoleStore((s) => s.frames.length);
@@ -79,7 +79,7 @@ export function ConsolePanel() {
         onJump={() => listRef.current?.scrollToEnd()}
         canClear={total > 0 || bufferedCount > 0}
         onClear={() => {
-          actions.clear();
+          playground.clearConsole();
           setSelectedId(null);
         }}
       />

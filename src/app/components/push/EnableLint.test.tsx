@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import "@testing-library/jest-dom/vitest";
 import "../../../test-setup/dom";
-import { screen, within } from "@testing-library/react";
+import { fireEvent, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { lintEnableElement } from "../../../protocol/stanzas/enable-lint";
@@ -36,6 +36,16 @@ describe("EnableLint under the enable form", () => {
     expect(item).toHaveAttribute("data-code", "jid-bare-sink");
     expect(within(item).getByText("error")).toBeInTheDocument();
     expect(within(item).getByText("(docs/push-semantics.md §0.3)")).toBeInTheDocument();
+    expect(within(item).getByRole("link", { name: "XEP-0357 §6" })).toHaveAttribute("href", "https://xmpp.org/extensions/xep-0357.html#enabling");
+  });
+
+  it("says which field holds a character XML does not allow, which one and where, as it is typed", () => {
+    setup();
+    fireEvent.change(screen.getByLabelText("Node"), { target: { value: "ab\u0007" } });
+    const item = check().getByText(/^The node contains U\+0007 \(a control character\) at character 3/).closest("li")!;
+    expect(item).toHaveAttribute("data-code", "xml-text");
+    expect(within(item).getByText("error")).toBeInTheDocument();
+    expect(within(item).getByRole("link", { name: "XML 1.0 §2.2" })).toHaveAttribute("href", "https://www.w3.org/TR/xml/#charsets");
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * The enable linter's findings (src/protocol/stanzas/enable-lint.ts), under the enable form before
- * sending and in the XML console for enables seen on the wire. Every text is rendered as text.
+ * sending and in the XML console for enables seen on the wire. Every text is rendered as text;
+ * each finding links its spec section and names the repository's document that says more.
  */
 import { useMemo } from "react";
 import { lintEnableForm, type EnableLintResult, type LintSeverity } from "../../../protocol/stanzas/enable-lint";
@@ -19,13 +20,10 @@ export function EnableLintFindings({ result, label = "Enable check" }: { result:
         {result.findings.map((f) => (
           <li key={`${f.code}:${f.message}`} data-code={f.code}>
             <span className={`badge ${BADGES[f.severity]}`}>{f.severity}</span> {f.message}{" "}
-            {f.ref.url ? (
-              <a href={f.ref.url} target="_blank" rel="noreferrer noopener">
-                {f.ref.label}
-              </a>
-            ) : (
-              <span className="muted">({f.ref.label})</span>
-            )}
+            <a href={f.ref.url} target="_blank" rel="noreferrer noopener">
+              {f.ref.label}
+            </a>
+            {f.ref.doc ? <span className="muted"> ({f.ref.doc})</span> : null}
           </li>
         ))}
       </ul>

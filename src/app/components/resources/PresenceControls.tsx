@@ -1,12 +1,19 @@
 import { useId, useState } from "react";
+import { xmlTextProblem } from "../../../protocol/xml-text";
 import { PRESENCE_CHOICES, type PresenceChoice } from "../../model";
 import { usePlayground } from "../../playground-context";
 import type { SessionView } from "../../stores/sessions";
 import { PRESENCE_LABELS } from "../shared/format";
 import { TERMS } from "../shared/Term";
+import { parsePriority } from "./priority";
 import type { ResourceAction } from "./use-resource-action";
 
 const NO_PRESENCE = "none";
+
+/** An action's lower-case message as a sentence of its own. */
+function sentence(message: string): string {
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+}
 
 /** Send a presence (show, status text, priority) from a connected resource. */
 export function PresenceControls({ session, action }: { session: SessionView; action: ResourceAction }) {
@@ -15,12 +22,17 @@ export function PresenceControls({ session, action }: { session: SessionView; ac
   const [priority, setPriority] = useState(String(session.priority));
   const [statusText, setStatusText] = useState(session.statusText);
   const { busy, run, setError } = action;
-  const priorityNumber = Number(priority);
-  const priorityValid = priority.trim() !== "" && Number.isInteger(priorityNumber) && priorityNumber >= -128 && priorityNumber <= 127;
+  const priorityNumber = parsePriority(priority);
+  // The same check the action makes before sending: said here as it is typed.
+  const statusProblem = xmlTextProblem(statusText, "status text");
 
   const sendPresence = (show: PresenceChoice) => {
-    if (!priorityValid) {
-      setError("Priority must be a whole number from -128 to 127.");
+    if (priorityNumber === null) {
+      setError(`Priority must be a whole number from -128 to 127 (got “${priority.trim()}”).`);
+      return;
+    }
+    if (statusProblem) {
+      setError(sentence(statusProblem.message));
       return;
     }
     void run(() => playground.setPresence(session.id, { show, priority: priorityNumber, status: statusText || undefined }));
@@ -48,7 +60,19 @@ export function PresenceControls({ session, action }: { session: SessionView; ac
           <label className="field-label" htmlFor={`${ids}-status`}>
             Status text
           </label>
-          <input id={`${ids}-status`} className="input" value={statusText} onChange={(e) => setStatusText(e.target.value)} />
+          <input
+            id={`${ids}-status`}
+            className="input"
+            value={statusText}
+            aria-invalid={statusProblem ? true : undefined}
+            aria-describedby={statusProblem ? `${ids}-status-problem` : undefined}
+            onChange={(e) => setStatusText(e.target.value)}
+          />
+          {statusProblem ? (
+            <div id={`${ids}-status-problem`} className="field-error">
+              {`${statusProblem.code} at character ${statusProblem.position} is not allowed in XML`}
+            </div>
+          ) : null}
         </div>
         <div className="field">
           <label className="field-label" htmlFor={`${ids}-priority`}>
@@ -57,12 +81,11 @@ export function PresenceControls({ session, action }: { session: SessionView; ac
           <input
             id={`${ids}-priority`}
             className="input mono"
-            type="number"
-            min={-128}
-            max={127}
+            type="text"
+            inputMode="numeric"
             title={TERMS.priority}
             value={priority}
-            aria-invalid={priorityValid ? undefined : true}
+            aria-invalid={priorityNumber === null ? true : undefined}
             onChange={(e) => setPriority(e.target.value)}
           />
         </div>

@@ -90,7 +90,9 @@ const onShowTimeline = vi.fn();
 describe("ScenariosPanel", () => {
   it("lists the catalogue with level and needs, and runs all or the selected scenarios", async () => {
     const user = userEvent.setup();
-    const { calls, stores, finish } = setup();
+    const { calls, stores, finish, playground } = setup();
+    // The catalogue reaches the store through the service action, once.
+    expect(playground.ensureScenarioCatalogue).toHaveBeenCalledTimes(1);
     const c8 = screen.getByRole("row", { name: /^C8 / });
     expect(within(c8).getByText("away")).toBeInTheDocument();
     expect(within(screen.getByRole("row", { name: /^C1 / })).getByText("MUST")).toBeInTheDocument();
@@ -144,9 +146,12 @@ describe("ScenariosPanel", () => {
     // Scenarios outside the run have no verdict and no link.
     expect(within(screen.getByRole("row", { name: /^C4 / })).queryByRole("button", { name: /timeline/ })).toBeNull();
 
+    // A filter that would hide the event is lifted by the service action, not by the panel.
+    act(() => stores.timeline.getState().setKindFilter(["push"]));
     await user.click(screen.getByRole("button", { name: "Show C3 in timeline" }));
-    expect(playground.timeline.select).toHaveBeenCalledWith("scn-ev-9");
+    expect(playground.timeline.showEvent).toHaveBeenCalledWith("scn-ev-9");
     expect(stores.timeline.getState().selectedId).toBe("scn-ev-9");
+    expect(stores.timeline.getState().filters.kinds).toBeNull();
     expect(onShowTimeline).toHaveBeenCalled();
   });
 

@@ -2,7 +2,7 @@ import { useLayoutEffect } from "react";
 import { describeScenarios } from "../../../scenarios/catalogue";
 import { usePlayground } from "../../playground-context";
 import { useScenarioRunner } from "../../scenarios/runner-context";
-import { useProfileStore, useScenariosStore, useStores } from "../../stores/hooks";
+import { useProfileStore, useScenariosStore } from "../../stores/hooks";
 import { ScenariosControls } from "./ScenariosControls";
 import { ScenariosProgress } from "./ScenariosProgress";
 import { ScenariosTable } from "./ScenariosTable";
@@ -17,22 +17,16 @@ import "../../styles/scenarios.css";
 export function ScenariosPanel({ onShowTimeline, wide, onWideChange }: { onShowTimeline?: () => void; wide?: boolean; onWideChange?: (wide: boolean) => void }) {
   const runner = useScenarioRunner();
   const playground = usePlayground();
-  const stores = useStores();
   const scenarioCount = useScenariosStore((s) => s.catalogue.length);
   const profile = useProfileStore((s) => s.profile);
   // The catalogue comes with this panel's chunk; the store holds it from the first time it is shown.
-  useLayoutEffect(() => {
-    if (stores.scenarios.getState().catalogue.length === 0) stores.scenarios.getState().setCatalogue(describeScenarios());
-  }, [stores]);
+  useLayoutEffect(() => playground.ensureScenarioCatalogue(describeScenarios), [playground]);
 
   const showInTimeline = (eventId: string) => {
+    // The run's events go through the runner's queue first (the playground's recorder, or the
+    // lazy runner's before its code has loaded).
     runner.flush();
-    const timeline = stores.timeline.getState();
-    if (timeline.view !== "live") timeline.showView("live");
-    timeline.setLaneFilter(null);
-    timeline.setKindFilter(null);
-    timeline.setSearch("");
-    playground.timeline.select(eventId);
+    playground.timeline.showEvent(eventId);
     onShowTimeline?.();
   };
 

@@ -1,12 +1,14 @@
 /** fast-check arbitraries for valid setups, and a small typical one. */
 import fc from "fast-check";
 import type { FaultSettings } from "../../app-server/faults";
-import { hasControlCharacter, SETUP_LIMITS, SETUP_VERSION, type Setup, type SetupMessage, type SetupRegistration, type SetupResource } from "../setup";
+import { xmlTextProblem } from "../../../protocol/xml-text";
+import { SETUP_LIMITS, SETUP_VERSION, type Setup, type SetupMessage, type SetupRegistration, type SetupResource } from "../setup";
 
+// Code points, not UTF-16 units: split("") would cut the emoji into two lone surrogates.
 const nameArb = fc
-  .string({ minLength: 1, maxLength: 20, unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-_<>&\"'é漢😀 ".split("")) })
+  .string({ minLength: 1, maxLength: 20, unit: fc.constantFrom(...[..."abcdefghijklmnopqrstuvwxyz0123456789-_<>&\"'é漢😀 "]) })
   .filter((s) => s.trim() === s && s.trim() !== "");
-const textArb = fc.string({ minLength: 1, maxLength: 60, unit: "grapheme" }).filter((s) => s.trim() !== "" && !hasControlCharacter(s) && !s.includes("\t") && !s.includes("\n") && !s.includes("\r"));
+const textArb = fc.string({ minLength: 1, maxLength: 60, unit: "grapheme" }).filter((s) => s.trim() !== "" && xmlTextProblem(s, "text") === null && !s.includes("\t") && !s.includes("\n") && !s.includes("\r"));
 const errorArb = fc.record({ type: fc.constantFrom("cancel" as const, "wait" as const, "auth" as const, "modify" as const), condition: fc.constantFrom("item-not-found", "internal-server-error", "forbidden") });
 
 const faultsArb: fc.Arbitrary<FaultSettings> = fc.record({
