@@ -112,6 +112,17 @@ describe("reasons per part", () => {
     }
   });
 
+  it("refuses what XML cannot carry (noncharacters, lone surrogates) in every part, naming the code point", () => {
+    expect(resourcepartProblem("phone\uffff")).toBe("resourcepart contains U+FFFF (a noncharacter) at character 6, which XML does not allow");
+    expect(resourcepartProblem("r\ud800x")).toBe(
+      "resourcepart contains U+D800 (half of a surrogate pair with no other half) at character 2, which XML does not allow",
+    );
+    expect(localpartProblem("a\ufffe")).toMatch(/^localpart contains U\+FFFE \(a noncharacter\)/);
+    expect(domainpartProblem("a\udfff.org")).toMatch(/^domainpart contains U\+DFFF/);
+    // A whole surrogate pair is one character XML allows.
+    expect(resourcepartProblem("phone \u{1F600}")).toBeNull();
+  });
+
   it("names each forbidden localpart character of §3.3.1", () => {
     for (const ch of ['"', "&", "'", "/", ":", "<", ">", "@"]) {
       expect(localpartProblem(`a${ch}b`)).toContain(`forbidden character ${JSON.stringify(ch)}`);

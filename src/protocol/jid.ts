@@ -11,6 +11,8 @@
  * UTF-8 bytes (§3.1: at most 1023 per part).
  */
 
+import { xmlTextProblem } from "./xml-text";
+
 export interface Jid {
   /** "" for a domain JID. */
   local: string;
@@ -38,14 +40,23 @@ function utf8Length(text: string): number {
   return utf8.encode(text).length;
 }
 
-/** C0, DEL and C1 controls, and lone surrogates (not encodable as UTF-8). */
-const CONTROL = /[\p{Cc}\p{Cs}]/u;
+/** C0, DEL and C1 controls. */
+const CONTROL = /\p{Cc}/u;
 /** RFC 7622 §3.3.1 forbids these in a localpart; space is outside the IdentifierClass as well. */
 const LOCAL_FORBIDDEN = /[ "&'/:<>@]/;
 /** PRECIS IdentifierClass: ASCII printables, plus letters, digits and combining marks. */
 const IDENTIFIER_CHAR = /^[\x21-\x7e\p{Ll}\p{Lu}\p{Lo}\p{Lm}\p{Nd}\p{Mn}\p{Mc}]$/u;
 /** IDNA2008 label characters: ASCII letters, digits and hyphen, or non-ASCII letters, marks and digits. */
 const LABEL_CHAR = /^[a-z0-9-]$|^(?!\p{ASCII})[\p{L}\p{M}\p{Nd}]$/u;
+
+/**
+ * A JID goes into XML (bind, to/from): a character XML 1.0 does not allow (a lone surrogate, a
+ * noncharacter such as U+FFFF) would end the session that sends it, and PRECIS disallows both.
+ */
+function notXmlCharProblem(raw: string, part: JidPart): string | null {
+  const bad = xmlTextProblem(raw, part);
+  return bad === null ? null : `${part} contains ${bad.code} (${bad.kind}) at character ${bad.position}, which XML does not allow`;
+}
 
 function firstMatch(text: string, pattern: RegExp): string | undefined {
   return pattern.exec(text)?.[0];
@@ -79,6 +90,8 @@ export function prepResourcepart(resource: string): string {
 export function localpartProblem(raw: string): string | null {
   if (raw.length === 0) return "empty localpart";
   if (CONTROL.test(raw)) return "control character in localpart";
+  const notXml = notXmlCharProblem(raw, "localpart");
+  if (notXml !== null) return notXml;
   const forbidden = firstMatch(raw, LOCAL_FORBIDDEN);
   if (forbidden !== undefined) return `localpart contains a forbidden character ${JSON.stringify(forbidden)} (space, " & ' / : < > @ are not allowed)`;
   // Checked as typed, so the reason names the character the user wrote (case mapping keeps the class).
@@ -96,6 +109,8 @@ export function domainpartProblem(raw: string): string | null {
   if (domain.length === 0) return "empty domainpart";
   if (utf8Length(domain) > MAX_PART_BYTES) return `domainpart longer than ${MAX_PART_BYTES} bytes`;
   if (CONTROL.test(domain)) return "control character in domainpart";
+  const notXml = notXmlCharProblem(domain, "domainpart");
+  if (notXml !== null) return notXml;
   if (domain.startsWith("[")) return isIpv6Literal(domain) ? null : "malformed IPv6 literal";
   if (domain.includes(":")) return "domainpart contains ':' (a port is not part of a JID)";
   for (const label of domain.split(".")) {
@@ -113,6 +128,8 @@ export function domainpartProblem(raw: string): string | null {
 export function resourcepartProblem(raw: string): string | null {
   if (raw.length === 0) return "empty resourcepart";
   if (CONTROL.test(raw)) return "control character in resourcepart";
+  const notXml = notXmlCharProblem(raw, "resourcepart");
+  if (notXml !== null) return notXml;
   // One of RFC 7622 §3.5's invalid examples ("juliet@example.com/ foo").
   if (raw.startsWith(" ")) return "resourcepart starts with a space";
   if (utf8Length(prepResourcepart(raw)) > MAX_PART_BYTES) return `resourcepart longer than ${MAX_PART_BYTES} bytes`;
