@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer } from "../server/test-support/test-server";
+import { CATALOGUE_SERVER, startTestServer } from "../server/test-support/test-server";
 import type { TestServer } from "../server/test-support/test-server";
 import { REFERENCE_CONCURRENCY } from "./runner";
 import type { SuiteReport } from "./types";
@@ -21,7 +21,7 @@ let dir: string;
 
 beforeAll(async () => {
   // XEP-0198 offered: C26/C27 need it (the harness negotiates it only there).
-  server = await startTestServer({ streamManagement: true });
+  server = await startTestServer(CATALOGUE_SERVER);
   dir = await mkdtemp(join(tmpdir(), "conformance-cli-"));
 });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POLICY_NAMES } from "../protocol/policy/types";
 import type { PolicyName } from "../protocol/policy/types";
 import { SCENARIOS } from "../scenarios/catalogue";
-import { startTestServer } from "../server/test-support/test-server";
+import { CATALOGUE_SERVER, startTestServer } from "../server/test-support/test-server";
 import type { TestServer } from "../server/test-support/test-server";
 import { xml } from "@xmpp/client";
 import { connectClient, stopQuietly } from "../server/test-support/client";
@@ -18,7 +18,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   // XEP-0198 offered: C26/C27 need it (the harness negotiates it only there).
-  server = await startTestServer({ streamManagement: true });
+  server = await startTestServer(CATALOGUE_SERVER);
 });
 
 afterAll(async () => {

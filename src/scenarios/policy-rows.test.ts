@@ -4,7 +4,7 @@
 // own session, which tells "every registration" (offline paths) from "R only" (session-bound paths).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PolicyName } from "../protocol/policy/types";
-import { startTestServer } from "../server/test-support/test-server";
+import { CATALOGUE_SERVER, startTestServer } from "../server/test-support/test-server";
 import type { TestServer } from "../server/test-support/test-server";
 import { SCENARIOS } from "./catalogue";
 import { PushHarness } from "./harness";
@@ -17,7 +17,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   // XEP-0198 offered for C26/C27 (hibernation); the harness negotiates it only where they ask.
-  server = await startTestServer({ streamManagement: true });
+  server = await startTestServer(CATALOGUE_SERVER);
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 // The catalogue (docs/push-semantics.md §C) against the reference server's `spec` host: every scenario must pass.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer } from "../server/test-support/test-server";
+import { CATALOGUE_SERVER, startTestServer } from "../server/test-support/test-server";
 import type { TestServer } from "../server/test-support/test-server";
 import { SCENARIOS } from "./catalogue";
 import { runAndJudge } from "./run";
@@ -10,7 +10,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   // XEP-0198 offered for C26/C27 (hibernation); the harness negotiates it only where they ask.
-  server = await startTestServer({ streamManagement: true });
+  server = await startTestServer(CATALOGUE_SERVER);
 });
 
 afterAll(async () => {

@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCENARIOS } from "../../scenarios/catalogue";
 import { runAndJudge } from "../../scenarios/run";
 import { testHarnessOptions } from "../../scenarios/test-support/harness-options";
+import { CATALOGUE_SERVER } from "../test-support/test-server";
 import { startTcpTestServer, type TcpTestServer } from "./test-support/tcp-server";
 
 let server: TcpTestServer;
 
 beforeAll(async () => {
-  server = await startTcpTestServer({ streamManagement: true });
+  server = await startTcpTestServer(CATALOGUE_SERVER);
 });
 
 afterAll(async () => {
