@@ -37,8 +37,8 @@ function adaptiveQueue() {
 }
 
 describe("adaptive event queue", () => {
-  it("runs deferred store updates in the flush, after the events they go with", async () => {
-    const { timeline, queue } = adaptiveQueue();
+  it("runs deferred store updates after the events they go with: an idle push's with the next frame", async () => {
+    const { timeline, queue, frame } = adaptiveQueue();
     const seen: number[] = [];
     queue.pushEvent(push(1));
     queue.defer(() => seen.push(timeline.getState().events.length));
@@ -46,6 +46,10 @@ describe("adaptive event queue", () => {
     expect(queue.pending).toBe(3);
     expect(seen).toEqual([]);
     await Promise.resolve();
+    // The row is in its store at the end of the task; the counters wait for the frame.
+    expect(timeline.getState().events).toHaveLength(1);
+    expect(seen).toEqual([]);
+    frame();
     expect(seen).toEqual([1, -1]);
     expect(queue.pending).toBe(0);
     // A deferred update alone is flushed too.
@@ -53,6 +57,18 @@ describe("adaptive event queue", () => {
     queue.flush();
     expect(seen).toEqual([1, -1, 2]);
     expect(queue.flushes).toBe(2);
+  });
+
+  it("an idle push's counters are still written where frames do not come (the timer)", async () => {
+    const { timers, queue } = adaptiveQueue();
+    const seen: string[] = [];
+    queue.pushEvent(push(1));
+    queue.defer(() => seen.push("count"));
+    await Promise.resolve();
+    expect(seen).toEqual([]);
+    expect(timers).toHaveLength(1);
+    timers[0]!();
+    expect(seen).toEqual(["count"]);
   });
 
   it("flushes a batch with a push at the end of the task: one store update for what the task queued", async () => {

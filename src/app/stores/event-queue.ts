@@ -8,7 +8,7 @@
  * for the page's work under load:
  * - idle (no push flushed since the last frame that had nothing to show): a batch with a push in
  *   it is flushed at the end of the current task (a microtask), so the push reaches the DOM within
- *   the task that received it;
+ *   the task that received it, and the counters that go with it (`defer`) with the next frame;
  * - busy (pushes keep coming): at most one flush per animation frame, and fewer when flushing is
  *   expensive: the next one waits until BUSY_COST_FACTOR times the last flush's cost (its store
  *   updates and the React render they cause, measured) has passed, and at most `intervalMs`
@@ -103,7 +103,8 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
           queueMicrotask(() => {
             if (!microtask) return;
             microtask = false;
-            measuredFlush();
+            // The rows alone: the counters that go with them follow with the next frame.
+            measuredFlush(false);
           });
         }
         watchFrames();
@@ -134,6 +135,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     if (disposed) return;
     if (!urgentWaiting) {
       busy = false;
+      runDeferred();
       return;
     }
     if (now() - lastFlushAt >= Math.min(intervalMs, BUSY_COST_FACTOR * lastCost)) measuredFlush();
@@ -141,10 +143,10 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   }
 
   /** A flush whose cost (the store updates, then the React render they scheduled) spaces the next. */
-  function measuredFlush() {
+  function measuredFlush(withDeferred = true) {
     const start = now();
     lastFlushAt = start;
-    flush();
+    flush(withDeferred);
     // React renders store changes in a microtask queued during the flush: this one runs after it.
     queueMicrotask(() => {
       lastCost = now() - start;
@@ -160,20 +162,29 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     }
   }
 
-  function flush() {
+  /**
+   * Everything queued; without `withDeferred`, the events and frames only (an idle push: its row
+   * first, the counters with the next frame, or the timer where frames do not come).
+   */
+  function flush(withDeferred = true) {
     cancelScheduled();
     if (events.length === 0 && patches.length === 0 && frames.length === 0 && deferred.length === 0) return;
     const batch = { append: events, patches };
     const batchFrames = frames;
-    const updates = deferred;
     events = [];
     patches = [];
     frames = [];
-    deferred = [];
     if (batch.append.length || batch.patches.length) options.timeline.getState().applyBatch(batch);
     if (batchFrames.length) options.console.getState().appendFrames(batchFrames);
-    for (const update of updates) update();
+    if (withDeferred) runDeferred();
+    else if (deferred.length > 0) schedule();
     flushes += 1;
+  }
+
+  function runDeferred() {
+    const updates = deferred;
+    deferred = [];
+    for (const update of updates) update();
   }
 
   return {
@@ -193,7 +204,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
       deferred.push(update);
       schedule();
     },
-    flush,
+    flush: () => flush(),
     get pending() {
       return events.length + patches.length + frames.length + deferred.length;
     },
