@@ -165,7 +165,16 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
       if (link) recorder.patch(link.record.eventId, "message-sent", (e) => ({ ...e, pushEventIds: [...e.pushEventIds, eventId] }));
       pushes.set(iqId, { eventId, iqId, at, linkedMessageEventId: link?.record.eventId ?? null, linkMethod: link ? "heuristic" : null, logAttempts: 0 });
     },
-    notePublish: (iqId, causeSeq) => void publishByIq.set(iqId, { causeSeq }),
+    notePublish(iqId, causeSeq) {
+      publishByIq.set(iqId, { causeSeq });
+      // A push already recorded is linked now, entry by entry (the log is read in slices), not
+      // all at once after a read of hundreds of entries.
+      const push = pushes.get(iqId);
+      if (push && push.linkMethod !== "server log") {
+        resolve(push, causeSeq);
+        pushes.delete(iqId);
+      }
+    },
     noteTestPush: (seq) => void testPushes.add(seq),
     noteDecision: (entry) => void decisions.set(entry.seq, entry),
     noteSessionEntry: (entry, eventId) => void sessionEntries.set(entry.seq, { entry, eventId }),
