@@ -128,12 +128,13 @@ describe("adaptive event queue", () => {
     expect(updates).toBe(2);
   });
 
-  it("under load, spaces flushes by the cost of the last one (its render included)", async () => {
+  it("under load, spaces flushes by the cost of the last one (its render and layout included)", async () => {
     const { timeline, queue, frame, advance } = adaptiveQueue();
-    // The first flush "costs" 10 ms: the microtask after it (React's render) sees the clock moved.
+    // The first flush "costs" 10 ms: the microtasks after it (React's render, the list's scroll) see the clock moved.
     queue.pushEvent(push(1));
     await Promise.resolve();
     advance(10);
+    await Promise.resolve();
     await Promise.resolve();
     expect(timeline.getState().events).toHaveLength(1);
     queue.pushEvent(push(2));

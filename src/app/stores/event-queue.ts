@@ -11,7 +11,7 @@
  *   the task that received it, and the counters that go with it (`defer`) with the next frame;
  * - busy (pushes keep coming): at most one flush per animation frame, and fewer when flushing is
  *   expensive: the next one waits until BUSY_COST_FACTOR times the last flush's cost (its store
- *   updates and the React render they cause, measured) has passed, and at most `intervalMs`
+ *   updates, the React render and the layout they cause, measured) has passed, and at most `intervalMs`
  *   apart (the timer, which also flushes where frames do not come: a hidden tab). A burst of 1,000 pushes then renders a few dozen times, not once per socket message; the
  *   first frame with no push waiting makes the queue idle again.
  * Everything else (the message sent, its receipt, console frames, patches) goes with the next
@@ -147,10 +147,13 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     const start = now();
     lastFlushAt = start;
     flush(withDeferred);
-    // React renders store changes in a microtask queued during the flush: this one runs after it.
-    queueMicrotask(() => {
-      lastCost = now() - start;
-    });
+    // React renders store changes in a microtask queued during the flush, and a following list
+    // scrolls (a layout) in one its commit queues: the second microtask from here runs after both.
+    queueMicrotask(() =>
+      queueMicrotask(() => {
+        lastCost = now() - start;
+      }),
+    );
   }
 
   function cancelScheduled() {

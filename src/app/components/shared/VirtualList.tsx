@@ -181,7 +181,8 @@ export function VirtualList(props: VirtualListProps) {
   const total = count * rowHeight;
   // A list that shrank: the browser clamps its offset, a render may come first. Following: the end.
   const top = Math.max(0, viewport.top === TAIL && tail.current ? total - viewport.height : Math.min(viewport.top, total - viewport.height));
-  const first = Math.max(0, Math.floor(top / rowHeight) - overscan);
+  // Following, nobody scrolls up: a row or two above is enough (a burst then mounts fewer rows).
+  const first = Math.max(0, Math.floor(top / rowHeight) - (viewport.top === TAIL && tail.current ? Math.min(2, overscan) : overscan));
   const last = Math.min(count - 1, Math.ceil((top + viewport.height) / rowHeight) + overscan);
   const indexes: number[] = [];
   for (let i = first; i <= last; i++) indexes.push(i);
