@@ -77,7 +77,16 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
 
   const connections = createConnectionTracker();
   const pushes = createPushMemory();
-  const writer = createRecordWriter({ stores, setTimer, clearTimer, flushIntervalMs: options.flushIntervalMs ?? 50, ...(options.deferWrites ? { defer: options.deferWrites } : {}) });
+  /** Records whose linked pushes changed: observed and judged again once, with the next write. */
+  const stale = new Set<string>();
+  const writer = createRecordWriter({
+    stores,
+    setTimer,
+    clearTimer,
+    flushIntervalMs: options.flushIntervalMs ?? 50,
+    ...(options.deferWrites ? { defer: options.deferWrites } : {}),
+    beforeFlush: refreshStale,
+  });
   const windows = createWaitWindows({ now, setTimer, clearTimer, onClose: close });
   const earlyDecisions = new Map<string, MessageDecisionEntry>();
   let counters: PredictionCounters = ZERO_COUNTERS;
@@ -90,10 +99,21 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
     return { ...record, observation, verdicts: judgeAll(record.predictions, observation, { sinkJid: record.sinkJid, windowMs: record.windowMs }) };
   }
 
+  /**
+   * A push was linked to the message or unlinked from it. Judging is not on the push's way to the
+   * screen: it happens with the next write, once however many pushes changed the message meanwhile.
+   */
   function refresh(messageId: string): void {
-    const record = writer.current(messageId);
-    if (!record) return;
-    writer.put(reobserve(record, record.observation.closedAt, record.observation.unobservable));
+    stale.add(messageId);
+    writer.touch();
+  }
+
+  function refreshStale(): void {
+    for (const messageId of stale) {
+      const record = writer.current(messageId);
+      if (record) writer.put(reobserve(record, record.observation.closedAt, record.observation.unobservable));
+    }
+    stale.clear();
   }
 
   /** A wait window passed: observable only if the sink stayed on the connection the message was sent under. */

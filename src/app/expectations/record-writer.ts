@@ -13,6 +13,8 @@ export interface RecordWriterOptions {
    * reach their store in the same update as the timeline events they belong to (one render).
    */
   defer?: (flush: () => void) => void;
+  /** Called first in each flush: the engine brings the records it marked stale up to date. */
+  beforeFlush?: () => void;
 }
 
 /**
@@ -28,20 +30,23 @@ export interface RecordWriter {
   server(): ServerPolicyInfo | null;
   setServer(server: ServerPolicyInfo): void;
   flush(): void;
+  /** Schedule a flush without a write yet (`beforeFlush` will make it). */
+  touch(): void;
   /** Flushes; later writes wait for an explicit flush. */
   dispose(): void;
 }
 
-export function createRecordWriter({ stores, setTimer, clearTimer, flushIntervalMs, defer }: RecordWriterOptions): RecordWriter {
+export function createRecordWriter({ stores, setTimer, clearTimer, flushIntervalMs, defer, beforeFlush }: RecordWriterOptions): RecordWriter {
   const dirty = new Map<string, ExpectationRecord>();
   let pendingServer: ServerPolicyInfo | undefined;
   let flushTimer: unknown = null;
   let deferred = false;
   let disposed = false;
+  let flushing = false;
   const store = () => stores.expectations.getState();
 
   function scheduleFlush(): void {
-    if (flushTimer !== null || deferred || disposed) return;
+    if (flushTimer !== null || deferred || disposed || flushing) return;
     if (defer) {
       deferred = true;
       defer(() => {
@@ -60,6 +65,12 @@ export function createRecordWriter({ stores, setTimer, clearTimer, flushInterval
     if (flushTimer !== null) {
       clearTimer(flushTimer);
       flushTimer = null;
+    }
+    flushing = true;
+    try {
+      beforeFlush?.();
+    } finally {
+      flushing = false;
     }
     if (dirty.size === 0 && pendingServer === undefined) return;
     const upsert = [...dirty.values()];
@@ -81,6 +92,7 @@ export function createRecordWriter({ stores, setTimer, clearTimer, flushInterval
       scheduleFlush();
     },
     flush,
+    touch: scheduleFlush,
     dispose() {
       flush();
       disposed = true;

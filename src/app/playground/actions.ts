@@ -201,9 +201,12 @@ async function send(env: Env, request: SendRequest): Promise<ActionResult<string
       request.kind === "chat-state"
         ? buildChatMessage({ to, type: "chat", chatState: "composing", id: messageId })
         : buildChatMessage({ to, type, body: thisBody, id: messageId });
-    // Predicted from what the playground knows just before the message leaves.
+    // The write comes first (xmpp.js writes to the socket within this call): the push the user
+    // waits for is on its way while the page predicts it. Nothing runs between the write and the
+    // prediction, so it still sees what the playground knew when the message left.
+    const sending = s.value.send(element);
     const plan = expectations.plan(element, SENDER_LANE, from);
-    const error = await s.value.send(element);
+    const error = await sending;
     if (error) {
       refuse(env, SENDER_LANE, error, "send");
       if (ids.length === 0) return failed(error);

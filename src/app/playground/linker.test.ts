@@ -45,6 +45,18 @@ describe("linker (unit)", () => {
     expect(sentEvents(ctx).find((e) => e.messageId === "m1")?.pushEventIds).toHaveLength(1);
   });
 
+  it("finds the body among thousands sent, the newest before the push, and forgets what the index drops", () => {
+    const { sendAt, pushAt } = setUp();
+    for (let i = 0; i < 6_000; i++) sendAt(`m${i}`, `body ${i % 3_000}`, 1000 + i);
+    // "body 7" was sent as m7 (dropped from the 5,000 kept) and m3007: the newest before the push.
+    expect(pushAt("p1", 10_000, "body 7").link?.record.messageId).toBe("m3007");
+    // A push before m3007 was sent: no body match kept (m7 was dropped), so the latest message then.
+    expect(pushAt("p2", 1000 + 3006, "body 7").link).toMatchObject({ record: { messageId: "m3006" }, detail: expect.stringMatching(/no body match/) });
+    // Another recipient's message with the same body is not a match.
+    sendAt("x1", "only bob", 14_000, "bob@localhost");
+    expect(pushAt("p3", 14_001, "only bob").link?.record.messageId).toBe("m5999");
+  });
+
   it("records each receiving lane once", () => {
     const { ctx, linker, sendAt } = setUp();
     sendAt("m1", "x", 1000);

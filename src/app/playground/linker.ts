@@ -62,6 +62,9 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
   const { recorder } = ctx;
   const sent: SentRecord[] = [];
   const byMessageId = new Map<string, SentRecord>();
+  /** Sent messages by recipient and body, oldest first: the body match costs no scan of `sent`. */
+  const byBody = new Map<string, SentRecord[]>();
+  const bodyKey = (toBare: string, body: string) => `${toBare}\u0000${body}`;
   const receivedBy = new Map<string, Set<LaneId>>(); // message event id → lanes
   const pushes = new Map<string, PushRecord>(); // by iq id
   const publishByIq = new Map<string, { causeSeq: number }>();
@@ -114,10 +117,20 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
       const rec: SentRecord = { messageId, eventId, at, toBare, body };
       sent.push(rec);
       byMessageId.set(messageId, rec);
+      if (body !== undefined) {
+        const same = byBody.get(bodyKey(toBare, body));
+        if (same) same.push(rec);
+        else byBody.set(bodyKey(toBare, body), [rec]);
+      }
       if (sent.length > SENT_INDEX_CAP) {
         for (const gone of sent.splice(0, sent.length - SENT_INDEX_CAP)) {
           byMessageId.delete(gone.messageId);
           receivedBy.delete(gone.eventId);
+          if (gone.body === undefined) continue;
+          // The oldest with its body is the first of its list.
+          const same = byBody.get(bodyKey(gone.toBare, gone.body));
+          if (same?.[0] === gone) same.shift();
+          if (same?.length === 0) byBody.delete(bodyKey(gone.toBare, gone.body));
         }
       }
     },
@@ -130,14 +143,18 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
       recorder.patch(record.eventId, "message-sent", (e) => ({ ...e, receivedBy: [...e.receivedBy, lane] }));
     },
     heuristicLink(account, lastBody, at) {
-      // Newest first, stopping at the first match: a push is usually for one of the last messages sent.
+      // The newest message with that body sent before the push (newest first: a resend of a body
+      // links to the last one), through the body index.
+      const same = lastBody === undefined ? undefined : byBody.get(bodyKey(account, lastBody));
+      for (let i = (same?.length ?? 0) - 1; i >= 0; i--) {
+        const s = same![i]!;
+        if (s.at <= at) return { record: s, detail: "latest message sent before the push whose body equals last-message-body" };
+      }
+      // Else the latest message to the account: a push is usually for one of the last sent.
       let latest: SentRecord | undefined;
-      for (let i = sent.length - 1; i >= 0; i--) {
+      for (let i = sent.length - 1; i >= 0 && !latest; i--) {
         const s = sent[i]!;
-        if (s.at > at || s.toBare !== account) continue;
-        latest ??= s;
-        if (lastBody === undefined) break;
-        if (s.body === lastBody) return { record: s, detail: "latest message sent before the push whose body equals last-message-body" };
+        if (s.at <= at && s.toBare === account) latest = s;
       }
       if (latest && at - latest.at <= HEURISTIC_WINDOW_MS) {
         return { record: latest, detail: `latest message sent to ${account} within ${HEURISTIC_WINDOW_MS / 1000} s (no body match)` };
@@ -148,7 +165,16 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
       if (link) recorder.patch(link.record.eventId, "message-sent", (e) => ({ ...e, pushEventIds: [...e.pushEventIds, eventId] }));
       pushes.set(iqId, { eventId, iqId, at, linkedMessageEventId: link?.record.eventId ?? null, linkMethod: link ? "heuristic" : null, logAttempts: 0 });
     },
-    notePublish: (iqId, causeSeq) => void publishByIq.set(iqId, { causeSeq }),
+    notePublish(iqId, causeSeq) {
+      publishByIq.set(iqId, { causeSeq });
+      // A push already recorded is linked now, entry by entry (the log is read in slices), not
+      // all at once after a read of hundreds of entries.
+      const push = pushes.get(iqId);
+      if (push && push.linkMethod !== "server log") {
+        resolve(push, causeSeq);
+        pushes.delete(iqId);
+      }
+    },
     noteTestPush: (seq) => void testPushes.add(seq),
     noteDecision: (entry) => void decisions.set(entry.seq, entry),
     noteSessionEntry: (entry, eventId) => void sessionEntries.set(entry.seq, { entry, eventId }),

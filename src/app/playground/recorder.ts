@@ -1,9 +1,10 @@
 /**
  * The only writer of the timeline and the console: services and the scenario runner `record` new
  * events and `patch` recorded ones through it. Writes are batched (stores/event-queue.ts) so
- * React re-renders per flush, not per stanza: a push is flushed at the end of the task that
- * received it (at most once per frame), everything else with the next push or after the interval.
- * Counters of other stores that go with the events ride on the same flush (`defer`).
+ * React re-renders per flush, not per stanza: when idle, a push is flushed at the end of the task
+ * that received it; while pushes keep coming, once per frame or less (spaced by what a flush
+ * costs); everything else with the next push or after the interval. Counters of other stores that
+ * go with the events ride on a flush (`defer`): an idle push's with the next frame, after its row.
  */
 import type { ConsoleFrame, LaneId, NewTimelineEvent, PlaygroundError, TimelineEvent } from "../model";
 import type { Stores } from "../stores";

@@ -10,6 +10,7 @@ import { isSandboxService } from "../../sandbox/protocol";
 import type { LogFetchResult } from "../xmpp/server-log";
 import type { XmppSession } from "../xmpp/session";
 import type { ServiceContext } from "./context";
+import { forEachInSlices } from "./slices";
 
 // The readers come with the first read (after the first connect), not with the page (issue 14).
 // Once loaded they are kept, so a read starts its request in the same tick as before the split.
@@ -147,12 +148,13 @@ export function createServerLogPoller(ctx: ServiceContext, deps: ServerLogDeps):
       return;
     }
     mode = result.via;
-    for (const entry of result.entries) {
-      if (entry.seq <= seq) continue;
-      seq = entry.seq;
-      deps.onEntry(entry);
-    }
-    if (deps.afterRead()) schedule(LINK_RETRY_MS);
+    // A read after a burst brings thousands of entries: handled in slices, no long task.
+    await forEachInSlices(result.entries, (entry) => {
+      if (disposed) return false;
+      if (entry.seq > seq) deps.onEntry(entry);
+      seq = Math.max(seq, entry.seq);
+    });
+    if (!disposed && deps.afterRead()) schedule(LINK_RETRY_MS);
   }
 
   async function poll(): Promise<void> {

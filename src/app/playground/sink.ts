@@ -243,8 +243,7 @@ export function createSinkService(ctx: ServiceContext, deps: SinkServiceDeps): S
       counted = null;
       stores.sink.getState().count(fresh.counters);
       stores.sink.getState().setLastPushAt(fresh.lastAt);
-      const regs = stores.registrations.getState();
-      for (const p of fresh.pushes) regs.recordPush(p.jid, p.node, p.at);
+      stores.registrations.getState().recordPushes(fresh.pushes);
     });
     return fresh;
   }

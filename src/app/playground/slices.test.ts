@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSlicer, nextTask } from "./slices";
+import { createSlicer, forEachInSlices, nextTask } from "./slices";
 
 describe("createSlicer", () => {
   it("lets a loop run on within its budget and yields a task once the budget is spent", async () => {
@@ -32,5 +32,22 @@ describe("createSlicer", () => {
     expect(resolved).toBe(false);
     await next;
     expect(resolved).toBe(true);
+  });
+
+  it("forEachInSlices yields a task when a slice is spent, and stops when the callback says false", async () => {
+    let clock = 0;
+    let yields = 0;
+    const slicer = createSlicer(() => clock, 8, async () => {
+      yields += 1;
+    });
+    const seen: number[] = [];
+    await forEachInSlices([1, 2, 3, 4, 5], (n) => {
+      seen.push(n);
+      clock += 5;
+      if (n === 4) return false;
+    }, slicer);
+    expect(seen).toEqual([1, 2, 3, 4]);
+    // 5 ms per item: the third starts a new slice (10 ms spent), the fourth fits in it.
+    expect(yields).toBe(1);
   });
 });

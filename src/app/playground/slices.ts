@@ -39,3 +39,12 @@ export function createSlicer(now: () => number = () => performance.now(), budget
     },
   };
 }
+
+/** `fn` for each item, in slices of `budgetMs`; `fn` returning false stops the loop. */
+export async function forEachInSlices<T>(items: Iterable<T>, fn: (item: T) => boolean | void, slicer: Slicer = createSlicer()): Promise<void> {
+  for (const item of items) {
+    const pause = slicer.pause();
+    if (pause) await pause;
+    if (fn(item) === false) return;
+  }
+}

@@ -3,7 +3,7 @@
  * PlaygroundProvider gives the Playground's; there is no app-wide fallback). Selectors returning new objects must be wrapped
  * in `useShallow` (zustand 5 compares by identity).
  */
-import { createContext, useContext, useEffect, useMemo, useState } from "react";
+import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { useStore } from "zustand";
 import type { Stores } from "./index";
 import type { ConsoleState } from "./console";
@@ -61,6 +61,26 @@ export function useExplanationsStore<T>(selector: (s: ExplanationsState) => T): 
 }
 export function useScenariosStore<T>(selector: (s: ScenariosState) => T): T {
   return useStore(useStores().scenarios, selector);
+}
+
+/**
+ * A selector that returns its previous result while `equal` says nothing the reader shows changed
+ * (zustand's useShallow with another comparison): e.g. the resources a picker lists re-render it
+ * when one connects, not each time one of them receives a message.
+ */
+export function useSelectEqual<S, T>(selector: (s: S) => T, equal: (a: T, b: T) => boolean): (s: S) => T {
+  const last = useRef<{ value: T } | null>(null);
+  return (state) => {
+    const next = selector(state);
+    if (last.current && equal(last.current.value, next)) return last.current.value;
+    last.current = { value: next };
+    return next;
+  };
+}
+
+/** `useSelectEqual`'s comparison for lists of objects: same length, and the same `keys` pairwise. */
+export function sameListBy<T extends object>(...keys: (keyof T)[]): (a: readonly T[], b: readonly T[]) => boolean {
+  return (a, b) => a.length === b.length && a.every((x, i) => keys.every((k) => x[k] === b[i]![k]));
 }
 
 /**

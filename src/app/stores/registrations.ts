@@ -25,6 +25,8 @@ export interface RegistrationsState {
   /** Set the state of one registration, or of every registration of `jid` when node is null. */
   setState(jid: string, node: string | null, state: KnownRegistration["state"], note?: string): void;
   recordPush(jid: string, node: string, at: number): void;
+  /** Several pushes at once (the sink's since the last flush): one store update. */
+  recordPushes(pushes: readonly { jid: string; node: string; at: number }[]): void;
   /** The server's log reports the App Server's answer to a publish for this registration. */
   recordAnswer(jid: string, node: string, answer: ObservedAnswer): void;
   /** The server's log reports it removed this registration. */
@@ -58,12 +60,22 @@ export function createRegistrationsStore(): StoreApi<RegistrationsState> {
           r.jid === jid && (node === null || r.node === node) ? { ...r, state, ...(note !== undefined ? { note } : {}) } : r,
         ),
       }),
-    recordPush: (jid, node, at) =>
+    recordPush: (jid, node, at) => get().recordPushes([{ jid, node, at }]),
+    recordPushes: (pushes) => {
+      if (pushes.length === 0) return;
       set({
-        registrations: get().registrations.map((r) =>
-          sameKey(r, jid, node) ? { ...r, pushCount: r.pushCount + 1, lastPushAt: at } : r,
-        ),
-      }),
+        registrations: get().registrations.map((r) => {
+          let count = 0;
+          let last = 0;
+          for (const p of pushes) {
+            if (!sameKey(r, p.jid, p.node)) continue;
+            count += 1;
+            last = Math.max(last, p.at);
+          }
+          return count === 0 ? r : { ...r, pushCount: r.pushCount + count, lastPushAt: Math.max(r.lastPushAt ?? 0, last) };
+        }),
+      });
+    },
     recordAnswer: (jid, node, answer) => {
       const id = registrationKeyId(jid, node);
       const answers = get().answers;

@@ -390,8 +390,12 @@ export class XmppSession {
         fn?.(new Error("the socket was dropped (app killed)"));
         return;
       }
-      if (this.xmpp === xmpp) this.emit({ type: "frame", at: this.now(), direction: "out", text: maskSaslFrame(toText(data)) });
+      // The frame leaves first: capturing it for the console (masking, classifying) is the page's
+      // business and should not delay what the server is waiting for. Transports deliver answers
+      // in a later task, so the console still lists this frame before its answer.
+      const at = this.now();
       write(data, fn);
+      if (this.xmpp === xmpp) this.emit({ type: "frame", at, direction: "out", text: maskSaslFrame(toText(data)) });
     };
     socket.on("data", (data: unknown) => {
       if (this.xmpp === xmpp) this.emit({ type: "frame", at: this.now(), direction: "in", text: maskSaslFrame(toText(data)) });

@@ -4,6 +4,19 @@ import { ShareControls } from "../share/ShareControls";
 import { ExpectationSummary } from "./ExpectationSummary";
 import { SessionStatus } from "./SessionStatus";
 
+/**
+ * The sink's count, subscribed on its own: it changes with every flush of pushes, and the rest of
+ * the header (sessions, expectations, share) should not re-render with it.
+ */
+function PushCount() {
+  const pushes = useSinkStore((s) => s.counters.received);
+  return (
+    <span className="badge badge-push" title="Publishes the App Server sink received">
+      {pushes} {pushes === 1 ? "push" : "pushes"}
+    </span>
+  );
+}
+
 const THEME_LABELS: Record<ThemeChoice, string> = { system: "system", light: "light", dark: "dark" };
 
 /** Profile, every session's connection state at a glance, which policy the server behaves like, push counts, theme. */
@@ -11,7 +24,6 @@ export function Header({ theme, onTheme }: { theme: ThemeChoice; onTheme: (t: Th
   const profileName = useProfileStore((s) => s.profile.name);
   const domain = useProfileStore((s) => s.profile.domain);
   const active = useRegistrationsStore((s) => s.registrations.filter((r) => r.state === "active").length);
-  const pushes = useSinkStore((s) => s.counters.received);
 
   return (
     <header className="app-header">
@@ -28,9 +40,7 @@ export function Header({ theme, onTheme }: { theme: ThemeChoice; onTheme: (t: Th
         <span className="badge badge-ok" title="Registrations in force, as the playground knows them">
           {active} {active === 1 ? "registration" : "registrations"}
         </span>
-        <span className="badge badge-push" title="Publishes the App Server sink received">
-          {pushes} {pushes === 1 ? "push" : "pushes"}
-        </span>
+        <PushCount />
         <ShareControls />
         <button
           type="button"

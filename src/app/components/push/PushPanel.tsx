@@ -1,9 +1,8 @@
 import { useState } from "react";
-import { useShallow } from "zustand/react/shallow";
 import { SINK_LANE, type LaneId } from "../../model";
 import { usePlayground } from "../../playground-context";
-import { useRegistrationsStore, useSessionsStore } from "../../stores/hooks";
-import { selectResources } from "../../stores/sessions";
+import { sameListBy, useRegistrationsStore, useSelectEqual, useSessionsStore } from "../../stores/hooks";
+import { selectResources, type SessionView } from "../../stores/sessions";
 import { EmptyState } from "../shared/EmptyState";
 import { Term, TERMS } from "../shared/Term";
 import { EnablePushForm, type DisableTarget } from "./EnablePushForm";
@@ -13,7 +12,8 @@ import { RegistrationsSection } from "./RegistrationsSection";
 /** Enable and disable push (XEP-0357 §6-7) from a chosen resource, and the registrations in force. */
 export function PushPanel() {
   const playground = usePlayground();
-  const resources = useSessionsStore(useShallow(selectResources));
+  // What the picker shows of them: a message received (its count) does not re-render the panel.
+  const resources = useSessionsStore(useSelectEqual(selectResources, sameListBy<SessionView>("id", "label", "resource", "status")));
   const sinkStatus = useSessionsStore((s) => s.sessions[SINK_LANE]?.status ?? "offline");
   const lastResult = useRegistrationsStore((s) => s.lastResult);
 

@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import { POLICIES } from "../../../protocol/policy";
-import type { KnownRegistration } from "../../model";
+import type { KnownRegistration, TimelineEvent } from "../../model";
 import { accountBareOf } from "../../playground/context";
 import { healthOfRegistration, type RegistrationHealth } from "../../playground/registration-health";
 import { usePlayground } from "../../playground-context";
@@ -24,6 +24,8 @@ export interface RegistrationsSectionProps {
   onDisable(target: DisableTarget): void;
 }
 
+const NO_EVENTS: readonly TimelineEvent[] = [];
+
 /**
  * Each registration's health under the policy the server is judged under: the server's log when
  * there is one, else the sink's answers and the messages sent (removal is then inferred).
@@ -37,9 +39,10 @@ function useRegistrationHealth(registrations: readonly KnownRegistration[]): Map
   const windowMs = useExpectationsStore((s) => s.windowMs);
   // Closed expectation windows re-render the table, so an inference can appear once a window is over.
   const records = useExpectationsStore((s) => s.records);
-  const events = useTimelineStore((s) => s.events);
-  // The timeline appends in place: its sequence number says when the events changed.
-  const liveSeq = useTimelineStore((s) => s.liveSeq);
+  // The timeline is read only without a server log (real servers): with one, events arriving do
+  // not re-render the table. It appends in place: its sequence number says when it changed.
+  const events = useTimelineStore((s) => (hasServerLog ? NO_EVENTS : s.events));
+  const liveSeq = useTimelineStore((s) => (hasServerLog ? -1 : s.liveSeq));
   return useMemo(() => {
     const sources = {
       policy: POLICIES[policyName],

@@ -20,14 +20,14 @@ export interface SendMessageFormProps {
 /** What to send: recipient (bare or full JID), kind, body and burst size. */
 export function SendMessageForm({ connected, busy, onSend }: SendMessageFormProps) {
   const ids = useId();
-  const resources = useSessionsStore(useShallow(selectResources));
+  // Only their names are shown: a message received (its count) does not re-render the form.
+  const resourceNames = useSessionsStore(useShallow((s) => selectResources(s).map((r) => r.resource)));
   const account = useProfileStore((s) => `${s.profile.account.username}@${s.profile.domain}`);
   const [target, setTarget] = useState<string>("bare");
   const [kind, setKind] = useState<SendKind>("chat");
   const [body, setBody] = useState("Hello from the playground");
   const [count, setCount] = useState("1");
 
-  const resourceNames = resources.map((r) => r.resource);
   const to = target === "bare" || resourceNames.includes(target) ? target : "bare";
   const burst = burstSize(count);
   const send = () => onSend({ to, kind, body, count });
@@ -48,9 +48,9 @@ export function SendMessageForm({ connected, busy, onSend }: SendMessageFormProp
         </label>
         <select id={`${ids}-to`} className="input mono" value={to} onChange={(e) => setTarget(e.target.value)}>
           <option value="bare">{account} (bare JID)</option>
-          {resources.map((r) => (
-            <option key={r.id} value={r.resource}>
-              {account}/{r.resource}
+          {resourceNames.map((resource) => (
+            <option key={resource} value={resource}>
+              {account}/{resource}
             </option>
           ))}
         </select>

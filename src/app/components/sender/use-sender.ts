@@ -41,20 +41,30 @@ export function useSenderActions(sender: SessionView | undefined): SenderActions
   const connected = sender?.status === "online";
 
   const send = async ({ to, kind, body, count }: SendRequest) => {
-    setSent(null);
     const n = burstSize(count);
     if (n === null) {
+      setSent(null);
       setError(`Burst size must be a whole number from 1 to ${MAX_BURST}.`);
       return;
     }
-    setBusy(true);
+    // One message is written to the socket within this call: the form is not re-rendered for it
+    // (no busy state, and the same outcome line twice is no change), so nothing the click renders
+    // competes with the push the user waits for. A burst takes a while: it shows as busy.
+    const burst = n > 1;
+    if (burst) {
+      setSent(null);
+      setBusy(true);
+    }
     setError(null);
     try {
       const result = await playground.send({ to, kind, body: kind === "chat-state" ? undefined : body, count: n });
       if (result.ok) setSent(`Sent ${result.value.length} ${result.value.length === 1 ? "message" : "messages"} to ${to === "bare" ? account : `${account}/${to}`}.`);
-      else setError(result.error);
+      else {
+        setSent(null);
+        setError(result.error);
+      }
     } finally {
-      setBusy(false);
+      if (burst) setBusy(false);
     }
   };
 

@@ -1,4 +1,4 @@
-import { useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type HTMLAttributes, type Key, type ReactNode, type Ref, type RefObject } from "react";
+import { useImperativeHandle, useLayoutEffect, useRef, useState, type HTMLAttributes, type Key, type ReactNode, type Ref, type RefObject } from "react";
 
 export interface VirtualListHandle {
   scrollToIndex(index: number, align?: "start" | "center" | "end" | "auto"): void;
@@ -34,8 +34,16 @@ export interface VirtualListProps {
 
 type SetViewport = (update: (v: { top: number; height: number }) => { top: number; height: number }) => void;
 
-function readViewportOf(el: HTMLDivElement, setViewport: SetViewport): void {
-  setViewport((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
+/**
+ * `top` of a list that follows its newest row: the window is then computed from the end, so rows
+ * appended show in the render that adds them, and the scroll that follows them does not render
+ * the list again.
+ */
+const TAIL = -1;
+
+function readViewportOf(el: HTMLDivElement, setViewport: SetViewport, tail: RefObject<boolean>): void {
+  const top = tail.current ? TAIL : el.scrollTop;
+  setViewport((v) => (v.top === top && v.height === el.clientHeight ? v : { top, height: el.clientHeight }));
 }
 
 /**
@@ -44,12 +52,12 @@ function readViewportOf(el: HTMLDivElement, setViewport: SetViewport): void {
  * a 100,000-event imported timeline) alive for the list's whole life. The same goes for the
  * cleanup of any mount-only effect.
  */
-function observeViewport(el: HTMLDivElement | null, setViewport: SetViewport, pendingScroll: RefObject<(() => void) | null>): (() => void) | undefined {
+function observeViewport(el: HTMLDivElement | null, setViewport: SetViewport, pendingScroll: RefObject<(() => void) | null>, tail: RefObject<boolean>): (() => void) | undefined {
   if (!el) return undefined;
-  readViewportOf(el, setViewport);
+  readViewportOf(el, setViewport, tail);
   if (typeof ResizeObserver === "undefined") return undefined;
   const observer = new ResizeObserver(() => {
-    readViewportOf(el, setViewport);
+    readViewportOf(el, setViewport, tail);
     const pending = pendingScroll.current;
     if (pending && el.clientHeight > 0) {
       pendingScroll.current = null;
@@ -58,13 +66,6 @@ function observeViewport(el: HTMLDivElement | null, setViewport: SetViewport, pe
   });
   observer.observe(el);
   return () => observer.disconnect();
-}
-
-/** The cleanup of a mount-only effect, made out of the render for the same reason as observeViewport. */
-function cancelFrameOnUnmount(frame: RefObject<number | null>): () => void {
-  return () => {
-    if (frame.current !== null) cancelAnimationFrame(frame.current);
-  };
 }
 
 /**
@@ -80,15 +81,21 @@ export function VirtualList(props: VirtualListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const rowRole = props.rowRole ?? (role === "listbox" ? "option" : role === "grid" ? "row" : "listitem");
   const [viewport, setViewport] = useState({ top: 0, height: 0 });
-  const readViewport = (el: HTMLDivElement) => readViewportOf(el, setViewport);
+  // Following the newest row: our own sticky state, lost only when the user scrolls up.
+  const following = useRef(true);
+  // Whether the window is computed from the end (`follow` and following), for the viewport readers.
+  const tail = useRef(follow);
+  tail.current = follow && following.current;
+  const readViewport = (el: HTMLDivElement) => {
+    tail.current = follow && following.current;
+    readViewportOf(el, setViewport, tail);
+  };
 
   // A scroll asked for while the list is hidden (its tab not shown: no height to scroll in) is
   // applied when it gets a height, e.g. "Show C4 in timeline" from the Scenarios tab.
   const pendingScroll = useRef<(() => void) | null>(null);
-  useLayoutEffect(() => observeViewport(scrollRef.current, setViewport, pendingScroll), []);
+  useLayoutEffect(() => observeViewport(scrollRef.current, setViewport, pendingScroll, tail), []);
 
-  // Following the newest row: our own sticky state, lost only when the user scrolls up.
-  const following = useRef(true);
   const lastTop = useRef(0);
   const atEndOf = (el: HTMLDivElement) => el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight;
   const scrollTo = (el: HTMLDivElement, top: number) => {
@@ -98,22 +105,20 @@ export function VirtualList(props: VirtualListProps) {
   };
   const toEnd = (el: HTMLDivElement) => scrollTo(el, el.scrollHeight);
 
-  // Scrolling to the end reads the layout; in a frame callback the read shares the layout the
-  // frame does anyway (not one forced layout per render), and the newest rows are already in the
-  // DOM thanks to the overscan.
-  const followFrame = useRef<number | null>(null);
-  useEffect(() => {
-    if (!follow || followFrame.current !== null) return;
-    followFrame.current = requestAnimationFrame(() => {
-      followFrame.current = null;
+  // Following: the rows this render added are scrolled to before the frame shows them. The scroll
+  // needs them laid out; in a microtask after the commit (after its observers too) that layout is
+  // the one the frame then reuses: one layout per render, and no frame at the old offset.
+  const followScroll = useRef(false);
+  useLayoutEffect(() => {
+    if (!follow || !following.current || followScroll.current) return;
+    followScroll.current = true;
+    queueMicrotask(() => {
+      followScroll.current = false;
       const el = scrollRef.current;
-      if (!el) return;
-      if (atEndOf(el)) following.current = true;
-      if (following.current) toEnd(el);
+      if (el && tail.current) toEnd(el);
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- runs when rows are added or removed
   }, [count, follow]);
-  useEffect(() => cancelFrameOnUnmount(followFrame), []);
 
   // The handle's scrollToIndex reads the latest count through this ref (set each render).
   const scrollIndex = useRef<(index: number, align: "start" | "center" | "end" | "auto") => void>(() => undefined);
@@ -136,7 +141,10 @@ export function VirtualList(props: VirtualListProps) {
     else return;
     scrollTo(el, Math.max(0, top));
     // A jump to a row away from the end stops following the tail, or the next event would yank it back.
-    if (!atEndOf(el)) following.current = false;
+    if (!atEndOf(el)) {
+      following.current = false;
+      readViewport(el);
+    }
   };
 
   useImperativeHandle(
@@ -151,7 +159,8 @@ export function VirtualList(props: VirtualListProps) {
       },
       isAtEnd() {
         const el = scrollRef.current;
-        return !el || atEndOf(el) || (follow && following.current);
+        // Following answers without reading the layout (this runs once per frame while rows arrive).
+        return !el || (follow && following.current) || atEndOf(el);
       },
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the helpers only read rowHeight
@@ -161,18 +170,19 @@ export function VirtualList(props: VirtualListProps) {
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
-    readViewport(el);
     const atEnd = atEndOf(el);
     if (atEnd) following.current = true;
     else if (el.scrollTop < lastTop.current) following.current = false; // the user scrolled up
     lastTop.current = el.scrollTop;
+    readViewport(el);
     props.onScrollChange?.(atEnd || (follow && following.current));
   };
 
   const total = count * rowHeight;
-  // A list that shrank: the browser clamps its offset, a render may come first.
-  const top = Math.max(0, Math.min(viewport.top, total - viewport.height));
-  const first = Math.max(0, Math.floor(top / rowHeight) - overscan);
+  // A list that shrank: the browser clamps its offset, a render may come first. Following: the end.
+  const top = Math.max(0, viewport.top === TAIL && tail.current ? total - viewport.height : Math.min(viewport.top, total - viewport.height));
+  // Following, nobody scrolls up: a row or two above is enough (a burst then mounts fewer rows).
+  const first = Math.max(0, Math.floor(top / rowHeight) - (viewport.top === TAIL && tail.current ? Math.min(2, overscan) : overscan));
   const last = Math.min(count - 1, Math.ceil((top + viewport.height) / rowHeight) + overscan);
   const indexes: number[] = [];
   for (let i = first; i <= last; i++) indexes.push(i);
