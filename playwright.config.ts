@@ -12,6 +12,10 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 //   so no reference server answers on any origin the page can reach. They run in this pass only.
 const staticPass = process.env.E2E_STATIC === "1";
 const STATIC_SPECS = ["**/static-site.spec.ts", "**/sandbox-conformance.spec.ts"];
+if (!staticPass && process.argv.some((a) => /static-site|sandbox-conformance/.test(a))) {
+  // The default pass ignores them, so Playwright would only say "No tests found".
+  console.warn("static-site.spec.ts and sandbox-conformance.spec.ts run in the static pass: E2E_STATIC=1 npx playwright test …");
+}
 
 /** The production build served by `vite preview`, with the reference server mounted on it. */
 const referenceWebServer = {

@@ -46,8 +46,12 @@ function countByKind(events: Map<string, CapturedEvent>): Record<string, number>
   return counts;
 }
 
-/** The browser logs each refused WebSocket while the server is down; that is the test's doing. */
-const unexpected = (errors: string[]) => errors.filter((e) => !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket' failed/.test(e));
+/**
+ * The browser logs each refused WebSocket and each failed read of the decision log while the server
+ * is down (or as it dies); that is the test's doing.
+ */
+const unexpected = (errors: string[]) =>
+  errors.filter((e) => !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket' failed|Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)$/.test(e));
 
 test("kill the server mid-session and restart it: plain words, automatic reconnect, reset state, pushes linked by the new log", async ({ page }, testInfo) => {
   const errors = collectPageErrors(page);
