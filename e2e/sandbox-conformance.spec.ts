@@ -13,6 +13,8 @@ import { startStaticServer, type StaticServer } from "./support/static-server";
 // process, over `ws`), host by host: the verdicts must be identical, scenario for scenario, and
 // so must the policy each run identifies. Both servers run with their defaults; the sandbox's
 // page logs in with PLAIN (xmpp.js has no SCRAM in browsers), so the Node run does too.
+// It runs in the static pass (E2E_STATIC=1, playwright.config.ts): no web server, no reference
+// server on any origin the page can reach.
 const DIST = resolve(dirname(fileURLToPath(import.meta.url)), "../dist");
 const HOSTS = [
   { domain: "localhost", policy: "spec" },
@@ -49,6 +51,10 @@ function verdictsOf(report: SuiteReport): Verdicts {
 }
 
 async function runInPage(page: Page, domain: string, tag: string): Promise<SuiteReport> {
+  // The page's verdicts are the sandbox's alone: it opens no WebSocket (the Node server of this
+  // process is the oracle, on a port the page is never told of).
+  const sockets: string[] = [];
+  page.on("websocket", (ws) => sockets.push(ws.url()));
   await page.goto(site.url);
   await expect(page.getByRole("status", { name: "Sandbox server" })).toContainText("Sandbox server in this page.");
   const tools = page.getByRole("tablist", { name: "Tools" });
@@ -68,6 +74,7 @@ async function runInPage(page: Page, domain: string, tag: string): Promise<Suite
   await expect(progress).toHaveAttribute("aria-valuenow", total ?? "-", { timeout: 200_000 });
   await expect(panel.getByRole("button", { name: "Export JSON" })).toBeEnabled();
   const [download] = await Promise.all([page.waitForEvent("download"), panel.getByRole("button", { name: "Export JSON" }).click()]);
+  expect(sockets, "the page runs the suite on its sandbox server, over no WebSocket").toEqual([]);
   return JSON.parse(await readFile(await download.path(), "utf8")) as SuiteReport;
 }
 

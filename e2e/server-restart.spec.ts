@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { startServerProcess, type ServerProcess } from "./support/server-process";
 import { collectPageErrors, freshAccounts, PlaygroundPage } from "./support/playground-page";
@@ -16,10 +17,43 @@ test.afterEach(async () => {
   await server.stop();
 });
 
-/** The browser logs each refused WebSocket while the server is down; that is the test's doing. */
-const unexpected = (errors: string[]) => errors.filter((e) => !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket' failed/.test(e));
+/** What identifies a captured event and what the user reads of it, as the timeline's Export JSON writes it. */
+interface CapturedEvent {
+  id: string;
+  kind: string;
+  lane: string;
+  at: number;
+  summary: string;
+  xml?: string;
+}
 
-test("kill the server mid-session and restart it: plain words, automatic reconnect, reset state, pushes linked by the new log", async ({ page }) => {
+/** Every event of the timeline, through the UI's Export JSON (the whole timeline, whatever the filter shows). */
+async function exportedEvents(pg: PlaygroundPage, dir: string): Promise<Map<string, CapturedEvent>> {
+  const { path, events } = await pg.exportTimeline(dir);
+  const doc = JSON.parse(await readFile(path, "utf8")) as { events: CapturedEvent[] };
+  expect(doc.events).toHaveLength(events);
+  const byId = new Map<string, CapturedEvent>();
+  for (const e of doc.events) {
+    expect(byId.has(e.id), `event id ${e.id} appears twice in the export`).toBe(false);
+    byId.set(e.id, { id: e.id, kind: e.kind, lane: e.lane, at: e.at, summary: e.summary, ...(e.xml !== undefined ? { xml: e.xml } : {}) });
+  }
+  return byId;
+}
+
+function countByKind(events: Map<string, CapturedEvent>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of events.values()) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * The browser logs each refused WebSocket and each failed read of the decision log while the server
+ * is down (or as it dies); that is the test's doing.
+ */
+const unexpected = (errors: string[]) =>
+  errors.filter((e) => !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket' failed|Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)$/.test(e));
+
+test("kill the server mid-session and restart it: plain words, automatic reconnect, reset state, pushes linked by the new log", async ({ page }, testInfo) => {
   const errors = collectPageErrors(page);
   const pg = new PlaygroundPage(page);
   await pg.goto();
@@ -36,6 +70,10 @@ test("kill the server mid-session and restart it: plain words, automatic reconne
   await expect(pg.timelineRows("push")).toHaveCount(1);
   await pg.showAllKinds();
   const before = await pg.timelineCounts();
+  // Every event captured before the crash, by id, as the user can export it.
+  const captured = await exportedEvents(pg, testInfo.outputDir);
+  expect(captured.size).toBe(before.total);
+  expect(countByKind(captured)).toMatchObject({ connection: expect.any(Number), "message-sent": 1, push: 1, decision: expect.any(Number), enable: 1 });
 
   await server.kill();
   const r1 = pg.resource("r1");
@@ -75,6 +113,15 @@ test("kill the server mid-session and restart it: plain words, automatic reconne
   await expect(pushes.filter({ hasText: '"before the crash"' })).toHaveCount(1);
   await expect(pg.timelineRows("message-sent").filter({ hasText: "before the crash" })).toHaveCount(1);
   await pg.showAllKinds();
-  expect((await pg.timelineCounts()).total).toBeGreaterThan(before.total);
+  const total = (await pg.timelineCounts()).total;
+  expect(total).toBeGreaterThan(before.total);
+  const kept = await exportedEvents(pg, testInfo.outputDir);
+  expect(kept.size).toBe(total);
+  const missing = [...captured.keys()].filter((id) => !kept.has(id));
+  expect(missing, "events captured before the crash that the timeline no longer has").toEqual([]);
+  // Each is the same event, not only the same id: kind, lane, time, summary and stanza unchanged.
+  for (const [id, event] of captured) expect(kept.get(id), `event ${id} (${event.kind}: ${event.summary})`).toEqual(event);
+  const countsAfter = countByKind(kept);
+  for (const [kind, n] of Object.entries(countByKind(captured))) expect(countsAfter[kind] ?? 0, `${kind} events`).toBeGreaterThanOrEqual(n);
   expect(unexpected(errors)).toEqual([]);
 });

@@ -8,7 +8,8 @@ import { startStaticServer, type StaticServer } from "./support/static-server";
 // dist/ (built by the config's webServer) served by a plain static file server under a sub-path,
 // as on a project page: no reference server answers on this origin, so the page runs its sandbox
 // server (the reference server's core in a Web Worker) and says so. Nothing here talks to a Node
-// XMPP server; the page opens no WebSocket at all.
+// XMPP server; the page opens no WebSocket at all. It runs in the static pass (E2E_STATIC=1,
+// playwright.config.ts): no `vite preview`, no reference server anywhere while it runs.
 const DIST = resolve(dirname(fileURLToPath(import.meta.url)), "../dist");
 const SUB_PATH = "/xmpp-push-playground/demo/";
 

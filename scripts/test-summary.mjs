@@ -16,14 +16,30 @@ if (existsSync(vitestFile)) {
   parts.push(`vitest ${r.numPassedTests}/${r.numTotalTests}`);
 }
 
-const pwFile = "test-results/playwright.json";
-if (existsSync(pwFile)) {
-  const r = JSON.parse(readFileSync(pwFile, "utf8"));
+// Two Playwright passes (playwright.config.ts): the specs against the reference server, and the
+// static site's specs with no reference server anywhere (E2E_STATIC=1). Each writes its own report.
+const PLAYWRIGHT_PASSES = [
+  ["playwright", "test-results/playwright.json"],
+  ["playwright static", "test-results/playwright-static.json"],
+];
+const ranPasses = PLAYWRIGHT_PASSES.filter(([, file]) => existsSync(file)).length;
+for (const [name, file] of PLAYWRIGHT_PASSES) {
+  if (!existsSync(file)) {
+    // `npm run test:e2e` removes both reports and runs both passes: one without a report did not run.
+    if (ranPasses > 0) {
+      failed += 1;
+      parts.push(`${name}: no report (${file})`);
+    }
+    continue;
+  }
+  const r = JSON.parse(readFileSync(file, "utf8"));
   const s = r.stats;
+  // A pass that could not start (a config or global setup error) reports no test but an error.
+  const errors = r.errors?.length ?? 0;
   passed += s.expected + (s.flaky ?? 0);
-  failed += s.unexpected;
+  failed += s.unexpected + errors;
   skipped += s.skipped;
-  parts.push(`playwright ${s.expected}/${s.expected + s.unexpected + s.skipped + (s.flaky ?? 0)}`);
+  parts.push(`${name} ${s.expected}/${s.expected + s.unexpected + s.skipped + (s.flaky ?? 0)}${errors ? ` (${errors} errors)` : ""}`);
 }
 
 if (parts.length === 0) {

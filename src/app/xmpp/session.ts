@@ -24,6 +24,7 @@ import { parseStanzaError } from "../../protocol/stanzas/errors";
 import type { ConnectionStatus, PlaygroundError } from "../model";
 import { describeClose, droppedError, mapStartError, mapStreamError, socketFailure, type CloseInfo, type FailureContext } from "./errors";
 import { isSecureService } from "./validate";
+import { guardClosedSocketWrites, type GuardedConnection } from "./closed-socket-guard";
 // The `sandbox:` transport travels with the XMPP client: registered wherever the app creates clients.
 import "../../sandbox/xmpp-transport";
 import { newStanzaId, type IqHandler, type IqResponse, type SessionEvent, type SessionListener, type StartResult, type StatusCause, type XmppSessionOptions } from "./session-types";
@@ -308,6 +309,8 @@ export class XmppSession {
   }
 
   private attach(xmpp: Client): void {
+    // The WebSocket transport keeps its WebSocket in `socket.socket`, which xmpp.js's types leave out.
+    guardClosedSocketWrites(xmpp as unknown as GuardedConnection);
     xmpp.on("error", (err: unknown) => {
       if (this.xmpp !== xmpp) return;
       // The dropped transport's own complaints (ECONNRESET…) are what kill() asked for.
