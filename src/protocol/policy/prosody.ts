@@ -26,6 +26,7 @@ import {
   stanzaError,
   verdict,
 } from "./common";
+import { detachedNote, heldBySession, withDetachedPushes } from "./prosody-detached";
 import type {
   AppServerOutcome,
   AppServerReaction,
@@ -139,7 +140,7 @@ function isImportantQueued(q: QueuedStanzaSnapshot): boolean {
  * every registration the session enabled, which is the same in the usual one-per-session case.)
  */
 function onHibernation(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => pushIdentifierHolders(r, input.registrations).includes(input.sessionId));
+  const own = heldBySession(input, input.registrations.filter((r) => pushIdentifierHolders(r, input.registrations).includes(input.sessionId)));
   const [first] = own;
   if (!first || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? first.enabledByResource;
@@ -154,7 +155,7 @@ function onHibernation(input: HibernationInput): HibernationPushDecision | null 
     rule: "prosody/hibernation-start",
     reason:
       `${resource} went into hibernation with ${plural(input.queued.length, "unacknowledged stanza")} (${importantCount} with a body), ` +
-      `so mod_cloud_notify's smacks-hibernation-start handler pushes ${regsPhrase(own)} at once, ${how}`,
+      `so mod_cloud_notify's smacks-hibernation-start handler pushes ${regsPhrase(own)}${detachedNote(input)} at once, ${how}`,
     pushes: own.flatMap((r) =>
       kinds.map((important) => ({
         key: { jid: r.jid, node: r.node },
@@ -189,7 +190,7 @@ export const PROSODY_TIMERS: StreamTimers = {
  * session's push identifier once per kind, as for a hibernated session's queue.
  */
 function onAckOverdue(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => pushIdentifierHolders(r, input.registrations).includes(input.sessionId));
+  const own = heldBySession(input, input.registrations.filter((r) => pushIdentifierHolders(r, input.registrations).includes(input.sessionId)));
   if (own.length === 0 || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? own[0]?.enabledByResource ?? "";
   const kinds = [...new Set(input.queued.map(isImportantQueued))];
@@ -199,7 +200,7 @@ function onAckOverdue(input: HibernationInput): HibernationPushDecision | null {
     rule: "prosody/ack-delayed",
     reason:
       `Prosody pushed because the acks of ${resource} were overdue: its client left an <r/> unanswered for ${waitedMs / 1000} s ` +
-      `with ${plural(input.queued.length, "unacknowledged stanza")}, so smacks-ack-delayed hands them to mod_cloud_notify, which pushes ${regsPhrase(own)} after its 1 s timer, ${how}`,
+      `with ${plural(input.queued.length, "unacknowledged stanza")}, so smacks-ack-delayed hands them to mod_cloud_notify, which pushes ${regsPhrase(own)}${detachedNote(input)} after its 1 s timer, ${how}`,
     pushes: own.flatMap((r) =>
       kinds.map((important) => ({
         key: { jid: r.jid, node: r.node },
@@ -227,7 +228,17 @@ function notPushableBecause(message: MessageSnapshot): string {
   }
 }
 
+/** Headlines carry no body field when pushed through a smacks queue. */
+function queueSummary(message: MessageSnapshot): SummaryFields {
+  return message.type === "headline" ? { formType: "form", messageCount: 1 } : summaryFor(message);
+}
+
 function decide(input: DecisionInput): PushDecision {
+  // Registrations gone from the store that a hibernated session still holds (prosody-detached.ts).
+  return withDetachedPushes(decideForStore(input), input, queueSummary(input.message), PROSODY_HIBERNATION_BATCH_MS);
+}
+
+function decideForStore(input: DecisionInput): PushDecision {
   const { sessions, registrations, message, delivery } = input;
   const chat = isChatOrNormal(message);
   // mod_message hands a message to a resource that is not bound (full_sessions) to process_to_bare,
@@ -267,7 +278,7 @@ function decide(input: DecisionInput): PushDecision {
       reason: CLAUSE.hibernated(hibernatedRegs, total),
       pushable: true,
       verdicts: registrations.map((r) => (queued(r) ? verdict(r, true, WHY.hibernated(r), PROSODY_HIBERNATION_BATCH_MS) : verdict(r, false, `not pushed: ${notPushableBecause(message)}`))),
-      summary: message.type === "headline" ? { formType: "form", messageCount: 1 } : summary,
+      summary: queueSummary(message),
       delayMs: PROSODY_HIBERNATION_BATCH_MS,
     });
   }
@@ -353,6 +364,8 @@ export const prosodyPolicy: PushPolicy = {
   bareJidDelivery: "top-priority",
   // push_enable sets origin.push_identifier only; an earlier session's stays as it was.
   earlierEnablersKeepIdentifier: true,
+  // push_disable clears origin.push_identifier only, the LRU eviction none.
+  removalKeepsOtherHolders: true,
   // mod_presence: `if stanza.attr.type == nil and not origin.presence then -- initial presence`
   // … `if priority >= 0 then … fire_event('message/offline/broadcast', …)`.
   offlineOnInitialPresenceOnly: true,

@@ -6,7 +6,7 @@
  * shared account model (src/protocol/account), as the playground's predictions do.
  */
 import type { Element } from "@xmpp/xml";
-import { accountOnline, decideMessage, offlineDelivered, storedOffline } from "../../../protocol/account";
+import { accountOnline, decideMessage, offlineDelivered, sessionEnded, storedOffline } from "../../../protocol/account";
 import { presenceText, regsPhrase } from "../../../protocol/policy/common";
 import { durationText } from "../../../protocol/policy/timers";
 import type { IqType, PushPolicy, SessionSnapshot } from "../../../protocol/policy/types";
@@ -135,6 +135,8 @@ export class PushModule implements SessionEvents {
   /** The session ended for good: its hibernation timers end with it. */
   sessionGone(record: SessionRecord): void {
     this.timerPushes.endWindow(record);
+    // A registration no longer stored is held only by live sessions (Prosody's push_identifier).
+    this.ctx.accounts.update(record.session.account, (state) => sessionEnded(state, record.session.id));
   }
 
   resumed(host: Host, record: SessionRecord, info: { redelivered: number; hibernatedMs: number }): void {
