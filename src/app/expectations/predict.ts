@@ -201,6 +201,8 @@ function disableOperation(r: RegistrationFacts, sessionId: string | null | undef
 interface TimedStep extends FactStep {
   at: number;
   last: boolean;
+  /** The fact's own disable: what removes it, said in `why`. */
+  fate?: boolean;
 }
 
 /**
@@ -226,7 +228,13 @@ function enableSteps(policy: PushPolicy, byEnable: readonly RegistrationFacts[],
         return rejected ? `${policy.name} would have refused the enable of ${regLabel(r)} (${rejected.type}/${rejected.condition}${rejected.text ? `: ${rejected.text}` : ""})` : "";
       },
     };
-    return [...history, own];
+    // A disable the playground saw, at its time: ejabberd's clears the sender's push id, which a
+    // later enable from that session sets again, so it cannot wait for the end of the replay.
+    const disable: TimedStep[] =
+      r.state === "disabled" && r.disabledBy
+        ? [{ fact: r, at: Math.max(r.disabledBy.at, r.enabledAt), last: false, operation: disableOperation(r, r.disabledBy.sessionId), why: () => `${regLabel(r)} was disabled by ${r.disabledBy?.label ?? "?"}`, fate: true }]
+        : [];
+    return [...history, own, ...disable];
   });
   // Stable: a fact's history stays before its own enable when the times are equal.
   return steps.sort((a, b) => a.at - b.at);
@@ -237,8 +245,9 @@ function fateSteps(policy: PushPolicy, byEnable: readonly RegistrationFacts[], s
   return byEnable.flatMap((r): FactStep[] => {
     const key = { jid: r.jid, node: r.node };
     if (r.state === "disabled") {
-      const by = r.disabledBy?.label;
-      return [{ fact: r, operation: disableOperation(r, r.disabledBy?.sessionId ?? r.disabledBySessionId), why: () => `${regLabel(r)} was disabled${by ? ` by ${by}` : ""}` }];
+      // Replayed at its time with the enables (enableSteps) when the playground saw who sent it.
+      if (r.disabledBy) return [];
+      return [{ fact: r, operation: disableOperation(r, r.disabledBySessionId), why: () => `${regLabel(r)} was disabled` }];
     }
     if (r.state === "removed-by-server" && serverPolicy === policy.name) {
       return [{ fact: r, operation: { op: "remove", key }, why: () => `the server (policy ${policy.name}) reports it removed ${regLabel(r)}` }];
@@ -257,7 +266,7 @@ function fateSteps(policy: PushPolicy, byEnable: readonly RegistrationFacts[], s
 /** The account after the enables alone, with what they refused and evicted (keyed by the facts' registrations). */
 interface EnabledState {
   state: AccountState;
-  /** Refused enables, by their fact. */
+  /** Refused enables and the disables replayed with them, by their fact. */
   refusedWhy: Map<RegistrationFacts, string>;
   evicted: ExcludedRegistration[];
   evictedKeys: Set<string>;
@@ -270,6 +279,7 @@ function replayEnables(policy: PushPolicy, byEnable: readonly RegistrationFacts[
   for (const step of enableSteps(policy, byEnable, account)) {
     const result = applyOperation(state, policy, step.operation);
     state = result.state;
+    if (result.op === "disable" && step.fate && result.removed.length > 0 && !evicted.has(keyId(step.fact))) refusedWhy.set(step.fact, step.why(result));
     if (result.op !== "enable") continue;
     if (result.refused !== null) {
       if (step.last && !evicted.has(keyId(step.fact))) refusedWhy.set(step.fact, step.why(result));
@@ -286,7 +296,7 @@ function replayEnables(policy: PushPolicy, byEnable: readonly RegistrationFacts[
 
 /** What the enable replay depends on: the same enables give the same state (the JID checks are not free). */
 function enablesSignature(byEnable: readonly RegistrationFacts[], account: string): string {
-  return JSON.stringify([account, byEnable.map((r) => [r.jid, r.node, r.away, r.enabledByResource, r.enabledBySessionId, r.enabledAt, r.publishOptions, r.earlier ?? null])]);
+  return JSON.stringify([account, byEnable.map((r) => [r.jid, r.node, r.away, r.enabledByResource, r.enabledBySessionId, r.enabledAt, r.publishOptions, r.earlier ?? null, r.state === "disabled" ? (r.disabledBy ?? null) : null])]);
 }
 
 /**
