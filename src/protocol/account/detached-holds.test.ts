@@ -6,6 +6,7 @@
  * B → A1: chat` pushes N1 "New Message!"). Fed with the `<enable/>`/`<disable/>` iqs a client sends.
  */
 import { describe, expect, it } from "vitest";
+import { explain } from "../explain";
 import { POLICIES } from "../policy";
 import { pushIdentifierHolders } from "../policy/common";
 import type { IqType, PolicyName, SessionSnapshot } from "../policy/types";
@@ -63,7 +64,7 @@ describe("a disable from another session leaves the enabler holding the registra
   it("a message queued to the hibernated A1 pushes it after Prosody's 1 s batch, with the placeholder body", () => {
     const sessions = [hibernated("A1"), available("A2")];
     const message = { ...messageSnapshot(parseXml(chatTo("A1")), { ownDomain: "localhost" }), from: "bob@localhost/pc" };
-    const { decision } = decideMessage(afterDisable, POLICIES.prosody, {
+    const { decision, input } = decideMessage(afterDisable, POLICIES.prosody, {
       account: ACCOUNT,
       sessions,
       message,
@@ -73,6 +74,8 @@ describe("a disable from another session leaves the enabler holding the registra
     expect(decision).toMatchObject({ rule: "prosody/hibernated", delayMs: 1000, summary: { lastMessageBody: "New Message!" } });
     expect(decision.verdicts).toMatchObject([{ key: { node: "N1" }, push: true, delayMs: 1000 }]);
     expect(decision.verdicts[0]?.why).toMatch(/no longer stored, but A1, hibernated, still holds its push identifier/);
+    expect(decision.reason).toBe("registration N1 is no longer stored but still held by hibernated A1, so the smacks queue pushes it after Prosody's 1 s batch timer");
+    expect(explain(input, decision).headline).toBe(`Pushed to N1: ${decision.reason}.`);
   });
 
   it("nothing for a message that does not go into A1's queue: stored offline, or to A1 while connected", () => {

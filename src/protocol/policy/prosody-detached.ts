@@ -42,10 +42,12 @@ export function withDetachedPushes(decision: PushDecision, input: DecisionInput,
   );
   const clause = `${regsPhrase(queued.map((q) => q.hold.registration))} ${queued.length === 1 ? "is" : "are"} no longer stored but still held by hibernated ${resourcesOf(queued.flatMap((q) => q.via))}, so the smacks queue pushes ${queued.length === 1 ? "it" : "them"} after Prosody's 1 s batch timer`;
   const storePushes = decision.verdicts.some((v) => v.push);
+  // With no registration stored, the store's reason ("no push registration in force") would contradict the push.
+  const reason = decision.verdicts.length === 0 ? clause : storePushes ? `${decision.reason}; ${clause}` : `${clause}; ${decision.reason}`;
   return {
     ...decision,
     rule: storePushes ? decision.rule : "prosody/hibernated",
-    reason: `${decision.reason}; ${clause}`,
+    reason,
     pushable: true,
     verdicts: [...decision.verdicts, ...verdicts],
     summary: storePushes ? decision.summary : summary,

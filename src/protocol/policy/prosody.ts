@@ -270,7 +270,15 @@ function decideForStore(input: DecisionInput): PushDecision {
     });
   }
   const queued = (r: RegistrationSnapshot) => queuedToHolder(holderSessions(r, registrations, sessions), delivery.deliveredTo);
-  if (!chat && registrations.some(queued)) {
+  // mod_mam's should_store keeps an error to a full JID, bound or not ("Store delivery failure
+  // notifications", reason "bounce"), and the MAM hook, which needs a session of the account
+  // (host_sessions[for_user]), pushed the registrations no live session holds for one with a body
+  // (Prosody 0.12; found by the differential run, seed 8 #301 and #345).
+  const archivedError = message.type === "error" && message.hasBody && message.toResource !== null && sessions.length > 0;
+  // An archived error takes the paths below: queued ones through the smacks queue, the others by
+  // the MAM hook (differential run, seed 33 #197: `A2 enable N1; A2 enable N2; A2 drop; B → A2:
+  // error` pushes N2 through A2's queue and N1, which no session holds, from the MAM hook).
+  if (!chat && !archivedError && registrations.some(queued)) {
     // Whatever its type, a message queued for a hibernated session goes through the smacks queue path.
     const hibernatedRegs = registrations.filter(queued);
     return decision("prosody", {
@@ -282,11 +290,6 @@ function decideForStore(input: DecisionInput): PushDecision {
       delayMs: PROSODY_HIBERNATION_BATCH_MS,
     });
   }
-  // mod_mam's should_store keeps an error to a full JID, bound or not ("Store delivery failure
-  // notifications", reason "bounce"), and the MAM hook, which needs a session of the account
-  // (host_sessions[for_user]), pushed the registrations no live session holds for one with a body
-  // (Prosody 0.12; found by the differential run, seed 8 #301 and #345).
-  const archivedError = message.type === "error" && message.hasBody && message.toResource !== null && sessions.length > 0;
   if (!chat && !archivedError) {
     const reason = notPushableBecause(message);
     return decision("prosody", { rule: "prosody/not-pushable", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });

@@ -81,6 +81,7 @@ export class PushModule implements SessionEvents {
       options: input.options,
       pushedSinceOnline: input.pushedSinceOnline,
       offlineCount: input.offlineCount,
+      ...(input.detached ? { detached: input.detached } : {}),
     });
     const pushes = decision.verdicts.filter((v) => v.push).map((v) => ({ key: v.key, delayMs: v.delayMs ?? decision.delayMs }));
     this.publisher.publishAll(host, account, pushes, decision.summary, entry.seq);
