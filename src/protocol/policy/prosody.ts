@@ -212,6 +212,28 @@ function onAckOverdue(input: HibernationInput): HibernationPushDecision | null {
   };
 }
 
+/**
+ * smacks-hibernation-stanza-queued → process_smacks_stanza: a presence from another resource queued
+ * to the hibernated session goes to its push_queue, and the 1 s timer pushes the session's push
+ * identifier as unimportant (a presence never is important). Seen on Prosody 0.12: `A2 presence;
+ * A2 enable N1; A2 drop; A1 presence` pushes N1 without a body field.
+ */
+function onStanzaQueued(input: HibernationInput): HibernationPushDecision | null {
+  const pushed = onHibernation(input);
+  if (!pushed) return null;
+  const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? "the session";
+  const keys = pushed.pushes.map((p) => p.key);
+  return {
+    ...pushed,
+    rule: "prosody/stanza-queued",
+    reason:
+      `a presence queued to ${resource}, hibernated, goes through mod_cloud_notify's smacks-hibernation-stanza-queued handler, ` +
+      `which pushes ${regsPhrase(keys)}${detachedNote(input)} after its 1 s timer, as unimportant (no body field)`,
+    pushes: pushed.pushes.map((p) => ({ ...p, why: "pushed after 1 s as unimportant: a presence was queued to the hibernated session that holds it" })),
+    delayMs: PROSODY_HIBERNATION_BATCH_MS,
+  };
+}
+
 /** is_important: the first such push while hibernated sets first_hibernated_push and restores the smacks watchdog. */
 function endsPushHibernation(message: MessageSnapshot): boolean {
   return isImportantQueued({ name: "message", message });
@@ -382,6 +404,7 @@ export const prosodyPolicy: PushPolicy = {
   onHibernation,
   timers: PROSODY_TIMERS,
   onAckOverdue,
+  onStanzaQueued,
   endsPushHibernation,
   removalEndsPushHibernation: true,
 };

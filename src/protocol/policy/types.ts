@@ -412,6 +412,14 @@ export interface PushPolicy {
    * leaves the c2s state alone).
    */
   removalEndsPushHibernation?: boolean;
+  /**
+   * Added with issue 13 (found by the differential run against both servers), optional: what to
+   * push when a stanza other than a routed message, a presence broadcast from another resource of
+   * the account, is queued to a hibernated session (`input.queued`: that stanza). Prosody's
+   * smacks-hibernation-stanza-queued handler and ejabberd's c2s_handle_send on a pending session
+   * push the session's registration for it. null or absent: nothing.
+   */
+  onStanzaQueued?(input: HibernationInput): HibernationPushDecision | null;
   /** Added with issue 13, optional: the push shortly before an extended window ends (`timers.wakeUpBeforeMs`). */
   onWakeUp?(input: HibernationInput): HibernationPushDecision | null;
   /**
