@@ -32,8 +32,33 @@ describe("the sequence generator", () => {
     const presences = all.filter((o): o is Extract<Op, { op: "presence" }> => o.op === "presence");
     expect(new Set(presences.map((p) => p.show)).size).toBe(6);
     expect(presences.some((p) => p.priority < 0)).toBe(true);
+    // A node disabled from the other resource, then a message (the cross-disable arm).
+    const crossDisabled = list.filter(({ ops }) =>
+      ops.some((o, i) => o.op === "enable" && ops.slice(i + 1).some((d) => d.op === "disable" && d.r !== o.r && (d.node === o.node || d.node === "all")) && ops.slice(i + 1).some((m) => m.op === "send")),
+    );
+    expect(crossDisabled.length).toBeGreaterThan(list.length / 10);
     const answers = new Set(all.flatMap((o) => (o.op === "answer" ? [o.answer] : [])));
     expect(answers).toEqual(new Set(["result", "silent", "wait", "cancel", "auth", "modify"]));
+  });
+
+  it("lays out the cross-disable arm: enable, the other resource's disable, the enabler's leave, then a message", () => {
+    const ops = opsOf({
+      before: [],
+      enable: { op: "enable", r: "A1", node: "N2", away: false },
+      crossDisable: "node",
+      leave: "drop",
+      between: [],
+      send: { op: "send", type: "chat", body: true, to: "A1" },
+      after: [],
+    });
+    expect(validSequence(ops).map(describeOp)).toEqual([
+      "A1 connect (XEP-0198)",
+      "A1 enable N2",
+      "A2 connect (XEP-0198)",
+      "A2 disable N2",
+      "A1 drop socket (app killed)",
+      "B → A1: chat",
+    ]);
   });
 
   it("shrinks a sequence it did not generate (fast-check examples), keeping it meaningful", () => {

@@ -89,7 +89,13 @@ export type RawSequence =
   | { free: Op[] }
   | { before: Op[]; enable: EnableOp; leave: "disconnect" | "drop" | "stay"; between: Op[]; send: SendOp; after: Op[] }
   /** `--timers` (timer-sequence.ts): the enabling resource freezes, a message comes, the server's ack timer runs out. */
-  | { before: Op[]; enable: EnableOp; withhold: true; between: Op[]; send: SendOp; after: Op[] };
+  | { before: Op[]; enable: EnableOp; withhold: true; between: Op[]; send: SendOp; after: Op[] }
+  /**
+   * The other resource disables the enabler's node (or every node) before the enabler goes:
+   * Prosody's push_disable clears only the disabling session's push_identifier, so the enabler's
+   * smacks queue still pushes it (README "Differential runs"). Random operations rarely line it up.
+   */
+  | { before: Op[]; enable: EnableOp; crossDisable: "node" | "all"; leave: "disconnect" | "drop" | "stay"; between: Op[]; send: SendOp; after: Op[] };
 
 export const enableArbitrary = fc.record({ op: fc.constant("enable" as const), r: resource, node: fc.constantFrom(...NODES), away: fc.boolean() });
 export const sendArbitrary = fc.record({ op: fc.constant("send" as const), type: messageType, body: fc.constantFrom(true, false, true), to: fc.constantFrom("bare" as const, ...RESOURCES) });
@@ -107,7 +113,24 @@ export const sequenceArbitrary: fc.Arbitrary<RawSequence> = fc.oneof(
     }),
     weight: 3,
   },
+  {
+    arbitrary: fc.record({
+      before: fc.array(opArbitrary, { maxLength: 1 }),
+      enable: enableArbitrary,
+      crossDisable: fc.constantFrom("node" as const, "all" as const),
+      leave: fc.constantFrom("drop" as const, "stay" as const, "disconnect" as const, "drop" as const),
+      between: fc.array(opArbitrary, { maxLength: 1 }),
+      send: sendArbitrary,
+      after: fc.array(opArbitrary, { maxLength: 1 }),
+    }),
+    weight: 1,
+  },
 );
+
+/** The account's other resource (sessions are opened on A1 and A2 only). */
+function otherResource(r: ResourceLabel): ResourceLabel {
+  return r === "A1" ? "A2" : "A1";
+}
 
 /** The operations of a generated sequence, in order (before `validSequence`). */
 export function opsOf(raw: RawSequence): Op[] {
@@ -118,6 +141,12 @@ export function opsOf(raw: RawSequence): Op[] {
     return [{ op: "connect", r, sm: true }, ...raw.before, raw.enable, { op: "withhold", r }, ...raw.between, raw.send, { op: "outwait" }, ...raw.after];
   }
   const leave: Op[] = raw.leave === "stay" ? [] : [{ op: raw.leave, r: raw.enable.r }];
+  if ("crossDisable" in raw) {
+    const disable: Op = { op: "disable", r: otherResource(raw.enable.r), node: raw.crossDisable === "all" ? "all" : raw.enable.node };
+    // A dropped enabler needs XEP-0198 to hibernate: it connects with it first.
+    const connect: Op[] = raw.leave === "drop" ? [{ op: "connect", r: raw.enable.r, sm: true }] : [];
+    return [...connect, ...raw.before, raw.enable, disable, ...leave, ...raw.between, raw.send, ...raw.after];
+  }
   return [...raw.before, raw.enable, ...leave, ...raw.between, raw.send, ...raw.after];
 }
 

@@ -7,6 +7,7 @@ import type {
   AppServerReaction,
   DecisionInput,
   Delivery,
+  DetachedHold,
   HibernationPushDecision,
   MessageSnapshot,
   PolicyName,
@@ -51,6 +52,8 @@ export interface MessageDecisionEntry extends PushLogBase {
   options?: PolicyOptions;
   pushedSinceOnline?: number;
   offlineCount?: number;
+  /** Added with issue 13: registrations gone from the store that sessions still held (Prosody; DecisionInput.detached). */
+  detached?: DetachedHold[];
 }
 
 /** The DecisionInput a `message-decision` entry was decided on, or null for a record from before issue 9. */
@@ -74,6 +77,7 @@ export function decisionInputOf(entry: MessageDecisionEntry): DecisionInput | nu
     options,
     pushedSinceOnline,
     offlineCount,
+    ...(Array.isArray(entry.detached) && entry.detached.length > 0 ? { detached: entry.detached } : {}),
   };
 }
 

@@ -34,4 +34,28 @@ describe("connection tracker", () => {
     expect(outcomes.every((o) => o.kind === "result")).toBe(true);
     expect(tracker.trackingOf(key)?.remoteDisabled).toBe(true);
   });
+
+  it("keeps the key's earlier enables, each with the disable that followed it", () => {
+    const tracker = createConnectionTracker();
+    const r1 = resource("r1", "available");
+    const r2 = resource("r2", "available");
+    tracker.connectionOnline(r1.id);
+    tracker.connectionOnline(r2.id);
+    tracker.registrationEnabled(key, r1.id, r1, 10);
+    tracker.answered(key, { kind: "result" });
+    const disabledBy = { sessionId: tracker.sessionIdOf(r2.id, r2), label: r2.label, at: 20 };
+    tracker.registrationDisabled([key], disabledBy);
+    tracker.registrationEnabled(key, r2.id, r2, 30);
+    expect(tracker.trackingOf(key)).toEqual({
+      enabledBySessionId: connectionSessionId(r2.id, "r2", 1),
+      enabledByResource: "r2",
+      enabledAt: 30,
+      remoteDisabled: false,
+      outcomes: [],
+      earlier: [{ sessionId: connectionSessionId(r1.id, "r1", 1), resource: "r1", at: 10, disabledBy }],
+    });
+    tracker.enabledBySession(key, "srv-3", "tablet", 40);
+    expect(tracker.trackingOf(key)?.earlier?.map((e) => e.resource)).toEqual(["r1", "r2"]);
+    expect(tracker.trackingOf(key)?.enabledBySessionId).toBe("srv-3");
+  });
 });

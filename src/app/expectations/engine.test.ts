@@ -104,6 +104,35 @@ describe("expectation engine", () => {
     expect(record(id).sessions.map((s) => s.sessionId)).toEqual(["res-phone/phone#2", "res-laptop/laptop#1"]);
   });
 
+  it("a disable from another lane: Prosody still pushes through the killed enabler's queue, the others do not (issue 13)", () => {
+    enable("n-1", "phone", false);
+    engine.registrationDisabled(SINK, "n-1", "res-laptop");
+    stores.registrations.getState().setState(SINK, "n-1", "disabled", "disabled by alice/laptop");
+    const sm = { state: "hibernated" as const, enabled: true, resumable: true, id: "sm-1", max: 60, since: 0 };
+    setResources({ ...resource("phone", "available"), status: "offline", sm });
+    const id = send(`${ACCOUNT}/phone`);
+    expect(record(id).predictions.prosody.expected.map((k) => k.node)).toEqual(["n-1"]);
+    expect(record(id).predictions.ejabberd.expected).toEqual([]);
+    expect(record(id).predictions.spec.excluded).toEqual([{ key: { jid: SINK, node: "n-1" }, why: "n-1 was disabled by alice/laptop" }]);
+  });
+
+  it("an outside session's enable and disable from the server's log: a new App Server history, and a disable named after it (issue 12)", () => {
+    enable("n-1", "phone", false);
+    pushFor(null, "n-1", { answer: { kind: "error", type: "cancel", condition: "item-not-found" } });
+    const base = { seq: 1, at: new Date(clock.now()).toISOString(), account: ACCOUNT, host: "localhost", policy: "spec" as const };
+    const registration = { jid: SINK, node: "n-1", away: false, enabledBySessionId: "srv-9", enabledByResource: "tablet", publishOptions: null, errorCount: 0 };
+    stores.registrations.getState().upsert({ ...registration, enabledAt: clock.now(), state: "active", pushCount: 0 });
+    engine.logEntry({ ...base, kind: "enable", resource: "tablet", key: { jid: SINK, node: "n-1" }, registration, why: "new registration" });
+    // The phone's cancel error no longer counts: under ejabberd it would have removed the registration.
+    setResources(resource("phone", "offline"));
+    const id = send();
+    expect(record(id).predictions.ejabberd.registrations).toMatchObject([{ node: "n-1", enabledByResource: "tablet", errorCount: 0 }]);
+    engine.logEntry({ ...base, seq: 2, kind: "disable", resource: "tablet", key: { jid: SINK, node: "n-1" }, registration, why: "disabled by tablet (n-1)" });
+    stores.registrations.getState().setState(SINK, "n-1", "disabled", "disabled by tablet");
+    const after = send();
+    expect(record(after).predictions.spec.excluded[0]?.why).toBe("n-1 was disabled by the outside session tablet");
+  });
+
   it("revises the verdict when the server log moves a push from one message to another", () => {
     enable("n-1", "phone");
     setResources(resource("phone", "offline"));

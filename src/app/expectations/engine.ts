@@ -9,10 +9,13 @@
 import type { Element } from "@xmpp/xml";
 import { isPolicyName } from "../../protocol/policy";
 import type { PolicyOptions, RegistrationKey } from "../../protocol/policy/types";
-import type { MessageDecisionEntry, PushLogEntry } from "../../protocol/push-log";
+import type { MessageDecisionEntry, PushLogEntry, RegistrationEntry } from "../../protocol/push-log";
 import { SINK_LANE, type LaneId, type LinkMethod, type PushEvent } from "../model";
 import type { Stores } from "../stores";
+import { selectOutsideSessions } from "../stores/outside";
+import { selectResources } from "../stores/sessions";
 import { createConnectionTracker } from "./connection-tracker";
+import { keyId } from "./keys";
 import { messageToAccount, planMessage, sentRecord, type MessagePlan } from "./message-plan";
 import { observe, pushFact } from "./observe";
 import { ZERO_COUNTERS, type PredictionCounters } from "./predict";
@@ -49,6 +52,12 @@ export interface ExpectationEngine {
   connectionOnline(lane: LaneId): void;
   /** An enable succeeded from `lane`: the registration is bound to that lane's current connection. */
   registrationEnabled(key: RegistrationKey, lane: LaneId): void;
+  /**
+   * A disable from `lane` that the server accepted, of `jid`'s `node` (every node when null): the
+   * registrations it removed remember the disabling connection (ejabberd clears that session's
+   * push id; Prosody only that session's push identifier, so the enabler may still hold it).
+   */
+  registrationDisabled(jid: string, node: string | null, lane: LaneId): void;
   /** The sink sent the XEP-0357 §9 remote disable for a node. */
   remoteDisabled(key: RegistrationKey): void;
   /** Before a message goes out: its prediction, or null when it is not a message with an id to the account. */
@@ -146,6 +155,34 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
     if (known?.policy !== entry.policy || known.host !== entry.host) writer.setServer({ policy: entry.policy, host: entry.host });
   }
 
+  /** The registrations in force that a disable of `jid`'s `node` (every node when null) matched. */
+  function activeKeys(jid: string, node: string | null): RegistrationKey[] {
+    const id = keyId({ jid, node: "" }).split("\n")[0];
+    return stores.registrations
+      .getState()
+      .registrations.filter((r) => r.state === "active" && keyId(r).split("\n")[0] === id && (node === null || r.node === node))
+      .map((r) => ({ jid: r.jid, node: r.node }));
+  }
+
+  /**
+   * An outside session's enable or disable (issue 12), from the server's log: the tracker learns its
+   * session (the server's id) as it learns the playground's own from their actions, so a re-enable
+   * starts a new App Server history and a disable remembers who sent it.
+   */
+  function outsideRegistration(entry: RegistrationEntry): void {
+    const resource = entry.resource;
+    if (!resource || entry.error || !entry.key || selectResources(stores.sessions.getState()).some((v) => v.resource === resource)) return;
+    const at = Date.parse(entry.at);
+    const when = Number.isFinite(at) ? at : now();
+    if (entry.kind === "enable" && entry.registration) {
+      connections.enabledBySession(entry.key, entry.registration.enabledBySessionId, resource, when);
+    } else if (entry.kind === "disable" && entry.registration) {
+      const outside = stores.outside ? selectOutsideSessions(stores.outside.getState()) : [];
+      const sessionId = outside.find((v) => v.resource === resource)?.sessionId ?? null;
+      connections.registrationDisabled([entry.key], { sessionId, label: `the outside session ${resource}`, at: when });
+    }
+  }
+
   /** A decision for a message not recorded yet waits for it (bounded: the oldest go first). */
   function keepEarly(messageId: string, entry: MessageDecisionEntry): void {
     earlyDecisions.set(messageId, entry);
@@ -157,7 +194,11 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
 
   return {
     connectionOnline: (lane) => connections.connectionOnline(lane),
-    registrationEnabled: (key, lane) => connections.registrationEnabled(key, lane, stores.sessions.getState().sessions[lane]),
+    registrationEnabled: (key, lane) => connections.registrationEnabled(key, lane, stores.sessions.getState().sessions[lane], now()),
+    registrationDisabled(jid, node, lane) {
+      const view = stores.sessions.getState().sessions[lane];
+      connections.registrationDisabled(activeKeys(jid, node), { sessionId: connections.sessionIdOf(lane, view), label: view?.label ?? lane, at: now() });
+    },
     remoteDisabled: (key) => connections.remoteDisabled(key),
 
     plan(element, lane, fromJid) {
@@ -211,6 +252,7 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
     logEntry(entry) {
       if (entry.account.toLowerCase() !== options.account()) return;
       noteServer(entry);
+      if (entry.kind === "enable" || entry.kind === "disable") outsideRegistration(entry);
       if (entry.kind !== "message-decision" || !entry.messageId) return;
       const record = writer.current(entry.messageId);
       if (record) writer.put(attachDecision(record, entry));

@@ -182,8 +182,14 @@ describe("registrationsUnder", () => {
     const regs = [reg("n-on", { away: true }), reg("n-off", { state: "disabled" })];
     const spec = registrationsUnder(POLICIES.spec, regs, context);
     expect(spec.inForce.map((r) => [r.node, r.away])).toEqual([["n-on", true]]);
-    expect(spec.excluded).toEqual([{ key: { jid: regs[1]!.jid, node: "n-off" }, why: "n-off was disabled by the playground" }]);
+    expect(spec.excluded).toEqual([{ key: { jid: regs[1]!.jid, node: "n-off" }, why: "n-off was disabled" }]);
     expect(registrationsUnder(POLICIES.prosody, regs, context).inForce.map((r) => r.away)).toEqual([false]);
+  });
+
+  it("names who disabled it, an outside session by its resource (issue 12)", () => {
+    const disabledBy = { sessionId: "srv-7", label: "the outside session tablet", at: 5 };
+    const regs = [reg("n-off", { state: "disabled" })].map((r) => ({ ...r, disabledBy }));
+    expect(registrationsUnder(POLICIES.spec, regs, context).excluded[0]?.why).toBe("n-off was disabled by the outside session tablet");
   });
 
   it("a remote disable removes the registration only under policies that honour it", () => {

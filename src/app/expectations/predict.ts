@@ -94,10 +94,36 @@ export interface RegistrationFacts {
    * session's push id, PushPolicy.disableClearsPushId); absent when not known.
    */
   disabledBySessionId?: string | null;
+  /** Who disabled it, when the playground saw the disable (its lane, or an outside session). */
+  disabledBy?: RegistrationDisabler;
+  /**
+   * Enables of the same key by other sessions before this one, oldest first, each with the disable
+   * that followed it: Prosody's earlier holders keep its push identifier (even once disabled, from
+   * another session), ejabberd deletes by the enabling session.
+   */
+  earlier?: EarlierEnable[];
   /** The sink sent the XEP-0357 §9 remote disable for it after its last enable. */
   remoteDisabled: boolean;
   /** How the sink answered the pushes to it since its last enable, oldest first. */
   outcomes: AppServerOutcome[];
+}
+
+/** Who sent a disable the server accepted. */
+export interface RegistrationDisabler {
+  /** The session id the predictions give it (`connectionSessionId`, or an outside session's); null when unknown. */
+  sessionId: string | null;
+  /** Who, in words: a lane's label, or "the outside session phone". */
+  label: string;
+  at: number;
+}
+
+/** An enable of a key that a later enable of the same key replaced (RegistrationFacts.earlier). */
+export interface EarlierEnable {
+  sessionId: string;
+  resource: string;
+  at: number;
+  /** The disable that removed it before the next enable, if any. */
+  disabledBy?: RegistrationDisabler;
 }
 
 /** What the playground tracks per registration (by key) beyond the registrations store. */
@@ -105,6 +131,13 @@ export interface RegistrationTracking {
   enabledBySessionId: string | null;
   remoteDisabled: boolean;
   outcomes: AppServerOutcome[];
+  /** The accepted disable since its last enable, if the playground saw it. */
+  disabledBy?: RegistrationDisabler;
+  /** Earlier enables of the key by other sessions (RegistrationFacts.earlier). */
+  earlier?: EarlierEnable[];
+  /** The tracked enable's resource and time, once it is replaced by another (becomes an EarlierEnable). */
+  enabledByResource?: string;
+  enabledAt?: number;
 }
 
 export function registrationFacts(
@@ -114,8 +147,12 @@ export function registrationFacts(
   outsideEnabler: (r: KnownRegistration) => string | null = () => null,
 ): RegistrationFacts[] {
   return known.map((r) => {
-    const t = tracking(r);
+    const tracked = tracking(r);
     const outside = outsideEnabler(r);
+    // An outside enable the tracker did not see replaced whatever it remembers of an earlier one
+    // of the same key: a new registration to the server, with no App Server history.
+    const t = outside !== null && tracked?.enabledBySessionId !== outside ? undefined : tracked;
+    const disabledBy = r.state === "disabled" ? t?.disabledBy : undefined;
     return {
       jid: r.jid,
       node: r.node,
@@ -123,9 +160,10 @@ export function registrationFacts(
       publishOptions: r.publishOptions,
       enabledByResource: r.enabledByResource,
       enabledAt: r.enabledAt,
-      // An outside enable replaced whatever the tracker remembers of an earlier one of the same key.
       enabledBySessionId: outside ?? t?.enabledBySessionId ?? null,
       state: r.state,
+      ...(disabledBy ? { disabledBy, disabledBySessionId: disabledBy.sessionId } : {}),
+      ...(t?.earlier ? { earlier: t.earlier } : {}),
       remoteDisabled: t?.remoteDisabled ?? r.state === "remote-disabled",
       outcomes: t?.outcomes ?? [],
     };
@@ -144,24 +182,62 @@ interface FactStep {
   why: (result: OperationResult) => string;
 }
 
-/** The enables in the order they were made: the first part of the replay below. */
-function enableSteps(policy: PushPolicy, byEnable: readonly RegistrationFacts[], account: string): FactStep[] {
-  return byEnable.map((r): FactStep => ({
-    fact: r,
-    operation: {
-      op: "enable",
-      // Node "" is a registration whose enable carried no node attribute (RegistrationKey).
-      request: { iqType: "set", jid: r.jid, ...(r.node !== "" ? { node: r.node } : {}), ...(r.away ? { away: "true" } : {}), senderFullJid: `${account}/${r.enabledByResource}` },
-      publishOptions: r.publishOptions,
+function enableOperation(r: RegistrationFacts, account: string, sessionId: string, resource: string): AccountOperation {
+  return {
+    op: "enable",
+    // Node "" is a registration whose enable carried no node attribute (RegistrationKey).
+    request: { iqType: "set", jid: r.jid, ...(r.node !== "" ? { node: r.node } : {}), ...(r.away ? { away: "true" } : {}), senderFullJid: `${account}/${resource}` },
+    publishOptions: r.publishOptions,
+    sessionId,
+    resource,
+  };
+}
+
+function disableOperation(r: RegistrationFacts, sessionId: string | null | undefined): AccountOperation {
+  return { op: "disable", iqType: "set", jid: r.jid, node: r.node, ...(sessionId ? { sessionId } : {}) };
+}
+
+/** One step of the enable replay, at the time it happened; `last`: the fact's own (latest) enable. */
+interface TimedStep extends FactStep {
+  at: number;
+  last: boolean;
+  /** The fact's own disable: what removes it, said in `why`. */
+  fate?: boolean;
+}
+
+/**
+ * The enables in the order they were made, each fact's earlier enables (and the disables between
+ * them) included: the first part of the replay below.
+ */
+function enableSteps(policy: PushPolicy, byEnable: readonly RegistrationFacts[], account: string): TimedStep[] {
+  const steps = byEnable.flatMap((r): TimedStep[] => {
+    const history = (r.earlier ?? []).flatMap((e): TimedStep[] => [
+      // Clocks may differ by a little: an earlier enable never comes after the fact's own.
+      { fact: r, at: Math.min(e.at, r.enabledAt), last: false, operation: enableOperation(r, account, e.sessionId, e.resource), why: () => "" },
+      // Between that enable and the next one of the key.
+      ...(e.disabledBy ? [{ fact: r, at: Math.min(Math.max(e.disabledBy.at, e.at), r.enabledAt), last: false, operation: disableOperation(r, e.disabledBy.sessionId), why: () => "" }] : []),
+    ]);
+    const own: TimedStep = {
+      fact: r,
+      at: r.enabledAt,
+      last: true,
       // A registration whose enable the playground did not see cannot be bound to a live session.
-      sessionId: r.enabledBySessionId ?? `unknown/${r.enabledByResource}`,
-      resource: r.enabledByResource,
-    },
-    why: (result) => {
-      const rejected = result.op === "enable" ? result.refused : null;
-      return rejected ? `${policy.name} would have refused the enable of ${regLabel(r)} (${rejected.type}/${rejected.condition}${rejected.text ? `: ${rejected.text}` : ""})` : "";
-    },
-  }));
+      operation: enableOperation(r, account, r.enabledBySessionId ?? `unknown/${r.enabledByResource}`, r.enabledByResource),
+      why: (result) => {
+        const rejected = result.op === "enable" ? result.refused : null;
+        return rejected ? `${policy.name} would have refused the enable of ${regLabel(r)} (${rejected.type}/${rejected.condition}${rejected.text ? `: ${rejected.text}` : ""})` : "";
+      },
+    };
+    // A disable the playground saw, at its time: ejabberd's clears the sender's push id, which a
+    // later enable from that session sets again, so it cannot wait for the end of the replay.
+    const disable: TimedStep[] =
+      r.state === "disabled" && r.disabledBy
+        ? [{ fact: r, at: Math.max(r.disabledBy.at, r.enabledAt), last: false, operation: disableOperation(r, r.disabledBy.sessionId), why: () => `${regLabel(r)} was disabled by ${r.disabledBy?.label ?? "?"}`, fate: true }]
+        : [];
+    return [...history, own, ...disable];
+  });
+  // Stable: a fact's history stays before its own enable when the times are equal.
+  return steps.sort((a, b) => a.at - b.at);
 }
 
 /** What happened to each registration since its enable, in enable order: the second part of the replay. */
@@ -169,7 +245,9 @@ function fateSteps(policy: PushPolicy, byEnable: readonly RegistrationFacts[], s
   return byEnable.flatMap((r): FactStep[] => {
     const key = { jid: r.jid, node: r.node };
     if (r.state === "disabled") {
-      return [{ fact: r, operation: { op: "disable", iqType: "set", jid: r.jid, node: r.node, ...(r.disabledBySessionId ? { sessionId: r.disabledBySessionId } : {}) }, why: () => `${regLabel(r)} was disabled by the playground` }];
+      // Replayed at its time with the enables (enableSteps) when the playground saw who sent it.
+      if (r.disabledBy) return [];
+      return [{ fact: r, operation: disableOperation(r, r.disabledBySessionId), why: () => `${regLabel(r)} was disabled` }];
     }
     if (r.state === "removed-by-server" && serverPolicy === policy.name) {
       return [{ fact: r, operation: { op: "remove", key }, why: () => `the server (policy ${policy.name}) reports it removed ${regLabel(r)}` }];
@@ -188,36 +266,37 @@ function fateSteps(policy: PushPolicy, byEnable: readonly RegistrationFacts[], s
 /** The account after the enables alone, with what they refused and evicted (keyed by the facts' registrations). */
 interface EnabledState {
   state: AccountState;
-  /** Refused enables, by the position of their fact in enable order. */
-  refusedWhy: Map<number, string>;
+  /** Refused enables and the disables replayed with them, by their fact. */
+  refusedWhy: Map<RegistrationFacts, string>;
   evicted: ExcludedRegistration[];
   evictedKeys: Set<string>;
 }
 
 function replayEnables(policy: PushPolicy, byEnable: readonly RegistrationFacts[], account: string): EnabledState {
-  const refusedWhy = new Map<number, string>();
-  const evicted: ExcludedRegistration[] = [];
-  const evictedKeys = new Set<string>();
+  const refusedWhy = new Map<RegistrationFacts, string>();
+  const evicted = new Map<string, ExcludedRegistration>();
   let state = EMPTY_ACCOUNT;
-  enableSteps(policy, byEnable, account).forEach((step, i) => {
+  for (const step of enableSteps(policy, byEnable, account)) {
     const result = applyOperation(state, policy, step.operation);
     state = result.state;
-    if (result.op !== "enable") return;
+    if (result.op === "disable" && step.fate && result.removed.length > 0 && !evicted.has(keyId(step.fact))) refusedWhy.set(step.fact, step.why(result));
+    if (result.op !== "enable") continue;
     if (result.refused !== null) {
-      if (!evictedKeys.has(keyId(step.fact))) refusedWhy.set(i, step.why(result));
-      return;
+      if (step.last && !evicted.has(keyId(step.fact))) refusedWhy.set(step.fact, step.why(result));
+      continue;
     }
+    // Enabled again after an eviction: in force, not evicted.
+    evicted.delete(keyId(step.fact));
     for (const old of result.evicted) {
-      evictedKeys.add(keyId(old));
-      evicted.push({ key: { jid: old.jid, node: old.node }, why: `${policy.name} keeps at most ${policy.maxRegistrations} registrations and evicted ${regLabel(old)}, the least recently enabled` });
+      evicted.set(keyId(old), { key: { jid: old.jid, node: old.node }, why: `${policy.name} keeps at most ${policy.maxRegistrations} registrations and evicted ${regLabel(old)}, the least recently enabled` });
     }
-  });
-  return { state, refusedWhy, evicted, evictedKeys };
+  }
+  return { state, refusedWhy, evicted: [...evicted.values()], evictedKeys: new Set(evicted.keys()) };
 }
 
 /** What the enable replay depends on: the same enables give the same state (the JID checks are not free). */
 function enablesSignature(byEnable: readonly RegistrationFacts[], account: string): string {
-  return JSON.stringify([account, byEnable.map((r) => [r.jid, r.node, r.away, r.enabledByResource, r.enabledBySessionId, r.publishOptions])]);
+  return JSON.stringify([account, byEnable.map((r) => [r.jid, r.node, r.away, r.enabledByResource, r.enabledBySessionId, r.enabledAt, r.publishOptions, r.earlier ?? null, r.state === "disabled" ? (r.disabledBy ?? null) : null])]);
 }
 
 /**
@@ -236,6 +315,14 @@ function enabledUnder(policy: PushPolicy, byEnable: readonly RegistrationFacts[]
   return enabled;
 }
 
+/** What a policy would hold: registrations in force, those left out and why, and (Prosody) those only a session still holds. */
+export interface RegistrationsUnder {
+  inForce: RegistrationSnapshot[];
+  excluded: ExcludedRegistration[];
+  /** Registrations gone from the store whose push identifier a session still holds (DetachedHold). */
+  detached?: AccountState["detached"];
+}
+
 /**
  * The registrations `policy` would hold now: the playground's history replayed through the account
  * model the server runs (src/protocol/account): every enable in the order it was made, then what
@@ -249,22 +336,22 @@ export function registrationsUnder(
   policy: PushPolicy,
   facts: readonly RegistrationFacts[],
   context: { account: string; serverPolicy: PolicyName | null },
-): { inForce: RegistrationSnapshot[]; excluded: ExcludedRegistration[] } {
+): RegistrationsUnder {
   // Messages of a burst sent between two answers of the sink see the same history.
   const last = lastReplay.get(policy);
   if (last && last.account === context.account && last.serverPolicy === context.serverPolicy && sameFacts(last.facts, facts)) {
-    return { inForce: [...last.result.inForce], excluded: [...last.result.excluded] };
+    return { ...last.result, inForce: [...last.result.inForce], excluded: [...last.result.excluded] };
   }
   const result = replayAll(policy, facts, context);
   // Copies: a caller that changes its facts in place must not find them equal next time.
   lastReplay.set(policy, { facts: facts.map((f) => ({ ...f, outcomes: [...f.outcomes] })), account: context.account, serverPolicy: context.serverPolicy, result });
-  return { inForce: [...result.inForce], excluded: [...result.excluded] };
+  return { ...result, inForce: [...result.inForce], excluded: [...result.excluded] };
 }
 
 /** The whole replay of the last call per policy, with what it was computed from. */
 const lastReplay = new WeakMap<
   PushPolicy,
-  { facts: readonly RegistrationFacts[]; account: string; serverPolicy: PolicyName | null; result: { inForce: RegistrationSnapshot[]; excluded: ExcludedRegistration[] } }
+  { facts: readonly RegistrationFacts[]; account: string; serverPolicy: PolicyName | null; result: RegistrationsUnder }
 >();
 
 function sameFacts(a: readonly RegistrationFacts[], b: readonly RegistrationFacts[]): boolean {
@@ -281,6 +368,9 @@ function sameFacts(a: readonly RegistrationFacts[], b: readonly RegistrationFact
       x.enabledBySessionId === y.enabledBySessionId &&
       x.state === y.state &&
       x.remoteDisabled === y.remoteDisabled &&
+      x.disabledBy === y.disabledBy &&
+      x.disabledBySessionId === y.disabledBySessionId &&
+      x.earlier === y.earlier &&
       x.outcomes.length === y.outcomes.length &&
       x.outcomes.every((o, j) => o === y.outcomes[j])
     );
@@ -291,11 +381,10 @@ function replayAll(
   policy: PushPolicy,
   facts: readonly RegistrationFacts[],
   context: { account: string; serverPolicy: PolicyName | null },
-): { inForce: RegistrationSnapshot[]; excluded: ExcludedRegistration[] } {
+): RegistrationsUnder {
   const byEnable = [...facts].sort((a, b) => a.enabledAt - b.enabledAt);
   const enabled = enabledUnder(policy, byEnable, context.account);
-  const removedWhy = new Map<RegistrationFacts, string>();
-  for (const [i, why] of enabled.refusedWhy) removedWhy.set(byEnable[i]!, why);
+  const removedWhy = new Map<RegistrationFacts, string>(enabled.refusedWhy);
   let state = enabled.state;
   for (const step of fateSteps(policy, byEnable, context.serverPolicy)) {
     const result = applyOperation(state, policy, step.operation);
@@ -311,7 +400,7 @@ function replayAll(
     const why = removedWhy.get(r);
     return why === undefined ? [] : [{ key: { jid: r.jid, node: r.node }, why }];
   });
-  return { inForce: [...state.registrations], excluded: [...excluded, ...enabled.evicted] };
+  return { inForce: [...state.registrations], excluded: [...excluded, ...enabled.evicted], ...(state.detached ? { detached: state.detached } : {}) };
 }
 
 /** The message as a server sees it: the sender's full JID filled in (clients send without `from`). */
@@ -366,10 +455,10 @@ export function predict(input: PredictionInput): Prediction {
   let offlineCount = input.counters.offlineCount;
   for (const name of POLICY_NAMES) {
     const policy = POLICIES[name];
-    const { inForce, excluded } = registrationsUnder(policy, input.registrations, { account, serverPolicy: input.serverPolicy });
+    const { inForce, excluded, detached } = registrationsUnder(policy, input.registrations, { account, serverPolicy: input.serverPolicy });
     // Prosody and ejabberd give a bare-JID chat to the highest priority only: routed per policy.
     const delivery = routeMessage(sessions, message, policy.bareJidDelivery);
-    let state: AccountState = { registrations: inForce, pushedSinceOnline: input.counters.pushedSinceOnline[name], offlineCount: input.counters.offlineCount };
+    let state: AccountState = { registrations: inForce, pushedSinceOnline: input.counters.pushedSinceOnline[name], offlineCount: input.counters.offlineCount, ...(detached ? { detached } : {}) };
     if (delivery.storedOffline) state = storedOffline(state);
     const decided = decideMessage(state, policy, { account, sessions, message, delivery, options });
     inputs[name] = decided.input;

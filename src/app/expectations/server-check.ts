@@ -87,6 +87,7 @@ export function checkServerDecision(
     options,
     pushedSinceOnline: 0,
     offlineCount: 0,
+    ...(entry.detached ? { detached: entry.detached } : {}),
   });
   const replayMatches = replay.rule === entry.decision.rule && sameKeySet(pushedKeys(replay), pushed);
 

@@ -33,7 +33,7 @@ import { xmlTextError } from "./xml-text-input";
 export interface PushActionsDeps {
   registry: Pick<LaneRegistry, "view" | "firstOnlineResource">;
   lanes: Pick<SessionLanes, "requireOnline">;
-  expectations: Pick<ExpectationEngine, "registrationEnabled" | "remoteDisabled">;
+  expectations: Pick<ExpectationEngine, "registrationEnabled" | "registrationDisabled" | "remoteDisabled">;
   serverLog: Pick<ServerLogPoller, "schedule">;
   accountBare: () => string;
   sinkJid: () => string;
@@ -151,7 +151,10 @@ export function createPushActions(ctx: ServiceContext, deps: PushActionsDeps): P
     const v = deps.registry.view(lane)!;
     const summary = `${v.label}: disable jid=${jid.value.full} ${node ? `node=${node}` : "(all nodes)"}: ${outcomeWords(res)}`;
     const error = res.outcome === "result" ? undefined : res.error;
-    if (res.outcome === "result") registrations().setState(jid.value.full, node ?? null, "disabled", `disabled by ${v.label}`);
+    if (res.outcome === "result") {
+      deps.expectations.registrationDisabled(jid.value.full, node ?? null, v.id);
+      registrations().setState(jid.value.full, node ?? null, "disabled", `disabled by ${v.label}`);
+    }
     recorder.record({
       kind: "disable",
       lane: v.id,

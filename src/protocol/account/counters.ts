@@ -5,6 +5,7 @@
  */
 import type { DecisionInput, Delivery, MessageSnapshot, PolicyOptions, PushDecision, PushPolicy, SessionSnapshot } from "../policy/types";
 import { isOnline, isReceiving } from "../routing";
+import { copyDetached } from "./detached-holds";
 import type { AccountState } from "./state";
 
 /** A session of the account became online: "since the account was last online" starts again. */
@@ -67,6 +68,7 @@ export function decideMessage(state: AccountState, policy: PushPolicy, context: 
     options: context.options,
     pushedSinceOnline: before.pushedSinceOnline,
     offlineCount: before.offlineCount,
+    ...(before.detached ? { detached: copyDetached(before) } : {}),
   };
   const decision = policy.decide(input);
   const pushed = decision.verdicts.some((v) => v.push);

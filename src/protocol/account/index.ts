@@ -23,4 +23,5 @@ export {
   type MessageContext,
   type MessageDecisionResult,
 } from "./counters";
+export { copyDetached, findDetached, holdersOfKey, sessionEnded } from "./detached-holds";
 export { applyOperation, replay, type AccountOperation, type OperationResult } from "./replay";

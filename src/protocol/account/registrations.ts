@@ -17,6 +17,7 @@ import type {
 } from "../policy/types";
 import { pushIdentifierHolders } from "../policy/common";
 import { stanzaError } from "../stanzas/errors";
+import { afterRemoval, beforeEnable, releaseSessions } from "./detached-holds";
 import { clearPushId, restorePushId, withSessionGroups } from "./session-keyed";
 import { copyRegistration, findRegistration, sameKey, type AccountState } from "./state";
 
@@ -66,23 +67,30 @@ export function enable(state: AccountState, policy: PushPolicy, op: EnableOperat
     publishOptions: op.publishOptions,
     errorCount: 0,
   };
-  const same = state.registrations.filter((r) => sameKey(r, registration));
-  const previous = findRegistration(state, registration);
-  const earlier = previous && policy.earlierEnablersKeepIdentifier ? pushIdentifierHolders(previous, state.registrations).filter((id) => id !== op.sessionId) : [];
-  if (earlier.length > 0) registration.earlierHolders = earlier;
-  const dropped = withSessionGroups(policy, state.registrations, same);
+  // Prosody: sessions still holding this key after it left the store hold it again with the new one.
+  const { state: start, rejoining } = beforeEnable(policy, state, registration, op.sessionId);
+  const same = start.registrations.filter((r) => sameKey(r, registration));
+  const previous = findRegistration(start, registration);
+  const earlier = previous && policy.earlierEnablersKeepIdentifier ? pushIdentifierHolders(previous, start.registrations).filter((id) => id !== op.sessionId) : [];
+  const holdersBefore = [...earlier, ...rejoining.filter((id) => !earlier.includes(id))];
+  if (holdersBefore.length > 0) registration.earlierHolders = holdersBefore;
+  const dropped = withSessionGroups(policy, start.registrations, same);
   // The enabling session's identifier is this registration now, no longer an earlier one.
-  const kept = state.registrations.filter((r) => !dropped.includes(r)).map((r) => withoutEarlierHolder(r, op.sessionId));
-  const others = policy.disableClearsPushId ? restorePushId(kept, op.sessionId) : kept;
+  const kept = start.registrations.filter((r) => !dropped.includes(r)).map((r) => withoutEarlierHolder(r, op.sessionId));
+  // The earlier holders' identifier stays this key: none of their own other registrations is held.
+  const released = policy.earlierEnablersKeepIdentifier ? releaseSessions(kept, earlier) : kept;
+  const others = policy.disableClearsPushId ? restorePushId(released, op.sessionId) : released;
   const replaced = same.length > 0;
   const all = [...others, copyRegistration(registration)];
   const overflow = Math.max(0, all.length - Math.max(0, policy.maxRegistrations));
+  const evicted = all.slice(0, overflow);
   return {
-    state: { ...state, registrations: all.slice(overflow) },
+    // Prosody's LRU eviction clears no session's push identifier.
+    state: afterRemoval(policy, { ...start, registrations: all.slice(overflow) }, all, evicted, () => true),
     refused: null,
     registration,
     replaced,
-    evicted: all.slice(0, overflow),
+    evicted,
     removedWithSession: dropped.filter((r) => !same.includes(r)),
   };
 }
@@ -125,7 +133,9 @@ export function disable(state: AccountState, policy: PushPolicy, op: DisableOper
   const registrations = clears && op.sessionId !== undefined ? clearPushId(state.registrations, op.sessionId) : state.registrations;
   if (refused) return { state: clears ? { ...state, registrations } : state, refused, removed: [] };
   const removed = withSessionGroups(policy, registrations, registrations.filter((r) => matched.some((m) => sameKey(m, r))));
-  return { state: { ...state, registrations: registrations.filter((r) => !removed.includes(r)) }, refused: null, removed };
+  const next = { ...state, registrations: registrations.filter((r) => !removed.includes(r)) };
+  // Prosody clears only the disabling session's push identifier; other holders keep pushing it.
+  return { state: afterRemoval(policy, next, registrations, removed, (id) => id !== op.sessionId), refused: null, removed };
 }
 
 /** Removes one registration whatever the policy (the server reported it gone, a remote disable was honoured). */
@@ -179,7 +189,9 @@ export function appServerAnswer(
   if (reaction.action === "remove") {
     const gone = withSessionGroups(policy, state.registrations, [current]);
     const removedWithSession = gone.filter((r) => r !== current);
-    return { state: { ...state, registrations: state.registrations.filter((r) => !gone.includes(r)) }, reaction, current, removed: updated, removedWithSession };
+    const next = { ...state, registrations: state.registrations.filter((r) => !gone.includes(r)) };
+    // Prosody's handle_push_error clears the push identifier of every session holding it.
+    return { state: afterRemoval(policy, next, state.registrations, gone, () => false), reaction, current, removed: updated, removedWithSession };
   }
   return { state: { ...state, registrations: state.registrations.map((r) => (r === current ? updated : r)) }, reaction, current, removed: null, removedWithSession: [] };
 }

@@ -7,7 +7,7 @@
  *
  * States are values: operations return a new state and never change the one they were given.
  */
-import type { RegistrationKey, RegistrationSnapshot } from "../policy/types";
+import type { DetachedHold, RegistrationKey, RegistrationSnapshot } from "../policy/types";
 
 export interface AccountState {
   /** Registrations in force, least recently enabled first (the order LRU eviction reads). */
@@ -16,6 +16,11 @@ export interface AccountState {
   readonly pushedSinceOnline: number;
   /** Messages waiting in offline storage (Tigase's message-count). */
   readonly offlineCount: number;
+  /**
+   * Added with issue 13, only under a policy with `removalKeepsOtherHolders` (Prosody): registrations
+   * gone from the store whose push identifier live sessions still hold. Absent: none.
+   */
+  readonly detached?: readonly DetachedHold[];
 }
 
 export const EMPTY_ACCOUNT: AccountState = { registrations: [], pushedSinceOnline: 0, offlineCount: 0 };

@@ -3,7 +3,7 @@
  * modified input is routed again (RFC 6121 §8.5), so delivery and offline storage follow the change.
  */
 import { POLICIES } from "../policy";
-import { regLabel } from "../policy/common";
+import { pushIdentifierHolders, regLabel } from "../policy/common";
 import type {
   DecisionInput,
   MessageSnapshot,
@@ -59,7 +59,23 @@ function withRegistration(regs: readonly RegistrationSnapshot[], reg: Registrati
   return [...regs.filter((r) => r.jid !== reg.jid || r.node !== reg.node), reg];
 }
 
-function applyToState(input: DecisionInput, change: Change, policy: PolicyName): Pick<DecisionInput, "sessions" | "registrations" | "message"> {
+/**
+ * A disable under Prosody (`removalKeepsOtherHolders`): a hibernated session holding the
+ * registration cannot have sent it, so it keeps the push identifier and its queue still pushes.
+ */
+function disabled(input: DecisionInput, change: Extract<Change, { kind: "disable" }>, policy: PolicyName): Pick<DecisionInput, "registrations" | "detached"> {
+  const { sessions, registrations } = input;
+  const matches = (r: RegistrationSnapshot) => r.jid === change.jid && r.node === change.node;
+  const kept = registrations.filter((r) => !matches(r));
+  if (POLICIES[policy].removalKeepsOtherHolders !== true) return { registrations: kept };
+  const holds = registrations.filter(matches).flatMap((r) => {
+    const holders = pushIdentifierHolders(r, registrations).filter((id) => sessions.some((s) => s.sessionId === id && s.state === "hibernated"));
+    return holders.length > 0 ? [{ registration: r, holders }] : [];
+  });
+  return { registrations: kept, ...(holds.length > 0 || input.detached ? { detached: [...(input.detached ?? []), ...holds] } : {}) };
+}
+
+function applyToState(input: DecisionInput, change: Change, policy: PolicyName): Pick<DecisionInput, "sessions" | "registrations" | "message" | "detached"> {
   const { sessions, registrations, message } = input;
   const awayFlag = (away: boolean) => POLICIES[policy].parseAwayFlag(away ? "true" : undefined);
   switch (change.kind) {
@@ -99,7 +115,7 @@ function applyToState(input: DecisionInput, change: Change, policy: PolicyName):
       return { sessions, registrations: withRegistration(registrations, reg), message };
     }
     case "disable":
-      return { sessions, registrations: registrations.filter((r) => r.jid !== change.jid || r.node !== change.node), message };
+      return { sessions, ...disabled(input, change, policy), message };
     case "send":
       return { sessions, registrations, message: messageFor(message, change.to, change.send) };
     case "policy":

@@ -125,7 +125,8 @@ describe("what would have suppressed a push", () => {
       "would not have been pushed if phone had disconnected",
       // Only a message queued to the hibernated session goes through the smacks queue path (differential run).
       "would not have been pushed if bob@localhost had sent to the full JID alice@localhost/laptop instead of the bare JID",
-      "would not have been pushed if registration n-3f9 had been disabled",
+      // No "if n-3f9 had been disabled": another resource's disable leaves the hibernated phone
+      // holding its push identifier, and its smacks queue still pushes (seen on Prosody 0.12).
       "would not have been pushed under the spec policy (it pushes every registration when no resource is receiving, and only away='true' ones when all receiving resources are away)",
       "would not have been pushed under the tigase policy (it counts only a presence without <show> as online, and once the away trigger fires it pushes every registration)",
     ]);

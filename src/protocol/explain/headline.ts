@@ -134,6 +134,8 @@ const BOUND_PUSHES: ReadonlySet<BoundPath> = new Set(["offline", "not-alive", "h
 
 function boundHeadline(input: DecisionInput, d: PushDecision, policy: "prosody" | "ejabberd"): string | null {
   if (!/\/(offline|session-not-alive|hibernated|session-pending|session-alive|no-body)$/.test(d.rule)) return null;
+  // A verdict for a registration no longer stored (Prosody's DetachedHold): the policy's reason says it.
+  if (d.verdicts.some((v) => !input.registrations.some((r) => r.jid === v.key.jid && r.node === v.key.node))) return null;
   const groups = new Map<BoundPath, RegistrationSnapshot[]>();
   for (const reg of input.registrations) {
     const path = boundPath(input, reg, policy);

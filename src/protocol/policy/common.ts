@@ -202,7 +202,8 @@ export function holdsPushIdentifier(reg: RegistrationSnapshot, registrations: re
  * sessions that enabled the same key before it and kept it (Prosody, `earlierHolders`).
  */
 export function pushIdentifierHolders(reg: RegistrationSnapshot, registrations: readonly RegistrationSnapshot[]): string[] {
-  const enabler = holdsPushIdentifier(reg, registrations) ? [reg.enabledBySessionId] : [];
+  // pushIdCleared: the enabling session's identifier is another key now, or none (a removal).
+  const enabler = holdsPushIdentifier(reg, registrations) && reg.pushIdCleared !== true ? [reg.enabledBySessionId] : [];
   return [...enabler, ...(reg.earlierHolders ?? []).filter((id) => id !== reg.enabledBySessionId)];
 }
 

@@ -132,6 +132,23 @@ function onHibernation(input: HibernationInput): HibernationPushDecision | null 
 }
 
 /**
+ * mod_push's c2s_handle_send on a pending session: any stanza sent to it, a presence from another
+ * resource included, is pushed at once for the session's registrations (no summary form without a
+ * chat body). Seen on ejabberd 23.01: `A2 presence; A2 enable N1; A2 drop; A1 presence` pushes N1.
+ */
+function onStanzaQueued(input: HibernationInput): HibernationPushDecision | null {
+  const pushed = onHibernation(input);
+  if (!pushed) return null;
+  const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? "the session";
+  return {
+    ...pushed,
+    rule: "ejabberd/stanza-queued",
+    reason: `a presence was sent to ${resource} while it is pending (stream management), so mod_push's c2s_handle_send pushes ${regsPhrase(pushed.pushes.map((p) => p.key))} at once, without a summary form`,
+    pushes: pushed.pushes.map((p) => ({ ...p, why: "pushed at once: a presence was sent to the pending session that enabled it" })),
+  };
+}
+
+/**
  * Issue 13, ejabberd 23.01 with e2e/real-servers/ejabberd.yml, confirmed with
  * scripts/probe-timer-pushes.ts: send_rack asks for an ack right after each stanza; an `<r/>`
  * unanswered for ack_timeout (60 s) closes the socket and the session goes pending (then
@@ -295,6 +312,7 @@ export const ejabberdPolicy: PushPolicy = {
   honoursRemoteDisable: false,
   onAvailablePresence: () => null,
   onHibernation,
+  onStanzaQueued,
   refuseOffline,
   timers: EJABBERD_TIMERS,
   endsPushHibernation,

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { messageSnapshot } from "../stanzas/message";
 import { parseXml } from "../stanzas/parse";
-import { available, input, noPresence, registration } from "../test-support/policy-fixtures";
+import { available, hibernated, input, noPresence, registration } from "../test-support/policy-fixtures";
 import { getPolicy } from "./index";
 
 const error = (to: string) =>
@@ -25,5 +25,12 @@ describe("prosody: an error message with a body to a full JID", () => {
     const registrations = [registration("N1", { by: "A2" })];
     expect(pushed({ sessions: [], registrations, message: error("alice@localhost/A2") })).toEqual([]);
     expect(pushed({ sessions: [available("A1")], registrations, message: error("alice@localhost") })).toEqual([]);
+  });
+
+  it("queued to a hibernated session: its queue pushes the one it holds, the MAM hook the older one (seed 33 #197)", () => {
+    const registrations = [registration("N1", { by: "A2" }), registration("N2", { by: "A2" })];
+    const decision = getPolicy("prosody").decide(input({ sessions: [hibernated("A2")], registrations, message: error("alice@localhost/A2") }));
+    expect(decision.verdicts.map((v) => [v.key.node, v.push, v.delayMs ?? decision.delayMs])).toEqual([["N1", true, 0], ["N2", true, 1000]]);
+    expect(decision.summary.lastMessageBody).toBe("New Message!");
   });
 });

@@ -26,6 +26,7 @@ import {
   stanzaError,
   verdict,
 } from "./common";
+import { detachedNote, heldBySession, withDetachedPushes } from "./prosody-detached";
 import type {
   AppServerOutcome,
   AppServerReaction,
@@ -139,7 +140,7 @@ function isImportantQueued(q: QueuedStanzaSnapshot): boolean {
  * every registration the session enabled, which is the same in the usual one-per-session case.)
  */
 function onHibernation(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => pushIdentifierHolders(r, input.registrations).includes(input.sessionId));
+  const own = heldBySession(input, input.registrations.filter((r) => pushIdentifierHolders(r, input.registrations).includes(input.sessionId)));
   const [first] = own;
   if (!first || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? first.enabledByResource;
@@ -154,7 +155,7 @@ function onHibernation(input: HibernationInput): HibernationPushDecision | null 
     rule: "prosody/hibernation-start",
     reason:
       `${resource} went into hibernation with ${plural(input.queued.length, "unacknowledged stanza")} (${importantCount} with a body), ` +
-      `so mod_cloud_notify's smacks-hibernation-start handler pushes ${regsPhrase(own)} at once, ${how}`,
+      `so mod_cloud_notify's smacks-hibernation-start handler pushes ${regsPhrase(own)}${detachedNote(input)} at once, ${how}`,
     pushes: own.flatMap((r) =>
       kinds.map((important) => ({
         key: { jid: r.jid, node: r.node },
@@ -189,7 +190,7 @@ export const PROSODY_TIMERS: StreamTimers = {
  * session's push identifier once per kind, as for a hibernated session's queue.
  */
 function onAckOverdue(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => pushIdentifierHolders(r, input.registrations).includes(input.sessionId));
+  const own = heldBySession(input, input.registrations.filter((r) => pushIdentifierHolders(r, input.registrations).includes(input.sessionId)));
   if (own.length === 0 || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? own[0]?.enabledByResource ?? "";
   const kinds = [...new Set(input.queued.map(isImportantQueued))];
@@ -199,7 +200,7 @@ function onAckOverdue(input: HibernationInput): HibernationPushDecision | null {
     rule: "prosody/ack-delayed",
     reason:
       `Prosody pushed because the acks of ${resource} were overdue: its client left an <r/> unanswered for ${waitedMs / 1000} s ` +
-      `with ${plural(input.queued.length, "unacknowledged stanza")}, so smacks-ack-delayed hands them to mod_cloud_notify, which pushes ${regsPhrase(own)} after its 1 s timer, ${how}`,
+      `with ${plural(input.queued.length, "unacknowledged stanza")}, so smacks-ack-delayed hands them to mod_cloud_notify, which pushes ${regsPhrase(own)}${detachedNote(input)} after its 1 s timer, ${how}`,
     pushes: own.flatMap((r) =>
       kinds.map((important) => ({
         key: { jid: r.jid, node: r.node },
@@ -207,6 +208,28 @@ function onAckOverdue(input: HibernationInput): HibernationPushDecision | null {
         why: `pushed after 1 s as ${important ? "important: an unacknowledged message has a body" : "unimportant: an unacknowledged stanza has no body"}`,
       })),
     ),
+    delayMs: PROSODY_HIBERNATION_BATCH_MS,
+  };
+}
+
+/**
+ * smacks-hibernation-stanza-queued → process_smacks_stanza: a presence from another resource queued
+ * to the hibernated session goes to its push_queue, and the 1 s timer pushes the session's push
+ * identifier as unimportant (a presence never is important). Seen on Prosody 0.12: `A2 presence;
+ * A2 enable N1; A2 drop; A1 presence` pushes N1 without a body field.
+ */
+function onStanzaQueued(input: HibernationInput): HibernationPushDecision | null {
+  const pushed = onHibernation(input);
+  if (!pushed) return null;
+  const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? "the session";
+  const keys = pushed.pushes.map((p) => p.key);
+  return {
+    ...pushed,
+    rule: "prosody/stanza-queued",
+    reason:
+      `a presence queued to ${resource}, hibernated, goes through mod_cloud_notify's smacks-hibernation-stanza-queued handler, ` +
+      `which pushes ${regsPhrase(keys)}${detachedNote(input)} after its 1 s timer, as unimportant (no body field)`,
+    pushes: pushed.pushes.map((p) => ({ ...p, why: "pushed after 1 s as unimportant: a presence was queued to the hibernated session that holds it" })),
     delayMs: PROSODY_HIBERNATION_BATCH_MS,
   };
 }
@@ -227,7 +250,17 @@ function notPushableBecause(message: MessageSnapshot): string {
   }
 }
 
+/** Headlines carry no body field when pushed through a smacks queue. */
+function queueSummary(message: MessageSnapshot): SummaryFields {
+  return message.type === "headline" ? { formType: "form", messageCount: 1 } : summaryFor(message);
+}
+
 function decide(input: DecisionInput): PushDecision {
+  // Registrations gone from the store that a hibernated session still holds (prosody-detached.ts).
+  return withDetachedPushes(decideForStore(input), input, queueSummary(input.message), PROSODY_HIBERNATION_BATCH_MS);
+}
+
+function decideForStore(input: DecisionInput): PushDecision {
   const { sessions, registrations, message, delivery } = input;
   const chat = isChatOrNormal(message);
   // mod_message hands a message to a resource that is not bound (full_sessions) to process_to_bare,
@@ -259,7 +292,15 @@ function decide(input: DecisionInput): PushDecision {
     });
   }
   const queued = (r: RegistrationSnapshot) => queuedToHolder(holderSessions(r, registrations, sessions), delivery.deliveredTo);
-  if (!chat && registrations.some(queued)) {
+  // mod_mam's should_store keeps an error to a full JID, bound or not ("Store delivery failure
+  // notifications", reason "bounce"), and the MAM hook, which needs a session of the account
+  // (host_sessions[for_user]), pushed the registrations no live session holds for one with a body
+  // (Prosody 0.12; found by the differential run, seed 8 #301 and #345).
+  const archivedError = message.type === "error" && message.hasBody && message.toResource !== null && sessions.length > 0;
+  // An archived error takes the paths below: queued ones through the smacks queue, the others by
+  // the MAM hook (differential run, seed 33 #197: `A2 enable N1; A2 enable N2; A2 drop; B → A2:
+  // error` pushes N2 through A2's queue and N1, which no session holds, from the MAM hook).
+  if (!chat && !archivedError && registrations.some(queued)) {
     // Whatever its type, a message queued for a hibernated session goes through the smacks queue path.
     const hibernatedRegs = registrations.filter(queued);
     return decision("prosody", {
@@ -267,15 +308,10 @@ function decide(input: DecisionInput): PushDecision {
       reason: CLAUSE.hibernated(hibernatedRegs, total),
       pushable: true,
       verdicts: registrations.map((r) => (queued(r) ? verdict(r, true, WHY.hibernated(r), PROSODY_HIBERNATION_BATCH_MS) : verdict(r, false, `not pushed: ${notPushableBecause(message)}`))),
-      summary: message.type === "headline" ? { formType: "form", messageCount: 1 } : summary,
+      summary: queueSummary(message),
       delayMs: PROSODY_HIBERNATION_BATCH_MS,
     });
   }
-  // mod_mam's should_store keeps an error to a full JID, bound or not ("Store delivery failure
-  // notifications", reason "bounce"), and the MAM hook, which needs a session of the account
-  // (host_sessions[for_user]), pushed the registrations no live session holds for one with a body
-  // (Prosody 0.12; found by the differential run, seed 8 #301 and #345).
-  const archivedError = message.type === "error" && message.hasBody && message.toResource !== null && sessions.length > 0;
   if (!chat && !archivedError) {
     const reason = notPushableBecause(message);
     return decision("prosody", { rule: "prosody/not-pushable", reason, pushable, verdicts: everyReg(registrations, false, `not pushed: ${reason}`) });
@@ -353,6 +389,8 @@ export const prosodyPolicy: PushPolicy = {
   bareJidDelivery: "top-priority",
   // push_enable sets origin.push_identifier only; an earlier session's stays as it was.
   earlierEnablersKeepIdentifier: true,
+  // push_disable clears origin.push_identifier only, the LRU eviction none.
+  removalKeepsOtherHolders: true,
   // mod_presence: `if stanza.attr.type == nil and not origin.presence then -- initial presence`
   // … `if priority >= 0 then … fire_event('message/offline/broadcast', …)`.
   offlineOnInitialPresenceOnly: true,
@@ -366,6 +404,7 @@ export const prosodyPolicy: PushPolicy = {
   onHibernation,
   timers: PROSODY_TIMERS,
   onAckOverdue,
+  onStanzaQueued,
   endsPushHibernation,
   removalEndsPushHibernation: true,
 };

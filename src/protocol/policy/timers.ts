@@ -8,7 +8,7 @@
  * 75 s later, a session without push, or one that got a chat message with a body 3 s after the
  * drop, cannot (both are configured with a 60 s resumption).
  */
-import { holdsPushIdentifier } from "./common";
+import { holdsPushIdentifier, pushIdentifierHolders } from "./common";
 import type { HibernationInput, PolicyOptions, PushPolicy, StreamTimers } from "./types";
 
 /** The reference server's own choice for the spec and Tigase hosts: `<r/>` after 5 stanzas or 1 s. */
@@ -50,6 +50,21 @@ const KEEPER: Partial<Record<PushPolicy["name"], string>> = {
 };
 
 /**
+ * Whether the session holds a push identifier: under Prosody (`removalKeepsOtherHolders`) also one
+ * it enabled before another session (earlierHolders) or one no longer stored (`DetachedHold`):
+ * mod_cloud_notify's hibernate_session checks only `session.push_identifier`.
+ */
+function holdsAnyIdentifier(policy: PushPolicy, input: HibernationInput): boolean {
+  if (policy.removalKeepsOtherHolders === true) {
+    return (
+      input.registrations.some((r) => pushIdentifierHolders(r, input.registrations).includes(input.sessionId)) ||
+      (input.detached ?? []).some((d) => d.holders.includes(input.sessionId))
+    );
+  }
+  return input.registrations.some((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
+}
+
+/**
  * The window of a session going into hibernation: the push hibernation while it holds a push
  * registration and its queue holds nothing that ends it (a message the server pushes as important
  * at once, which restores the normal timeout: Prosody's first_hibernated_push, ejabberd's
@@ -59,7 +74,7 @@ export function hibernationWindow(policy: PushPolicy, input: HibernationInput, n
   const timers = streamTimersOf(policy, input.options);
   const normal: HibernationWindow = { timeoutMs: normalMs, extended: false, wakeUpAfterMs: null, why: "" };
   if (timers.pushHibernationMs === null) return normal;
-  const holds = input.registrations.some((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
+  const holds = holdsAnyIdentifier(policy, input);
   const keeper = KEEPER[policy.name] ?? "the server keeps push-enabled sessions longer";
   if (!holds) return { ...normal, why: `it holds no push registration, so the normal ${durationText(normalMs)} apply` };
   const important = input.queued.some((q) => q.message !== undefined && policy.endsPushHibernation?.(q.message) === true);

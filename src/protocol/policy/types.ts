@@ -115,6 +115,22 @@ export interface RegistrationSnapshot extends RegistrationKey {
   earlierHolders?: string[];
 }
 
+/**
+ * Added with issue 13 (Prosody, checked against Prosody 0.12 with the differential harness): a
+ * registration no longer in the account's store whose push identifier live sessions still hold.
+ * mod_cloud_notify's `push_disable` clears only the disabling session's `push_identifier`, and the
+ * store's LRU eviction clears none, while a session's smacks queue pushes through its own
+ * `push_identifier` and `push_settings` without reading the store. Only the queue paths push it
+ * (a stanza queued to a hibernated holder, its hibernation start, its overdue acks); the offline
+ * and MAM hooks read the store and never do, and the App Server's answers to it change nothing.
+ */
+export interface DetachedHold {
+  /** The registration as it was when it left the store. */
+  registration: RegistrationSnapshot;
+  /** Sessions still holding its push identifier, in the order they took it. */
+  holders: string[];
+}
+
 export type MessageType = "chat" | "normal" | "groupchat" | "headline" | "error";
 
 export interface MessageSnapshot {
@@ -175,6 +191,8 @@ export interface DecisionInput {
   pushedSinceOnline: number;
   /** Messages in offline storage including this one if it was stored (Tigase's message-count). */
   offlineCount: number;
+  /** Added with issue 13, optional: registrations gone from the store that sessions still hold (`DetachedHold`). */
+  detached?: DetachedHold[];
 }
 
 export interface RegistrationVerdict {
@@ -301,6 +319,8 @@ export interface HibernationInput {
   /** Its unacknowledged stanzas, oldest first (never empty when the server asks). */
   queued: QueuedStanzaSnapshot[];
   options: PolicyOptions;
+  /** Added with issue 13, optional: registrations gone from the store that sessions still hold (`DetachedHold`). */
+  detached?: DetachedHold[];
 }
 
 export interface HibernationPushDecision {
@@ -336,6 +356,13 @@ export interface PushPolicy {
    * per-session `push_identifier`; see `RegistrationSnapshot.earlierHolders`). Absent: false.
    */
   earlierEnablersKeepIdentifier?: boolean;
+  /**
+   * Added with issue 13 (Prosody), optional: a registration removed by a `disable` from another
+   * session or by the LRU eviction stays held by the sessions whose push identifier it was
+   * (`DetachedHold`); a removal clears the push identifier of no session but the disabling one.
+   * Absent: a removed registration is held by nobody.
+   */
+  removalKeepsOtherHolders?: boolean;
   /**
    * Added with issue 13 (found by the differential run), optional: offline messages go out only on
    * a session's initial presence (Prosody fires `message/offline/broadcast` from `presence/initial`
@@ -385,6 +412,14 @@ export interface PushPolicy {
    * leaves the c2s state alone).
    */
   removalEndsPushHibernation?: boolean;
+  /**
+   * Added with issue 13 (found by the differential run against both servers), optional: what to
+   * push when a stanza other than a routed message, a presence broadcast from another resource of
+   * the account, is queued to a hibernated session (`input.queued`: that stanza). Prosody's
+   * smacks-hibernation-stanza-queued handler and ejabberd's c2s_handle_send on a pending session
+   * push the session's registration for it. null or absent: nothing.
+   */
+  onStanzaQueued?(input: HibernationInput): HibernationPushDecision | null;
   /** Added with issue 13, optional: the push shortly before an extended window ends (`timers.wakeUpBeforeMs`). */
   onWakeUp?(input: HibernationInput): HibernationPushDecision | null;
   /**

@@ -35,7 +35,7 @@ export class AccountBook {
   }
 
   private set(account: string, state: AccountState): void {
-    const empty = state.registrations.length === 0 && state.pushedSinceOnline === 0 && state.offlineCount === 0;
+    const empty = state.registrations.length === 0 && state.pushedSinceOnline === 0 && state.offlineCount === 0 && !state.detached;
     if (empty) this.accounts.delete(account);
     else this.accounts.set(account, state);
   }

@@ -40,7 +40,7 @@ export class DecisionRecorder {
     host: Host,
     account: string,
     // The entry's own fields; the server always knows the whole decision input, so none is optional.
-    details: Required<Omit<MessageDecisionEntry, "kind" | "seq" | "at" | "host" | "policy" | "account">>,
+    details: Required<Omit<MessageDecisionEntry, "kind" | "seq" | "at" | "host" | "policy" | "account" | "detached">> & Pick<MessageDecisionEntry, "detached">,
   ): PushLogEntry {
     const entry = this.log.append({ kind: "message-decision", ...this.base(host, account), ...details });
     const { decision } = details;

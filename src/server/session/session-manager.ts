@@ -151,7 +151,7 @@ export class SessionManager implements StanzaSink {
       const announced = record?.presence != null && this.ctx.sessions.recordsOf(session.account).some((r) => r !== record && r.presence !== null);
       if (record) {
         this.presence.sessionGone(record);
-        this.push.sessionGone(record);
+        this.push.sessionGone(record, announced);
       }
       this.ctx.logger.debug(`session ${session.id} (${session.jid}) closed: ${reason}`);
       const outcome = unacked.length > 0 ? this.unacked.reroute(session, unacked) : noUnacked();

@@ -5,8 +5,7 @@
  */
 import { randomUUID } from "../../stream/bytes";
 import type { Element } from "@xmpp/xml";
-import { appServerAnswer } from "../../../protocol/account";
-import { pushIdentifierHolders } from "../../../protocol/policy/common";
+import { appServerAnswer, findDetached, holdersOfKey } from "../../../protocol/account";
 import type { AppServerOutcome, AppServerReaction, RegistrationKey, RegistrationSnapshot, StanzaErrorSpec, SummaryFields } from "../../../protocol/policy/types";
 import { parseStanzaError, stanzaError } from "../../../protocol/stanzas/errors";
 import { buildPushPublish } from "../../../protocol/stanzas/push";
@@ -101,9 +100,7 @@ export class Publisher {
   cancelBatchesFor(sessionId: string): CancelledBatch[] {
     const cancelled: CancelledBatch[] = [];
     for (const [id, batch] of this.batches) {
-      const registrations = this.ctx.accounts.registrations(batch.account);
-      const registration = registrations.find((r) => r.jid === batch.key.jid && r.node === batch.key.node);
-      if (!registration || !pushIdentifierHolders(registration, registrations).includes(sessionId)) continue;
+      if (!holdersOfKey(this.ctx.accounts.get(batch.account), batch.key).includes(sessionId)) continue;
       this.ctx.timers.clear(batch.timer);
       this.batches.delete(id);
       cancelled.push({ key: batch.key, causeSeqs: [...batch.publishes.map((p) => p.causeSeq), ...batch.joined] });
@@ -166,8 +163,9 @@ export class Publisher {
     delay?: PublishDelay,
     onSettled?: (settled: SettledPublish) => void,
   ): void {
-    // Re-read: a delayed publish must not go to a registration disabled in the meantime.
-    const registration = this.ctx.accounts.registration(account, key);
+    // Re-read: a delayed publish must not go to a registration disabled in the meantime, unless
+    // (Prosody) a session still holds its push identifier and settings (DetachedHold).
+    const registration = this.ctx.accounts.registration(account, key) ?? findDetached(this.ctx.accounts.get(account), key)?.registration ?? null;
     if (!registration) {
       this.ctx.logger.debug(`publish to ${keyLabel(key)} for ${account} skipped: the registration is gone`, { causeSeq });
       return;

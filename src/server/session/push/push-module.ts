@@ -6,7 +6,7 @@
  * shared account model (src/protocol/account), as the playground's predictions do.
  */
 import type { Element } from "@xmpp/xml";
-import { accountOnline, decideMessage, offlineDelivered, storedOffline } from "../../../protocol/account";
+import { accountOnline, decideMessage, offlineDelivered, sessionEnded, storedOffline } from "../../../protocol/account";
 import { presenceText, regsPhrase } from "../../../protocol/policy/common";
 import { durationText } from "../../../protocol/policy/timers";
 import type { IqType, PushPolicy, SessionSnapshot } from "../../../protocol/policy/types";
@@ -81,6 +81,7 @@ export class PushModule implements SessionEvents {
       options: input.options,
       pushedSinceOnline: input.pushedSinceOnline,
       offlineCount: input.offlineCount,
+      ...(input.detached ? { detached: input.detached } : {}),
     });
     const pushes = decision.verdicts.filter((v) => v.push).map((v) => ({ key: v.key, delayMs: v.delayMs ?? decision.delayMs }));
     this.publisher.publishAll(host, account, pushes, decision.summary, entry.seq);
@@ -99,6 +100,30 @@ export class PushModule implements SessionEvents {
     const account = record.session.account;
     if (!isOnline(change.before, host.options) && isOnline(change.after, host.options)) this.ctx.accounts.update(account, accountOnline);
     if (change.available) this.presencePing(host, record);
+    this.presenceQueued(host, record);
+  }
+
+  /**
+   * Issue 13: the presence `from` broadcast went into the queue of each hibernated session of the
+   * account that had sent presence (RFC 6121 §4.2.2 broadcasts to available sessions): Prosody and
+   * ejabberd push its registration for it (PushPolicy.onStanzaQueued).
+   */
+  private presenceQueued(host: Host, from: SessionRecord): void {
+    if (!host.policy.onStanzaQueued) return;
+    const account = from.session.account;
+    for (const other of this.ctx.sessions.recordsOf(account)) {
+      if (other === from || other.state !== "hibernated" || other.presence === null) continue;
+      const input = { ...this.timerPushes.input(host, other, []), queued: [{ name: "presence" as const }] };
+      const decision = host.policy.onStanzaQueued(input);
+      if (!decision) continue;
+      const entry = this.ctx.recorder.presenceDecision(host, account, {
+        resource: from.session.resource,
+        sessions: input.sessions,
+        registrations: input.registrations,
+        decision: { rule: decision.rule, reason: decision.reason, push: decision.pushes.map((p) => p.key), summary: decision.pushes[0]?.summary ?? {} },
+      });
+      for (const push of decision.pushes) this.publisher.publishAll(host, account, [{ key: push.key, delayMs: decision.delayMs ?? 0 }], push.summary, entry.seq);
+    }
   }
 
   hibernated(host: Host, record: SessionRecord, info: { unacked: readonly UnackedStanza[]; resumptionTimeoutMs: number; window?: HibernationWindowControl }): void {
@@ -133,8 +158,13 @@ export class PushModule implements SessionEvents {
   }
 
   /** The session ended for good: its hibernation timers end with it. */
-  sessionGone(record: SessionRecord): void {
+  sessionGone(record: SessionRecord, announcedUnavailable = false): void {
     this.timerPushes.endWindow(record);
+    // Its unavailable presence went to the account's other available sessions, hibernated ones too.
+    const host = announcedUnavailable ? this.ctx.hosts.get(record.session.domain) : undefined;
+    if (host) this.presenceQueued(host, record);
+    // A registration no longer stored is held only by live sessions (Prosody's push_identifier).
+    this.ctx.accounts.update(record.session.account, (state) => sessionEnded(state, record.session.id));
   }
 
   resumed(host: Host, record: SessionRecord, info: { redelivered: number; hibernatedMs: number }): void {

@@ -14,6 +14,7 @@
  * - ejabberd's wake-up push 2 min before the 72 h end (wake_on_timeout).
  */
 import type { Element } from "@xmpp/xml";
+import { copyDetached, holdersOfKey } from "../../../protocol/account";
 import { holdsPushIdentifier } from "../../../protocol/policy/common";
 import { hibernationWindow, durationText, type HibernationWindow } from "../../../protocol/policy/timers";
 import type { HibernationInput, HibernationPushDecision, PushDecision, PushPolicy, QueuedStanzaSnapshot, RegistrationSnapshot } from "../../../protocol/policy/types";
@@ -51,6 +52,7 @@ export class TimerPushes {
   /** The input every timer decision reads, for one session. */
   input(host: Host, record: SessionRecord, unacked: readonly UnackedStanza[]): HibernationInput {
     const account = record.session.account;
+    const detached = copyDetached(this.ctx.accounts.get(account));
     return {
       account,
       sessions: this.ctx.sessions.snapshotsOf(account),
@@ -58,6 +60,7 @@ export class TimerPushes {
       sessionId: record.session.id,
       queued: unacked.map(({ stanza }) => queuedSnapshot(stanza, host.domain)),
       options: host.options,
+      ...(detached.length > 0 ? { detached } : {}),
     };
   }
 
@@ -97,8 +100,9 @@ export class TimerPushes {
     if (host.policy.endsPushHibernation?.(message) !== true) return;
     for (const verdict of decision.verdicts) {
       if (!verdict.push) continue;
-      const registration = this.ctx.accounts.registration(account, verdict.key);
-      const record = this.ctx.sessions.recordsOf(account).find((r) => r.session.id === registration?.enabledBySessionId);
+      // The session whose queue pushed it: its enabling session, or under Prosody another holder of its push identifier.
+      const holders = holdersOfKey(this.ctx.accounts.get(account), verdict.key);
+      const record = this.ctx.sessions.recordsOf(account).find((r) => holders.includes(r.session.id) && r.state === "hibernated" && delivery.deliveredTo.includes(r.session.resource));
       const state = record?.hibernation;
       if (!record || !state?.extended || state.restoreTimer || record.state !== "hibernated" || !delivery.deliveredTo.includes(record.session.resource)) continue;
       const delayMs = verdict.delayMs ?? decision.delayMs;
