@@ -10,13 +10,13 @@ describe("the sequence generator", () => {
     expect(sequencesOf(7, 20)).not.toEqual(sequencesOf(8, 20));
   });
 
-  it("yields 2 to 8 generated operations (9 with a drop-resume row) that apply as run, covering every kind of operation", () => {
+  it("yields 2 to 8 generated operations (10 with a drop-resume row) that apply as run, covering every kind of operation", () => {
     const list = sequencesOf(1, 300);
     for (const { raw, ops } of list) {
       expect(ops.length).toBeGreaterThanOrEqual(2);
-      // A drop-resume row adds its resume to the eight.
+      // A drop-resume row adds its enabler's presence and its resume to the eight.
       const generated = opsOf(raw);
-      expect(generated.length).toBeLessThanOrEqual(MAX_OPS + 1);
+      expect(generated.length).toBeLessThanOrEqual(MAX_OPS + 2);
       // Only the sessions the operations imply are added, and a drop before a resume of a connected session.
       const resumes = generated.filter((o) => o.op === "resume").length;
       expect(ops.filter((o) => o.op !== "connect").length).toBeLessThanOrEqual(generated.length + resumes);
@@ -142,7 +142,7 @@ describe("validSequence", () => {
     ]);
   });
 
-  it("flattens drop-resume as: the enabler drops, the message comes, then the enabler resumes", () => {
+  it("flattens drop-resume as: the enabler is available, enables, drops, the message comes, then it resumes", () => {
     const ops = opsOf({
       before: [],
       enable: { op: "enable", r: "A2", node: "none", away: false },
@@ -153,6 +153,7 @@ describe("validSequence", () => {
     });
     expect(validSequence(ops).map(describeOp)).toEqual([
       "A2 connect (XEP-0198)",
+      "A2 presence available priority 0",
       "A2 enable (no node)",
       "A2 drop socket (app killed)",
       "A1 connect",

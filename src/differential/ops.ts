@@ -88,7 +88,11 @@ export const MAX_OPS = 8;
 type EnableOp = Extract<Op, { op: "enable" }>;
 type SendOp = Extract<Op, { op: "send" }>;
 
-/** How the enabling device goes in a B.2-shaped sequence; `drop-resume`: dropped, and resumed after the message. */
+/**
+ * How the enabling device goes in a B.2-shaped sequence. `drop-resume`: a phone app that is
+ * online (available presence before it enables, so that messages to the bare JID are queued to
+ * its session once it hibernates), is killed, and resumes after the message.
+ */
 export type Leave = "disconnect" | "drop" | "stay" | "drop-resume";
 
 /**
@@ -130,8 +134,10 @@ export function opsOf(raw: RawSequence): Op[] {
   }
   const r = raw.enable.r;
   const leave: Op[] = raw.leave === "stay" ? [] : [{ op: raw.leave === "drop-resume" ? "drop" : raw.leave, r }];
-  const back: Op[] = raw.leave === "drop-resume" ? [{ op: "resume", r }] : [];
-  return [...raw.before, raw.enable, ...leave, ...raw.between, raw.send, ...back, ...raw.after];
+  const resumes = raw.leave === "drop-resume";
+  const online: Op[] = resumes ? [{ op: "presence", r, show: "available", priority: 0 }] : [];
+  const back: Op[] = resumes ? [{ op: "resume", r }] : [];
+  return [...raw.before, ...online, raw.enable, ...leave, ...raw.between, raw.send, ...back, ...raw.after];
 }
 
 /** `hibernated`: dropped with XEP-0198, until a `resume`; `gone`: frozen (`withhold`) until the run ends. */
