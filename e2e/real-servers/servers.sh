@@ -18,9 +18,10 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BASE=${XMPP_SERVERS_DIR:-/tmp/xmpp-push-playground-servers}
-# carol, dave and pushsvc2: a second account triple, so a probe or a second differential run
-# (`--accounts carol,dave,pushsvc2`) can run beside one that uses alice, bob and pushsvc.
-USERS=(alice bob pushsvc carol dave pushsvc2)
+# carol, dave and pushsvc2, and erin, frank and pushsvc3: more account triples, so probes or other
+# differential runs (`--accounts carol,dave,pushsvc2`, `--accounts erin,frank,pushsvc3`) can run
+# beside one that uses alice, bob and pushsvc.
+USERS=(alice bob pushsvc carol dave pushsvc2 erin frank pushsvc3)
 PASS=${XMPP_PASS:-pass}
 PACKAGES=(prosody prosody-modules lua-event lua-unbound ejabberd curl)
 

@@ -82,6 +82,12 @@ export interface Coverage {
   deliveries: number;
   /** Sequences with a dropped XEP-0198 session (hibernation). */
   withHibernation: number;
+  /** Sequences in which a hibernated session was resumed. */
+  withResume: number;
+  /** Of those, the ones where the server re-sent a message at the resumption. */
+  withRedelivery: number;
+  /** Sequences with an enable without a node attribute. */
+  withNodelessEnable: number;
 }
 
 export interface CampaignResult {
@@ -113,13 +119,16 @@ function count(coverage: Coverage, run: PairRun): void {
   coverage.deliveries += run.left.steps.reduce((n, s) => n + s.deliveries.length, 0);
   if (publishes > 0) coverage.withPush += 1;
   if (run.ops.some((o) => o.op === "drop")) coverage.withHibernation += 1;
+  if (run.ops.some((o) => o.op === "resume")) coverage.withResume += 1;
+  if (run.ops.some((o, i) => o.op === "resume" && (run.left.steps[i]?.deliveries.length ?? 0) > 0)) coverage.withRedelivery += 1;
+  if (run.ops.some((o) => o.op === "enable" && o.node === "none")) coverage.withNodelessEnable += 1;
 }
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const started = Date.now();
   const divergences: DivergenceReport[] = [];
   let agreements = 0;
-  const coverage: Coverage = { operations: 0, withPush: 0, publishes: 0, deliveries: 0, withHibernation: 0 };
+  const coverage: Coverage = { operations: 0, withPush: 0, publishes: 0, deliveries: 0, withHibernation: 0, withResume: 0, withRedelivery: 0, withNodelessEnable: 0 };
   const list = sequencesOf(options.seed, options.sequences, options.arbitrary);
   for (const [index, { raw, ops }] of list.entries()) {
     const run = await runPair(ops, options.left, options.right, options.compare);

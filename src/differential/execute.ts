@@ -28,9 +28,9 @@ export interface SequenceTarget {
   outwaitMs?: number;
 }
 
-/** Operations whose effects (deliveries, publishes) a probe waits for; the others are answered by their own iq. */
-function causesTraffic(op: Op): boolean {
-  return op.op === "send" || op.op === "presence" || op.op === "disconnect" || op.op === "drop" || op.op === "outwait";
+/** Operations whose effects (deliveries, publishes, what a resumption re-sends) a probe waits for; the others are answered by their own iq. */
+export function causesTraffic(op: Op): boolean {
+  return op.op === "send" || op.op === "presence" || op.op === "disconnect" || op.op === "drop" || op.op === "resume" || op.op === "outwait";
 }
 
 /** The body of the message sent at step `index`: deterministic, so both servers' traces can show it. */
@@ -51,7 +51,7 @@ export function queueOp(h: PushHarness, op: Op, index: number, outwaitMs = 0): P
     case "presence":
       return op.show === "unavailable" ? h.presence(op.r, "unavailable") : h.presence(op.r, op.show, { priority: op.priority });
     case "enable":
-      return h.enable(op.r, { node: op.node, away: op.away, label: `enable@${index}` });
+      return h.enable(op.r, { node: op.node === "none" ? null : op.node, away: op.away, label: `enable@${index}` });
     case "disable":
       return h.disable(op.r, { node: op.node === "all" ? null : op.node, label: `disable@${index}` });
     case "send":
@@ -64,6 +64,8 @@ export function queueOp(h: PushHarness, op: Op, index: number, outwaitMs = 0): P
       return h.disconnect(op.r);
     case "drop":
       return h.drop(op.r);
+    case "resume":
+      return h.resume(op.r);
     case "withhold":
       return h.withholdAcks(op.r);
     case "outwait":

@@ -10,21 +10,37 @@ describe("the sequence generator", () => {
     expect(sequencesOf(7, 20)).not.toEqual(sequencesOf(8, 20));
   });
 
-  it("yields 2 to 8 generated operations that apply as run, covering every kind of operation", () => {
+  it("yields 2 to 8 generated operations (10 with a drop-resume row) that apply as run, covering every kind of operation", () => {
     const list = sequencesOf(1, 300);
     for (const { raw, ops } of list) {
       expect(ops.length).toBeGreaterThanOrEqual(2);
-      expect(opsOf(raw).length).toBeLessThanOrEqual(MAX_OPS);
-      // Only the sessions the operations imply are added.
-      expect(ops.filter((o) => o.op !== "connect").length).toBeLessThanOrEqual(MAX_OPS);
+      // A drop-resume row adds its enabler's presence and its resume to the eight.
+      const generated = opsOf(raw);
+      expect(generated.length).toBeLessThanOrEqual(MAX_OPS + 2);
+      // Only the sessions the operations imply are added, and a drop before a resume of a connected session.
+      const resumes = generated.filter((o) => o.op === "resume").length;
+      expect(ops.filter((o) => o.op !== "connect").length).toBeLessThanOrEqual(generated.length + resumes);
       expect(validSequence(ops)).toEqual(ops);
     }
     // Most sequences have the shape of a B.2 row: an enable, then a message.
     const rowShaped = list.filter(({ ops }) => ops.findIndex((o) => o.op === "enable") >= 0 && ops.findLastIndex((o) => o.op === "send") > ops.findIndex((o) => o.op === "enable"));
     expect(rowShaped.length).toBeGreaterThan(list.length / 2);
     const kinds = new Set(list.flatMap(({ ops }) => ops.map((o) => o.op)));
-    expect([...kinds].sort()).toEqual(["answer", "connect", "disable", "disconnect", "drop", "enable", "presence", "send"]);
+    expect([...kinds].sort()).toEqual(["answer", "connect", "disable", "disconnect", "drop", "enable", "presence", "resume", "send"]);
     const all = list.flatMap(({ ops }) => ops);
+    const enables = all.filter((o): o is Extract<Op, { op: "enable" }> => o.op === "enable");
+    expect(new Set(enables.map((e) => e.node))).toEqual(new Set(["N1", "N2", "none"]));
+    // A resume always follows a drop of the same resource, with nothing reconnecting it in between.
+    for (const { ops } of list) {
+      ops.forEach((o, i) => {
+        if (o.op !== "resume") return;
+        const last = ops.slice(0, i).findLast((p) => "r" in p && p.r === o.r);
+        expect(last?.op).toBe("drop");
+      });
+    }
+    // Enough resumptions after a message the hibernated session missed to compare what is re-sent.
+    const resumedAfterSend = list.filter(({ ops }) => ops.some((o, i) => o.op === "resume" && ops.slice(0, i).some((p) => p.op === "send")));
+    expect(resumedAfterSend.length).toBeGreaterThan(list.length / 20);
     const sends = all.filter((o): o is Extract<Op, { op: "send" }> => o.op === "send");
     expect(new Set(sends.map((s) => s.type))).toEqual(new Set(["chat", "normal", "headline", "groupchat", "error"]));
     expect(new Set(sends.map((s) => s.to))).toEqual(new Set(["bare", "A1", "A2", "A3"]));
@@ -120,6 +136,57 @@ describe("validSequence", () => {
       after: [{ op: "answer", answer: "wait" }],
     });
     expect(ops.map(describeOp)).toEqual(["A1 presence dnd priority 1", "A2 enable N2 away=true", "A2 drop socket (app killed)", "B → account (bare): normal without body", "S answers wait/resource-constraint"]);
+  });
+
+  it("resumes a dropped session, drops a connected XEP-0198 session before resuming it, and leaves out any other resume", () => {
+    const ops: Op[] = [
+      { op: "resume", r: "A1" },
+      { op: "connect", r: "A1", sm: false },
+      { op: "resume", r: "A1" },
+      { op: "connect", r: "A2", sm: true },
+      { op: "drop", r: "A2" },
+      { op: "enable", r: "A2", node: "none", away: false },
+      { op: "connect", r: "A2", sm: true },
+      { op: "send", type: "chat", body: true, to: "A2" },
+      { op: "resume", r: "A2" },
+      { op: "resume", r: "A2" },
+      { op: "enable", r: "A2", node: "none", away: true },
+      { op: "withhold", r: "A2" },
+      { op: "resume", r: "A2" },
+    ];
+    expect(validSequence(ops).map(describeOp)).toEqual([
+      "A1 connect",
+      "A2 connect (XEP-0198)",
+      "A2 drop socket (app killed)",
+      "B → A2: chat",
+      "A2 resume (XEP-0198)",
+      "A2 drop socket (app killed)",
+      "A2 resume (XEP-0198)",
+      "A2 enable (no node) away=true",
+      "A2 withholds acks (app frozen, socket open)",
+    ]);
+  });
+
+  it("flattens drop-resume as: the enabler is available, enables, drops, the message comes, then it resumes", () => {
+    const ops = opsOf({
+      before: [],
+      enable: { op: "enable", r: "A2", node: "none", away: false },
+      leave: "drop-resume",
+      between: [{ op: "presence", r: "A1", show: "chat", priority: 0 }],
+      send: { op: "send", type: "chat", body: true, to: "bare" },
+      after: [{ op: "answer", answer: "result" }],
+    });
+    expect(validSequence(ops).map(describeOp)).toEqual([
+      "A2 connect (XEP-0198)",
+      "A2 presence available priority 0",
+      "A2 enable (no node)",
+      "A2 drop socket (app killed)",
+      "A1 connect",
+      "A1 presence chat priority 0",
+      "B → account (bare): chat",
+      "A2 resume (XEP-0198)",
+      "S answers result",
+    ]);
   });
 
   it("says when a session hibernates", () => {

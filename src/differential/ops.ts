@@ -16,6 +16,9 @@ export type PresenceShow = (typeof SHOWS)[number];
 export const PRIORITIES = [0, 1, -1, 5] as const;
 export const MESSAGE_TYPES: readonly MessageType[] = ["chat", "normal", "headline", "groupchat", "error"];
 export const NODES = ["N1", "N2"] as const;
+/** An enable's node: `none` sends no node attribute (XEP-0357 §5 says it is required; Prosody accepts it, ejabberd refuses it). */
+export const ENABLE_NODES = [...NODES, "none"] as const;
+export type EnableNode = (typeof ENABLE_NODES)[number];
 
 /** How the App Server answers from now on: each error is one XEP-0357 §8 / RFC 6120 §8.3.2 class. */
 export const ANSWERS = ["result", "silent", "wait", "cancel", "auth", "modify"] as const;
@@ -31,13 +34,15 @@ export const ANSWER_ERRORS: Record<Exclude<AnswerKind, "result" | "silent">, Sta
 export type Op =
   | { op: "connect"; r: ResourceLabel; sm: boolean }
   | { op: "presence"; r: ResourceLabel; show: PresenceShow; priority: number }
-  | { op: "enable"; r: ResourceLabel; node: (typeof NODES)[number]; away: boolean }
+  | { op: "enable"; r: ResourceLabel; node: EnableNode; away: boolean }
   | { op: "disable"; r: ResourceLabel; node: (typeof NODES)[number] | "all" }
   | { op: "send"; type: MessageType; body: boolean; to: "bare" | ResourceLabel }
   | { op: "answer"; answer: AnswerKind }
   | { op: "disconnect"; r: ResourceLabel }
   /** The app is killed: the socket drops without `</close>`; with XEP-0198 the session hibernates. */
   | { op: "drop"; r: ResourceLabel }
+  /** The killed app comes back within the resumption window: XEP-0198 `<resume/>` of the session a `drop` left hibernating. */
+  | { op: "resume"; r: ResourceLabel }
   /** `--timers`: the app freezes with its socket open and stops answering `<r/>` (timer-sequence.ts). */
   | { op: "withhold"; r: ResourceLabel }
   /** `--timers`: nothing happens for longer than the server's ack timer (the target's `outwaitMs`). */
@@ -47,6 +52,8 @@ export type Op =
 const resource = fc.constantFrom<ResourceLabel>("A1", "A2");
 /** Chat and normal (the types servers push for) come up more often than the other three. */
 const messageType = fc.constantFrom<MessageType>("chat", "normal", "chat", "headline", "normal", "groupchat", "chat", "error");
+/** One enable in five without a node. */
+const enableNode = fc.constantFrom<EnableNode>("N1", "N2", "N1", "N2", "none");
 
 /**
  * One operation. Sends and enables are weighted up, and so are the ways an enabling session goes
@@ -58,7 +65,7 @@ export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ op: fc.constant("presence" as const), r: resource, show: fc.constantFrom(...SHOWS), priority: fc.constantFrom(...PRIORITIES) }),
     weight: 3,
   },
-  { arbitrary: fc.record({ op: fc.constant("enable" as const), r: resource, node: fc.constantFrom(...NODES), away: fc.boolean() }), weight: 4 },
+  { arbitrary: fc.record({ op: fc.constant("enable" as const), r: resource, node: enableNode, away: fc.boolean() }), weight: 4 },
   { arbitrary: fc.record({ op: fc.constant("disable" as const), r: resource, node: fc.constantFrom(...NODES, "all" as const) }), weight: 1 },
   {
     arbitrary: fc.record({
@@ -72,6 +79,7 @@ export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant("answer" as const), answer: fc.constantFrom(...ANSWERS) }), weight: 1 },
   { arbitrary: fc.record({ op: fc.constant("disconnect" as const), r: resource }), weight: 2 },
   { arbitrary: fc.record({ op: fc.constant("drop" as const), r: resource }), weight: 2 },
+  { arbitrary: fc.record({ op: fc.constant("resume" as const), r: resource }), weight: 1 },
 );
 
 export const MIN_OPS = 2;
@@ -81,13 +89,20 @@ type EnableOp = Extract<Op, { op: "enable" }>;
 type SendOp = Extract<Op, { op: "send" }>;
 
 /**
+ * How the enabling device goes in a B.2-shaped sequence. `drop-resume`: a phone app that is
+ * online (available presence before it enables, so that messages to the bare JID are queued to
+ * its session once it hibernates), is killed, and resumes after the message.
+ */
+export type Leave = "disconnect" | "drop" | "stay" | "drop-resume";
+
+/**
  * What fast-check generates: either free operations, or the shape of table B.2's rows (other
  * operations, a device enables, then closes its stream, drops it or stays, more operations, a
  * message, a last operation), which random operations alone rarely line up. `opsOf` flattens both.
  */
 export type RawSequence =
   | { free: Op[] }
-  | { before: Op[]; enable: EnableOp; leave: "disconnect" | "drop" | "stay"; between: Op[]; send: SendOp; after: Op[] }
+  | { before: Op[]; enable: EnableOp; leave: Leave; between: Op[]; send: SendOp; after: Op[] }
   /** `--timers` (timer-sequence.ts): the enabling resource freezes, a message comes, the server's ack timer runs out. */
   | { before: Op[]; enable: EnableOp; withhold: true; between: Op[]; send: SendOp; after: Op[] }
   /**
@@ -97,7 +112,7 @@ export type RawSequence =
    */
   | { before: Op[]; enable: EnableOp; crossDisable: "node" | "all"; leave: "disconnect" | "drop" | "stay"; between: Op[]; send: SendOp; after: Op[] };
 
-export const enableArbitrary = fc.record({ op: fc.constant("enable" as const), r: resource, node: fc.constantFrom(...NODES), away: fc.boolean() });
+export const enableArbitrary = fc.record({ op: fc.constant("enable" as const), r: resource, node: enableNode, away: fc.boolean() });
 export const sendArbitrary = fc.record({ op: fc.constant("send" as const), type: messageType, body: fc.constantFrom(true, false, true), to: fc.constantFrom("bare" as const, ...RESOURCES) });
 
 export const sequenceArbitrary: fc.Arbitrary<RawSequence> = fc.oneof(
@@ -106,7 +121,7 @@ export const sequenceArbitrary: fc.Arbitrary<RawSequence> = fc.oneof(
     arbitrary: fc.record({
       before: fc.array(opArbitrary, { maxLength: 2 }),
       enable: enableArbitrary,
-      leave: fc.constantFrom("disconnect" as const, "drop" as const, "stay" as const),
+      leave: fc.constantFrom<Leave>("disconnect", "drop", "stay", "drop-resume"),
       between: fc.array(opArbitrary, { maxLength: 2 }),
       send: sendArbitrary,
       after: fc.array(opArbitrary, { maxLength: 1 }),
@@ -140,17 +155,23 @@ export function opsOf(raw: RawSequence): Op[] {
     const r = raw.enable.r;
     return [{ op: "connect", r, sm: true }, ...raw.before, raw.enable, { op: "withhold", r }, ...raw.between, raw.send, { op: "outwait" }, ...raw.after];
   }
-  const leave: Op[] = raw.leave === "stay" ? [] : [{ op: raw.leave, r: raw.enable.r }];
+  const r = raw.enable.r;
   if ("crossDisable" in raw) {
-    const disable: Op = { op: "disable", r: otherResource(raw.enable.r), node: raw.crossDisable === "all" ? "all" : raw.enable.node };
+    const leave: Op[] = raw.leave === "stay" ? [] : [{ op: raw.leave, r }];
+    const disable: Op = { op: "disable", r: otherResource(r), node: raw.crossDisable === "all" || raw.enable.node === "none" ? "all" : raw.enable.node };
     // A dropped enabler needs XEP-0198 to hibernate: it connects with it first.
-    const connect: Op[] = raw.leave === "drop" ? [{ op: "connect", r: raw.enable.r, sm: true }] : [];
+    const connect: Op[] = raw.leave === "drop" ? [{ op: "connect", r, sm: true }] : [];
     return [...connect, ...raw.before, raw.enable, disable, ...leave, ...raw.between, raw.send, ...raw.after];
   }
-  return [...raw.before, raw.enable, ...leave, ...raw.between, raw.send, ...raw.after];
+  const leave: Op[] = raw.leave === "stay" ? [] : [{ op: raw.leave === "drop-resume" ? "drop" : raw.leave, r }];
+  const resumes = raw.leave === "drop-resume";
+  const online: Op[] = resumes ? [{ op: "presence", r, show: "available", priority: 0 }] : [];
+  const back: Op[] = resumes ? [{ op: "resume", r }] : [];
+  return [...raw.before, ...online, raw.enable, ...leave, ...raw.between, raw.send, ...back, ...raw.after];
 }
 
-type ResourceState = "off" | "online" | "online-sm" | "gone";
+/** `hibernated`: dropped with XEP-0198, until a `resume`; `gone`: frozen (`withhold`) until the run ends. */
+type ResourceState = "off" | "online" | "online-sm" | "hibernated" | "gone";
 
 /** The session an operation on an unconnected resource implies: A2, the device that registers in the catalogue, resumable (XEP-0198). */
 export function impliedConnect(r: ResourceLabel): Extract<Op, { op: "connect" }> {
@@ -162,9 +183,10 @@ export function impliedConnect(r: ResourceLabel): Extract<Op, { op: "connect" }>
  * resource that is not connected first connect it (`impliedConnect`; drop and withhold with
  * XEP-0198, so that the server hibernates it or asks it for acks); a drop or withhold of a session
  * without XEP-0198, a disconnect of a resource that is not connected and a connect of one that is
- * are left out; a dropped or frozen resource stays gone (its session hibernates, or stays frozen,
- * until the run ends); an `outwait` is kept once after each `withhold`. Sends and answers always
- * apply. Interpreting instead of generating only valid operations keeps every shrink of a
+ * are left out; a dropped resource's session hibernates until a `resume` (a `resume` of a session
+ * with XEP-0198 that is still connected first drops it; any other is left out), and a frozen one
+ * stays frozen until the run ends; an `outwait` is kept once after each `withhold`. Sends and
+ * answers always apply. Interpreting instead of generating only valid operations keeps every shrink of a
  * sequence a sequence.
  */
 export function validSequence(ops: readonly Op[]): Op[] {
@@ -187,7 +209,14 @@ export function validSequence(ops: readonly Op[]): Op[] {
       continue;
     }
     const now = state.get(op.r) ?? "off";
-    if (now === "gone") continue;
+    if (op.op === "resume") {
+      if (now !== "hibernated" && now !== "online-sm") continue;
+      if (now === "online-sm") kept.push({ op: "drop", r: op.r });
+      state.set(op.r, "online-sm");
+      kept.push(op);
+      continue;
+    }
+    if (now === "gone" || now === "hibernated") continue;
     const online = now === "online" || now === "online-sm";
     switch (op.op) {
       case "connect":
@@ -201,7 +230,7 @@ export function validSequence(ops: readonly Op[]): Op[] {
       case "withhold":
         if (now === "online") continue;
         if (now === "off") connect({ op: "connect", r: op.r, sm: true });
-        state.set(op.r, "gone");
+        state.set(op.r, op.op === "drop" ? "hibernated" : "gone");
         if (op.op === "withhold") outwaitDue = true;
         break;
       default:
@@ -225,7 +254,7 @@ export function describeOp(op: Op): string {
     case "presence":
       return `${op.r} presence ${op.show}${op.show === "unavailable" ? "" : ` priority ${op.priority}`}`;
     case "enable":
-      return `${op.r} enable ${op.node}${op.away ? " away=true" : ""}`;
+      return `${op.r} enable ${op.node === "none" ? "(no node)" : op.node}${op.away ? " away=true" : ""}`;
     case "disable":
       return `${op.r} disable ${op.node === "all" ? "(every node)" : op.node}`;
     case "send":
@@ -236,6 +265,8 @@ export function describeOp(op: Op): string {
       return `${op.r} disconnect`;
     case "drop":
       return `${op.r} drop socket (app killed)`;
+    case "resume":
+      return `${op.r} resume (XEP-0198)`;
     case "withhold":
       return `${op.r} withholds acks (app frozen, socket open)`;
     case "outwait":

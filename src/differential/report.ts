@@ -68,7 +68,7 @@ export function formatCampaign(result: CampaignResult, ctx: ReportContext): stri
     `sequences run:  ${result.sequences}`,
     `agreements:     ${result.agreements}`,
     `agreement:      ${agreementPercent(result).toFixed(1)} %`,
-    `exercised:      ${result.coverage.operations} operations; ${result.coverage.publishes} pushes in ${result.coverage.withPush} sequences, ${result.coverage.deliveries} deliveries, ${result.coverage.withHibernation} sequences with a hibernated session (counted on the real server)`,
+    `exercised:      ${result.coverage.operations} operations; ${result.coverage.publishes} pushes in ${result.coverage.withPush} sequences, ${result.coverage.deliveries} deliveries, ${result.coverage.withHibernation} sequences with a hibernated session (${result.coverage.withResume} resumed, ${result.coverage.withRedelivery} with a message re-sent), ${result.coverage.withNodelessEnable} with an enable without node (counted on the real server)`,
     `divergences:    ${result.divergences.length} (${result.divergences.filter((d) => d.reproduced).length} reproduced)`,
     `elapsed:        ${(result.elapsedMs / 1000).toFixed(1)} s`,
   ];

@@ -35,6 +35,8 @@ describe("chainCall", () => {
     ]);
     expect(chainCall({ op: "presence", r: "A1", show: "dnd", priority: -1 }, 0)).toBe('.presence("A1", "dnd", { priority: -1 })');
     expect(chainCall({ op: "disable", r: "A1", node: "all" }, 3)).toBe('.disable("A1", { node: null, label: "disable@3" })');
+    expect(chainCall({ op: "enable", r: "A1", node: "none", away: false }, 2)).toBe('.enable("A1", { node: null, label: "enable@2" })');
+    expect(chainCall({ op: "resume", r: "A2" }, 5)).toBe('.resume("A2")');
   });
 });
 
@@ -50,6 +52,35 @@ describe("expectationFromTrace", () => {
         "step 5": { push: [], delivered: ["A3"] },
       },
     });
+  });
+
+  it("names a push without a node as the judge does, and probes after a resume", () => {
+    const ops: Op[] = [
+      { op: "connect", r: "A2", sm: true },
+      { op: "enable", r: "A2", node: "none", away: false },
+      { op: "drop", r: "A2" },
+      { op: "send", type: "chat", body: true, to: "bare" },
+      { op: "resume", r: "A2" },
+    ];
+    const trace: Trace = {
+      steps: [
+        { op: "A2 connect (XEP-0198)", publishes: [], deliveries: [] },
+        { op: "A2 enable (no node)", iq: "result", publishes: [], deliveries: [] },
+        { op: "A2 drop socket (app killed)", publishes: [], deliveries: [] },
+        { op: "B → account (bare): chat", publishes: ['(no node) message count=1 sender=- body="New Message!"'], deliveries: [] },
+        { op: "A2 resume (XEP-0198)", publishes: [], deliveries: ['A2 ← chat from=B/* body="m3" delayed'] },
+      ],
+    };
+    expect(expectationFromTrace(ops, trace)).toEqual({
+      iqs: { "enable@1": "result" },
+      probes: {
+        "step 2": { push: [], delivered: [] },
+        "step 3": { push: ["(no node)"], delivered: [] },
+        "step 4": { push: [], delivered: ["A2"] },
+      },
+    });
+    const text = printScenario({ id: "CD1", server: "prosody", seed: 1, ops, real: trace, divergence: "x", quietMs: 300, hibernationQuietMs: 1600 });
+    expect(text).toContain('.resume("A2")\n      .collect("step 4", { quietMs: 1600 })');
   });
 });
 

@@ -7,7 +7,7 @@ import type { RealServerName } from "../real-servers/realServers";
 import type { ProbeExpectation } from "../scenarios/expectations";
 import { ANSWER_ERRORS, describeOp, hibernatedBefore } from "./ops";
 import type { Op } from "./ops";
-import { bodyOf } from "./execute";
+import { bodyOf, causesTraffic } from "./execute";
 import { OUTWAIT_MS } from "./timer-sequence";
 import type { Trace } from "./trace";
 
@@ -21,7 +21,7 @@ export function chainCall(op: Op, index: number, outwaitMs = 0): string {
     case "presence":
       return op.show === "unavailable" ? `.presence(${q(op.r)}, "unavailable")` : `.presence(${q(op.r)}, ${q(op.show)}, { priority: ${op.priority} })`;
     case "enable":
-      return `.enable(${q(op.r)}, { node: ${q(op.node)}${op.away ? ", away: true" : ""}, label: ${q(`enable@${index}`)} })`;
+      return `.enable(${q(op.r)}, { node: ${op.node === "none" ? "null" : q(op.node)}${op.away ? ", away: true" : ""}, label: ${q(`enable@${index}`)} })`;
     case "disable":
       return `.disable(${q(op.r)}, { node: ${op.node === "all" ? "null" : q(op.node)}, label: ${q(`disable@${index}`)} })`;
     case "send":
@@ -35,15 +35,13 @@ export function chainCall(op: Op, index: number, outwaitMs = 0): string {
       return `.disconnect(${q(op.r)})`;
     case "drop":
       return `.drop(${q(op.r)})`;
+    case "resume":
+      return `.resume(${q(op.r)})`;
     case "withhold":
       return `.withholdAcks(${q(op.r)})`;
     case "outwait":
       return `.wait(${outwaitMs})`;
   }
-}
-
-function causesTraffic(op: Op): boolean {
-  return op.op === "send" || op.op === "presence" || op.op === "disconnect" || op.op === "drop" || op.op === "outwait";
 }
 
 /** Probe label per operation index: the probe that files what that operation caused. */
@@ -74,7 +72,8 @@ export function expectationFromTrace(ops: readonly Op[], trace: Trace): { iqs: R
     if (!ends.includes(i)) return;
     const covered = trace.steps.slice(from, i + 1);
     from = i + 1;
-    const push = covered.flatMap((s) => s.publishes.filter((p) => / message /.test(p)).map((p) => p.split(" ")[0] ?? "?"));
+    // `N1 message count=…` or `(no node) message count=…` (trace.ts publishLine): the node is what precedes the kind.
+    const push = covered.flatMap((s) => s.publishes.flatMap((p) => (p.includes(" message ") ? [p.slice(0, p.indexOf(" message "))] : [])));
     const delivered = [...new Set(covered.flatMap((s) => s.deliveries.filter((d) => !d.includes("body=-") && /^A\d /.test(d)).map((d) => d.split(" ")[0] ?? "?")))];
     probes[`step ${i}`] = { push: push.sort(), delivered: delivered.sort() };
   });

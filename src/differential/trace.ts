@@ -49,6 +49,9 @@ export function normaliseJid(jid: string | undefined, parties: Parties): string 
   return `other:${jid}`;
 }
 
+/** The judge's name for a publish without a node attribute (src/scenarios/judge.ts). */
+export const NO_NODE = "(no node)";
+
 export function publishLine(p: ObservedPublish, parties: Parties): string {
   const s = p.summary;
   const fields = s
@@ -58,7 +61,9 @@ export function publishLine(p: ObservedPublish, parties: Parties): string {
         `body=${s.lastMessageBody === undefined ? "-" : JSON.stringify(s.lastMessageBody)}`,
       ]
     : ["no summary"];
-  return `${p.nodeLabel ?? "?"} ${p.kind} ${fields.join(" ")}`;
+  // A registration without a node (Prosody accepts one) publishes without a node attribute.
+  const node = p.nodeLabel ?? (p.node === "" ? NO_NODE : "?");
+  return `${node} ${p.kind} ${fields.join(" ")}`;
 }
 
 export function deliveryLine(d: ObservedDelivery, parties: Parties): string {

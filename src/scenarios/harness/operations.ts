@@ -118,6 +118,27 @@ export async function dropSocket(ctx: HarnessContext, resource: string): Promise
   return resumable ? "resumable: the server hibernates the session" : "not resumable: the session ends";
 }
 
+/**
+ * The killed app comes back: XEP-0198 `<resume/>` on a new socket (see `PushHarness.resume`).
+ * What the server re-sends arrives before the answer to the ping that follows, so the step's
+ * deliveries are complete when it returns. A refused resumption fails the step and ends whatever
+ * session the client bound instead.
+ */
+export async function resumeSession(ctx: HarnessContext, resource: string): Promise<string> {
+  const party = ctx.sessions.hibernatedAccount(resource);
+  party.hibernated = false;
+  try {
+    const resumed = await party.xmpp.resume({ timeoutMs: ctx.waits.iqMs });
+    ctx.sessions.setState(party, "online");
+    await ctx.sessions.barrier(party);
+    return `resumed: the server had handled ${resumed.h} of our stanzas, we re-sent ${resumed.resent}`;
+  } catch (error) {
+    ctx.sessions.setState(party, "failed");
+    await party.xmpp.stop().catch(() => undefined);
+    throw new HarnessStepError(`${resource}: the server did not resume the session: ${errorMessage(error)}`);
+  }
+}
+
 /** The resource stops answering `<r/>` (see `PushHarness.withholdAcks`). */
 export async function withholdAcks(ctx: HarnessContext, resource: string): Promise<string> {
   const party = ctx.sessions.onlineAccount(resource);

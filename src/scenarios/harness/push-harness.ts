@@ -223,6 +223,16 @@ export class PushHarness implements PromiseLike<void> {
   }
 
   /**
+   * The killed app comes back within the server's resumption window: a new socket, then XEP-0198
+   * `<resume previd h/>` for the session `drop` left hibernating. The server re-sends what the
+   * client never acknowledged (what was queued while it hibernated among it), filed as this
+   * step's deliveries. Fails when the server refuses (e.g. `item-not-found` once it expired).
+   */
+  resume(resource: string): this {
+    return this.step("resume", `${resource} resume (XEP-0198)`, () => op.resumeSession(this.ctx, resource));
+  }
+
+  /**
    * The app freezes with its socket open: the resource stops answering the server's `<r/>`
    * (XEP-0198, our client's `withholdAcks`), so the server's ack timers run out (Prosody pushes,
    * ejabberd closes the socket and the session goes pending; `close()` then resumes and ends it).

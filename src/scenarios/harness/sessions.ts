@@ -105,6 +105,16 @@ export class Sessions {
     return party;
   }
 
+  /** An account resource whose socket `drop` killed while XEP-0198 resumption was granted. */
+  hibernatedAccount(resource: string): Party {
+    const party = this.accounts.get(resource);
+    if (!party?.hibernated) {
+      const why = !party ? "was never connected" : party.info.state === "online" ? "is connected (drop it first)" : "has no resumable session (its socket was not dropped with XEP-0198 resumption)";
+      throw new HarnessStepError(`${resource} cannot resume: it ${why}`);
+    }
+    return party;
+  }
+
   async ensureSender(): Promise<Party> {
     if (this.sender?.info.state === "online") return this.sender;
     this.sender = await this.open("sender", this.options.sender, this.options.sender.resource ?? "B");
