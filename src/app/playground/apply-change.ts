@@ -39,8 +39,23 @@ function laneOf(stores: Stores, resource: string): SessionView | undefined {
 
 const isOnline = (v: SessionView | undefined) => v?.status === "online";
 
-/** A lane named `resource`, added when missing; online when `connect` (then `wasOnline` says whether it already was). */
-async function ensureLane(stores: Stores, actions: ChangeActions, resource: string): Promise<{ ok: true; id: LaneId; wasOnline: boolean } | { ok: false; error: PlaygroundError }> {
+type Lane = { ok: true; id: LaneId; wasOnline: boolean; wasHibernated: boolean } | { ok: false; error: PlaygroundError };
+
+/**
+ * A hibernated session can only be changed from inside it: resume it (XEP-0198 §5; the server
+ * re-sends what it queued), so that an enable or a clean close comes from that very session.
+ */
+async function wake(actions: ChangeActions, id: LaneId, resource: string): Promise<ActionResult<string>> {
+  const resumed = await actions.resumeResource(id);
+  if (!resumed.ok) return fail(`${resource} is hibernated (its app was killed) and could not be resumed: ${resumed.error.message}`, resumed.error.code);
+  return done(`${resource} resumed`);
+}
+
+/**
+ * A lane named `resource`, added when missing, online afterwards: connected when it was not, resumed
+ * when it was hibernated (`wasOnline`/`wasHibernated` say how it was, so the caller can restore it).
+ */
+async function ensureLane(stores: Stores, actions: ChangeActions, resource: string): Promise<Lane> {
   let v = laneOf(stores, resource);
   if (!v) {
     const added = actions.addResource(resource);
@@ -50,11 +65,14 @@ async function ensureLane(stores: Stores, actions: ChangeActions, resource: stri
     v = laneOf(stores, resource);
     if (!v) return { ok: false, error: { code: "internal", message: `resource ${resource} was added but is not listed` } };
   }
-  if (isOnline(v)) return { ok: true, id: v.id, wasOnline: true };
-  if (v.sm?.state === "hibernated") return { ok: false, error: { code: "not-connected", message: `${resource} is hibernated (its app was killed): resume or disconnect it first` } };
+  if (isOnline(v)) return { ok: true, id: v.id, wasOnline: true, wasHibernated: false };
+  if (v.sm?.state === "hibernated") {
+    const woken = await wake(actions, v.id, resource);
+    return woken.ok ? { ok: true, id: v.id, wasOnline: false, wasHibernated: true } : woken;
+  }
   const connected = await actions.connectResource(v.id);
   if (!connected.ok) return connected;
-  return { ok: true, id: v.id, wasOnline: false };
+  return { ok: true, id: v.id, wasOnline: false, wasHibernated: false };
 }
 
 async function enableFrom(stores: Stores, actions: ChangeActions, change: Extract<Change, { kind: "re-enable" | "enable" }>): Promise<ActionResult<string>> {
@@ -63,10 +81,17 @@ async function enableFrom(stores: Stores, actions: ChangeActions, change: Extrac
   const result = await actions.enable({ fromResourceId: lane.id, jid: change.jid, node: change.node, away: change.away });
   if (result.outcome !== "result") return fail(`enable from ${change.byResource} failed: ${result.error?.message ?? result.summary}`, result.error?.code ?? "stanza-error");
   const flag = change.away ? "with away='true'" : "without away";
-  // The enabling resource goes back to how it was (a re-enable from a phone that had left), or leaves on purpose.
+  // The enabling resource goes back to how it was (a re-enable from a phone that had left or whose
+  // app was killed), or leaves on purpose.
+  if (lane.wasHibernated && change.kind === "re-enable") {
+    const killed = await actions.killResource(lane.id);
+    if (!killed.ok) return fail(`${change.byResource} enabled ${change.node} ${flag}, but its app could not be killed again: ${killed.error.message}`, killed.error.code);
+    return done(`${change.byResource} resumed its hibernated session, enabled ${change.node} ${flag}, and its app was killed again`);
+  }
   const leave = change.kind === "enable" ? !change.byResourceStays : !lane.wasOnline;
   if (leave) await actions.disconnectResource(lane.id);
-  return done(`${change.byResource} enabled ${change.node} ${flag}${leave ? ` and disconnected again` : ""}`);
+  const woke = lane.wasHibernated ? "resumed its hibernated session and " : "";
+  return done(`${change.byResource} ${woke}enabled ${change.node} ${flag}${leave ? ` and disconnected again` : ""}`);
 }
 
 async function connectNew(stores: Stores, actions: ChangeActions, change: Extract<Change, { kind: "connect-resource" }>): Promise<ActionResult<string>> {
@@ -108,6 +133,14 @@ export async function applyChangeWith(stores: Stores, actions: ChangeActions, ch
     case "disconnect": {
       const v = laneOf(stores, change.resource);
       if (!v || (v.status === "offline" && v.sm?.state !== "hibernated")) return fail(`${change.resource} is not connected now`, "not-connected");
+      if (v.sm?.state === "hibernated") {
+        // Forgetting the killed session in the page would leave it hibernated on the server until
+        // its resumption window ends: resume it and close it cleanly, so the server ends it now.
+        const woken = await wake(actions, v.id, change.resource);
+        if (!woken.ok) return woken;
+        await actions.disconnectResource(v.id);
+        return done(`${change.resource} resumed its hibernated session and disconnected cleanly (the server ended it)`);
+      }
       await actions.disconnectResource(v.id);
       return done(`${change.resource} disconnected`);
     }

@@ -117,23 +117,11 @@ const ROWS: Row[] = [
  * this file, reported; the fix belongs in apply-change.ts, not here). Each is checked to fail the way
  * it is described: once "Try it" makes the change, its case fails and the entry is to be deleted.
  */
-const KNOWN_GAPS: Record<string, { refused?: string; stillHibernated?: true; why: string }> = {
-  // re-enable by phone: the counterfactual names the hibernated enabler, which Try it will not wake.
-  "11 (last show away)·tigase/no-away": {
-    refused: "phone is hibernated (its app was killed): resume or disconnect it first",
-    why: "the counterfactual re-enables R from phone, whose session is hibernated; Try it refuses",
-  },
-  // disconnect of a hibernated phone: Try it only forgets the killed session, the server keeps it
-  // hibernated until its resumption window ends, so the message sent again is decided as before.
-  "11 (last presence without show)·tigase/away": {
-    stillHibernated: true,
-    why: "Try it's disconnect forgets phone's killed session; the server keeps it hibernated",
-  },
-  "11 (last presence without show)·tigase/no-away": {
-    stillHibernated: true,
-    why: "Try it's disconnect forgets phone's killed session; the server keeps it hibernated",
-  },
-};
+/**
+ * Cases where Try it cannot make the first counterfactual, each checked as described (none today:
+ * a hibernated phone is resumed to re-enable and killed again, or resumed and closed to disconnect).
+ */
+const KNOWN_GAPS: Record<string, { refused?: string; stillHibernated?: true; why: string }> = {};
 
 function columnOf(column: Column): { policy: PolicyName; away: boolean } {
   const [policy, flag] = column.split("/") as [PolicyName, string | undefined];
