@@ -3,6 +3,8 @@
  * (xmppjs/xmpp.js#1115: "build your own client from packages/client/index.js"). It is
  * `@xmpp/client`'s `client()` line for line (same packages, same order, same defaults) except:
  *
+ * - `@xmpp/middleware` is `./middleware.ts`: same contexts and order, but it parses a stanza's
+ *   addresses only when a handler reads them and composes the chain once (per-stanza cost);
  * - stream management is `./stream-management.ts`, which counts acks correctly
  *   (docs/upstream/xmpp-js-sm-ack-miscount.md), and can be turned off (`streamManagement: false`);
  * - the playground's "app killed" controls: `killSocket()` drops the transport without `</close>`
@@ -23,7 +25,6 @@ import _fast from "@xmpp/client-core/src/fast/fast.js";
 import { TimeoutError, promise } from "@xmpp/events";
 import _iqCallee from "@xmpp/iq/callee.js";
 import _iqCaller from "@xmpp/iq/caller.js";
-import _middleware from "@xmpp/middleware";
 import _reconnect from "@xmpp/reconnect";
 import _resolve from "@xmpp/resolve";
 import _resourceBinding from "@xmpp/resource-binding";
@@ -41,6 +42,7 @@ import _tls from "@xmpp/tls";
 import _websocket from "@xmpp/websocket";
 import type { Element } from "@xmpp/xml";
 import SASLFactory from "saslmechanisms";
+import { setupMiddleware, type MiddlewareEntity } from "./middleware";
 import { setupStreamManagement } from "./stream-management";
 import { extraXmppTransports } from "./transports";
 import type { SmEntity, SmFailure, SmInlineFeatures, SmResumed, SmSnapshot, SmStreamFeatures, StreamManagement } from "./stream-management";
@@ -125,7 +127,7 @@ export function createXmppClient(options: XmppClientOptions = {}): XmppClient {
   const tcp = setupIfAvailable(_tcp, { entity });
   const tls = setupIfAvailable(_tls, { entity });
 
-  const middleware = _middleware({ entity });
+  const middleware = setupMiddleware({ entity: entity as unknown as MiddlewareEntity }) as unknown as Parameters<typeof _streamFeatures>[0]["middleware"];
   const streamFeatures = _streamFeatures({ middleware });
   const iqCaller = _iqCaller({ middleware, entity });
   const iqCallee = _iqCallee({ middleware, entity });
