@@ -139,7 +139,10 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     const opts = connectionOptions(profile(), m.role, resource, deps.options);
     // Refresh the view from the profile (usernames may have changed since the last connect).
     const fresh = registry.baseView(id, m.role, m.role === "sender" ? "sender" : resource, v.colour);
-    registry.patchView(id, { label: fresh.label, account: fresh.account, resource: fresh.resource });
+    // Usually unchanged: a write would re-render the card for nothing (100 of them at Connect all).
+    if (fresh.label !== v.label || fresh.account !== v.account || fresh.resource !== v.resource) {
+      registry.patchView(id, { label: fresh.label, account: fresh.account, resource: fresh.resource });
+    }
     if (!opts.ok) {
       registry.patchView(id, { status: "failed", lastError: opts.error });
       recorder.record({ kind: "connection", lane: id, status: "failed", error: opts.error, summary: `${fresh.label}: ${opts.error.message}` });
