@@ -48,7 +48,12 @@ export interface SessionLanes {
 }
 
 /** The session options of a lane from the Connection tab's profile, or the field to fix. */
-function connectionOptions(p: ConnectionProfile, role: SessionRole, resource: string, options: SessionLanesDeps["options"]): ActionResult<XmppSessionOptions> {
+function connectionOptions(
+  p: ConnectionProfile,
+  role: SessionRole,
+  resource: string,
+  options: SessionLanesDeps["options"] & Pick<XmppSessionOptions, "skipPresenceFrom">,
+): ActionResult<XmppSessionOptions> {
   const service = resolveServiceUrl(p.service, options.pageUrl);
   if (!service.ok) return service;
   const domain = validateDomain(p.domain);
@@ -64,7 +69,7 @@ function connectionOptions(p: ConnectionProfile, role: SessionRole, resource: st
       message: `the password for ${username.value}@${domain.value} is empty: fill “${CREDENTIAL_FIELD[role]} password” in the Connection tab (it is not saved unless “remember password” is ticked)`,
     });
   }
-  const { connectTimeoutMs, iqTimeoutMs } = options;
+  const { connectTimeoutMs, iqTimeoutMs, skipPresenceFrom } = options;
   return ok({
     service: service.value,
     domain: domain.value,
@@ -73,6 +78,7 @@ function connectionOptions(p: ConnectionProfile, role: SessionRole, resource: st
     resource: res.value,
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
     ...(iqTimeoutMs !== undefined ? { iqTimeoutMs } : {}),
+    ...(skipPresenceFrom ? { skipPresenceFrom } : {}),
   });
 }
 
@@ -104,6 +110,9 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
       if (error) registry.patchView(id, { lastError: { ...error, message: `${error.message.replace(/; (reconnecting in|press Connect all).*$/, "")}${next}` } });
     },
   });
+  // The observer ignores presence from our own sessions (observer.ts): with 100 resources that is
+  // ~10,000 broadcasts at Connect all, which the client then leaves unparsed (counted for XEP-0198).
+  const skipPresenceFrom = (from: string) => registry.ownJids().has(from);
   const onSessionEvent = createSessionEventHandler(ctx, { ...deps, serviceOf, onDropped: (id) => reconnector.dropped(id), reconnecting: (id) => reconnector.pending(id) });
 
   /** One reconnect attempt: resume the session where the server still has it, else start a new one. */
@@ -136,7 +145,7 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
       return failed({ code: "internal", message: `${v.label} is already ${m.session.status}` });
     }
     const resource = m.role === "sink" ? profile().sink.resource.trim() : m.role === "sender" ? `playground-${deps.runTag}` : v.resource;
-    const opts = connectionOptions(profile(), m.role, resource, deps.options);
+    const opts = connectionOptions(profile(), m.role, resource, { ...deps.options, skipPresenceFrom });
     // Refresh the view from the profile (usernames may have changed since the last connect).
     const fresh = registry.baseView(id, m.role, m.role === "sender" ? "sender" : resource, v.colour);
     // Usually unchanged: a write would re-render the card for nothing (100 of them at Connect all).
