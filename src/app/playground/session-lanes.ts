@@ -93,6 +93,16 @@ export async function loadXmppSession(): Promise<typeof XmppSession> {
   return sessionClass;
 }
 
+/** Card writes of many sessions at once reach the UI once per frame (stores/sessions.ts `coalesce`). */
+async function coalescingCards<T>(sessions: ServiceContext["stores"]["sessions"], run: () => Promise<T>): Promise<T> {
+  sessions.getState().coalesce(true);
+  try {
+    return await run();
+  } finally {
+    sessions.getState().coalesce(false);
+  }
+}
+
 /** Handshakes in flight during Connect all. */
 const CONNECT_POOL = 8;
 
@@ -110,9 +120,6 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
       if (error) registry.patchView(id, { lastError: { ...error, message: `${error.message.replace(/; (reconnecting in|press Connect all).*$/, "")}${next}` } });
     },
   });
-  // The observer ignores presence from our own sessions (observer.ts): with 100 resources that is
-  // ~10,000 broadcasts at Connect all, which the client then leaves unparsed (counted for XEP-0198).
-  const skipPresenceFrom = (from: string) => registry.ownJids().has(from);
   const onSessionEvent = createSessionEventHandler(ctx, { ...deps, serviceOf, onDropped: (id) => reconnector.dropped(id), reconnecting: (id) => reconnector.pending(id) });
 
   /** One reconnect attempt: resume the session where the server still has it, else start a new one. */
@@ -145,7 +152,8 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
       return failed({ code: "internal", message: `${v.label} is already ${m.session.status}` });
     }
     const resource = m.role === "sink" ? profile().sink.resource.trim() : m.role === "sender" ? `playground-${deps.runTag}` : v.resource;
-    const opts = connectionOptions(profile(), m.role, resource, { ...deps.options, skipPresenceFrom });
+    // The observer ignores our own sessions' presence: ~10,000 broadcasts at Connect all, left unparsed.
+    const opts = connectionOptions(profile(), m.role, resource, { ...deps.options, skipPresenceFrom: (from) => registry.ownJids().has(from) });
     // Refresh the view from the profile (usernames may have changed since the last connect).
     const fresh = registry.baseView(id, m.role, m.role === "sender" ? "sender" : resource, v.colour);
     // Usually unchanged: a write would re-render the card for nothing (100 of them at Connect all).
@@ -214,14 +222,16 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     async connectAll() {
       const ids = [SINK_LANE, SENDER_LANE, ...registry.resourceViews().map((v) => v.id)];
       // A pool, not all at once: 100 simultaneous handshakes make long tasks (see pool.ts).
-      await runPooled(ids, CONNECT_POOL, async (id) => {
-        const session = registry.lane(id)?.session;
-        if (session && (session.online || session.status === "connecting")) return;
-        await connect(id);
-      });
+      await coalescingCards(stores.sessions, () =>
+        runPooled(ids, CONNECT_POOL, async (id) => {
+          const session = registry.lane(id)?.session;
+          if (session && (session.online || session.status === "connecting")) return;
+          await connect(id);
+        }),
+      );
     },
     async disconnectAll() {
-      await Promise.all(registry.lanes().map((m) => disconnect(m.id)));
+      await coalescingCards(stores.sessions, () => Promise.all(registry.lanes().map((m) => disconnect(m.id))));
     },
     async kill(id) {
       const lane = resourceLane(id);
