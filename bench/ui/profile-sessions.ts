@@ -188,18 +188,19 @@ async function main(): Promise<number> {
       sockets.get(e.requestId)?.frames.push({ dir, t: e.timestamp * 1000, text: e.response.payloadData.slice(0, 60) });
     cdp.on("Network.webSocketFrameSent", onFrame("out"));
     cdp.on("Network.webSocketFrameReceived", onFrame("in"));
+    const serverCpu0 = server.cpuSeconds();
     const traced = flags.trace === true ? await startTrace(cdp) : null;
     if (!traced) {
       await cdp.send("Profiler.enable");
       await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
       await cdp.send("Profiler.start");
     }
-    const serverCpu0 = server.cpuSeconds();
     const r = await clickUntilText(page, { selector: "button", text: "Connect all" }, { selector: ".app-header .session-summary button", pattern: `^${sessions} sessions: ${sessions} connected$` }, 60_000);
     // What the last sessions' presence causes after the header said connected.
     await page.waitForTimeout(1000);
     if (traced) {
-      console.log(`Connect all: ${(r.end - r.start).toFixed(0)} ms\n${await traced()}`);
+      const serverCpu = server.cpuSeconds() - serverCpu0;
+      console.log(`Connect all: ${(r.end - r.start).toFixed(0)} ms; vite preview + reference server CPU ${(serverCpu * 1000).toFixed(0)} ms\n${await traced()}`);
       await close();
       return 0;
     }
