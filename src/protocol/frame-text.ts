@@ -19,11 +19,21 @@ const SASL_NAMESPACES = new Set<string>([NS.sasl, NS_SASL2]);
 const SASL_PAYLOAD_ELEMENTS = "auth|response|challenge|success|initial-response|additional-data";
 const ATTRS = `(?:\\s+[^\\s=/>]+\\s*=\\s*(?:"[^"]*"|'[^']*'))*`;
 const SASL_OPEN_TAG = new RegExp(`<(?:([A-Za-z_][\\w.-]*):)?(${SASL_PAYLOAD_ELEMENTS})(${ATTRS})\\s*(/?)>`, "g");
+const SASL_AT_START = new RegExp(`^\\s*<(?:[A-Za-z_][\\w.-]*:)?(?:${SASL_PAYLOAD_ELEMENTS})[\\s/>]`);
 const FAST_TOKEN_TAG = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?token(${ATTRS})\\s*/?>`, "g");
+
+/** One compiled pattern per declaration name: every captured frame asks (issue 14). */
+const NS_DECLARATIONS = new Map<string, RegExp>();
 
 function declaredNs(attrs: string, prefix: string | undefined): string | undefined {
   const name = prefix ? `xmlns:${prefix}` : "xmlns";
-  const match = new RegExp(`\\s${name.replace(/[.]/g, "\\.")}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs);
+  let pattern = NS_DECLARATIONS.get(name);
+  if (!pattern) {
+    pattern = new RegExp(`\\s${name.replace(/[.]/g, "\\.")}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`);
+    // Prefixes come from the wire: keep a few.
+    if (NS_DECLARATIONS.size < 32) NS_DECLARATIONS.set(name, pattern);
+  }
+  const match = pattern.exec(attrs);
   return match ? (match[1] ?? match[2]) : undefined;
 }
 
@@ -38,6 +48,9 @@ export function maskSaslFrame(frame: string): string {
   if (typeof frame !== "string" || frame === "") return typeof frame === "string" ? frame : "";
   const mentionsSasl = [...SASL_NAMESPACES].some((ns) => frame.includes(ns));
   const start = frame.search(/\S/);
+  // Without a SASL or FAST namespace only an element at the very start can be masked: most frames
+  // (stanzas) need no scan.
+  if (!mentionsSasl && !frame.includes(NS_FAST) && !SASL_AT_START.test(frame)) return frame;
   let result = "";
   let last = 0;
   SASL_OPEN_TAG.lastIndex = 0;

@@ -113,6 +113,27 @@ describe("createXmppClient: acks as the server sees them", () => {
   });
 });
 
+describe("createXmppClient: skipPresenceFrom", () => {
+  it("leaves the presence of the given senders unparsed and unemitted, and still counts it in its acks", async () => {
+    const sibling = "alice@localhost/tablet";
+    const { xmpp } = await connect({ skipPresenceFrom: (from) => from === sibling });
+    const presences: string[] = [];
+    xmpp.on("element", (el: Element) => {
+      if (el.is("presence")) presences.push(`${String(el.attrs.from)} ${el.getChildText("show") ?? ""}`.trim());
+    });
+    const session = server.session();
+    server.deliverPresence(session, sibling, "away");
+    server.deliverPresence(session, "carol@localhost/desk", "dnd");
+    server.deliverPresence(session, sibling);
+    server.deliver(session, "after");
+    await until(() => xmpp.smState().inbound === 4, "four stanzas counted");
+    expect(presences).toEqual(["carol@localhost/desk dnd"]);
+    server.requestAck(session);
+    await until(() => session.acks.length === 1, "the <a/>");
+    expect(session.acks).toEqual([4]);
+  });
+});
+
 describe("createXmppClient: kill app and resume", () => {
   it("killSocket() drops the socket without </close>, does not reconnect, and keeps the session", async () => {
     const { xmpp } = await connect();

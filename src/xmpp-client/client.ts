@@ -3,6 +3,8 @@
  * (xmppjs/xmpp.js#1115: "build your own client from packages/client/index.js"). It is
  * `@xmpp/client`'s `client()` line for line (same packages, same order, same defaults) except:
  *
+ * - `@xmpp/middleware` is `./middleware.ts`: same contexts and order, but it parses a stanza's
+ *   addresses only when a handler reads them and composes the chain once (per-stanza cost);
  * - stream management is `./stream-management.ts`, which counts acks correctly
  *   (docs/upstream/xmpp-js-sm-ack-miscount.md), and can be turned off (`streamManagement: false`);
  * - the playground's "app killed" controls: `killSocket()` drops the transport without `</close>`
@@ -23,7 +25,6 @@ import _fast from "@xmpp/client-core/src/fast/fast.js";
 import { TimeoutError, promise } from "@xmpp/events";
 import _iqCallee from "@xmpp/iq/callee.js";
 import _iqCaller from "@xmpp/iq/caller.js";
-import _middleware from "@xmpp/middleware";
 import _reconnect from "@xmpp/reconnect";
 import _resolve from "@xmpp/resolve";
 import _resourceBinding from "@xmpp/resource-binding";
@@ -39,8 +40,11 @@ import _streamFeatures from "@xmpp/stream-features";
 import _tcp from "@xmpp/tcp";
 import _tls from "@xmpp/tls";
 import _websocket from "@xmpp/websocket";
+import FramedParser from "@xmpp/websocket/lib/FramedParser.js";
 import type { Element } from "@xmpp/xml";
 import SASLFactory from "saslmechanisms";
+import { setupMiddleware, type MiddlewareEntity } from "./middleware";
+import { presenceFrameFrom } from "./skip-stanza";
 import { setupStreamManagement } from "./stream-management";
 import { extraXmppTransports } from "./transports";
 import type { SmEntity, SmFailure, SmInlineFeatures, SmResumed, SmSnapshot, SmStreamFeatures, StreamManagement } from "./stream-management";
@@ -61,6 +65,16 @@ export interface XmppClientOptions extends StockOptions {
    * the reference server's self-signed certificate (xmpp.js's own STARTTLS passes only `host`).
    */
   tlsOptions?: Record<string, unknown>;
+  /**
+   * Presence the application drops unread, by `from` (the playground: its own sessions' presence,
+   * which the server broadcasts to every sibling resource, RFC 6121 §4.2.2: ~10,000 stanzas when
+   * 100 resources of one account connect). When this returns true for a WebSocket message that is
+   * a `<presence/>` from that address (skip-stanza.ts), the message is counted for stream
+   * management (`h`, timers) like any stanza but neither parsed nor emitted (`element`, `stanza`,
+   * middleware). Only on framed transports (one element per message, RFC 7395 §3.3.3); anything
+   * the quick look cannot vouch for is parsed as usual.
+   */
+  skipPresenceFrom?: (from: string) => boolean;
 }
 
 export interface KillSocketOptions {
@@ -111,7 +125,7 @@ function setupIfAvailable<D, R>(plugin: ((deps: D) => R) | Record<string, never>
 
 /** `@xmpp/client`'s `client()` with our stream management (see the file comment). */
 export function createXmppClient(options: XmppClientOptions = {}): XmppClient {
-  const { resource, credentials, username, password, userAgent: givenUserAgent, streamManagement: negotiateSm = true, tlsOptions, ...params } = options;
+  const { resource, credentials, username, password, userAgent: givenUserAgent, streamManagement: negotiateSm = true, tlsOptions, skipPresenceFrom, ...params } = options;
 
   const { domain, service } = params;
   if (!domain && service) params.domain = getDomain(service);
@@ -125,7 +139,7 @@ export function createXmppClient(options: XmppClientOptions = {}): XmppClient {
   const tcp = setupIfAvailable(_tcp, { entity });
   const tls = setupIfAvailable(_tls, { entity });
 
-  const middleware = _middleware({ entity });
+  const middleware = setupMiddleware({ entity: entity as unknown as MiddlewareEntity }) as unknown as Parameters<typeof _streamFeatures>[0]["middleware"];
   const streamFeatures = _streamFeatures({ middleware });
   const iqCaller = _iqCaller({ middleware, entity });
   const iqCallee = _iqCallee({ middleware, entity });
@@ -163,6 +177,7 @@ export function createXmppClient(options: XmppClientOptions = {}): XmppClient {
     sasl2: sasl2 as unknown as SmInlineFeatures,
   });
   streamManagement.negotiate = negotiateSm;
+  if (skipPresenceFrom) skipUnreadPresence(entity as unknown as DataEntity, streamManagement, skipPresenceFrom);
   const resourceBinding = _resourceBinding({ iqCaller, streamFeatures }, resource);
 
   iqCallee.get("urn:xmpp:ping", "ping", () => ({}));
@@ -249,6 +264,29 @@ export function createXmppClient(options: XmppClientOptions = {}): XmppClient {
     smState: () => streamManagement.snapshot(),
   });
   return client as unknown as XmppClient;
+}
+
+/** What `skipUnreadPresence` touches of @xmpp/connection (its data handler, bound at the first connect). */
+interface DataEntity {
+  Parser: unknown;
+  parser: { cursor?: unknown } | null;
+  _onData(data: { toString(encoding?: string): string } | string): void;
+}
+
+/** See `XmppClientOptions.skipPresenceFrom`. Installed before the first connect, which binds `_onData`. */
+function skipUnreadPresence(entity: DataEntity, sm: StreamManagement, skip: (from: string) => boolean): void {
+  const parse = entity._onData.bind(entity);
+  entity._onData = (data) => {
+    // Framed (WebSocket) and between elements: the message is one whole element.
+    if (entity.Parser === FramedParser && !entity.parser?.cursor) {
+      const from = presenceFrameFrom(typeof data === "string" ? data : data.toString("utf8"));
+      if (from !== null && skip(from)) {
+        sm.countUnparsedStanza();
+        return;
+      }
+    }
+    parse(data);
+  };
 }
 
 interface FeatureUser {

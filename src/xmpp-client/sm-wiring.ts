@@ -71,6 +71,14 @@ export class SmWiring {
     this.scheduleRequestAck();
   };
 
+  /** A stanza the client received but did not parse (client.ts `skipStanza`): counted as `onElement` counts one. */
+  readonly onUnparsedStanza = (): void => {
+    clearTimeout(this.ackTimeoutTimer);
+    this.ackTimeoutTimer = undefined;
+    if (this.sm.enabled) this.sm.inbound = (this.sm.inbound + 1) % H_MODULO;
+    this.scheduleRequestAck();
+  };
+
   readonly onSend = (element: Element): void => {
     if (element.is("enable", NS.sm)) {
       this.sm.enableSent = true;

@@ -127,6 +127,12 @@ export class StreamManagement extends EventEmitter implements StockStreamManagem
    */
   withholdAcks = false;
 
+  /**
+   * Count an inbound stanza the client did not parse (client.ts `skipStanza`), exactly as a
+   * parsed one is counted: `h`, the ack timeout, the periodic `<r/>`. Set by setupStreamManagement.
+   */
+  countUnparsedStanza: () => void = () => undefined;
+
   get unacked(): number {
     return this.outbound_q.length;
   }
@@ -209,5 +215,6 @@ export function setupStreamManagement({ entity, streamFeatures, bind2, sasl2 }: 
   streamFeatures?.use("sm", NS.sm, wiring.negotiateFeature);
   sasl2?.use(NS.sm, wiring.sasl2Request, wiring.sasl2Result);
   bind2?.use(NS.sm, wiring.bind2Request, wiring.bind2Result);
+  sm.countUnparsedStanza = wiring.onUnparsedStanza;
   return sm;
 }

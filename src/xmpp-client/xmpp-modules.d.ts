@@ -12,6 +12,12 @@ declare module "@xmpp/websocket" {
   export default function websocket(deps: { entity: unknown }): void;
 }
 
+declare module "@xmpp/websocket/lib/FramedParser.js" {
+  /** The RFC 7395 parser (one element per message); client.ts compares `entity.Parser` with it. */
+  const FramedParser: abstract new (...args: never[]) => unknown;
+  export default FramedParser;
+}
+
 declare module "@xmpp/tcp" {
   /** Registers the plain TCP transport (`xmpp://`). Node only. */
   const tcp: ((deps: { entity: unknown }) => void) | Record<string, never>;

@@ -59,4 +59,17 @@ describe("session events", () => {
     expect(ctx.stores.console.getState().frames[0]).toMatchObject({ lane, kind: "presence" });
     expect(onElement).not.toHaveBeenCalled();
   });
+
+  it("sm-enabled writes the card only once it is online: while connecting, the online status that follows carries it", () => {
+    const { ctx, handle, registry, lane } = setUp();
+    const writes = vi.fn();
+    ctx.stores.sessions.subscribe(writes);
+    handle(lane, { type: "status", at: 10, status: "connecting", xmppStatus: "connecting" });
+    writes.mockClear();
+    handle(lane, { type: "sm-enabled", at: 11, sm });
+    expect(writes).not.toHaveBeenCalled();
+    registry.patchView(lane, { status: "online" });
+    handle(lane, { type: "sm-enabled", at: 12, sm });
+    expect(registry.view(lane)!.sm).toMatchObject({ state: "active", id: "sm-1", since: 12 });
+  });
 });

@@ -162,9 +162,13 @@ export function createSessionEventHandler(ctx: ServiceContext, deps: SessionEven
       case "status":
         onStatus(id, event);
         return;
-      case "sm-enabled":
-        if (registry.view(id)) stores.sessions.getState().patch(id, { sm: smFromSnapshot(event.sm, "active", event.at) });
+      case "sm-enabled": {
+        // While connecting, the `online` status that follows carries the same state: one card
+        // write per login instead of two.
+        const v = registry.view(id);
+        if (v && v.status !== "connecting") stores.sessions.getState().patch(id, { sm: smFromSnapshot(event.sm, "active", event.at) });
         return;
+      }
       case "element":
         deps.onElement(id, event.direction, event.element, event.at);
         return;

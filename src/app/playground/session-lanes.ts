@@ -48,7 +48,12 @@ export interface SessionLanes {
 }
 
 /** The session options of a lane from the Connection tab's profile, or the field to fix. */
-function connectionOptions(p: ConnectionProfile, role: SessionRole, resource: string, options: SessionLanesDeps["options"]): ActionResult<XmppSessionOptions> {
+function connectionOptions(
+  p: ConnectionProfile,
+  role: SessionRole,
+  resource: string,
+  options: SessionLanesDeps["options"] & Pick<XmppSessionOptions, "skipPresenceFrom">,
+): ActionResult<XmppSessionOptions> {
   const service = resolveServiceUrl(p.service, options.pageUrl);
   if (!service.ok) return service;
   const domain = validateDomain(p.domain);
@@ -64,7 +69,7 @@ function connectionOptions(p: ConnectionProfile, role: SessionRole, resource: st
       message: `the password for ${username.value}@${domain.value} is empty: fill “${CREDENTIAL_FIELD[role]} password” in the Connection tab (it is not saved unless “remember password” is ticked)`,
     });
   }
-  const { connectTimeoutMs, iqTimeoutMs } = options;
+  const { connectTimeoutMs, iqTimeoutMs, skipPresenceFrom } = options;
   return ok({
     service: service.value,
     domain: domain.value,
@@ -73,6 +78,7 @@ function connectionOptions(p: ConnectionProfile, role: SessionRole, resource: st
     resource: res.value,
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
     ...(iqTimeoutMs !== undefined ? { iqTimeoutMs } : {}),
+    ...(skipPresenceFrom ? { skipPresenceFrom } : {}),
   });
 }
 
@@ -85,6 +91,16 @@ let sessionClass: typeof XmppSession | null = null;
 export async function loadXmppSession(): Promise<typeof XmppSession> {
   sessionClass ??= (await import("../xmpp/session")).XmppSession;
   return sessionClass;
+}
+
+/** Card writes of many sessions at once reach the UI once per frame (stores/sessions.ts `coalesce`). */
+async function coalescingCards<T>(sessions: ServiceContext["stores"]["sessions"], run: () => Promise<T>): Promise<T> {
+  sessions.getState().coalesce(true);
+  try {
+    return await run();
+  } finally {
+    sessions.getState().coalesce(false);
+  }
 }
 
 /** Handshakes in flight during Connect all. */
@@ -136,10 +152,14 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
       return failed({ code: "internal", message: `${v.label} is already ${m.session.status}` });
     }
     const resource = m.role === "sink" ? profile().sink.resource.trim() : m.role === "sender" ? `playground-${deps.runTag}` : v.resource;
-    const opts = connectionOptions(profile(), m.role, resource, deps.options);
+    // The observer ignores our own sessions' presence: ~10,000 broadcasts at Connect all, left unparsed.
+    const opts = connectionOptions(profile(), m.role, resource, { ...deps.options, skipPresenceFrom: (from) => registry.ownJids().has(from) });
     // Refresh the view from the profile (usernames may have changed since the last connect).
     const fresh = registry.baseView(id, m.role, m.role === "sender" ? "sender" : resource, v.colour);
-    registry.patchView(id, { label: fresh.label, account: fresh.account, resource: fresh.resource });
+    // Usually unchanged: a write would re-render the card for nothing (100 of them at Connect all).
+    if (fresh.label !== v.label || fresh.account !== v.account || fresh.resource !== v.resource) {
+      registry.patchView(id, { label: fresh.label, account: fresh.account, resource: fresh.resource });
+    }
     if (!opts.ok) {
       registry.patchView(id, { status: "failed", lastError: opts.error });
       recorder.record({ kind: "connection", lane: id, status: "failed", error: opts.error, summary: `${fresh.label}: ${opts.error.message}` });
@@ -202,14 +222,16 @@ export function createSessionLanes(ctx: ServiceContext, deps: SessionLanesDeps):
     async connectAll() {
       const ids = [SINK_LANE, SENDER_LANE, ...registry.resourceViews().map((v) => v.id)];
       // A pool, not all at once: 100 simultaneous handshakes make long tasks (see pool.ts).
-      await runPooled(ids, CONNECT_POOL, async (id) => {
-        const session = registry.lane(id)?.session;
-        if (session && (session.online || session.status === "connecting")) return;
-        await connect(id);
-      });
+      await coalescingCards(stores.sessions, () =>
+        runPooled(ids, CONNECT_POOL, async (id) => {
+          const session = registry.lane(id)?.session;
+          if (session && (session.online || session.status === "connecting")) return;
+          await connect(id);
+        }),
+      );
     },
     async disconnectAll() {
-      await Promise.all(registry.lanes().map((m) => disconnect(m.id)));
+      await coalescingCards(stores.sessions, () => Promise.all(registry.lanes().map((m) => disconnect(m.id))));
     },
     async kill(id) {
       const lane = resourceLane(id);

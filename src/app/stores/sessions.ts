@@ -79,6 +79,13 @@ export interface SessionsState {
   upsertMany(views: readonly SessionView[]): void;
   patch(id: LaneId, patch: Partial<Omit<SessionView, "id" | "role">>): void;
   remove(id: LaneId): void;
+  /**
+   * While on (Connect all, Disconnect all), subscribers hear of changes once per animation frame
+   * instead of once per write: 100 logins write ~300 cards, each of which would be a React
+   * render and commit of its own. Reads (`getState`) always see every write at once. Nested calls
+   * count; the last `false` notifies what is pending.
+   */
+  coalesce(on: boolean): void;
 }
 
 const ROLE_RANK: Record<string, number> = { resource: 0, sender: 1, sink: 2 };
@@ -91,8 +98,57 @@ function ordered(sessions: Record<LaneId, SessionView>, previous: LaneId[]): Lan
   return ids.sort((a, b) => (ROLE_RANK[sessions[a]!.role] ?? 9) - (ROLE_RANK[sessions[b]!.role] ?? 9));
 }
 
+/** Next animation frame, or a short timer where there is none (Node, tests). */
+function onNextFrame(fn: () => void): void {
+  if (typeof requestAnimationFrame === "function") requestAnimationFrame(fn);
+  else setTimeout(fn, 16);
+}
+
+type Listener = (state: SessionsState, previous: SessionsState) => void;
+
+/**
+ * The store's `subscribe` behind a switch: listeners are called at once (the default) or, while
+ * coalescing, once per frame with the latest state and the state before the first pending write.
+ */
+function coalescingSubscribers(api: StoreApi<SessionsState>): { coalesce(on: boolean): void } {
+  const listeners = new Set<Listener>();
+  let depth = 0;
+  let pendingSince: SessionsState | null = null;
+  let frameRequested = false;
+  const notify = (state: SessionsState, previous: SessionsState) => {
+    for (const listener of [...listeners]) listener(state, previous);
+  };
+  const flush = () => {
+    frameRequested = false;
+    if (pendingSince === null) return;
+    const previous = pendingSince;
+    pendingSince = null;
+    notify(api.getState(), previous);
+  };
+  api.subscribe((state, previous) => {
+    if (depth === 0) return notify(state, previous);
+    pendingSince ??= previous;
+    if (!frameRequested) {
+      frameRequested = true;
+      onNextFrame(flush);
+    }
+  });
+  api.subscribe = (listener) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
+  return {
+    coalesce(on) {
+      depth = Math.max(0, depth + (on ? 1 : -1));
+      if (depth === 0) flush();
+    },
+  };
+}
+
 export function createSessionsStore(): StoreApi<SessionsState> {
-  return createStore<SessionsState>()((set, get) => ({
+  let control: { coalesce(on: boolean): void } | null = null;
+  const api = createStore<SessionsState>()((set, get) => ({
+    coalesce: (on) => control?.coalesce(on),
     sessions: {},
     order: [],
     retired: {},
@@ -118,6 +174,8 @@ export function createSessionsStore(): StoreApi<SessionsState> {
       set({ sessions, order: get().order.filter((x) => x !== id), retired });
     },
   }));
+  control = coalescingSubscribers(api);
+  return api;
 }
 
 /** Resource sessions in display order. */

@@ -22,6 +22,8 @@ export interface XmppSessionOptions {
   /** Negotiate XEP-0198 when the server offers it (default true, as xmpp.js does). */
   streamManagement?: boolean;
   now?: () => number;
+  /** Presence from these addresses is dropped unread (xmpp-client `skipPresenceFrom`): the lanes pass our own sessions. */
+  skipPresenceFrom?: (from: string) => boolean;
 }
 
 /** Why a status changed, when it was not an ordinary connect/disconnect. */

@@ -217,6 +217,7 @@ export class XmppSession {
         // Explicit: the default builds one with crypto.randomUUID, which throws outside secure contexts.
         userAgent,
         streamManagement: this.options.streamManagement ?? true,
+        ...(this.options.skipPresenceFrom ? { skipPresenceFrom: this.options.skipPresenceFrom } : {}),
       } as Parameters<typeof createXmppClient>[0]);
     } catch (err) {
       const error: PlaygroundError = { code: "internal", message: `could not create the XMPP client: ${err instanceof Error ? err.message : String(err)}` };

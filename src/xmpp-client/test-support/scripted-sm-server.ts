@@ -74,6 +74,11 @@ export class ScriptedSmServer {
     this.sendStanza(session, xml("message", { from: "bob@localhost/desk", to: session.jid, type: "chat" }, xml("body", {}, body)));
   }
 
+  /** A presence to the session (e.g. a sibling resource's broadcast), counted like any stanza. */
+  deliverPresence(session: ScriptedSession, from: string, show?: string): void {
+    this.sendStanza(session, xml("presence", { xmlns: "jabber:client", from, to: session.jid }, ...(show ? [xml("show", {}, show)] : [])));
+  }
+
   /** Asks the client for an ack. */
   requestAck(session: ScriptedSession): void {
     session.socket?.send(xml("r", { xmlns: NS.sm }).toString());
