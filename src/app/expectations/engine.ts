@@ -78,6 +78,24 @@ export interface ExpectationEngine {
 /** Server decisions that arrived before their message's record (rare: kept briefly). */
 const EARLY_DECISIONS = 1_000;
 
+/** The registrations in force that a disable of `jid`'s `node` (every node when null) matched. */
+function activeKeys(stores: Stores, jid: string, node: string | null): RegistrationKey[] {
+  const id = keyId({ jid, node: "" }).split("\n")[0];
+  return stores.registrations
+    .getState()
+    .registrations.filter((r) => r.state === "active" && keyId(r).split("\n")[0] === id && (node === null || r.node === node))
+    .map((r) => ({ jid: r.jid, node: r.node }));
+}
+
+/** A decision for a message not recorded yet waits for it (bounded: the oldest go first). */
+function keepEarly(early: Map<string, MessageDecisionEntry>, messageId: string, entry: MessageDecisionEntry): void {
+  early.set(messageId, entry);
+  if (early.size > EARLY_DECISIONS) {
+    const oldest = early.keys().next().value;
+    if (oldest !== undefined) early.delete(oldest);
+  }
+}
+
 export function createExpectationEngine(options: ExpectationEngineOptions): ExpectationEngine {
   const { stores } = options;
   const now = options.now ?? (() => Date.now());
@@ -155,15 +173,6 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
     if (known?.policy !== entry.policy || known.host !== entry.host) writer.setServer({ policy: entry.policy, host: entry.host });
   }
 
-  /** The registrations in force that a disable of `jid`'s `node` (every node when null) matched. */
-  function activeKeys(jid: string, node: string | null): RegistrationKey[] {
-    const id = keyId({ jid, node: "" }).split("\n")[0];
-    return stores.registrations
-      .getState()
-      .registrations.filter((r) => r.state === "active" && keyId(r).split("\n")[0] === id && (node === null || r.node === node))
-      .map((r) => ({ jid: r.jid, node: r.node }));
-  }
-
   /**
    * An outside session's enable or disable (issue 12), from the server's log: the tracker learns its
    * session (the server's id) as it learns the playground's own from their actions, so a re-enable
@@ -183,21 +192,12 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
     }
   }
 
-  /** A decision for a message not recorded yet waits for it (bounded: the oldest go first). */
-  function keepEarly(messageId: string, entry: MessageDecisionEntry): void {
-    earlyDecisions.set(messageId, entry);
-    if (earlyDecisions.size > EARLY_DECISIONS) {
-      const oldest = earlyDecisions.keys().next().value;
-      if (oldest !== undefined) earlyDecisions.delete(oldest);
-    }
-  }
-
   return {
     connectionOnline: (lane) => connections.connectionOnline(lane),
     registrationEnabled: (key, lane) => connections.registrationEnabled(key, lane, stores.sessions.getState().sessions[lane], now()),
     registrationDisabled(jid, node, lane) {
       const view = stores.sessions.getState().sessions[lane];
-      connections.registrationDisabled(activeKeys(jid, node), { sessionId: connections.sessionIdOf(lane, view), label: view?.label ?? lane, at: now() });
+      connections.registrationDisabled(activeKeys(stores, jid, node), { sessionId: connections.sessionIdOf(lane, view), label: view?.label ?? lane, at: now() });
     },
     remoteDisabled: (key) => connections.remoteDisabled(key),
 
@@ -256,7 +256,7 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
       if (entry.kind !== "message-decision" || !entry.messageId) return;
       const record = writer.current(entry.messageId);
       if (record) writer.put(attachDecision(record, entry));
-      else keepEarly(entry.messageId, entry);
+      else keepEarly(earlyDecisions, entry.messageId, entry);
     },
 
     flush: () => writer.flush(),
