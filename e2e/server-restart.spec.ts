@@ -101,17 +101,21 @@ test("kill the server mid-session and restart it: plain words, automatic reconne
   await pg.enable({ from: "r1", away: true });
   await pg.setPresence("r1", "away");
   await pg.sendMessage("after the restart");
+  await expect(page.getByTitle("Publishes the App Server sink received", { exact: true })).toHaveText("2 pushes");
+  // The list mounts only the rows near the view: search narrows it to each message's rows.
   await pg.showOnlyKinds(["connection", "message-sent", "push", "decision"]);
   const pushes = pg.timelineRows("push");
-  await expect(pushes).toHaveCount(2);
+  await search.fill("after the restart");
   const after = pushes.filter({ hasText: '"after the restart"' });
   await expect(after).toHaveCount(1);
   const detail = await pg.openDetail(after);
   await expect(detail).toContainText("server log: spec/all-away");
 
   // Nothing captured before is lost.
+  await search.fill("before the crash");
   await expect(pushes.filter({ hasText: '"before the crash"' })).toHaveCount(1);
   await expect(pg.timelineRows("message-sent").filter({ hasText: "before the crash" })).toHaveCount(1);
+  await search.fill("");
   await pg.showAllKinds();
   const total = (await pg.timelineCounts()).total;
   expect(total).toBeGreaterThan(before.total);
