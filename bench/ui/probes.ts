@@ -56,7 +56,7 @@ export interface TracedTask {
   cpuMs: number;
 }
 
-interface TraceEvent {
+export interface TraceEvent {
   name: string;
   ph: string;
   pid: number;

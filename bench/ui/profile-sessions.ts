@@ -11,6 +11,7 @@ import { chromium, type CDPSession } from "playwright-core";
 import { commandLine, intIn, type FlagSpecs } from "../lib/cli";
 import { startPreview } from "./app-server";
 import { clickUntilText } from "./in-page";
+import type { TraceEvent } from "./probes";
 import { openPage } from "./scenarios";
 import { freshAccounts } from "../../e2e/support/playground-page";
 
@@ -120,16 +121,6 @@ function loginSteps(sockets: { created: number; frames: { dir: "in" | "out"; t: 
     "login steps (medians):",
     ...lines,
   ].join("\n");
-}
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
 }
 
 /** Starts a trace of the page's main thread; the function it returns stops it and sums self time by event name. */
