@@ -23,7 +23,7 @@ import { createLinker } from "./linker";
 import { createDiscoOnConnect, type DiscoOnConnect } from "./disco-on-connect";
 import { createLogEntryHandler } from "./log-entries";
 import { createObserver } from "./observer";
-import { createOutsideSessions } from "./outside-sessions";
+import { createLazyOutsideSessions } from "./outside-lazy";
 import { createPushActions } from "./push-actions";
 import { createRecorder, type Recorder } from "./recorder";
 import { createServerLogPoller } from "./server-log";
@@ -95,7 +95,7 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
   const linker = createLinker(ctx, expectations);
   const explanations = createExplanationService({ stores, accountBare, sinkJid, policyOptions: livePolicyOptions(awayOptions) });
   const onLogEntry = createLogEntryHandler(ctx, { linker, registry, accountBare });
-  const outside = createOutsideSessions(ctx, { accountBare, linker, ownResources: () => new Set(registry.resourceViews().map((v) => v.resource)) });
+  const outside = createLazyOutsideSessions(ctx, { accountBare, linker, ownResources: () => new Set(registry.resourceViews().map((v) => v.resource)) });
   const serverLog = createServerLogPoller(ctx, {
     enabled: options.useServerLog ?? true,
     accountBare,

@@ -22,7 +22,9 @@ import { presenceWords, quoteBody } from "./format";
 import type { Linker } from "./linker";
 import type { Recorder } from "./recorder";
 
-export const OUTSIDE_LABEL = "outside session: not opened by the playground";
+import { OUTSIDE_LABEL } from "./outside-label";
+
+export { OUTSIDE_LABEL };
 
 export interface OutsideSessionsDeps {
   accountBare: () => string;

@@ -9,7 +9,7 @@ import type { SmSnapshot } from "../../xmpp-client/client";
 import type { ExpectationEngine } from "../expectations/engine";
 import type { LaneId } from "../model";
 import type { SessionView, SmView } from "../stores/sessions";
-import { CREDENTIAL_FIELD, nameCredentialField } from "../xmpp/errors";
+import { CREDENTIAL_FIELD, nameCredentialField } from "../xmpp/credential-field";
 import type { SessionEvent, XmppSession } from "../xmpp/session";
 import type { ServiceContext } from "./context";
 import { resumedSummary } from "./format";

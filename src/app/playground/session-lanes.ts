@@ -7,9 +7,10 @@ import type { ExpectationEngine } from "../expectations/engine";
 import { SENDER_LANE, SINK_LANE, type ConnectionProfile, type LaneId, type PlaygroundError, type PresenceRequest, type SessionRole } from "../model";
 import type { ActionResult } from "../playground-api";
 import { resolveServiceUrl, validateDomain, validateResource, validateUsername } from "../xmpp/validate";
-import { CREDENTIAL_FIELD, nameCredentialField } from "../xmpp/errors";
+import { CREDENTIAL_FIELD, nameCredentialField } from "../xmpp/credential-field";
 import type { XmppSession, XmppSessionOptions } from "../xmpp/session";
 import { createSessionEventHandler } from "./session-events";
+import { loadOutsideSessions } from "./outside-lazy";
 import { failed, ok, okVoid, type PlaygroundOptions, type ServiceContext } from "./context";
 import type { LaneRegistry } from "./lane-registry";
 import type { RedeliveryTracker } from "./observer";
@@ -89,7 +90,11 @@ function connectionOptions(
  */
 let sessionClass: typeof XmppSession | null = null;
 export async function loadXmppSession(): Promise<typeof XmppSession> {
-  sessionClass ??= (await import("../xmpp/session")).XmppSession;
+  // Outside sessions are seen through what a connected session receives: their code comes along.
+  if (!sessionClass) {
+    const [module] = await Promise.all([import("../xmpp/session"), loadOutsideSessions()]);
+    sessionClass = module.XmppSession;
+  }
   return sessionClass;
 }
 

@@ -169,16 +169,5 @@ function stepName(status: string): string {
   }
 }
 
-/** Which password field of the Connection tab a session logs in with. */
-export type CredentialField = "Account" | "Sender" | "Sink";
-
-export const CREDENTIAL_FIELD: Record<"resource" | "sender" | "sink", CredentialField> = { resource: "Account", sender: "Sender", sink: "Sink" };
-
-/**
- * A refused login, reworded to name the field to fix: "Password for bob@localhost (Sender) in the
- * Connection tab was refused by the server (not-authorized)". Other errors pass unchanged.
- */
-export function nameCredentialField(error: PlaygroundError, field: CredentialField, account: string): PlaygroundError {
-  if (error.code !== "bad-credentials" || error.condition !== "not-authorized") return error;
-  return { ...error, message: `Password for ${account} (${field}) in the Connection tab was refused by the server (not-authorized)` };
-}
+// Kept apart so the session lanes can name the field without loading this module with the first screen.
+export { CREDENTIAL_FIELD, nameCredentialField, type CredentialField } from "./credential-field";

@@ -1,5 +1,5 @@
 import { useShallow } from "zustand/react/shallow";
-import { OUTSIDE_LABEL } from "../../playground/outside-sessions";
+import { OUTSIDE_LABEL } from "../../playground/outside-label";
 import { useOutsideStore, useRegistrationsStore } from "../../stores/hooks";
 import { OUTSIDE_COLOUR, selectOutsideSessions, type OutsideSessionView } from "../../stores/outside";
 import { StatusDot } from "../shared/StatusDot";
