@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sessionKeyAfter } from "../../protocol/account";
 import { resource, SINK } from "../test-support/expectation-fixtures";
 import { createConnectionTracker, OUTCOMES_PER_REGISTRATION } from "./connection-tracker";
 import { connectionSessionId } from "./predict";
@@ -57,5 +58,26 @@ describe("connection tracker", () => {
     tracker.enabledBySession(key, "srv-3", "tablet", 40);
     expect(tracker.trackingOf(key)?.earlier?.map((e) => e.resource)).toEqual(["r1", "r2"]);
     expect(tracker.trackingOf(key)?.enabledBySessionId).toBe("srv-3");
+  });
+
+  it("an enable after its session's resumptions carries the session's key then; a key the server logged wins", () => {
+    const tracker = createConnectionTracker();
+    const view = resource("r1", "available");
+    tracker.connectionOnline(view.id);
+    const sessionId = tracker.sessionIdOf(view.id, view) ?? "";
+    tracker.registrationEnabled(key, view.id, view, 10);
+    expect(tracker.trackingOf(key)?.enabledBySessionKey).toBeUndefined();
+    tracker.sessionResumed(sessionId);
+    tracker.sessionResumed(sessionId);
+    tracker.registrationEnabled(key, view.id, view, 20);
+    expect(tracker.trackingOf(key)).toMatchObject({ enabledBySessionId: sessionId, enabledBySessionKey: sessionKeyAfter(sessionId, 2) });
+    expect(tracker.trackingOf(key)?.earlier).toEqual([{ sessionId, resource: "r1", at: 10 }]);
+    tracker.enabledBySession(key, "srv-3", "tablet", 30, "srv-3~from-log");
+    expect(tracker.trackingOf(key)?.enabledBySessionKey).toBe("srv-3~from-log");
+    expect(tracker.trackingOf(key)?.earlier?.at(-1)).toMatchObject({ sessionId, sessionKey: sessionKeyAfter(sessionId, 2) });
+    // A reconnect is a new session id, with no resumptions.
+    tracker.connectionOnline(view.id);
+    tracker.registrationEnabled(key, view.id, view, 40);
+    expect(tracker.trackingOf(key)?.enabledBySessionKey).toBeUndefined();
   });
 });

@@ -104,6 +104,19 @@ describe("expectation engine", () => {
     expect(record(id).sessions.map((s) => s.sessionId)).toEqual(["res-phone/phone#2", "res-laptop/laptop#1"]);
   });
 
+  it("an enable after the lane's session was resumed: ejabberd's push id moves to the new sid, so the older registration is expected (seed 22)", () => {
+    enable("n-1", "phone", false);
+    clock.advance(10);
+    engine.connectionResumed("res-phone");
+    enable("n-2", "phone", false);
+    const id = send(`${ACCOUNT}/phone`);
+    expect(record(id).predictions.ejabberd.expected.map((k) => k.node)).toEqual(["n-1"]);
+    expect(record(id).predictions.ejabberd.decision.rule).toBe("ejabberd/push-id-moved");
+    // A resumption is no new connection: the session ids stay.
+    expect(record(id).sessions.map((s) => s.sessionId)).toEqual(["res-phone/phone#1", "res-laptop/laptop#1"]);
+    expect(record(id).predictions.ejabberd.registrations).toMatchObject([{ node: "n-1", pushIdMoved: true }, { node: "n-2", sessionKey: "res-phone/phone#1~resumed-1" }]);
+  });
+
   it("a disable from another lane: Prosody still pushes through the killed enabler's queue, the others do not (issue 13)", () => {
     enable("n-1", "phone", false);
     engine.registrationDisabled(SINK, "n-1", "res-laptop");

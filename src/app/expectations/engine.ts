@@ -14,7 +14,7 @@ import { SINK_LANE, type LaneId, type LinkMethod, type PushEvent } from "../mode
 import type { Stores } from "../stores";
 import { selectOutsideSessions } from "../stores/outside";
 import { selectResources } from "../stores/sessions";
-import { createConnectionTracker } from "./connection-tracker";
+import { createConnectionTracker, type ConnectionTracker } from "./connection-tracker";
 import { keyId } from "./keys";
 import { messageToAccount, planMessage, sentRecord, type MessagePlan } from "./message-plan";
 import { observe, pushFact } from "./observe";
@@ -50,6 +50,8 @@ export interface ExpectationEngineOptions {
 export interface ExpectationEngine {
   /** A lane's session came online: a new connection generation (a new session id). */
   connectionOnline(lane: LaneId): void;
+  /** A lane's session was resumed over XEP-0198: the same session, a new key under ejabberd (a new sid). */
+  connectionResumed(lane: LaneId): void;
   /** An enable succeeded from `lane`: the registration is bound to that lane's current connection. */
   registrationEnabled(key: RegistrationKey, lane: LaneId): void;
   /**
@@ -93,6 +95,25 @@ function keepEarly(early: Map<string, MessageDecisionEntry>, messageId: string, 
   if (early.size > EARLY_DECISIONS) {
     const oldest = early.keys().next().value;
     if (oldest !== undefined) early.delete(oldest);
+  }
+}
+
+/**
+ * An outside session's enable or disable (issue 12), from the server's log: the tracker learns its
+ * session (the server's id) as it learns the playground's own from their actions, so a re-enable
+ * starts a new App Server history and a disable remembers who sent it.
+ */
+function outsideRegistration(entry: RegistrationEntry, stores: Stores, connections: ConnectionTracker, now: () => number): void {
+  const resource = entry.resource;
+  if (!resource || entry.error || !entry.key || selectResources(stores.sessions.getState()).some((v) => v.resource === resource)) return;
+  const at = Date.parse(entry.at);
+  const when = Number.isFinite(at) ? at : now();
+  if (entry.kind === "enable" && entry.registration) {
+    connections.enabledBySession(entry.key, entry.registration.enabledBySessionId, resource, when, entry.registration.sessionKey);
+  } else if (entry.kind === "disable" && entry.registration) {
+    const outside = stores.outside ? selectOutsideSessions(stores.outside.getState()) : [];
+    const sessionId = outside.find((v) => v.resource === resource)?.sessionId ?? null;
+    connections.registrationDisabled([entry.key], { sessionId, label: `the outside session ${resource}`, at: when });
   }
 }
 
@@ -173,27 +194,9 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
     if (known?.policy !== entry.policy || known.host !== entry.host) writer.setServer({ policy: entry.policy, host: entry.host });
   }
 
-  /**
-   * An outside session's enable or disable (issue 12), from the server's log: the tracker learns its
-   * session (the server's id) as it learns the playground's own from their actions, so a re-enable
-   * starts a new App Server history and a disable remembers who sent it.
-   */
-  function outsideRegistration(entry: RegistrationEntry): void {
-    const resource = entry.resource;
-    if (!resource || entry.error || !entry.key || selectResources(stores.sessions.getState()).some((v) => v.resource === resource)) return;
-    const at = Date.parse(entry.at);
-    const when = Number.isFinite(at) ? at : now();
-    if (entry.kind === "enable" && entry.registration) {
-      connections.enabledBySession(entry.key, entry.registration.enabledBySessionId, resource, when);
-    } else if (entry.kind === "disable" && entry.registration) {
-      const outside = stores.outside ? selectOutsideSessions(stores.outside.getState()) : [];
-      const sessionId = outside.find((v) => v.resource === resource)?.sessionId ?? null;
-      connections.registrationDisabled([entry.key], { sessionId, label: `the outside session ${resource}`, at: when });
-    }
-  }
-
   return {
     connectionOnline: (lane) => connections.connectionOnline(lane),
+    connectionResumed: (lane) => connections.connectionResumed(lane, stores.sessions.getState().sessions[lane]),
     registrationEnabled: (key, lane) => connections.registrationEnabled(key, lane, stores.sessions.getState().sessions[lane], now()),
     registrationDisabled(jid, node, lane) {
       const view = stores.sessions.getState().sessions[lane];
@@ -252,7 +255,7 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
     logEntry(entry) {
       if (entry.account.toLowerCase() !== options.account()) return;
       noteServer(entry);
-      if (entry.kind === "enable" || entry.kind === "disable") outsideRegistration(entry);
+      if (entry.kind === "enable" || entry.kind === "disable") outsideRegistration(entry, stores, connections, now);
       if (entry.kind !== "message-decision" || !entry.messageId) return;
       const record = writer.current(entry.messageId);
       if (record) writer.put(attachDecision(record, entry));

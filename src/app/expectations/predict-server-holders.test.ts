@@ -5,7 +5,8 @@
  * server's log, the sink's answers), under each policy. Both must decide every message alike:
  * Prosody's earlier holders and detached holders (a registration disabled from another session is
  * still pushed through its enabler's smacks queue, seen on Prosody 0.12), ejabberd's session-keyed
- * disable, and an outside session's re-enable starting a new App Server history (issue 12).
+ * disable, an enable after an XEP-0198 resumption (ejabberd's new sid: the push id moves, seen on
+ * ejabberd 23.01), and an outside session's re-enable starting a new App Server history (issue 12).
  */
 import type { Element } from "@xmpp/xml";
 import { afterEach, describe, expect, it } from "vitest";
@@ -34,6 +35,8 @@ type Step =
   | { do: "outside-enable"; by: Who; node: string; seen: boolean }
   | { do: "disable"; by: Who; node?: string }
   | { do: "close" | "hibernate"; who: Who }
+  /** Hibernated and resumed over XEP-0198: the server resumes the session, the tracker learns of it. */
+  | { do: "resume"; who: Who }
   | { do: "message"; to: Who | null }
   | { do: "answer"; outcome: AppServerOutcome; times?: number };
 
@@ -103,6 +106,11 @@ function run(policy: PolicyName, history: readonly Step[]) {
         break;
       case "hibernate":
         sm.sessionHibernated(clients[step.who], { unacked: [], resumptionTimeoutMs: 60_000 });
+        break;
+      case "resume":
+        sm.sessionHibernated(clients[step.who], { unacked: [], resumptionTimeoutMs: 60_000 });
+        sm.sessionResumed(clients[step.who], { redelivered: 0, hibernatedMs: 10 });
+        tracker.sessionResumed(clients[step.who].id);
         break;
       case "message": {
         const id = `m-${i}`;
@@ -216,6 +224,49 @@ describe("earlier and detached holders, session-keyed disables: server and predi
     expect(pushedAt(run("ejabberd", SESSION_KEYED))).toEqual([["n-2"], []]);
     expect(pushedAt(run("prosody", REJOIN))).toEqual([[]]);
     expect(pushedAt(run("ejabberd", REJOIN))).toEqual([["n-1"]]);
+  });
+});
+
+describe("an enable after a resumption (ejabberd: a new sid, the push id moves): server and predictions decide alike", () => {
+  // Seed 22 on ejabberd 23.01: phone's N1 is pushed while phone is connected.
+  const MOVED: Step[] = [
+    { do: "enable", by: "phone", node: "n-1" },
+    { do: "resume", who: "phone" },
+    { do: "message", to: "phone" },
+    { do: "enable", by: "phone", node: "n-2" },
+    { do: "message", to: "phone" },
+  ];
+  // Its disable of N1 deletes N1's key only and clears the push id: N2 is pushed.
+  const DISABLED: Step[] = [
+    { do: "enable", by: "phone", node: "n-1" },
+    { do: "resume", who: "phone" },
+    { do: "enable", by: "phone", node: "n-2" },
+    { do: "disable", by: "phone", node: "n-1" },
+    { do: "message", to: "phone" },
+  ];
+  // The App Server's error to N1's push deletes N1's key only: N2 stays, pushed once phone is gone.
+  const ANSWERED: Step[] = [
+    { do: "enable", by: "phone", node: "n-1" },
+    { do: "resume", who: "phone" },
+    { do: "enable", by: "phone", node: "n-2" },
+    { do: "message", to: "phone" },
+    { do: "answer", outcome: CANCEL },
+    { do: "message", to: "phone" },
+    { do: "close", who: "phone" },
+    { do: "message", to: null },
+  ];
+
+  it.each(POLICY_NAMES)("%s: identical decisions and registrations", (policy) => {
+    for (const history of [MOVED, DISABLED, ANSWERED]) expectAgreement(policy, history);
+  });
+
+  it("the histories reach the rules they are about", () => {
+    expect(pushedAt(run("ejabberd", MOVED))).toEqual([[], ["n-1"]]);
+    expect(run("ejabberd", MOVED).decided[1]?.server.rule).toBe("ejabberd/push-id-moved");
+    expect(pushedAt(run("ejabberd", DISABLED))).toEqual([["n-2"]]);
+    const answered = run("ejabberd", ANSWERED);
+    expect(pushedAt(answered)).toEqual([["n-1"], [], ["n-2"]]);
+    expect(answered.predicted).toMatchObject([{ node: "n-2", sessionKey: expect.stringContaining("resumed-1") }]);
   });
 });
 

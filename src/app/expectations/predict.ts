@@ -88,6 +88,11 @@ export interface RegistrationFacts {
   enabledAt: number;
   /** `connectionSessionId` of the connection that sent the enable; null when the playground did not see it. */
   enabledBySessionId: string | null;
+  /**
+   * The enabling session's key when it differs from its id: `sessionKeyAfter` its XEP-0198
+   * resumptions (ejabberd stores under the resumed session's new sid), or as the server logged it.
+   */
+  enabledBySessionKey?: string;
   state: KnownRegistration["state"];
   /**
    * `connectionSessionId` of the connection that disabled it (ejabberd's disable clears that
@@ -122,6 +127,8 @@ export interface EarlierEnable {
   sessionId: string;
   resource: string;
   at: number;
+  /** The session's key then, when it differed from its id (RegistrationFacts.enabledBySessionKey). */
+  sessionKey?: string;
   /** The disable that removed it before the next enable, if any. */
   disabledBy?: RegistrationDisabler;
 }
@@ -129,6 +136,8 @@ export interface EarlierEnable {
 /** What the playground tracks per registration (by key) beyond the registrations store. */
 export interface RegistrationTracking {
   enabledBySessionId: string | null;
+  /** The enabling session's key, when its resumptions renewed it (RegistrationFacts.enabledBySessionKey). */
+  enabledBySessionKey?: string;
   remoteDisabled: boolean;
   outcomes: AppServerOutcome[];
   /** The accepted disable since its last enable, if the playground saw it. */
@@ -161,6 +170,7 @@ export function registrationFacts(
       enabledByResource: r.enabledByResource,
       enabledAt: r.enabledAt,
       enabledBySessionId: outside ?? t?.enabledBySessionId ?? null,
+      ...(t?.enabledBySessionKey !== undefined ? { enabledBySessionKey: t.enabledBySessionKey } : {}),
       state: r.state,
       ...(disabledBy ? { disabledBy, disabledBySessionId: disabledBy.sessionId } : {}),
       ...(t?.earlier ? { earlier: t.earlier } : {}),
@@ -182,7 +192,7 @@ interface FactStep {
   why: (result: OperationResult) => string;
 }
 
-function enableOperation(r: RegistrationFacts, account: string, sessionId: string, resource: string): AccountOperation {
+function enableOperation(r: RegistrationFacts, account: string, sessionId: string, resource: string, sessionKey: string | undefined): AccountOperation {
   return {
     op: "enable",
     // Node "" is a registration whose enable carried no node attribute (RegistrationKey).
@@ -190,6 +200,7 @@ function enableOperation(r: RegistrationFacts, account: string, sessionId: strin
     publishOptions: r.publishOptions,
     sessionId,
     resource,
+    ...(sessionKey !== undefined ? { sessionKey } : {}),
   };
 }
 
@@ -213,7 +224,7 @@ function enableSteps(policy: PushPolicy, byEnable: readonly RegistrationFacts[],
   const steps = byEnable.flatMap((r): TimedStep[] => {
     const history = (r.earlier ?? []).flatMap((e): TimedStep[] => [
       // Clocks may differ by a little: an earlier enable never comes after the fact's own.
-      { fact: r, at: Math.min(e.at, r.enabledAt), last: false, operation: enableOperation(r, account, e.sessionId, e.resource), why: () => "" },
+      { fact: r, at: Math.min(e.at, r.enabledAt), last: false, operation: enableOperation(r, account, e.sessionId, e.resource, e.sessionKey), why: () => "" },
       // Between that enable and the next one of the key.
       ...(e.disabledBy ? [{ fact: r, at: Math.min(Math.max(e.disabledBy.at, e.at), r.enabledAt), last: false, operation: disableOperation(r, e.disabledBy.sessionId), why: () => "" }] : []),
     ]);
@@ -222,7 +233,7 @@ function enableSteps(policy: PushPolicy, byEnable: readonly RegistrationFacts[],
       at: r.enabledAt,
       last: true,
       // A registration whose enable the playground did not see cannot be bound to a live session.
-      operation: enableOperation(r, account, r.enabledBySessionId ?? `unknown/${r.enabledByResource}`, r.enabledByResource),
+      operation: enableOperation(r, account, r.enabledBySessionId ?? `unknown/${r.enabledByResource}`, r.enabledByResource, r.enabledBySessionKey),
       why: (result) => {
         const rejected = result.op === "enable" ? result.refused : null;
         return rejected ? `${policy.name} would have refused the enable of ${regLabel(r)} (${rejected.type}/${rejected.condition}${rejected.text ? `: ${rejected.text}` : ""})` : "";
@@ -296,7 +307,7 @@ function replayEnables(policy: PushPolicy, byEnable: readonly RegistrationFacts[
 
 /** What the enable replay depends on: the same enables give the same state (the JID checks are not free). */
 function enablesSignature(byEnable: readonly RegistrationFacts[], account: string): string {
-  return JSON.stringify([account, byEnable.map((r) => [r.jid, r.node, r.away, r.enabledByResource, r.enabledBySessionId, r.enabledAt, r.publishOptions, r.earlier ?? null, r.state === "disabled" ? (r.disabledBy ?? null) : null])]);
+  return JSON.stringify([account, byEnable.map((r) => [r.jid, r.node, r.away, r.enabledByResource, r.enabledBySessionId, r.enabledBySessionKey ?? null, r.enabledAt, r.publishOptions, r.earlier ?? null, r.state === "disabled" ? (r.disabledBy ?? null) : null])]);
 }
 
 /**
@@ -366,6 +377,7 @@ function sameFacts(a: readonly RegistrationFacts[], b: readonly RegistrationFact
       x.enabledByResource === y.enabledByResource &&
       x.enabledAt === y.enabledAt &&
       x.enabledBySessionId === y.enabledBySessionId &&
+      x.enabledBySessionKey === y.enabledBySessionKey &&
       x.state === y.state &&
       x.remoteDisabled === y.remoteDisabled &&
       x.disabledBy === y.disabledBy &&

@@ -13,12 +13,13 @@ function setUp() {
   const registry = createLaneRegistry(ctx, { awayShows: ["away", "xa"] });
   const observer = createObserver(ctx, { registry, linker: createLinker(ctx, { pushLinked: () => {} }) });
   const connectionOnline = vi.fn();
+  const connectionResumed = vi.fn();
   const onElement = vi.fn();
-  const handle = createSessionEventHandler(ctx, { registry, redelivery: observer.redelivery, expectations: { connectionOnline }, onElement, serviceOf: () => "ws://x/xmpp" });
+  const handle = createSessionEventHandler(ctx, { registry, redelivery: observer.redelivery, expectations: { connectionOnline, connectionResumed }, onElement, serviceOf: () => "ws://x/xmpp" });
   const r1 = registry.addResource("r1");
   if (!r1.ok) throw new Error("no r1");
   const connections = () => ctx.events().filter((e): e is ConnectionEvent => e.kind === "connection");
-  return { ctx, registry, handle, lane: r1.value, connectionOnline, onElement, connections };
+  return { ctx, registry, handle, lane: r1.value, connectionOnline, connectionResumed, onElement, connections };
 }
 
 const sm: SmSnapshot = { enabled: true, resumable: true, id: "sm-1", max: 300, inbound: 0, outbound: 0, unacked: 0, location: undefined };
@@ -42,6 +43,14 @@ describe("session events", () => {
     handle(lane, { type: "status", at: 30, status: "offline", xmppStatus: "offline", cause: "killed", sm: { ...sm, resumable: false } });
     expect(registry.view(lane)).toMatchObject({ sm: { state: "ended" }, presence: null, jid: null });
     expect(connections()[1]!.summary).toContain("so the session simply ended");
+  });
+
+  it("resumed: the same connection to the expectations (no new generation), which learn of the resumption", () => {
+    const { handle, registry, lane, connectionOnline, connectionResumed } = setUp();
+    handle(lane, { type: "status", at: 50, status: "online", xmppStatus: "online", cause: "resumed", sm, jid: "alice@localhost/r1" });
+    expect(registry.view(lane)).toMatchObject({ status: "online", sm: { state: "resumed" } });
+    expect(connectionResumed).toHaveBeenCalledWith(lane);
+    expect(connectionOnline).not.toHaveBeenCalled();
   });
 
   it("resume failed with item-not-found: the card says expired", () => {

@@ -21,7 +21,7 @@ type StatusEvent = Extract<SessionEvent, { type: "status" }>;
 export interface SessionEventDeps {
   registry: LaneRegistry;
   redelivery: RedeliveryTracker;
-  expectations: Pick<ExpectationEngine, "connectionOnline">;
+  expectations: Pick<ExpectationEngine, "connectionOnline" | "connectionResumed">;
   /** Stanzas the session received or sent (observer, sink). */
   onElement: (lane: LaneId, direction: "in" | "out", element: Element, at: number) => void;
   /** The WebSocket URL a session connects to (for summaries). */
@@ -69,6 +69,7 @@ export function createSessionEventHandler(ctx: ServiceContext, deps: SessionEven
   function onResumed(id: LaneId, event: StatusEvent, who: string): void {
     const redelivered = redelivery.counted(id);
     registry.patchView(id, { status: "online", lastError: null, sm: smFromSnapshot(event.sm, "resumed", event.at, { redelivered }) });
+    deps.expectations.connectionResumed(id);
     const eventId = recorder.record({
       kind: "connection",
       lane: id,

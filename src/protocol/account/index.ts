@@ -24,4 +24,5 @@ export {
   type MessageDecisionResult,
 } from "./counters";
 export { copyDetached, findDetached, holdersOfKey, sessionEnded } from "./detached-holds";
+export { sessionKeyAfter, sessionKeyOf } from "./session-keyed";
 export { applyOperation, replay, type AccountOperation, type OperationResult } from "./replay";

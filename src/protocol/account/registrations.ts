@@ -33,6 +33,11 @@ export interface EnableOperation {
   /** Session that sent the enable, and its resource. */
   sessionId: string;
   resource: string;
+  /**
+   * The session's key now (`sessionKeyAfter`), when resumptions renew it under the policy
+   * (PushPolicy.resumptionRenewsSessionKey); absent or ignored: `sessionId`.
+   */
+  sessionKey?: string;
 }
 
 export type EnableResult =
@@ -58,6 +63,7 @@ export function enable(state: AccountState, policy: PushPolicy, op: EnableOperat
   const refused = policy.validateEnable(request) ?? (pushJid === null ? UNROUTABLE_PUSH_JID : null);
   if (refused || pushJid === null) return { state, refused: refused ?? UNROUTABLE_PUSH_JID };
 
+  const key = policy.resumptionRenewsSessionKey === true && op.sessionKey !== undefined ? op.sessionKey : op.sessionId;
   const registration: RegistrationSnapshot = {
     jid: pushJid,
     node: request.node ?? "",
@@ -66,6 +72,7 @@ export function enable(state: AccountState, policy: PushPolicy, op: EnableOperat
     enabledByResource: op.resource,
     publishOptions: op.publishOptions,
     errorCount: 0,
+    ...(key !== op.sessionId ? { sessionKey: key } : {}),
   };
   // Prosody: sessions still holding this key after it left the store hold it again with the new one.
   const { state: start, rejoining } = beforeEnable(policy, state, registration, op.sessionId);
@@ -79,7 +86,8 @@ export function enable(state: AccountState, policy: PushPolicy, op: EnableOperat
   const kept = start.registrations.filter((r) => !dropped.includes(r)).map((r) => withoutEarlierHolder(r, op.sessionId));
   // The earlier holders' identifier stays this key: none of their own other registrations is held.
   const released = policy.earlierEnablersKeepIdentifier ? releaseSessions(kept, earlier) : kept;
-  const others = policy.disableClearsPushId ? restorePushId(released, op.sessionId) : released;
+  // ejabberd: the session's push id is this key now, which may not be the key of its older ones.
+  const others = policy.disableClearsPushId || policy.resumptionRenewsSessionKey ? restorePushId(released, op.sessionId, key) : released;
   const replaced = same.length > 0;
   const all = [...others, copyRegistration(registration)];
   const overflow = Math.max(0, all.length - Math.max(0, policy.maxRegistrations));

@@ -133,4 +133,13 @@ describe("ejabberd: a disable clears the sending session's push id (mod_push:dis
     expect(ejabberd.onHibernation?.({ account: "alice@localhost", sessions, registrations: [...state.registrations], sessionId: sessionIdOf("phone"), queued, options: input().options })).not.toBeNull();
     expect(ejabberd.onHibernation?.({ account: "alice@localhost", sessions, registrations: [...cleared.registrations], sessionId: sessionIdOf("phone"), queued, options: input().options })).toBeNull();
   });
+
+  it("mod_push_keepalive's wake-up finds nothing after a disable: notify/3 looks up the push_session_id the disable removed", () => {
+    const state = enableIq(EMPTY_ACCOUNT, ejabberd, "phone", "n-1");
+    const { state: cleared } = disableIq(state, ejabberd, "phone", buildDisable({ jid: SINK, node: "n-2" }));
+    const wake = (registrations: AccountState["registrations"]) =>
+      ejabberd.onWakeUp?.({ account: "alice@localhost", sessions: [hibernated("phone")], registrations: [...registrations], sessionId: sessionIdOf("phone"), queued: [], options: input().options });
+    expect(wake(state.registrations)?.pushes.map((p) => p.key.node)).toEqual(["n-1"]);
+    expect(wake(cleared.registrations)).toBeNull();
+  });
 });

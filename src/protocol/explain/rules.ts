@@ -30,6 +30,7 @@ const TITLES: Readonly<Record<string, string>> = {
   "ejabberd/offline": "a body-less message stored offline: the offline hook pushes every registration",
   "ejabberd/session-not-alive": "the enabling session is gone: the MAM hook pushes its registration",
   "ejabberd/push-id-cleared": "the enabling session sent a disable since, which cleared its push id: the MAM hook pushes its registration",
+  "ejabberd/push-id-moved": "the enabling session was resumed (a new sid) and enabled again, which moved its push id: the MAM hook pushes its older registration",
   "ejabberd/session-pending": "the enabling session is hibernated (pending): its registration is pushed",
   "ejabberd/session-alive": "the enabling session is still connected: its registration is not pushed",
   "ejabberd/no-body": "without a <body> the message is not archived: only pending sessions get a push",

@@ -46,9 +46,9 @@ import type {
 /** include_body's default: a fixed placeholder instead of the real body. */
 export const EJABBERD_BODY_PLACEHOLDER = "New message";
 
-type Path = "offline" | "not-alive" | "cleared" | "pending" | "alive" | "no-body";
+type Path = "offline" | "not-alive" | "cleared" | "moved" | "pending" | "alive" | "no-body";
 
-const PUSH_PATHS: readonly Path[] = ["offline", "not-alive", "cleared", "pending"];
+const PUSH_PATHS: readonly Path[] = ["offline", "not-alive", "cleared", "moved", "pending"];
 /** Order of the reason's clauses; the first path present names the rule (a pushing one if any). */
 const PATH_ORDER: readonly Path[] = [...PUSH_PATHS, "no-body", "alive"];
 
@@ -56,6 +56,7 @@ const RULES: Record<Path, string> = {
   offline: "ejabberd/offline",
   "not-alive": "ejabberd/session-not-alive",
   cleared: "ejabberd/push-id-cleared",
+  moved: "ejabberd/push-id-moved",
   pending: "ejabberd/session-pending",
   alive: "ejabberd/session-alive",
   "no-body": "ejabberd/no-body",
@@ -69,7 +70,8 @@ const RULES: Record<Path, string> = {
  * empty message) is bounced with service-unavailable (store_empty_body: unless_chat_state), not
  * stored, and not pushed.
  */
-function pathOf(state: EnablerState, archived: boolean, offlineUnarchived: boolean, queuedToEnabler: boolean, pushIdCleared: boolean): Path {
+function pathOf(state: EnablerState, archived: boolean, offlineUnarchived: boolean, queuedToEnabler: boolean, reg: RegistrationSnapshot): Path {
+  const pushIdCleared = reg.pushIdCleared === true;
   // c2s_handle_send pushes for stanzas sent to the pending session; a message stored offline or
   // for another resource does not pass it, and the MAM hook counts the pending session as online
   // (ejabberd 23.01, differential run).
@@ -79,18 +81,22 @@ function pathOf(state: EnablerState, archived: boolean, offlineUnarchived: boole
   // which a disable from that session deletes (ejabberd_sm:del_user_info(..., push_id)).
   if (state !== "gone" && !pushIdCleared) return "alive";
   if (!archived) return "no-body";
-  return state === "gone" ? "not-alive" : "cleared";
+  if (state === "gone") return "not-alive";
+  // A resumed session is a new c2s process with a new sid: an enable from it moved its push id there.
+  return reg.pushIdMoved === true ? "moved" : "cleared";
 }
 
 const WHY: Record<Path, (reg: RegistrationSnapshot) => string> = {
   offline: () => "pushed: the body-less message is stored offline without being archived, so mod_push's offline hook pushes every registration",
   "not-alive": (r) => `pushed: ${enablersAre([r])} gone, so mod_push's MAM hook pushes it`,
   cleared: (r) => `pushed: ${enablersAre([r])} live but sent a disable since it enabled this, which cleared its push id, so mod_push's MAM hook pushes it`,
+  moved: (r) =>
+    `pushed: ${enablersAre([r])} live, but it was resumed since it enabled this (a new c2s process with a new sid) and enabled again, which moved its push id to the new sid, so mod_push's MAM hook pushes it`,
   pending: (r) => `pushed: ${enablersAre([r])} hibernated, and mod_push pushes every stanza queued for a pending session`,
   alive: (r) => `not pushed: ${enablersAre([r])} still connected, and mod_push's MAM hook skips sessions ejabberd still holds`,
   "no-body": (r) =>
     r.pushIdCleared
-      ? "not pushed: the message has no <body>, so mod_mam does not archive it, and a disable from its enabling session stopped that session's queue pushes"
+      ? `not pushed: the message has no <body>, so mod_mam does not archive it, and ${r.pushIdMoved ? "its enabling session's push id moved to a newer registration (an enable after a resumption)" : "a disable from its enabling session stopped that session's queue pushes"}`
       : `not pushed: the message has no <body>, so mod_mam does not archive it, and ${enablersAre([r])} gone rather than hibernated`,
 };
 
@@ -98,6 +104,8 @@ const CLAUSE: Record<Path, (group: RegistrationSnapshot[]) => string> = {
   offline: (g) => `the body-less message is stored offline but not archived by mod_mam, so mod_push's offline hook pushes ${regsPhrase(g)}`,
   "not-alive": (g) => `${regsPhrase(g)} ${isAre(g.length)} pushed by mod_push's MAM hook because ${enablersAre(g)} gone`,
   cleared: (g) => `${regsPhrase(g)} ${isAre(g.length)} pushed by mod_push's MAM hook: ${enablersAre(g)} live, but a disable sent since cleared the push id`,
+  moved: (g) =>
+    `${regsPhrase(g)} ${isAre(g.length)} pushed by mod_push's MAM hook: ${enablersAre(g)} live, but resumed since (a new c2s process with a new sid) and an enable from it moved the push id to the new sid`,
   pending: (g) => `${regsPhrase(g)} ${isAre(g.length)} pushed because ${enablersAre(g)} hibernated (stream management pending)`,
   alive: (g) => `${regsPhrase(g)} ${isAre(g.length)} not pushed because ${enablersAre(g)} still connected`,
   "no-body": (g) => `${regsPhrase(g)} ${isAre(g.length)} not pushed: without a <body> mod_mam does not archive the message, and only a hibernated enabling session gets a push for it`,
@@ -173,7 +181,8 @@ function endsPushHibernation(message: MessageSnapshot): boolean {
 
 /** mod_push_keepalive's push_keepalive timer: `mod_push:notify(State, none, undefined)`, a notification without a summary form. */
 function onWakeUp(input: HibernationInput): HibernationPushDecision | null {
-  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && holdsPushIdentifier(r, input.registrations));
+  // notify(State, none, undefined) looks up the c2s state's push_session_id, which a disable removed.
+  const own = input.registrations.filter((r) => r.enabledBySessionId === input.sessionId && !r.pushIdCleared && holdsPushIdentifier(r, input.registrations));
   if (own.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? own[0]?.enabledByResource ?? "";
   const before = EJABBERD_TIMERS.wakeUpBeforeMs === null ? "" : ` ${EJABBERD_TIMERS.wakeUpBeforeMs / 60_000} min`;
@@ -228,7 +237,7 @@ function decide(input: DecisionInput): PushDecision {
   const archived = message.hasBody;
   // ejabberd does not store a standalone chat state at all (it bounces it), so no hook fires.
   const offlineUnarchived = delivery.storedOffline && !archived && message.standaloneChatState !== true;
-  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived, offlineUnarchived, queued(r), r.pushIdCleared === true);
+  const pathFor = (r: RegistrationSnapshot): Path => pathOf(enablerState(r, sessions), archived, offlineUnarchived, queued(r), r);
   const groups = groupByPath(registrations, pathFor);
   const present = PATH_ORDER.filter((p) => groups.has(p));
   const clauses = present.map((p) => CLAUSE[p](groups.get(p) ?? []));
@@ -323,4 +332,6 @@ export const ejabberdPolicy: PushPolicy = {
   disableClearsPushId: true,
   // mod_offline:route_offline_messages routes each stored message by its own `to` (differential run).
   reroutesOffline: true,
+  // ejabberd_c2s resumes a session in a new process with a new sid; mod_push carries the push id over.
+  resumptionRenewsSessionKey: true,
 };

@@ -107,6 +107,19 @@ export interface RegistrationSnapshot extends RegistrationKey {
    */
   pushIdCleared?: boolean;
   /**
+   * Added with issue 13 (ejabberd 23.01, seen with the differential harness): the key the server
+   * stores it under when that is not `enabledBySessionId`. ejabberd stores a registration under
+   * the sid of the c2s process that enabled it, and a session resumed over XEP-0198 is a new
+   * process with a new sid (PushPolicy.resumptionRenewsSessionKey). Absent: `enabledBySessionId`.
+   */
+  sessionKey?: string;
+  /**
+   * Added with issue 13 (ejabberd), with `pushIdCleared`: its session's push id moved to a newer
+   * key of the same session (an enable after a resumption stored under the new sid), rather than
+   * being cleared by a disable. Only the explanation differs.
+   */
+  pushIdMoved?: boolean;
+  /**
    * Added with issue 13 (found by the differential run), only under a policy with
    * `earlierEnablersKeepIdentifier`: sessions that enabled the same jid and node before the
    * enabling session and have enabled nothing since. Prosody sets `session.push_identifier` on
@@ -440,4 +453,12 @@ export interface PushPolicy {
    * session. Absent: the session that became available takes them all.
    */
   reroutesOffline?: boolean;
+  /**
+   * Added with issue 13 (ejabberd 23.01, seen with the differential harness), optional: a session
+   * resumed over XEP-0198 is a new c2s process with a new sid, so what it enables from then on is
+   * stored under a new key (RegistrationSnapshot.sessionKey); its push id stays the old key
+   * (mod_push's c2s_copy_session, c2s_session_resumed) until it enables again. Absent: a resumed
+   * session keeps its key.
+   */
+  resumptionRenewsSessionKey?: boolean;
 }

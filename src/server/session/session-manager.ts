@@ -197,6 +197,7 @@ export class SessionManager implements StanzaSink {
       const host = this.ctx.hosts.get(session.domain);
       if (!record || !host) return;
       record.state = "connected";
+      record.resumptions += 1;
       delete record.hibernatedAt;
       this.push.resumed(host, record, info);
     });

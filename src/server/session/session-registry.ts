@@ -32,6 +32,11 @@ export interface SessionRecord {
   hibernatedAt?: number;
   /** Issue 13: its hibernation window, while it is hibernated. */
   hibernation?: HibernationWindowState;
+  /**
+   * Issue 13: XEP-0198 resumptions so far. ejabberd resumes a session in a new c2s process with a
+   * new sid, under which it stores what the session enables next (PushPolicy.resumptionRenewsSessionKey).
+   */
+  resumptions: number;
 }
 
 export class SessionRegistry {
@@ -48,7 +53,7 @@ export class SessionRegistry {
     const replaced = resources.get(session.resource) ?? null;
     // Delete first so the new record goes to the end of the bind order.
     resources.delete(session.resource);
-    const record: SessionRecord = { session, presence: null, presenceCount: 0, lastPresence: null, state: "connected" };
+    const record: SessionRecord = { session, presence: null, presenceCount: 0, lastPresence: null, state: "connected", resumptions: 0 };
     resources.set(session.resource, record);
     return { record, replaced };
   }

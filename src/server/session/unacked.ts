@@ -106,7 +106,7 @@ export class UnackedRouter {
     const reply = buildErrorReply(iq, { ...stanzaError("service-unavailable"), text: `${gone.jid} went away before answering` });
     reply.attrs.from = gone.jid;
     // Routed as if the gone session sent it, which is how the iq router finds the publish it answers.
-    const sender: SessionRecord = { session: gone, presence: null, presenceCount: 0, lastPresence: null, state: "connected" };
+    const sender: SessionRecord = { session: gone, presence: null, presenceCount: 0, lastPresence: null, state: "connected", resumptions: 0 };
     this.iqs.handle(sender, reply);
   }
 }

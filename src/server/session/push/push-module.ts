@@ -185,7 +185,10 @@ export class PushModule implements SessionEvents {
       cancelledPushes: keys,
       why:
         `${session.resource} resumed its session on a new stream ${info.hibernatedMs > 0 ? `after ${seconds(info.hibernatedMs)} of hibernation` : "before the old socket was noticed gone"}; ` +
-        `${plural(info.redelivered, "unacknowledged stanza")} re-sent${dropped}`,
+        `${plural(info.redelivered, "unacknowledged stanza")} re-sent${dropped}` +
+        (host.policy.resumptionRenewsSessionKey
+          ? "; ejabberd resumes it in a new c2s process with a new sid and carries its push id over (mod_push's c2s_copy_session): what it enables from now on is stored under the new sid, and moves its push id there"
+          : ""),
     });
   }
 

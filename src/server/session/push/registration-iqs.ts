@@ -4,7 +4,7 @@
  * (src/protocol/account, by the host's PushPolicy); this module answers the iq and records why.
  */
 import type { Element } from "@xmpp/xml";
-import { disable, enable, remoteDisable } from "../../../protocol/account";
+import { disable, enable, remoteDisable, sessionKeyAfter } from "../../../protocol/account";
 import type { IqType, RegistrationKey } from "../../../protocol/policy/types";
 import { parseDisable, parseEnable, type ParsedRemoteDisable } from "../../../protocol/stanzas/push";
 import { parseAddress } from "../address";
@@ -27,6 +27,7 @@ export class RegistrationIqs {
         publishOptions: parsed.publishOptions,
         sessionId: session.id,
         resource: session.resource,
+        sessionKey: sessionKeyAfter(session.id, sender.resumptions),
       }),
     );
     if (result.refused) {
