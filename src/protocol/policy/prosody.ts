@@ -394,6 +394,10 @@ export const prosodyPolicy: PushPolicy = {
   // mod_presence: `if stanza.attr.type == nil and not origin.presence then -- initial presence`
   // … `if priority >= 0 then … fire_event('message/offline/broadcast', …)`.
   offlineOnInitialPresenceOnly: true,
+  // mod_presence's handle_normal_presence: `for _, res in pairs(user and user.sessions or NULL) do
+  // if res ~= origin and res.presence then … core_post_stanza(origin, stanza, true)`, whatever the
+  // type and whether origin.presence was set.
+  unavailableFromUnavailableBroadcast: true,
   // push_max_devices: an LRU of 5 registrations per account.
   maxRegistrations: 5,
   decide,

@@ -383,6 +383,14 @@ export interface PushPolicy {
    * or more. Absent: whenever a session becomes receiving.
    */
   offlineOnInitialPresenceOnly?: boolean;
+  /**
+   * Added with issue 13 (found by the differential run, Prosody seed 41), optional: an unavailable
+   * presence from a session that never sent available presence is still broadcast to the account's
+   * available sessions (Prosody's handle_normal_presence sends every presence to each other
+   * resource with `res.presence` before it looks at the type), so it can be queued to a hibernated
+   * one. Absent: dropped, as RFC 6121 §4.5.2 has it for a resource that is not available.
+   */
+  unavailableFromUnavailableBroadcast?: boolean;
   /** Most registrations kept per account (Prosody's LRU holds 5); oldest evicted first. */
   maxRegistrations: number;
   decide(input: DecisionInput): PushDecision;

@@ -1,7 +1,8 @@
 /**
  * Presence, RFC 6121 subset without rosters: an account's resources see each other. Available and
  * unavailable presence from a session is echoed to it and broadcast to the account's other AVAILABLE sessions
- * (RFC 6121 §4.2.2, §4.5.2: a session that sent no presence yet gets no broadcasts); a session's
+ * (RFC 6121 §4.2.2, §4.5.2: a session that sent no presence yet gets no broadcasts; under Prosody's
+ * policy its unavailable presence still reaches them, see prosody-presence.ts); a session's
  * initial presence is answered with the current presence of those others (§4.2.2's probe step,
  * done locally). The sender gets no echo of its own presence.
  *
@@ -12,6 +13,7 @@
  */
 import type { Element } from "@xmpp/xml";
 import type { PresenceState } from "../../protocol/policy/types";
+import { unavailableHandling } from "../../protocol/policy/prosody-presence";
 import { isReceiving } from "../../protocol/routing";
 import { stanzaError } from "../../protocol/stanzas/errors";
 import { parsePresence } from "../../protocol/stanzas/presence";
@@ -106,13 +108,24 @@ export class PresenceService {
   }
 
   private unavailable(host: Host, sender: SessionRecord, stanza: Element): void {
-    if (!sender.presence) return;
-    const before = snapshotOf(sender);
-    sender.presence = null;
-    sender.lastPresence = null;
+    const handling = unavailableHandling(host.policy, sender.presence !== null);
+    if (handling === "drop") return;
     const copy = cloneElement(stanza);
     delete copy.attrs.to;
     copy.attrs.from = sender.session.jid;
+    if (handling === "relay") {
+      // Prosody: the others see it (a hibernated one queues it); the sender had no presence to clear.
+      this.broadcast(sender, copy);
+      this.record(host, sender, null, stanza);
+      const unchanged = snapshotOf(sender);
+      afterDelivery(this.ctx.logger, `presence push for ${sender.session.jid}`, () =>
+        this.events.presenceChanged(host, sender, { available: false, before: unchanged, after: unchanged }),
+      );
+      return;
+    }
+    const before = snapshotOf(sender);
+    sender.presence = null;
+    sender.lastPresence = null;
     this.broadcast(sender, copy);
     sendTo(this.ctx.logger, sender, addressed(copy, sender.session.jid));
     const after = snapshotOf(sender);
