@@ -3,32 +3,16 @@
  * handle_normal_presence broadcasts it to the account's available resources (prosody.localhost),
  * RFC 6121 §4.5.2 hosts drop it. Over real sessions.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../test-support";
-import { connect, eventually, isPresenceFrom, presence, type Inbox } from "../test-support/session-kit";
+import { describe, expect, it } from "vitest";
+import { serverFixture } from "../test-support/server-fixture";
+import { eventually, isPresenceFrom, presence, type Inbox } from "../test-support/session-kit";
 
-let t: TestServer;
-const open: Inbox[] = [];
+const fixture = serverFixture();
+const login = (jid: string) => fixture.login(jid);
 let n = 0;
 
-async function login(jid: string): Promise<Inbox> {
-  const inbox = await connect(t.url, jid);
-  open.push(inbox);
-  return inbox;
-}
-
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.stop()));
-});
-afterAll(async () => {
-  await t.close();
-});
-
 function sessionsOf(account: string) {
-  const manager = t.server.sessionManager;
+  const manager = fixture.server.server.sessionManager;
   if (!manager) throw new Error("no session manager");
   return manager.sessionsOf(account);
 }
