@@ -57,6 +57,25 @@ wait_port() {
   return 1
 }
 
+# ipv6_loopback: ::1 is configured (containers may run with IPv6 disabled; ejabberd then refuses to
+# start at all on its ::1 listeners, eaddrnotavail).
+ipv6_loopback() { grep -qE '^0{31}1 .* lo$' /proc/net/if_inet6 2>/dev/null; }
+
+# show_failure LOG: a failed start's log tail and the listeners, on stdout as well as stderr (CI
+# records only part of the output).
+show_failure() {
+  log "last lines of $1:"
+  tail -n 40 "$1" 2>/dev/null | sed 's/^/    /' | tee /dev/stderr || true
+  listeners ':(5222|5280|5322|5380|5390)\b' | sed 's/^/    listening: /'
+}
+
+# wait_pidfile FILE: the starter shell wrote its pid (up to 30 s on a loaded machine).
+wait_pidfile() {
+  local i
+  for i in $(seq 1 300); do [ -s "$1" ] && return 0; sleep 0.1; done
+  return 1
+}
+
 # running PID: the process exists and is not a zombie (an exited server waits to be reaped by init,
 # which can take a while in containers; kill -0 still succeeds on it).
 running() {
@@ -144,27 +163,40 @@ start_prosody() {
   installed prosody && installed prosody-modules || die "prosody is not installed: run '$0 install'"
   if alive "$P_PID" "$P_PATTERN"; then log "prosody already running (pid $(cat "$P_PID"))"; return 0; fi
   ports_free "${PROSODY_PORTS[@]}"
-  local t0; t0=$(now_ms)
+  local t0 attempt; t0=$(now_ms)
   prepare_base
   fresh_state "$P/data"
   mkdir -p "$P/data" "$P/certs"
   cp "$HERE/prosody.cfg.lua" "$P/prosody.cfg.lua"
+  ipv6_loopback || sed -i 's/, "::1"//g' "$P/prosody.cfg.lua"
   chown -R prosody:prosody "$P"
   # prosodyctl drops to the prosody user itself; `register` overwrites an existing password.
   local u
   for u in "${USERS[@]}"; do prosodyctl_ register "$u" localhost "$PASS"; done
+  # A start that does not open its ports in time is retried: a loaded CI machine has been seen to
+  # miss the window once.
+  for attempt in 1 2 3; do
+    if prosody_attempt "$attempt"; then
+      log "prosody running, pid $(cat "$P_PID"), ws://127.0.0.1:5280/xmpp-websocket, started in $(( $(now_ms) - t0 )) ms"
+      return 0
+    fi
+    show_failure "$P/console.log"
+    stop_pid "$P_PID" "$P_PATTERN" prosody
+    log "prosody start attempt $attempt failed"
+  done
+  die "prosody did not open 127.0.0.1:5280 and :5222 after 3 attempts (log: $P/console.log)"
+}
+
+# prosody_attempt N: start Prosody once and wait for its ports (longer at each attempt).
+prosody_attempt() {
+  rm -f "$P_PID"
   # setpriv execs (no forking helper in between), so the recorded pid is Prosody itself; -F keeps it
   # in the foreground and setsid detaches it from this shell's terminal and job control.
   XMPP_PROSODY_DIR="$P" setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' _ "$P_PID" \
     env HOME=/var/lib/prosody setpriv --reuid=prosody --regid=prosody --init-groups \
     prosody --config "$P/prosody.cfg.lua" -F > "$P/console.log" 2>&1 < /dev/null &
-  for _ in $(seq 1 50); do [ -s "$P_PID" ] && break; sleep 0.1; done
-  if ! wait_port 5280 15 "$(cat "$P_PID")" || ! wait_port 5222 5 "$(cat "$P_PID")"; then
-    tail -n 30 "$P/console.log" >&2 || true
-    stop_pid "$P_PID" "$P_PATTERN" prosody
-    die "prosody did not open 127.0.0.1:5280 and :5222 (log: $P/console.log)"
-  fi
-  log "prosody running, pid $(cat "$P_PID"), ws://127.0.0.1:5280/xmpp-websocket, started in $(( $(now_ms) - t0 )) ms"
+  wait_pidfile "$P_PID" || { log "prosody's starter wrote no pid in 30 s"; return 1; }
+  wait_port 5280 $(( 20 * $1 )) "$(cat "$P_PID")" && wait_port 5222 $(( 10 * $1 )) "$(cat "$P_PID")"
 }
 
 stop_prosody() { stop_pid "$P_PID" "$P_PATTERN" prosody; }   # mod_posix: SIGTERM = clean shutdown
@@ -192,25 +224,16 @@ start_ejabberd() {
   fresh_state "$E/db"
   mkdir -p "$E/db" "$E/log"
   cp "$HERE/ejabberd.yml" "$HERE/ejabberdctl.cfg" "$E/"
+  ipv6_loopback || drop_ipv6_listeners "$E/ejabberd.yml"
   chown -R ejabberd:ejabberd "$E"
-  # setpriv (not ejabberdctl's own `su`, which forks) so that the recorded runner pid is the
-  # ejabberdctl that stays the Erlang VM's parent; HOME is where the ejabberd user's Erlang cookie
-  # lives (`ejabberdctl` run by root su's to that user and reads the same one). The VM writes its
-  # own pid to EJABBERD_PID_PATH: that is the process stop-ejabberd signals.
-  HOME=/var/lib/ejabberd EJABBERD_PID_PATH="$E_VM_PID" \
-    setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' _ "$E_PID" \
-    setpriv --reuid=ejabberd --regid=ejabberd --init-groups \
-    ejabberdctl --config "$E/ejabberd.yml" --ctl-config "$E/ejabberdctl.cfg" \
-    --logs "$E/log" --spool "$E/db" foreground > "$E/console.log" 2>&1 < /dev/null &
-  for _ in $(seq 1 50); do [ -s "$E_PID" ] && break; sleep 0.1; done
-  # ejabberd opens its listeners only once it has started; each `ejabberdctl` command would boot
-  # another Erlang VM (about 1 s each, 3 s for `started`), so accounts go through mod_http_api,
-  # which ejabberd.yml opens to loopback callers only.
-  if ! wait_port 5380 60 "$(cat "$E_PID")" || ! wait_port 5322 5 "$(cat "$E_PID")"; then
-    tail -n 30 "$E/console.log" >&2 || true
+  local attempt ok=""
+  for attempt in 1 2 3; do
+    if ejabberd_attempt "$attempt"; then ok=1; break; fi
+    show_failure "$E/console.log"
     stop_ejabberd
-    die "ejabberd did not start (logs: $E/console.log, $E/log/)"
-  fi
+    log "ejabberd start attempt $attempt failed"
+  done
+  [ -n "$ok" ] || die "ejabberd did not start after 3 attempts (logs: $E/console.log, $E/log/)"
   local u
   for u in "${USERS[@]}"; do
     if ! ejabberd_api register "{\"user\":\"$u\",\"host\":\"localhost\",\"password\":\"$PASS\"}" \
@@ -222,6 +245,38 @@ start_ejabberd() {
     fi
   done
   log "ejabberd running, pid $(cat "$E_PID"), ws://127.0.0.1:5380/xmpp-websocket, started in $(( $(now_ms) - t0 )) ms"
+}
+
+# ejabberd_attempt N: start ejabberd once and wait for its ports (longer at each attempt).
+ejabberd_attempt() {
+  rm -f "$E_PID" "$E_VM_PID"
+  # setpriv (not ejabberdctl's own `su`, which forks) so that the recorded runner pid is the
+  # ejabberdctl that stays the Erlang VM's parent; HOME is where the ejabberd user's Erlang cookie
+  # lives (`ejabberdctl` run by root su's to that user and reads the same one). The VM writes its
+  # own pid to EJABBERD_PID_PATH: that is the process stop-ejabberd signals.
+  HOME=/var/lib/ejabberd EJABBERD_PID_PATH="$E_VM_PID" \
+    setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' _ "$E_PID" \
+    setpriv --reuid=ejabberd --regid=ejabberd --init-groups \
+    ejabberdctl --config "$E/ejabberd.yml" --ctl-config "$E/ejabberdctl.cfg" \
+    --logs "$E/log" --spool "$E/db" foreground > "$E/console.log" 2>&1 < /dev/null &
+  wait_pidfile "$E_PID" || { log "ejabberd's starter wrote no pid in 30 s"; return 1; }
+  # ejabberd opens its listeners only once it has started; each `ejabberdctl` command would boot
+  # another Erlang VM (about 1 s each, 3 s for `started`), so accounts go through mod_http_api,
+  # which ejabberd.yml opens to loopback callers only.
+  wait_port 5380 $(( 60 * $1 )) "$(cat "$E_PID")" && wait_port 5322 $(( 10 * $1 )) "$(cat "$E_PID")"
+}
+
+# drop_ipv6_listeners FILE: remove the `listen:` items bound to ::1 (each item starts at "  -").
+drop_ipv6_listeners() {
+  awk '
+    function flush() { if (item != "" && item !~ /ip: "::1"/) printf "%s", item; item = "" }
+    /^listen:/ { inlisten = 1; print; next }
+    inlisten && /^[^ #]/ { flush(); inlisten = 0 }
+    inlisten && /^  -/ { flush() }
+    inlisten { item = item $0 "\n"; next }
+    { print }
+    END { flush() }
+  ' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
 }
 
 stop_ejabberd() {
