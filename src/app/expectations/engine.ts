@@ -7,7 +7,7 @@
  * batches. Framework-free: the service calls its hooks, tests may drive it directly.
  */
 import type { Element } from "@xmpp/xml";
-import { isPolicyName } from "../../protocol/policy";
+import { isPolicyName } from "../../protocol/policy/names";
 import type { PolicyOptions, RegistrationKey } from "../../protocol/policy/types";
 import type { MessageDecisionEntry, PushLogEntry, RegistrationEntry } from "../../protocol/push-log";
 import { SINK_LANE, type LaneId, type LinkMethod, type PushEvent } from "../model";

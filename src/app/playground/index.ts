@@ -7,7 +7,7 @@
  */
 import type { Element } from "@xmpp/xml";
 import { DEFAULT_POLICY_OPTIONS, type PolicyOptions } from "../../protocol/policy/types";
-import { createExpectationEngine } from "../expectations/engine";
+import { createLazyExpectationEngine } from "../expectations/lazy-engine";
 import { SENDER_LANE, SINK_LANE, type LaneId } from "../model";
 import type { Playground } from "../playground-api";
 import { createStores, type Stores } from "../stores";
@@ -82,7 +82,8 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
 
   const registry = createLaneRegistry(ctx, awayOptions);
   // Push expectations: predicted at each send, judged when the wait window closes (src/app/expectations).
-  const expectations = createExpectationEngine({
+  // Its code loads with the XMPP client's, before the first session is online (lazy-engine.ts).
+  const expectations = createLazyExpectationEngine({
     stores,
     account: accountBare,
     sinkJid,

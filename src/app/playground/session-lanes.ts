@@ -11,6 +11,7 @@ import { CREDENTIAL_FIELD, nameCredentialField } from "../xmpp/credential-field"
 import type { XmppSession, XmppSessionOptions } from "../xmpp/session";
 import { createSessionEventHandler } from "./session-events";
 import { loadOutsideSessions } from "./outside-lazy";
+import { loadExpectationEngine } from "../expectations/lazy-engine";
 import { failed, ok, okVoid, type PlaygroundOptions, type ServiceContext } from "./context";
 import type { LaneRegistry } from "./lane-registry";
 import type { RedeliveryTracker } from "./observer";
@@ -90,9 +91,11 @@ function connectionOptions(
  */
 let sessionClass: typeof XmppSession | null = null;
 export async function loadXmppSession(): Promise<typeof XmppSession> {
-  // Outside sessions are seen through what a connected session receives: their code comes along.
+  // Outside sessions are seen through what a connected session receives, and the expectation
+  // engine predicts only what an online session sends: their code comes along, so both are there
+  // before the first session is online.
   if (!sessionClass) {
-    const [module] = await Promise.all([import("../xmpp/session"), loadOutsideSessions()]);
+    const [module] = await Promise.all([import("../xmpp/session"), loadOutsideSessions(), loadExpectationEngine()]);
     sessionClass = module.XmppSession;
   }
   return sessionClass;

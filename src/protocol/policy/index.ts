@@ -3,6 +3,7 @@ import { ejabberdPolicy } from "./ejabberd";
 import { prosodyPolicy } from "./prosody";
 import { specPolicy } from "./spec";
 import { tigasePolicy } from "./tigase";
+import { isPolicyName } from "./names";
 import { POLICY_NAMES, type PolicyName, type PushPolicy } from "./types";
 
 export const POLICIES: Readonly<Record<PolicyName, PushPolicy>> = {
@@ -12,14 +13,10 @@ export const POLICIES: Readonly<Record<PolicyName, PushPolicy>> = {
   ejabberd: ejabberdPolicy,
 };
 
-export function isPolicyName(name: string): name is PolicyName {
-  return (POLICY_NAMES as readonly string[]).includes(name);
-}
-
 /** Accepts any string so configuration (CLI flags, URLs) can pass through; unknown names throw. */
 export function getPolicy(name: string): PushPolicy {
   if (!isPolicyName(name)) throw new Error(`unknown push policy '${name}' (known: ${POLICY_NAMES.join(", ")})`);
   return POLICIES[name];
 }
 
-export { specPolicy, tigasePolicy, prosodyPolicy, ejabberdPolicy };
+export { specPolicy, tigasePolicy, prosodyPolicy, ejabberdPolicy, isPolicyName };

@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { isPolicyName } from "../../../protocol/policy";
+import { isPolicyName } from "../../../protocol/policy/names";
 import { POLICY_NAMES } from "../../../protocol/policy/types";
 import { chooseExpectationPolicy, summarizeScores } from "../../expectations/policy-match";
 import { MAX_WINDOW_MS, MIN_WINDOW_MS } from "../../expectations/types";
