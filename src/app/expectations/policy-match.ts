@@ -3,7 +3,7 @@
  * observed, which policy the connected server behaves like so far, and which policy is "the"
  * expectation the timeline's verdict badges use.
  */
-import { joinList } from "../../protocol/policy/common";
+import { joinList } from "../../protocol/policy/words";
 import { POLICY_NAMES, type PolicyName } from "../../protocol/policy/types";
 import type { ExpectationRecord, PolicyVerdict } from "./types";
 

@@ -3,7 +3,7 @@
  * lane. Entries that explain pushes go to the linker; a session the server expired turns its
  * card from "hibernated" to "expired".
  */
-import { durationText } from "../../protocol/policy/timers";
+import { durationText } from "../../protocol/policy/words";
 import type { PushLogEntry, SessionStateEntry } from "../../protocol/push-log";
 import { SERVER_LANE } from "../model";
 import type { ServiceContext } from "./context";

@@ -13,6 +13,9 @@ import type {
   StanzaErrorSpec,
   SummaryFields,
 } from "./types";
+import { joinList } from "./words";
+
+export { joinList };
 
 /** What a server with Tigase's away extension switched on advertises (docs/push-semantics.md A.1). */
 export const PUSH_WITH_AWAY_FEATURES: readonly string[] = [NS.push, NS.pushAway];
@@ -39,12 +42,6 @@ export function plural(n: number, noun: string, nouns = `${noun}s`): string {
 
 export function isAre(n: number): string {
   return n === 1 ? "is" : "are";
-}
-
-/** "a", "a and b", "a, b and c". */
-export function joinList(items: readonly string[]): string {
-  if (items.length <= 1) return items[0] ?? "";
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 export function regLabel(key: RegistrationKey): string {

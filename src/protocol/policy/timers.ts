@@ -10,6 +10,9 @@
  */
 import { holdsPushIdentifier, pushIdentifierHolders } from "./common";
 import type { HibernationInput, PolicyOptions, PushPolicy, StreamTimers } from "./types";
+import { durationText } from "./words";
+
+export { durationText };
 
 /** The reference server's own choice for the spec and Tigase hosts: `<r/>` after 5 stanzas or 1 s. */
 export const REFERENCE_STREAM_TIMERS: StreamTimers = {
@@ -35,12 +38,6 @@ export interface HibernationWindow {
   wakeUpAfterMs: number | null;
   /** One sentence for the decision log. */
   why: string;
-}
-
-/** "72 h", "60 s", "1.5 s". */
-export function durationText(ms: number): string {
-  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** Who keeps a push-enabled session longer, in each server's words. */
