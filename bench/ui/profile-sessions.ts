@@ -7,11 +7,11 @@
  *   node --import tsx bench/ui/profile-sessions.ts [--out-dir dist-profile] [--port 4232] [--resources 98] [--save out.cpuprofile]
  */
 import { writeFileSync } from "node:fs";
-import { chromium, type CDPSession } from "playwright-core";
-import { commandLine, intIn, type FlagSpecs } from "../lib/cli";
-import { startPreview } from "./app-server";
+import type { CDPSession } from "playwright-core";
+import { intIn, type FlagSpecs, type ParsedFlags } from "../lib/cli";
 import { clickUntilText } from "./in-page";
 import type { TraceEvent } from "./probes";
+import { runBench, withAppInChromium } from "./runner";
 import { openPage } from "./scenarios";
 import { freshAccounts } from "../../e2e/support/playground-page";
 
@@ -149,16 +149,12 @@ async function startTrace(cdp: CDPSession): Promise<() => Promise<string>> {
   };
 }
 
-async function main(): Promise<number> {
-  const flags = commandLine("profile Connect all", FLAGS);
-  if (typeof flags === "number") return flags;
+async function main(flags: ParsedFlags<typeof FLAGS>): Promise<number> {
   const port = intIn("port", flags.port, 4232, 1024, 65535);
   const resources = intIn("resources", flags.resources, 98, 1, 500);
   const top = intIn("top", flags.top, 40, 5, 500);
   const outDir = typeof flags["out-dir"] === "string" ? flags["out-dir"] : undefined;
-  const server = await startPreview(port, outDir);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
-  try {
+  return withAppInChromium({ port, outDir, args: ["--no-sandbox", "--disable-gpu"] }, async ({ browser, server }) => {
     const { page, pg, cdp, close } = await openPage(browser, server.url);
     await pg.useAccounts(freshAccounts("prof"));
     await page.getByLabel("Number of resources to add", { exact: true }).fill(String(resources));
@@ -202,17 +198,8 @@ async function main(): Promise<number> {
     if (typeof flags.save === "string") writeFileSync(flags.save, JSON.stringify(profile));
     console.log(`\n${loginSteps([...sockets.values()])}`);
     await close();
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
-  return 0;
+    return 0;
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench("profile Connect all", FLAGS, main);

@@ -9,13 +9,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { buildTimelineDocument } from "../../src/app/stores/timeline-file";
-import { commandLine, intIn, type FlagSpecs } from "../lib/cli";
+import { intIn, type FlagSpecs, type ParsedFlags } from "../lib/cli";
 import { availableParallelism, loadavg, totalmem } from "node:os";
 import { fmtBytes, Figures, fmtFigure, hardStop, median, meets, renderTable } from "../lib/stats";
 import { buildTimelineFixture } from "../lib/timeline-fixtures";
-import { buildApp, startPreview } from "./app-server";
+import { buildApp } from "./app-server";
+import { runBench, withAppInChromium } from "./runner";
 import { burstFigure, importAndSearch, liveGrowth, manySessions, openPage, setUpPushing, singleSends, type Sizes } from "./scenarios";
 
 const TITLE = "npm run bench:ui: the browser figures of issue 14 (built app, Debian Chromium, reference server)";
@@ -37,12 +38,7 @@ function machine(): string {
   return `${process.platform}/${process.arch}, ${availableParallelism()} CPUs, ${fmtBytes(totalmem())} RAM, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`;
 }
 
-async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic", "--enable-precise-memory-info"],
-  });
-}
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic", "--enable-precise-memory-info"];
 
 const PARTS = ["sends", "burst", "import", "growth", "sessions"] as const;
 type Part = (typeof PARTS)[number];
@@ -89,9 +85,7 @@ function print(figures: Figures, runs: number): void {
   console.log(renderTable(["figure", `median (${runs})`, "range", "detail", "goal", ""], rows));
 }
 
-async function main(): Promise<number> {
-  const flags = commandLine(TITLE, FLAGS);
-  if (typeof flags === "number") return flags;
+async function main(flags: ParsedFlags<typeof FLAGS>): Promise<number> {
   const quick = flags.quick === true;
   const runs = quick ? 1 : intIn("runs", flags.runs, 3, 1, 10);
   const port = intIn("port", flags.port, 4216, 1024, 65535);
@@ -105,19 +99,18 @@ async function main(): Promise<number> {
   writeFileSync(path, JSON.stringify(buildTimelineDocument(fixture.events, null)));
   fixture.events.length = 0;
 
-  if (!flags["no-build"]) buildApp();
-  const server = await startPreview(port);
-  const browser = await launch();
   const figures = new Figures();
-  const version = browser.version();
+  let version: string;
   try {
-    for (let i = 0; i < runs; i++) {
-      console.error(`repetition ${i + 1}/${runs}…`);
-      await repetition(browser, server.url, figures, sizes, { path, needle: fixture.rareNeedle }, only);
-    }
+    if (!flags["no-build"]) buildApp();
+    version = await withAppInChromium({ port, args: CHROMIUM_ARGS }, async ({ browser, server }) => {
+      for (let i = 0; i < runs; i++) {
+        console.error(`repetition ${i + 1}/${runs}…`);
+        await repetition(browser, server.url, figures, sizes, { path, needle: fixture.rareNeedle }, only);
+      }
+      return browser.version();
+    });
   } finally {
-    await browser.close();
-    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`${TITLE}\n${machine()}; Chromium ${version}; heap: the page's, after GC over CDP${quick ? "; --quick sizes" : ""}\n`);
@@ -128,10 +121,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(TITLE, FLAGS, main);

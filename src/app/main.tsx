@@ -29,7 +29,7 @@ const stores = createStores();
 const recorder = createRecorder({ stores, now: () => Date.now(), idPrefix: newRunTag() });
 const playground = createPlayground({ stores, recorder });
 const scenarioRunner = createLazyScenarioRunner({ stores, recorder, resolveService: () => playground.resolvedService() });
-const setService = (service: string) => stores.profile.getState().update({ service });
+const setService = (service: string) => playground.profile.update({ service });
 // On a static host (no reference server answering on this origin) the sandbox becomes the default.
 void chooseDefaultServer({
   pageUrl: location.href,

@@ -19,7 +19,7 @@ import type { Change } from "../protocol/explain";
 import type { FaultSettings } from "./app-server/faults";
 import type { ProfileId, ProfileSettings } from "./app-server/types";
 import type { Stores } from "./stores";
-import type { ExpectationActions, TimelineActions, ViewActions } from "./playground/view-actions";
+import type { ConsoleActions, ExpectationActions, ProfileActions, ScenarioChoiceActions, TimelineActions, ViewActions } from "./playground/view-actions";
 import type { TestPushAction } from "./playground/push-actions";
 
 export type ActionResult<T = void> = { ok: true; value: T } | { ok: false; error: PlaygroundError };
@@ -27,10 +27,16 @@ export type ActionResult<T = void> = { ok: true; value: T } | { ok: false; error
 export interface Playground {
   /** Read them; change them only through the actions below. */
   readonly stores: Stores;
-  /** Selection and import of the timeline view. */
+  /** Selection, filters, pause, clear and import of the timeline view. */
   readonly timeline: TimelineActions;
   /** The expectation window, the pinned policy and the score. */
   readonly expectations: ExpectationActions;
+  /** The XML console's search, filters and pause. */
+  readonly console: ConsoleActions;
+  /** The Scenarios panel's selection and run options. */
+  readonly scenarios: ScenarioChoiceActions;
+  /** The connection profile, the saved profiles and automatic reconnection. */
+  readonly profile: ProfileActions;
 
   /** Connect every resource, the sender and the sink (in parallel). */
   connectAll(): Promise<void>;

@@ -78,4 +78,76 @@ describe("view actions", () => {
     expect(stores.scenarios.getState().catalogue.map((s) => s.id)).toEqual(describeScenarios().map((s) => s.id));
     expect(stores.scenarios.getState().catalogue.length).toBeGreaterThan(0);
   });
+
+  it("changes the timeline's filters and pause, clears them, and clears the view with the events still queued", () => {
+    const stores = createStores({ profile: { storage: createMemoryStorage() } });
+    const recorder = createRecorder({ stores, now: () => 1, idPrefix: "t", flushIntervalMs: 60_000 });
+    const views = createViewActions(stores, vi.fn(), () => recorder.flush());
+    views.timeline.setSearch("needle");
+    views.timeline.toggleLane("res-1", ["res-1", "sender"]);
+    views.timeline.toggleKind("push");
+    expect(stores.timeline.getState().filters).toMatchObject({ search: "needle", lanes: ["sender"], kinds: expect.not.arrayContaining(["push"]) as unknown });
+    views.timeline.clearFilters();
+    expect(stores.timeline.getState().filters).toMatchObject({ search: "", lanes: null, kinds: null });
+    views.timeline.setLaneFilter(["res-1"]);
+    views.timeline.setKindFilter(["push"]);
+    expect(stores.timeline.getState().filters).toMatchObject({ lanes: ["res-1"], kinds: ["push"] });
+    views.timeline.pause();
+    expect(stores.timeline.getState().paused).toBe(true);
+    views.timeline.resume();
+    expect(stores.timeline.getState().paused).toBe(false);
+
+    recorder.record({ kind: "error", lane: "scenarios", summary: "shown", error: { code: "internal", message: "x" }, operation: "scenario" });
+    recorder.flush();
+    recorder.record({ kind: "error", lane: "scenarios", summary: "queued", error: { code: "internal", message: "x" }, operation: "scenario" });
+    views.timeline.clear();
+    recorder.flush();
+    expect(stores.timeline.getState().events).toEqual([]);
+    const after = recorder.record({ kind: "error", lane: "scenarios", summary: "after", error: { code: "internal", message: "x" }, operation: "scenario" });
+    recorder.flush();
+    expect(stores.timeline.getState().events.map((e) => e.id)).toEqual([after]);
+    recorder.dispose();
+  });
+
+  it("changes the console's search, filters and pause", () => {
+    const stores = createStores({ profile: { storage: createMemoryStorage() } });
+    const { console: frames } = createViewActions(stores, vi.fn(), () => {});
+    frames.setSearch("enable");
+    frames.setDirection("in", false);
+    frames.toggleKind("iq");
+    frames.toggleLane("sink", ["res-1", "sink"]);
+    frames.setHideSm(false);
+    expect(stores.console.getState().filters).toMatchObject({ search: "enable", directions: { in: false, out: true }, lanes: ["res-1"], hideSm: false, kinds: expect.not.arrayContaining(["iq"]) as unknown });
+    frames.setKindFilter(null);
+    frames.setLaneFilter(null);
+    expect(stores.console.getState().filters).toMatchObject({ kinds: null, lanes: null });
+    frames.pause();
+    expect(stores.console.getState().paused).toBe(true);
+    frames.resume();
+    expect(stores.console.getState().paused).toBe(false);
+  });
+
+  it("changes the scenarios' selection and options, and the connection profile", () => {
+    const stores = createStores({ profile: { storage: createMemoryStorage() } });
+    const views = createViewActions(stores, vi.fn(), () => {});
+    views.ensureScenarioCatalogue(describeScenarios);
+    views.scenarios.setSelected(["C1", "C2"]);
+    views.scenarios.toggle("C1");
+    views.scenarios.setPolicy("ejabberd");
+    views.scenarios.setAccounts("fresh");
+    expect(stores.scenarios.getState()).toMatchObject({ selected: ["C2"], policy: "ejabberd", accounts: "fresh" });
+
+    views.profile.update({ domain: "example.org", name: "staging" });
+    views.profile.updateAccount("sink", { resource: "apns" });
+    views.profile.saveCurrent("staging");
+    views.profile.setAutoReconnect(false);
+    expect(stores.profile.getState()).toMatchObject({ profile: { domain: "example.org", sink: { resource: "apns" } }, autoReconnect: false });
+    views.profile.resetToDefaults();
+    expect(stores.profile.getState().profile.domain).toBe("localhost");
+    expect(views.profile.load("staging")).toBe(true);
+    expect(views.profile.load("nothing")).toBe(false);
+    expect(stores.profile.getState().profile.domain).toBe("example.org");
+    views.profile.remove("staging");
+    expect(stores.profile.getState().saved).toEqual([]);
+  });
 });

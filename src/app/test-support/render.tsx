@@ -13,10 +13,14 @@ import type { SinkState } from "../stores/sink";
 
 type Fn = (...args: never[]) => unknown;
 type Spied<T> = { [K in keyof T]: T[K] extends Fn ? Mock<T[K]> & T[K] : T[K] };
-export type FakePlayground = Spied<Omit<Playground, "timeline" | "expectations">> & {
-  timeline: Spied<Playground["timeline"]>;
-  expectations: Spied<Playground["expectations"]>;
-};
+/** The Playground's groups of view actions (`playground.timeline.select`, `playground.console.setSearch`…). */
+type ActionGroup = "timeline" | "expectations" | "console" | "scenarios" | "profile";
+export type FakePlayground = Spied<Omit<Playground, ActionGroup>> & { [G in ActionGroup]: Spied<Playground[G]> };
+
+/** Each action of a group recorded by a spy that still runs it. */
+function spyEach<T extends object>(group: T): Spied<T> {
+  return Object.fromEntries(Object.entries(group).map(([name, action]) => [name, typeof action === "function" ? vi.fn(action as Fn) : action])) as Spied<T>;
+}
 
 const ok = <T,>(value: T): ActionResult<T> => ({ ok: true, value });
 
@@ -35,15 +39,11 @@ export function createFakePlayground(stores: Stores = makeStores()): FakePlaygro
   let nodes = 0;
   const fake = {
     stores,
-    timeline: {
-      select: vi.fn(views.timeline.select),
-      showEvent: vi.fn(views.timeline.showEvent),
-      exportJson: vi.fn(views.timeline.exportJson),
-      importJson: vi.fn(views.timeline.importJson),
-      importFile: vi.fn(views.timeline.importFile),
-      closeImport: vi.fn(views.timeline.closeImport),
-    },
-    expectations: { setWindowMs: vi.fn(views.expectations.setWindowMs), pin: vi.fn(views.expectations.pin), reset: vi.fn(views.expectations.reset) },
+    timeline: spyEach(views.timeline),
+    expectations: spyEach(views.expectations),
+    console: spyEach(views.console),
+    scenarios: spyEach(views.scenarios),
+    profile: spyEach(views.profile),
     resetSinkCounters: vi.fn(views.resetSinkCounters),
     pruneInactiveRegistrations: vi.fn(views.pruneInactiveRegistrations),
     setResourceColour: vi.fn(views.setResourceColour),

@@ -1,32 +1,16 @@
 /** Iq routing, the server's own iq handlers and disco per policy, over real sessions. */
 import { xml } from "@xmpp/client";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NS } from "../../protocol/ns";
 import { parseDiscoInfo } from "../../protocol/stanzas/disco";
 import { attrOf, findChild } from "../../protocol/stanzas/xml-util";
-import { startTestServer, type TestServer } from "../test-support";
-import { connect, errorOf, type Inbox } from "../test-support/session-kit";
+import { serverFixture } from "../test-support/server-fixture";
+import { errorOf } from "../test-support/session-kit";
 
-let t: TestServer;
-const open: Inbox[] = [];
+const fixture = serverFixture();
+const login = (jid: string) => fixture.login(jid);
 let n = 0;
 const user = (name: string, domain = "localhost") => `${name}${++n}@${domain}`;
-
-async function login(jid: string): Promise<Inbox> {
-  const inbox = await connect(t.url, jid);
-  open.push(inbox);
-  return inbox;
-}
-
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.stop()));
-});
-afterAll(async () => {
-  await t.close();
-});
 
 const discoInfo = (to?: string, node?: string) =>
   xml("iq", { type: "get", ...(to ? { to } : {}) }, xml("query", { xmlns: NS.discoInfo, ...(node ? { node } : {}) }));

@@ -1,35 +1,20 @@
 /** Presence broadcast, message routing, offline storage and resource conflicts, over real sessions. */
 import { xml } from "@xmpp/client";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NS } from "../../protocol/ns";
 import { attrOf, findChild } from "../../protocol/stanzas/xml-util";
-import { errorsOf, startTestServer, type TestServer } from "../test-support";
-import { chat, connect, errorOf, eventually, isMessageWithBody, isPresenceFrom, presence, type Inbox } from "../test-support/session-kit";
+import { errorsOf } from "../test-support";
+import { serverFixture } from "../test-support/server-fixture";
+import { chat, errorOf, eventually, isMessageWithBody, isPresenceFrom, presence } from "../test-support/session-kit";
 
-let t: TestServer;
-const open: Inbox[] = [];
+const fixture = serverFixture();
+const login = (jid: string) => fixture.login(jid);
 let n = 0;
 /** A fresh account per test, so tests never see each other's sessions or offline messages. */
 const account = (name: string) => `${name}${++n}@localhost`;
 
-async function login(jid: string): Promise<Inbox> {
-  const inbox = await connect(t.url, jid);
-  open.push(inbox);
-  return inbox;
-}
-
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.stop()));
-});
-afterAll(async () => {
-  await t.close();
-});
-
 const sm = () => {
-  const manager = t.server.sessionManager;
+  const manager = fixture.server.server.sessionManager;
   if (!manager) throw new Error("no session manager");
   return manager;
 };

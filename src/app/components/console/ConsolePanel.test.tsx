@@ -33,41 +33,52 @@ describe("ConsolePanel", () => {
   });
 
   it("hides stream management by default and shows it on request", async () => {
-    const { user } = setup([frame("<presence/>", "presence"), frame(`<r xmlns="urn:xmpp:sm:3"/>`, "sm", "out"), frame(`<a xmlns="urn:xmpp:sm:3" h="1"/>`, "sm")]);
+    const { user, playground } = setup([frame("<presence/>", "presence"), frame(`<r xmlns="urn:xmpp:sm:3"/>`, "sm", "out"), frame(`<a xmlns="urn:xmpp:sm:3" h="1"/>`, "sm")]);
     expect(rows()).toHaveLength(1);
     expect(screen.getByText("· 2 stream-management hidden")).toBeInTheDocument();
     const toggle = screen.getByRole("checkbox", { name: "Show stream management" });
     expect(toggle).not.toBeChecked();
     await user.click(toggle);
     expect(rows()).toHaveLength(3);
+    expect(playground.console.setHideSm).toHaveBeenCalledWith(false);
   });
 
-  it("filters by direction, kind, session and search", async () => {
-    const { user } = setup([
+  it("filters by direction, kind, session and search, through the service's console actions", async () => {
+    const { user, playground, stores } = setup([
       frame("<presence/>", "presence", "out"),
       frame(`<message><body>needle</body></message>`, "message", "in"),
       frame(`<iq type="result" id="1"/>`, "iq", "in", "sender"),
     ]);
     await user.click(screen.getByRole("checkbox", { name: "Outgoing" }));
     expect(rows()).toHaveLength(2);
+    expect(playground.console.setDirection).toHaveBeenLastCalledWith("out", false);
     await user.click(screen.getByRole("checkbox", { name: "Outgoing" }));
+    expect(stores.console.getState().filters.directions).toEqual({ in: true, out: true });
 
     await user.click(screen.getByRole("button", { name: /Kinds/ }));
     await user.click(within(screen.getByRole("group", { name: "Filter frames by kind" })).getByRole("checkbox", { name: "iq" }));
     expect(rows()).toHaveLength(2);
+    expect(playground.console.toggleKind).toHaveBeenCalledWith("iq");
     await user.click(screen.getByRole("button", { name: "Show all" }));
+    expect(playground.console.setKindFilter).toHaveBeenCalledWith(null);
     await user.keyboard("{Escape}");
 
     await user.click(screen.getByRole("button", { name: /Sessions/ }));
     await user.click(within(screen.getByRole("group", { name: "Filter frames by session" })).getByRole("checkbox", { name: "alice/r1" }));
     expect(rows()).toHaveLength(1);
     expect(rows()[0]).toHaveTextContent("<iq");
+    expect(playground.console.toggleLane).toHaveBeenCalledWith("res-1", expect.arrayContaining(["res-1", "sender"]));
     await user.click(screen.getByRole("button", { name: "Show all" }));
+    expect(playground.console.setLaneFilter).toHaveBeenCalledWith(null);
     await user.keyboard("{Escape}");
 
     await user.type(screen.getByRole("searchbox", { name: "Search frames" }), "needle");
     expect(rows()).toHaveLength(1);
     expect(within(rows()[0]!).getByText("needle")).toContainHTML("mark");
+    expect(playground.console.setSearch).toHaveBeenLastCalledWith("needle");
+    await user.keyboard("{Escape}");
+    expect(stores.console.getState().filters.search).toBe("");
+    expect(rows()).toHaveLength(3);
   });
 
   it("shows the selected frame pretty-printed, and hostile text stays text (XSS)", async () => {
@@ -96,10 +107,12 @@ describe("ConsolePanel", () => {
   it("pauses and resumes, and clears through the service", async () => {
     const { user, stores, playground } = setup([frame("<presence/>", "presence")]);
     await user.click(screen.getByRole("button", { name: "Pause" }));
+    expect(playground.console.pause).toHaveBeenCalledTimes(1);
     act(() => stores.console.getState().appendFrames([frame("<presence><show>away</show></presence>", "presence")]));
     expect(rows()).toHaveLength(1);
     expect(screen.getByText(/Paused: 1 new frame waiting/)).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Resume" }));
+    expect(playground.console.resume).toHaveBeenCalledTimes(1);
     expect(rows()).toHaveLength(2);
     await user.click(screen.getByRole("button", { name: "Clear" }));
     expect(playground.clearConsole).toHaveBeenCalledTimes(1);

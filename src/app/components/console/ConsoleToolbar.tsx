@@ -1,5 +1,6 @@
 import { FRAME_KINDS, type FrameKind, type LaneId } from "../../model";
-import { useConsoleStore, useStores } from "../../stores/hooks";
+import { usePlayground } from "../../playground-context";
+import { useConsoleStore } from "../../stores/hooks";
 import { FilterMenu } from "../shared/FilterMenu";
 import { useLanes } from "../shared/lanes";
 
@@ -14,7 +15,7 @@ export interface ConsoleToolbarProps {
 
 /** The console's search, filters, pause, "Jump to latest" and clear. */
 export function ConsoleToolbar({ laneIds, canJump, onJump, canClear, onClear }: ConsoleToolbarProps) {
-  const actions = useStores().console.getState();
+  const actions = usePlayground().console;
   const filters = useConsoleStore((s) => s.filters);
   const paused = useConsoleStore((s) => s.paused);
   const lanes = useLanes();

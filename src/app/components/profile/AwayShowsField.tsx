@@ -11,7 +11,7 @@ import { Term, TERMS } from "../shared/Term";
 export function AwayShowsField() {
   const playground = usePlayground();
   const shows = useProfileStore((s) => s.profile.awayShows ?? DEFAULT_AWAY_SHOWS);
-  const actions = playground.stores.profile.getState();
+  const actions = playground.profile;
   const toggle = (show: Show, on: boolean) => {
     const next = SHOW_VALUES.filter((s) => (s === show ? on : shows.includes(s)));
     // An empty set would make every session online: keep at least one, as the server's flag does.

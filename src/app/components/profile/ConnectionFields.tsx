@@ -11,7 +11,7 @@ import { AwayShowsField } from "./AwayShowsField";
 export function ConnectionFields() {
   const playground = usePlayground();
   const profile = useProfileStore((s) => s.profile);
-  const actions = playground.stores.profile.getState();
+  const actions = playground.profile;
   const service = playground.resolvedService();
   const onSandbox = isSandboxService(profile.service);
   const account = (role: ProfileAccountRole, field: "username" | "password" | "resource") => (value: string) =>

@@ -29,8 +29,8 @@ describe("ProfilePanel", () => {
     expect(screen.getByRole("checkbox", { name: "Remember passwords" })).not.toBeChecked();
   });
 
-  it("edits the profile through the store", async () => {
-    const { user, stores } = setup();
+  it("edits the profile through the service's profile actions", async () => {
+    const { user, stores, playground } = setup();
     const domain = screen.getByLabelText("Domain");
     await user.clear(domain);
     await user.type(domain, "example.org");
@@ -38,6 +38,9 @@ describe("ProfilePanel", () => {
     await user.type(screen.getByLabelText("Account password"), "secret");
     await user.clear(screen.getByLabelText("Sink resource"));
     await user.type(screen.getByLabelText("Sink resource"), "apns");
+    expect(playground.profile.update).toHaveBeenLastCalledWith({ domain: "example.org" });
+    expect(playground.profile.updateAccount).toHaveBeenCalledWith("account", { password: "secret" });
+    expect(playground.profile.updateAccount).toHaveBeenLastCalledWith("sink", { resource: "apns" });
     const p = stores.profile.getState().profile;
     expect(p.domain).toBe("example.org");
     expect(p.account.password).toBe("secret");
@@ -70,22 +73,24 @@ describe("ProfilePanel", () => {
   });
 
   it("saves profiles without passwords unless asked to remember them", async () => {
-    const { user, storage } = setup();
+    const { user, storage, playground } = setup();
     await user.clear(screen.getByLabelText("Profile name"));
     await user.type(screen.getByLabelText("Profile name"), "staging");
     await user.click(screen.getByRole("button", { name: "Save profile" }));
+    expect(playground.profile.saveCurrent).toHaveBeenCalledWith("staging");
     expect(screen.getByRole("status")).toHaveTextContent("Saved “staging” without passwords.");
     let stored = JSON.parse(storage.getItem(PROFILE_STORAGE_KEY) as string) as { state: { saved: { account: { password: string } }[] } };
     expect(stored.state.saved[0]?.account.password).toBe("");
 
     await user.click(screen.getByRole("checkbox", { name: "Remember passwords" }));
+    expect(playground.profile.update).toHaveBeenLastCalledWith({ rememberPassword: true });
     await user.click(screen.getByRole("button", { name: "Save profile" }));
     stored = JSON.parse(storage.getItem(PROFILE_STORAGE_KEY) as string) as typeof stored;
     expect(stored.state.saved[0]?.account.password).toBe("pass");
   });
 
-  it("loads and deletes saved profiles", async () => {
-    const { user, stores } = setup();
+  it("loads and deletes saved profiles, and resets to the defaults", async () => {
+    const { user, stores, playground } = setup();
     act(() => {
       stores.profile.getState().saveCurrent("one");
       stores.profile.getState().update({ domain: "other.example" });
@@ -93,16 +98,24 @@ describe("ProfilePanel", () => {
     });
     await user.selectOptions(await screen.findByLabelText("Saved profile"), "one");
     await user.click(screen.getByRole("button", { name: "Load" }));
+    expect(playground.profile.load).toHaveBeenCalledWith("one");
     expect(stores.profile.getState().profile.domain).toBe("localhost");
+    expect(screen.getByRole("status")).toHaveTextContent("Loaded “one”.");
     await user.click(screen.getByRole("button", { name: "Delete" }));
+    expect(playground.profile.remove).toHaveBeenCalledWith("one");
     expect(stores.profile.getState().saved.map((p) => p.name)).toEqual(["two"]);
+    act(() => stores.profile.getState().update({ domain: "changed.example" }));
+    await user.click(screen.getByRole("button", { name: "Reset to defaults" }));
+    expect(playground.profile.resetToDefaults).toHaveBeenCalledTimes(1);
+    expect(stores.profile.getState().profile.domain).toBe("localhost");
   });
 
   it("switches automatic reconnect (on by default)", async () => {
-    const { user, stores } = setup();
+    const { user, stores, playground } = setup();
     const box = screen.getByRole("checkbox", { name: "Reconnect automatically" });
     expect(box).toBeChecked();
     await user.click(box);
+    expect(playground.profile.setAutoReconnect).toHaveBeenCalledWith(false);
     expect(stores.profile.getState().autoReconnect).toBe(false);
     expect(box).not.toBeChecked();
   });

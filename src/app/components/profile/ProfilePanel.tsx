@@ -11,7 +11,7 @@ export function ProfilePanel() {
   const rememberPassword = useProfileStore((s) => s.profile.rememberPassword);
   const autoReconnect = useProfileStore((s) => s.autoReconnect);
   const anyConnected = useSessionsStore((s) => Object.values(s.sessions).some((v) => v.status === "online" || v.status === "connecting"));
-  const actions = playground.stores.profile.getState();
+  const actions = playground.profile;
   const [busy, setBusy] = useState(false);
   const service = playground.resolvedService();
 

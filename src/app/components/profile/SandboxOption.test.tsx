@@ -29,12 +29,13 @@ beforeEach(() => hostingStore.setState({ hosting: "probing", sandboxDefaulted: f
 
 describe("Sandbox server option", () => {
   it("switches the profile to the in-page server and back to the WebSocket URL", async () => {
-    const { user, stores } = setup();
+    const { user, stores, playground } = setup();
     const option = screen.getByRole("checkbox", { name: "Sandbox server in this page" });
     expect(option).not.toBeChecked();
     expect(option).toHaveAccessibleDescription(/Web Worker/);
 
     await user.click(option);
+    expect(playground.profile.update).toHaveBeenCalledWith({ service: SANDBOX_SERVICE });
     expect(stores.profile.getState().profile.service).toBe(SANDBOX_SERVICE);
     expect(option).toBeChecked();
     expect(screen.queryByLabelText("WebSocket URL")).not.toBeInTheDocument();

@@ -9,7 +9,7 @@ export function SavedProfiles() {
   const ids = useId();
   const profile = useProfileStore((s) => s.profile);
   const saved = useProfileStore((s) => s.saved);
-  const actions = playground.stores.profile.getState();
+  const actions = playground.profile;
   const [chosen, setChosen] = useState("");
   const [notice, setNotice] = useState<string | null>(null);
   const selectedSaved = saved.some((p) => p.name === chosen) ? chosen : (saved[0]?.name ?? "");

@@ -2,7 +2,8 @@ import { toJson, toMarkdown } from "../../../conformance/format";
 import type { AccountChoice } from "../../../conformance/types";
 import { POLICY_NAMES } from "../../../protocol/policy/types";
 import { useScenarioRunner } from "../../scenarios/runner-context";
-import { useScenariosStore, useStores } from "../../stores/hooks";
+import { usePlayground } from "../../playground-context";
+import { useScenariosStore } from "../../stores/hooks";
 import type { ScenarioPolicyChoice } from "../../stores/scenarios";
 import { downloadText } from "../shared/download";
 
@@ -18,7 +19,7 @@ function fileStamp(at: number): string {
 /** The run's options (judging policy, accounts), Run all / Run selected, and the report's exports. */
 export function ScenariosControls() {
   const runner = useScenarioRunner();
-  const actions = useStores().scenarios.getState();
+  const actions = usePlayground().scenarios;
   const selected = useScenariosStore((s) => s.selected);
   const policy = useScenariosStore((s) => s.policy);
   const accounts = useScenariosStore((s) => s.accounts);

@@ -97,8 +97,20 @@ describe("ScenariosPanel", () => {
     expect(within(c8).getByText("away")).toBeInTheDocument();
     expect(within(screen.getByRole("row", { name: /^C1 / })).getByText("MUST")).toBeInTheDocument();
 
+    // Selection and options go through the service's scenario actions.
+    await user.click(screen.getByRole("checkbox", { name: "Select all scenarios" }));
+    expect(playground.scenarios.setSelected).toHaveBeenLastCalledWith(stores.scenarios.getState().catalogue.map((x) => x.id));
+    await user.click(screen.getByRole("checkbox", { name: "Select all scenarios" }));
+    expect(stores.scenarios.getState().selected).toEqual([]);
+    await user.selectOptions(screen.getByRole("combobox", { name: /Judge under/ }), "prosody");
+    expect(playground.scenarios.setPolicy).toHaveBeenCalledWith("prosody");
+    await user.selectOptions(screen.getByRole("combobox", { name: /Accounts/ }), "shared");
+    expect(playground.scenarios.setAccounts).toHaveBeenCalledWith("shared");
+    expect(stores.scenarios.getState()).toMatchObject({ policy: "prosody", accounts: "shared" });
+
     await user.click(screen.getByRole("checkbox", { name: "Select C4" }));
     await user.click(screen.getByRole("checkbox", { name: "Select C3" }));
+    expect(playground.scenarios.toggle.mock.calls).toEqual([["C4"], ["C3"]]);
     expect(stores.scenarios.getState().selected).toEqual(["C3", "C4"]);
     await user.click(screen.getByRole("button", { name: "Run selected (2)" }));
     expect(calls).toEqual([["C3", "C4"]]);

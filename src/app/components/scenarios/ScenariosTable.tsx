@@ -1,5 +1,6 @@
 import type { ScenarioReport } from "../../../conformance/types";
-import { useScenariosStore, useStores } from "../../stores/hooks";
+import { usePlayground } from "../../playground-context";
+import { useScenariosStore } from "../../stores/hooks";
 
 function shortFeature(feature: string): string {
   return feature === "urn:xmpp:push:0" ? "push" : feature === "tigase:push:away:0" ? "away" : feature;
@@ -34,7 +35,7 @@ function Observed({ report }: { report: ScenarioReport }) {
 
 /** Every scenario with its selection box, what it expects, what the last run observed and its verdict. */
 export function ScenariosTable({ onShowInTimeline }: { onShowInTimeline(eventId: string): void }) {
-  const actions = useStores().scenarios.getState();
+  const actions = usePlayground().scenarios;
   const catalogue = useScenariosStore((s) => s.catalogue);
   const selected = useScenariosStore((s) => s.selected);
   const busy = useScenariosStore((s) => s.status === "running");

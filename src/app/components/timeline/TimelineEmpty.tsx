@@ -1,9 +1,9 @@
-import { useStores } from "../../stores/hooks";
+import { usePlayground } from "../../playground-context";
 import { EmptyState } from "../shared/EmptyState";
 
 /** What the list shows when no row is visible: nothing captured, or filters that match nothing. */
 export function TimelineEmpty({ nothingCaptured }: { nothingCaptured: boolean }) {
-  const actions = useStores().timeline.getState();
+  const playground = usePlayground();
   if (nothingCaptured) {
     return (
       <EmptyState title="Nothing captured yet">
@@ -17,11 +17,7 @@ export function TimelineEmpty({ nothingCaptured }: { nothingCaptured: boolean })
       <button
         type="button"
         className="btn btn-small"
-        onClick={() => {
-          actions.setSearch("");
-          actions.setLaneFilter(null);
-          actions.setKindFilter(null);
-        }}
+        onClick={() => playground.timeline.clearFilters()}
       >
         Clear filters
       </button>

@@ -84,8 +84,8 @@ describe("TimelinePanel", () => {
     expect(container.querySelector("script")).toBeNull();
   });
 
-  it("filters by session and by kind, and resets", async () => {
-    const { user } = setup([presence("res-1", "r1 away"), messageSent({ summary: "bob says hi" })]);
+  it("filters by session and by kind, and resets, through the service's timeline actions", async () => {
+    const { user, playground } = setup([presence("res-1", "r1 away"), messageSent({ summary: "bob says hi" })]);
     expect(options()).toHaveLength(2);
 
     await user.click(screen.getByRole("button", { name: /Sessions/ }));
@@ -93,7 +93,9 @@ describe("TimelinePanel", () => {
     expect(options()).toHaveLength(1);
     expect(options()[0]).toHaveTextContent("r1 away");
     expect(screen.getByText("1 of 2 events shown")).toBeInTheDocument();
+    expect(playground.timeline.toggleLane).toHaveBeenCalledWith("sender", expect.arrayContaining(["res-1", "sender"]));
     await user.click(screen.getByRole("button", { name: "Show all" }));
+    expect(playground.timeline.setLaneFilter).toHaveBeenCalledWith(null);
     expect(options()).toHaveLength(2);
     await user.keyboard("{Escape}");
 
@@ -101,39 +103,53 @@ describe("TimelinePanel", () => {
     await user.click(within(screen.getByRole("group", { name: "Filter by kind" })).getByRole("checkbox", { name: "presence" }));
     expect(options()).toHaveLength(1);
     expect(options()[0]).toHaveTextContent("bob says hi");
+    expect(playground.timeline.toggleKind).toHaveBeenCalledWith("presence");
+    await user.click(screen.getByRole("button", { name: "Show all" }));
+    expect(playground.timeline.setKindFilter).toHaveBeenCalledWith(null);
+    expect(options()).toHaveLength(2);
   });
 
   it("searches summaries and XML, also for events that arrive later", async () => {
-    const { user, stores } = setup([presence("res-1", "r1 away"), messageSent({ summary: "bob says hi", xml: "<message><body>needle</body></message>" })]);
+    const { user, stores, playground } = setup([presence("res-1", "r1 away"), messageSent({ summary: "bob says hi", xml: "<message><body>needle</body></message>" })]);
     await user.type(screen.getByRole("searchbox", { name: "Search timeline" }), "needle");
+    expect(playground.timeline.setSearch).toHaveBeenLastCalledWith("needle");
     expect(options()).toHaveLength(1);
     expect(options()[0]).toHaveTextContent("bob says hi");
     act(() => addEvents(stores, [presence("res-1", "another needle here")]));
     expect(options()).toHaveLength(2);
     expect(within(options()[1]!).getByText("needle")).toContainHTML("mark");
+    await user.keyboard("{Escape}");
+    expect(stores.timeline.getState().filters.search).toBe("");
+    expect(options()).toHaveLength(3);
   });
 
   it("offers to clear filters when nothing matches", async () => {
-    const { user } = setup([presence("res-1", "r1 away")]);
+    const { user, playground, stores } = setup([presence("res-1", "r1 away")]);
     await user.type(screen.getByRole("searchbox", { name: "Search timeline" }), "zzz");
+    act(() => stores.timeline.getState().setKindFilter(["push"]));
     expect(screen.getByText("No event matches the filters")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Clear filters" }));
+    expect(playground.timeline.clearFilters).toHaveBeenCalledTimes(1);
+    expect(stores.timeline.getState().filters).toMatchObject({ search: "", kinds: null, lanes: null });
     expect(options()).toHaveLength(1);
   });
 
   it("pauses the view while capture continues, then shows the buffered events on resume", async () => {
-    const { user, stores } = setup([presence("res-1", "first")]);
+    const { user, stores, playground } = setup([presence("res-1", "first")]);
     await user.click(screen.getByRole("button", { name: "Pause" }));
+    expect(playground.timeline.pause).toHaveBeenCalledTimes(1);
     act(() => addEvents(stores, [presence("res-1", "second"), presence("res-1", "third")]));
     expect(options()).toHaveLength(1);
     expect(screen.getByText(/Paused: 2 new events waiting/)).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Resume" }));
+    expect(playground.timeline.resume).toHaveBeenCalledTimes(1);
     expect(options()).toHaveLength(3);
   });
 
-  it("clears the live view", async () => {
-    const { user } = setup([presence("res-1", "first")]);
+  it("clears the live view through the service", async () => {
+    const { user, playground } = setup([presence("res-1", "first")]);
     await user.click(screen.getByRole("button", { name: "Clear" }));
+    expect(playground.timeline.clear).toHaveBeenCalledTimes(1);
     expect(screen.getByText("Nothing captured yet")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Export JSON" })).toBeDisabled();
   });

@@ -1,7 +1,7 @@
 import { memo, useMemo, useRef, useState, type RefObject } from "react";
 import { TIMELINE_KINDS, type LaneId, type TimelineKind } from "../../model";
 import { usePlayground } from "../../playground-context";
-import { useStores, useTimelineStore } from "../../stores/hooks";
+import { useTimelineStore } from "../../stores/hooks";
 import { createLaneScanner } from "../../stores/lane-scanner";
 import { selectViewEvents } from "../../stores/timeline";
 import { downloadBlob } from "../shared/download";
@@ -20,7 +20,7 @@ export interface TimelineToolbarProps {
  * its selectors change only with filters or a new lane: events arriving do not re-render it.
  */
 export const TimelineToolbar = memo(function TimelineToolbar({ searchRef, canJump, onJump }: TimelineToolbarProps) {
-  const actions = useStores().timeline.getState();
+  const actions = usePlayground().timeline;
   const filters = useTimelineStore((s) => s.filters);
   const laneIds = useLaneIds();
   const lanes = useLanes();
@@ -87,8 +87,8 @@ function useLaneIds(): LaneId[] {
 
 /** Pause/resume, "Jump to latest", clear, and the JSON export and import. */
 function TimelineActions({ canJump, onJump }: Pick<TimelineToolbarProps, "canJump" | "onJump">) {
-  const actions = useStores().timeline.getState();
   const playground = usePlayground();
+  const actions = playground.timeline;
   const view = useTimelineStore((s) => s.view);
   const paused = useTimelineStore((s) => s.paused);
   const empty = useTimelineStore((s) => s.events.length === 0 && s.buffered.length === 0);
@@ -98,7 +98,7 @@ function TimelineActions({ canJump, onJump }: Pick<TimelineToolbarProps, "canJum
   const importFile = async (file: File | undefined) => {
     if (!file) return;
     // Parsed in a worker: a 100,000-event file does not block the page.
-    await playground.timeline.importFile(file);
+    await actions.importFile(file);
     if (fileRef.current) fileRef.current.value = "";
   };
 
