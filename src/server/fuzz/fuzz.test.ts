@@ -45,6 +45,9 @@ describe("stream fuzzing over TCP (seeded)", () => {
     expect(passed(report), text).toBe(true);
     expect(report.healthy.rounds, text).toBeGreaterThan(1);
     expect(report.kinds["frame/fragmented-write"], text).toBeGreaterThan(0);
+    // Each connection made its own STARTTLS handshake; past the first they resume a session ticket.
+    expect(report.tls?.handshakes, text).toBeGreaterThan(report.inputs / 2);
+    expect(report.tls?.resumed, text).toBeGreaterThan(0);
     const labels = Object.keys(report.outcomes);
     expect(labels).toContain("accept");
     expect(labels.filter((l) => l.startsWith("stream-error:")).length, text).toBeGreaterThanOrEqual(5);

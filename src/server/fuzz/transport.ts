@@ -6,7 +6,7 @@
  */
 import type { RawSocket } from "../test-support/raw-socket";
 import { rawSession, rawSocket } from "../test-support/raw-socket";
-import { rawTcpSession, rawTcpSocket, tcpInput, type TcpSocket } from "../tcp/test-support/tcp-socket";
+import { rawTcpSession, rawTcpSocket, tcpInput, tlsClientCache, type TcpSocket } from "../tcp/test-support/tcp-socket";
 
 /** One unit the fuzzer sends: text, or bytes sent as a text frame or a binary frame. */
 export type FuzzFrame = { text: string } | { bytes: Buffer; binary: boolean };
@@ -21,6 +21,8 @@ export interface FuzzTransport {
   readonly name: string;
   /** Opens a connection at `phase`; "bound" logs in as `who` (password `pass`). */
   connect(phase: Phase, who: { username: string; resource: string }): Promise<FuzzConnection>;
+  /** TLS handshakes so far and how many resumed a session (TCP only). */
+  tlsStats?(): { handshakes: number; resumed: number };
 }
 
 export function sendFrame(conn: FuzzConnection, frame: FuzzFrame): void {
@@ -43,8 +45,13 @@ export function webSocketTransport(url: string): FuzzTransport {
   };
 }
 
-/** TCP with STARTTLS on `port`, trusting `ca`. */
+/**
+ * TCP with STARTTLS on `port`, trusting `ca`. Every connection is a new TCP connection with its own
+ * STARTTLS handshake; they share one client TLS context and resume the newest session ticket, which
+ * spares each handshake the certificate signature and its verification.
+ */
 export function tcpTransport(port: number, ca: string): FuzzTransport {
+  const tls = tlsClientCache(ca);
   const asFuzz = (socket: TcpSocket): FuzzConnection => ({
     frames: socket.frames,
     closed: socket.closed,
@@ -56,11 +63,12 @@ export function tcpTransport(port: number, ca: string): FuzzTransport {
   return {
     name: "tcp",
     async connect(phase, who) {
-      if (phase === "bound") return asFuzz((await rawTcpSession(port, ca, who)).socket);
+      if (phase === "bound") return asFuzz((await rawTcpSession(port, ca, { ...who, tls })).socket);
       const socket = await rawTcpSocket(port);
-      if (phase === "opened") await socket.openSecure(ca);
+      if (phase === "opened") await socket.openSecure(ca, "localhost", tls);
       return asFuzz(socket);
     },
+    tlsStats: () => ({ handshakes: tls.handshakes, resumed: tls.resumed }),
   };
 }
 
