@@ -76,7 +76,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   process.on("unhandledRejection", onCrash);
   const started = Date.now();
   let healthy: HealthySessions | null = null;
-  const transport = transportFor(transportName, ts.url, { port: ts.c2sPort, ca: ts.ca });
+  const transport = transportFor(transportName, ts.url, { port: ts.c2sPort, ca: ts.ca, setupTimeoutMs: deadlineMs });
   const cases = transportName === "tcp" ? tcpFuzzCase : fuzzCase;
   const pool = new BoundStreamPool(transport, reuse);
   try {

@@ -50,7 +50,7 @@ export function webSocketTransport(url: string): FuzzTransport {
  * STARTTLS handshake; they share one client TLS context and resume the newest session ticket, which
  * spares each handshake the certificate signature and its verification.
  */
-export function tcpTransport(port: number, ca: string): FuzzTransport {
+export function tcpTransport(port: number, ca: string, setupTimeoutMs: number): FuzzTransport {
   const tls = tlsClientCache(ca);
   const asFuzz = (socket: TcpSocket): FuzzConnection => ({
     frames: socket.frames,
@@ -63,8 +63,8 @@ export function tcpTransport(port: number, ca: string): FuzzTransport {
   return {
     name: "tcp",
     async connect(phase, who) {
-      if (phase === "bound") return asFuzz((await rawTcpSession(port, ca, { ...who, tls })).socket);
-      const socket = await rawTcpSocket(port);
+      if (phase === "bound") return asFuzz((await rawTcpSession(port, ca, { ...who, tls, timeoutMs: setupTimeoutMs })).socket);
+      const socket = await rawTcpSocket(port, "127.0.0.1", setupTimeoutMs);
       if (phase === "opened") await socket.openSecure(ca, "localhost", tls);
       return asFuzz(socket);
     },
@@ -76,13 +76,17 @@ export function tcpTransport(port: number, ca: string): FuzzTransport {
 export const TRANSPORT_NAMES = ["ws", "tcp"] as const;
 export type TransportName = (typeof TRANSPORT_NAMES)[number];
 
-/** The transport by name, for a server whose WebSocket endpoint is `wsUrl` (and TCP listener `tcp`). */
-export function transportFor(name: TransportName, wsUrl: string, tcp: { port: number; ca: string } | null): FuzzTransport {
+/**
+ * The transport by name, for a server whose WebSocket endpoint is `wsUrl` (and TCP listener `tcp`).
+ * Over TCP, each step of setting up a connection may take `tcp.setupTimeoutMs` (the case deadline:
+ * on a starved machine a fixed 5 s counted a slow server as one that did not serve the connection).
+ */
+export function transportFor(name: TransportName, wsUrl: string, tcp: { port: number; ca: string; setupTimeoutMs: number } | null): FuzzTransport {
   switch (name) {
     case "ws":
       return webSocketTransport(wsUrl);
     case "tcp":
       if (!tcp) throw new Error("the TCP transport needs the server's TCP listener");
-      return tcpTransport(tcp.port, tcp.ca);
+      return tcpTransport(tcp.port, tcp.ca, tcp.setupTimeoutMs);
   }
 }

@@ -55,7 +55,8 @@ export function tcpInput(frame: string): string {
   return frame.replace(new RegExp(`<open xmlns='${NS.framing}'((?: [\\w:-]+='[^']*')*)/>`, "g"), `<stream:stream xmlns='${NS.client}' xmlns:stream='${NS.streams}'$1>`);
 }
 
-export function rawTcpSocket(port: number, host = "127.0.0.1"): Promise<TcpSocket> {
+/** `timeoutMs`: how long a read waits when the call names no timeout (the handshake steps name none). */
+export function rawTcpSocket(port: number, host = "127.0.0.1", timeoutMs = DEFAULT_TIMEOUT): Promise<TcpSocket> {
   // No Nagle: a write the server does not answer (most stanzas) would otherwise hold the next one
   // until the server's delayed ACK, 40 ms on Linux.
   let socket: Socket = netConnect({ port, host, noDelay: true });
@@ -83,7 +84,9 @@ export function rawTcpSocket(port: number, host = "127.0.0.1"): Promise<TcpSocke
     });
   });
 
-  function next(timeoutMs = DEFAULT_TIMEOUT): Promise<string> {
+  const defaultTimeoutMs = timeoutMs;
+
+  function next(timeoutMs = defaultTimeoutMs): Promise<string> {
     if (cursor < frames.length) return Promise.resolve(frames[cursor++] as string);
     return new Promise<string>((resolve, reject) => {
       const check = (): void => {
@@ -112,7 +115,7 @@ export function rawTcpSocket(port: number, host = "127.0.0.1"): Promise<TcpSocke
     return parseElement(await next(timeoutMs));
   }
 
-  async function waitFor(predicate: (el: Element) => boolean, timeoutMs = DEFAULT_TIMEOUT): Promise<Element> {
+  async function waitFor(predicate: (el: Element) => boolean, timeoutMs = defaultTimeoutMs): Promise<Element> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const el = await nextElement(Math.max(1, deadline - Date.now()));
@@ -191,10 +194,10 @@ export function rawTcpSocket(port: number, host = "127.0.0.1"): Promise<TcpSocke
 export async function rawTcpSession(
   port: number,
   ca: string,
-  options: { domain?: string; username: string; password?: string; resource?: string; tls?: TlsClientCache },
+  options: { domain?: string; username: string; password?: string; resource?: string; tls?: TlsClientCache; timeoutMs?: number },
 ): Promise<{ socket: TcpSocket; jid: string }> {
   const { domain = "localhost", username, password = "pass", resource } = options;
-  const socket = await rawTcpSocket(port);
+  const socket = await rawTcpSocket(port, "127.0.0.1", options.timeoutMs);
   await socket.openSecure(ca, domain, options.tls);
   socket.send(`<auth xmlns='${NS.sasl}' mechanism='PLAIN'>${Buffer.from(`\u0000${username}\u0000${password}`).toString("base64")}</auth>`);
   const outcome = await socket.waitFor((e) => e.getNS() === NS.sasl);
