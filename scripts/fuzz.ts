@@ -17,6 +17,7 @@ async function main(): Promise<number> {
     seed: { type: "number", help: "fast-check seed (same seed, same inputs)", default: "random" },
     transport: { type: "string", help: `stream transport (${TRANSPORT_NAMES.join(", ")}, or both: one run each)`, default: "ws" },
     concurrency: { type: "number", help: "cases in flight at once", default: 128 },
+    batch: { type: "number", help: "cases per fast-check run (default 8 × concurrency; --shrink shrinks one run)" },
     deadline: { type: "number", help: "ms the server has to answer one case", default: 10_000 },
     reuse: { type: "number", help: "cases one bound stream carries before it is closed", default: 20 },
     duration: { type: "number", help: "stop after this many seconds even if fewer inputs ran" },
@@ -42,6 +43,7 @@ async function main(): Promise<number> {
     shrink: flags.shrink ?? false,
     timeLimitMs: flags.duration === undefined ? undefined : intIn("duration", flags.duration, 0, 1, 86_400) * 1000,
     reuse: intIn("reuse", flags.reuse, 20, 1, 10_000),
+    batch: flags.batch === undefined ? undefined : intIn("batch", flags.batch, concurrency, 1, 1_000_000),
   };
   let failed = false;
   for (const transport of transports) {

@@ -10,7 +10,7 @@ import { fuzzCase } from "./cases";
 import { combine, HARMLESS, HARMLESS_OR, ONLY_STREAM_ERROR, type FuzzCase } from "./fuzz-case";
 import { judge } from "./oracle";
 import { formatReport } from "./report";
-import { passed, runFuzz } from "./runner";
+import { mapConcurrently, passed, runFuzz } from "./runner";
 
 const SEED = 20261206;
 const INPUTS = 300;
@@ -45,6 +45,9 @@ describe("stream fuzzing over TCP (seeded)", () => {
     expect(passed(report), text).toBe(true);
     expect(report.healthy.rounds, text).toBeGreaterThan(1);
     expect(report.kinds["frame/fragmented-write"], text).toBeGreaterThan(0);
+    // Each connection made its own STARTTLS handshake; past the first they resume a session ticket.
+    expect(report.tls?.handshakes, text).toBeGreaterThan(report.inputs / 2);
+    expect(report.tls?.resumed, text).toBeGreaterThan(0);
     const labels = Object.keys(report.outcomes);
     expect(labels).toContain("accept");
     expect(labels.filter((l) => l.startsWith("stream-error:")).length, text).toBeGreaterThanOrEqual(5);
@@ -71,6 +74,29 @@ describe("generated cases", () => {
     for (const kind of ["frame/split-frame", "frame/merged-frames", "frame/invalid-utf8", "frame/binary-frame", "xml/restricted", "stanza/deep-nesting", "stanza/huge-attr", "stanza/from-spoofed", "stanza/namespace", "opened/before-auth", "none/before-open", "open/mutated", "stanza/valid"]) {
       expect(kinds, kind).toContain(kind);
     }
+  });
+});
+
+describe("mapConcurrently", () => {
+  it("keeps at most `limit` calls in flight, starts the next as one ends, and returns results in input order", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const releases: (() => void)[] = [];
+    const run = mapConcurrently([1, 2, 3, 4, 5], 2, async (n) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise<void>((r) => releases.push(r));
+      inFlight--;
+      return n * 10;
+    });
+    // Release in reverse of arrival whenever calls wait, so later items finish first.
+    while (releases.length > 0 || inFlight > 0) {
+      await Promise.resolve();
+      releases.pop()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await run).toEqual([10, 20, 30, 40, 50]);
+    expect(peak).toBe(2);
   });
 });
 

@@ -15,6 +15,7 @@ export function formatReport(r: FuzzReport, header: string): string {
     `healthy sessions  ${r.healthy.rounds} rounds, ${r.healthy.losses} losses${r.healthy.firstLoss ? ` (first: ${r.healthy.firstLoss.split("\n")[0]})` : ""}`,
     `leaked sockets    ${r.leakedConnections}`,
     `peak RSS          ${(r.peakRssBytes / 1024 / 1024).toFixed(1)} MiB`,
+    ...(r.tls ? [`TLS handshakes    ${r.tls.handshakes} (${r.tls.resumed} resumed a session)`] : []),
     `accepts           ${r.outcomes.accept ?? 0}`,
     "stream errors:",
     ...group("stream-error:").map(([k, n]) => `  ${k.slice("stream-error:".length).padEnd(28)} ${n}`),

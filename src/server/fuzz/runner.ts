@@ -16,8 +16,10 @@ export interface FuzzOptions {
   inputs: number;
   seed: number;
   transport?: TransportName;
-  /** Cases in flight at once (one fast-check run is one batch of this size). */
+  /** Cases in flight at once. */
   concurrency?: number;
+  /** Cases in one fast-check run (default: 8 × concurrency), so the slowest case of a batch idles few slots. */
+  batch?: number;
   /** Time the server has to answer one case (and its probe). */
   deadlineMs?: number;
   /** Stop starting new batches after this many ms (the report counts what ran). */
@@ -50,15 +52,19 @@ export interface FuzzReport {
   peakRssBytes: number;
   /** Sockets still open on the server once every fuzz connection is done (should be 0). */
   leakedConnections: number;
+  /** TCP: STARTTLS handshakes the fuzzer made and how many resumed a session (null over WebSocket). */
+  tls: { handshakes: number; resumed: number } | null;
   /** fast-check's counterexample when `shrink` found one. */
   counterexample: string | null;
 }
 
 const MAX_KEPT_VIOLATIONS = 20;
+const BATCH_PER_SLOT = 8;
 const HEALTHY_CONNECTIONS = 3;
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const { inputs, seed, concurrency = 32, deadlineMs = 10_000, shrink = false, reuse = 20 } = options;
+  const batchSize = Math.max(concurrency, options.batch ?? BATCH_PER_SLOT * concurrency);
   const transportName = options.transport ?? "ws";
   const ts = await startTcpTestServer({ handshakeTimeoutMs: 30_000 });
   const report: FuzzReport = emptyReport();
@@ -70,7 +76,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   process.on("unhandledRejection", onCrash);
   const started = Date.now();
   let healthy: HealthySessions | null = null;
-  const transport = transportFor(transportName, ts.url, { port: ts.c2sPort, ca: ts.ca });
+  const transport = transportFor(transportName, ts.url, { port: ts.c2sPort, ca: ts.ca, setupTimeoutMs: deadlineMs });
   const cases = transportName === "tcp" ? tcpFuzzCase : fuzzCase;
   const pool = new BoundStreamPool(transport, reuse);
   try {
@@ -91,14 +97,14 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       }
       return verdict === null;
     };
-    const numRuns = Math.ceil(inputs / concurrency);
+    const numRuns = Math.ceil(inputs / batchSize);
     let batchNo = 0;
     const stopAt = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
-    const property = fc.asyncProperty(fc.array(cases, { minLength: concurrency, maxLength: concurrency }), async (batch) => {
+    const property = fc.asyncProperty(fc.array(cases, { minLength: batchSize, maxLength: batchSize }), async (batch) => {
       if (Date.now() >= stopAt) return true;
-      const size = counting ? Math.min(concurrency, inputs - batchNo * concurrency) : batch.length;
+      const size = counting ? Math.min(batchSize, inputs - batchNo * batchSize) : batch.length;
       batchNo++;
-      const ok = await Promise.all(batch.slice(0, Math.max(0, size)).map(runOne));
+      const ok = await mapConcurrently(batch.slice(0, Math.max(0, size)), concurrency, runOne);
       report.seconds = (Date.now() - started) / 1000;
       options.onProgress?.(report.inputs, report);
       const passed = ok.every(Boolean);
@@ -115,6 +121,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     report.healthy = await healthy.stop();
     healthy = null;
     report.leakedConnections = await settledConnectionCount(ts.server);
+    report.tls = transport.tlsStats?.() ?? null;
   } finally {
     pool.closeAll();
     if (healthy) await healthy.stop();
@@ -124,6 +131,20 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     await ts.close();
   }
   return report;
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+export async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 type CaseResult = { outcome: Outcome } | { crash: string };
@@ -204,6 +225,7 @@ function emptyReport(): FuzzReport {
     healthy: { rounds: 0, losses: 0, firstLoss: null },
     peakRssBytes: 0,
     leakedConnections: 0,
+    tls: null,
     counterexample: null,
   };
 }

@@ -163,6 +163,14 @@ const CASES: Case[] = [
   { name: "message in the jabber:server namespace", setup: "bound", send: [`<message xmlns='jabber:server' to='bob@localhost'/>`], expect: { streamError: "unsupported-stanza-type" } },
   { name: "unknown top-level element after bind", setup: "bound", send: [`<bogus xmlns='jabber:client'/>`], expect: { streamError: "unsupported-stanza-type" } },
   { name: "not-well-formed stanza after bind", setup: "bound", send: [`<message xmlns='jabber:client'><body>hi</message>`], expect: { streamError: "not-well-formed" } },
+  // Found by the TCP fuzzer: over TCP the renamed header is an element that never ends, and the framer waited for its end.
+  {
+    name: "invalid UTF-8 in the name of a second <open/>",
+    setup: "bound",
+    send: [Buffer.concat([Buffer.from("<op"), Buffer.from([0xc3, 0x28]), Buffer.from(`en xmlns='${F}' to='localhost' version='1.0'/>`)])],
+    expect: { streamError: "unsupported-encoding" },
+    tcp: { send: [Buffer.concat([Buffer.from("<stream:st"), Buffer.from([0xc3, 0x28]), Buffer.from(HEADER_NO_DECL.slice("<stream:st".length))])] },
+  },
 ];
 
 let ts: TcpTestServer;

@@ -61,6 +61,14 @@ describe("XmlStreamFramer", () => {
     expect(frame([HEADER, "<message><body>x</message><presence/>"])).toEqual([EXPECTED[0], "<message><body>x</message>"]);
   });
 
+  it("hands on a start tag that is not UTF-8 at once: such bytes never become an element worth waiting for", () => {
+    const badHeader = Buffer.concat([Buffer.from("<stream:st"), Buffer.from([0xc3, 0x28]), Buffer.from(HEADER.slice(HEADER.indexOf("ream ")))]);
+    const out = frame([HEADER, badHeader, "<presence/>"]);
+    expect(out).toHaveLength(2);
+    expect(out[1]).toMatch(/^<stream:st\uFFFD\(ream /u);
+    expect(frame([HEADER, Buffer.concat([Buffer.from("<message to='"), Buffer.from([0xff]), Buffer.from("'>")])])).toHaveLength(2);
+  });
+
   it("hands on an element past the size cap as soon as it passes it, without waiting for its end", () => {
     const out = frame([HEADER, "<message><body>", "a".repeat(2000)], { ...DEFAULT_FRAME_LIMITS, maxBytes: 1000 });
     expect(out).toHaveLength(2);

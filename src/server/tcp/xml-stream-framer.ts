@@ -14,6 +14,7 @@
  * never occur inside a multi-byte UTF-8 sequence, and frames keep their bytes, so invalid UTF-8 is
  * found (and answered with `unsupported-encoding`) where WebSocket frames are checked.
  */
+import { isUtf8 } from "node:buffer";
 import xml from "@xmpp/xml";
 import { NS } from "../../protocol/ns";
 import { parseElement } from "../../protocol/stanzas/parse";
@@ -147,9 +148,10 @@ export class XmlStreamFramer {
 
   private onStartTag(end: number): void {
     const { buf } = this;
-    if (!START_TAG.test(buf.toString("latin1", this.pos, end + 1))) {
-      // A tag we cannot read reliably (bytes after '/', no '=' or quotes): hand the item on as it
-      // is, so the frame parser names the problem instead of the framer waiting for an end tag.
+    if (!START_TAG.test(buf.toString("latin1", this.pos, end + 1)) || !isUtf8(buf.subarray(this.pos, end + 1))) {
+      // A tag we cannot read reliably (bytes after '/', no '=' or quotes, bytes that are not UTF-8):
+      // hand the item on as it is, so the frame parser names the problem instead of the framer
+      // waiting for an end tag.
       this.emitFrame(buf.subarray(this.start, end + 1), "");
       this.halted = true;
       return;

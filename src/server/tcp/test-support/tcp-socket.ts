@@ -5,7 +5,7 @@
  * same frames from either transport. STARTTLS uses Node's `tls` and trusts only the given CA.
  */
 import { connect as netConnect, type Socket } from "node:net";
-import { connect as tlsConnect } from "node:tls";
+import { connect as tlsConnect, createSecureContext, type SecureContext } from "node:tls";
 import type { Element } from "@xmpp/xml";
 import { NS } from "../../../protocol/ns";
 import { parseElement, streamErrorOf, type RawSocket, type StreamErrorInfo } from "../../test-support/raw-socket";
@@ -20,11 +20,28 @@ export type StreamSocket = Omit<RawSocket, "ws" | "send"> & {
   send(data: string | Buffer): void;
 };
 
+/**
+ * TLS client state shared by many connections (the fuzzer's thousands of handshakes): one
+ * SecureContext, so the CA is parsed once, and the newest session ticket, so a handshake resumes
+ * (TLS 1.3 PSK with a fresh ECDHE) instead of signing and verifying the certificate again.
+ */
+export interface TlsClientCache {
+  readonly context: SecureContext;
+  session?: Buffer;
+  /** Handshakes completed with this cache, and how many of them resumed a session. */
+  handshakes: number;
+  resumed: number;
+}
+
+export function tlsClientCache(ca: string): TlsClientCache {
+  return { context: createSecureContext({ ca }), handshakes: 0, resumed: 0 };
+}
+
 export interface TcpSocket extends StreamSocket {
-  /** `<starttls/>`, `<proceed/>`, the TLS handshake trusting `ca` for `servername`. */
-  startTls(ca: string, servername?: string): Promise<void>;
+  /** `<starttls/>`, `<proceed/>`, the TLS handshake trusting `ca` for `servername` (or `cache`'s context, resuming its session). */
+  startTls(ca: string, servername?: string, cache?: TlsClientCache): Promise<void>;
   /** Header, STARTTLS, header again: returns the SASL features. */
-  openSecure(ca: string, domain?: string): Promise<Element>;
+  openSecure(ca: string, domain?: string, cache?: TlsClientCache): Promise<Element>;
   /** Drops the connection without `</stream:stream>` (the "app killed" or network-change case). */
   terminate(): void;
 }
@@ -38,8 +55,11 @@ export function tcpInput(frame: string): string {
   return frame.replace(new RegExp(`<open xmlns='${NS.framing}'((?: [\\w:-]+='[^']*')*)/>`, "g"), `<stream:stream xmlns='${NS.client}' xmlns:stream='${NS.streams}'$1>`);
 }
 
-export function rawTcpSocket(port: number, host = "127.0.0.1"): Promise<TcpSocket> {
-  let socket: Socket = netConnect({ port, host });
+/** `timeoutMs`: how long a read waits when the call names no timeout (the handshake steps name none). */
+export function rawTcpSocket(port: number, host = "127.0.0.1", timeoutMs = DEFAULT_TIMEOUT): Promise<TcpSocket> {
+  // No Nagle: a write the server does not answer (most stanzas) would otherwise hold the next one
+  // until the server's delayed ACK, 40 ms on Linux.
+  let socket: Socket = netConnect({ port, host, noDelay: true });
   const frames: string[] = [];
   let cursor = 0;
   let closedInfo: { code: number; reason: string } | null = null;
@@ -64,7 +84,9 @@ export function rawTcpSocket(port: number, host = "127.0.0.1"): Promise<TcpSocke
     });
   });
 
-  function next(timeoutMs = DEFAULT_TIMEOUT): Promise<string> {
+  const defaultTimeoutMs = timeoutMs;
+
+  function next(timeoutMs = defaultTimeoutMs): Promise<string> {
     if (cursor < frames.length) return Promise.resolve(frames[cursor++] as string);
     return new Promise<string>((resolve, reject) => {
       const check = (): void => {
@@ -93,7 +115,7 @@ export function rawTcpSocket(port: number, host = "127.0.0.1"): Promise<TcpSocke
     return parseElement(await next(timeoutMs));
   }
 
-  async function waitFor(predicate: (el: Element) => boolean, timeoutMs = DEFAULT_TIMEOUT): Promise<Element> {
+  async function waitFor(predicate: (el: Element) => boolean, timeoutMs = defaultTimeoutMs): Promise<Element> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const el = await nextElement(Math.max(1, deadline - Date.now()));
@@ -106,16 +128,25 @@ export function rawTcpSocket(port: number, host = "127.0.0.1"): Promise<TcpSocke
     return waitFor((e) => e.is("features", NS.streams));
   }
 
-  async function startTls(ca: string, servername = "localhost"): Promise<void> {
+  async function startTls(ca: string, servername = "localhost", cache?: TlsClientCache): Promise<void> {
     socket.write(`<starttls xmlns='${TLS_NS}'/>`);
     await waitFor((e) => e.is("proceed", TLS_NS));
     socket.off("data", onData);
     framer.reset();
-    const secure = tlsConnect({ socket, ca, servername });
+    const secure = cache ? tlsConnect({ socket, secureContext: cache.context, servername, session: cache.session }) : tlsConnect({ socket, ca, servername });
+    if (cache) {
+      secure.on("session", (session: Buffer) => {
+        cache.session = session;
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       secure.once("secureConnect", resolve);
       secure.once("error", reject);
     });
+    if (cache) {
+      cache.handshakes++;
+      if (secure.isSessionReused()) cache.resumed++;
+    }
     secure.on("data", onData);
     secure.on("error", () => {
       // surfaced through `closed`
@@ -139,10 +170,10 @@ export function rawTcpSocket(port: number, host = "127.0.0.1"): Promise<TcpSocke
     },
     open,
     startTls,
-    async openSecure(ca, domain = "localhost") {
+    async openSecure(ca, domain = "localhost", cache) {
       const features = await open(domain);
       if (!features.getChild("starttls", TLS_NS)) throw new Error(`no <starttls/> offered: ${features.toString()}`);
-      await startTls(ca);
+      await startTls(ca, "localhost", cache);
       return open(domain);
     },
     close() {
@@ -163,11 +194,11 @@ export function rawTcpSocket(port: number, host = "127.0.0.1"): Promise<TcpSocke
 export async function rawTcpSession(
   port: number,
   ca: string,
-  options: { domain?: string; username: string; password?: string; resource?: string },
+  options: { domain?: string; username: string; password?: string; resource?: string; tls?: TlsClientCache; timeoutMs?: number },
 ): Promise<{ socket: TcpSocket; jid: string }> {
   const { domain = "localhost", username, password = "pass", resource } = options;
-  const socket = await rawTcpSocket(port);
-  await socket.openSecure(ca, domain);
+  const socket = await rawTcpSocket(port, "127.0.0.1", options.timeoutMs);
+  await socket.openSecure(ca, domain, options.tls);
   socket.send(`<auth xmlns='${NS.sasl}' mechanism='PLAIN'>${Buffer.from(`\u0000${username}\u0000${password}`).toString("base64")}</auth>`);
   const outcome = await socket.waitFor((e) => e.getNS() === NS.sasl);
   if (!outcome.is("success")) throw new Error(`SASL failed: ${outcome.toString()}`);
