@@ -8,7 +8,7 @@
  */
 import type { Element } from "@xmpp/xml";
 import { isPolicyName } from "../../protocol/policy/names";
-import type { PolicyOptions, RegistrationKey } from "../../protocol/policy/types";
+import type { PolicyOptions, PresenceState, RegistrationKey } from "../../protocol/policy/types";
 import type { MessageDecisionEntry, PushLogEntry, RegistrationEntry } from "../../protocol/push-log";
 import { SINK_LANE, type LaneId, type LinkMethod, type PushEvent } from "../model";
 import type { Stores } from "../stores";
@@ -16,13 +16,15 @@ import { selectOutsideSessions } from "../stores/outside";
 import { selectResources } from "../stores/sessions";
 import { createConnectionTracker, type ConnectionTracker } from "./connection-tracker";
 import { keyId } from "./keys";
-import { messageToAccount, planMessage, sentRecord, type MessagePlan } from "./message-plan";
+import { knownAccountState, messageToAccount, planMessage, sentRecord, type MessagePlan } from "./message-plan";
 import { observe, pushFact } from "./observe";
-import { ZERO_COUNTERS, type PredictionCounters } from "./predict";
+import { connectionSessionId, ZERO_COUNTERS, type PredictionCounters } from "./predict";
+import { createPredictedCauses, type ObservedPushFacts, type PredictedCause } from "./predicted-causes";
+import { predictPresencePushes } from "./presence-pushes";
 import { createPushMemory } from "./push-memory";
 import { createRecordWriter } from "./record-writer";
 import { checkServerDecision } from "./server-check";
-import type { ExpectationRecord } from "./types";
+import { DEFAULT_WINDOW_MS, type ExpectationRecord } from "./types";
 import { judgeAll } from "./verdict";
 import { createWaitWindows } from "./wait-windows";
 
@@ -72,6 +74,13 @@ export interface ExpectationEngine {
   pushLinked(pushEventId: string, causeMessageId: string | null, linkMethod: LinkMethod): void;
   /** An entry of the reference server's push log. */
   logEntry(entry: PushLogEntry): void;
+  /**
+   * A resource sent presence (its timeline event): the pushes it causes through hibernated
+   * sessions' queues are predicted (presence-pushes.ts). `before`: the lane's presence until then.
+   */
+  presenceSent(lane: LaneId, change: { before: PresenceState | null; after: PresenceState | null }, eventId: string, at: number): void;
+  /** The predicted presence this push fits (then it is no message's push), or null. */
+  predictedCause(push: ObservedPushFacts): PredictedCause | null;
   /** Write pending changes to the store now. */
   flush(): void;
   dispose(): void;
@@ -137,6 +146,8 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
   });
   const windows = createWaitWindows({ now, setTimer, clearTimer, onClose: close });
   const earlyDecisions = new Map<string, MessageDecisionEntry>();
+  // Presence pushes are matched within the wait window, and never within less than Prosody's batch needs.
+  const presenceCauses = createPredictedCauses(() => Math.max(stores.expectations.getState().windowMs, DEFAULT_WINDOW_MS));
   let counters: PredictionCounters = ZERO_COUNTERS;
   let disposed = false;
 
@@ -261,6 +272,29 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
       if (record) writer.put(attachDecision(record, entry));
       else keepEarly(earlyDecisions, entry.messageId, entry);
     },
+
+    presenceSent(lane, change, eventId, at) {
+      if (disposed) return;
+      const view = stores.sessions.getState().sessions[lane];
+      if (!view || view.role !== "resource") return;
+      const { sessions, registrations } = knownAccountState({ stores, connections, presenceCountOf: options.presenceCountOf });
+      const senderSessionId = connectionSessionId(lane, view.resource, connections.generationOf(lane) ?? 0);
+      // The snapshot before the presence: the sender as it was.
+      const before = sessions.map((s) => (s.sessionId === senderSessionId ? { ...s, presence: change.before } : s));
+      const pushes = predictPresencePushes({
+        account: options.account(),
+        sessions: before,
+        registrations,
+        options: options.policyOptions,
+        serverPolicy: writer.server()?.policy ?? null,
+        senderSessionId,
+        senderLabel: view.resource,
+        presence: change.after,
+      });
+      presenceCauses.add({ eventId, at, pushes });
+    },
+
+    predictedCause: (push) => (disposed ? null : presenceCauses.match(push)),
 
     flush: () => writer.flush(),
 

@@ -185,7 +185,12 @@ function Fields({ event: e }: { event: TimelineEvent }) {
           {formItems("publish-option", e.publishOptions)}
           <Item term="sink answer">{describeAnswer(e.answer)}</Item>
           <Item term="malformed">{e.parseError}</Item>
-          <Item term="linked by">{e.linkMethod ? `${e.linkMethod}${e.linkDetail ? `: ${e.linkDetail}` : ""}` : undefined}</Item>
+          {e.linkMethod === "prediction" ? (
+            // A push no message caused, tied to a presence by the policies' prediction: said as one.
+            <Item term="cause (predicted, no decision log)">{e.linkDetail ?? "predicted"}</Item>
+          ) : (
+            <Item term="linked by">{e.linkMethod ? `${e.linkMethod}${e.linkDetail ? `: ${e.linkDetail}` : ""}` : undefined}</Item>
+          )}
         </>
       );
     case "sink-answer":
