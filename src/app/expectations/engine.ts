@@ -8,7 +8,7 @@
  */
 import type { Element } from "@xmpp/xml";
 import { isPolicyName } from "../../protocol/policy/names";
-import type { PolicyOptions, PresenceState, RegistrationKey } from "../../protocol/policy/types";
+import type { PolicyName, PolicyOptions, PresenceState, RegistrationKey } from "../../protocol/policy/types";
 import type { MessageDecisionEntry, PushLogEntry, RegistrationEntry } from "../../protocol/push-log";
 import { SINK_LANE, type LaneId, type LinkMethod, type PushEvent } from "../model";
 import type { Stores } from "../stores";
@@ -20,7 +20,7 @@ import { knownAccountState, messageToAccount, planMessage, sentRecord, type Mess
 import { observe, pushFact } from "./observe";
 import { connectionSessionId, ZERO_COUNTERS, type PredictionCounters } from "./predict";
 import { createPredictedCauses, type ObservedPushFacts, type PredictedCause } from "./predicted-causes";
-import { predictPresencePushes } from "./presence-pushes";
+import { predictPresencePushes, type PredictedPresencePush } from "./presence-pushes";
 import { createPushMemory } from "./push-memory";
 import { createRecordWriter } from "./record-writer";
 import { checkServerDecision } from "./server-check";
@@ -124,6 +124,30 @@ function outsideRegistration(entry: RegistrationEntry, stores: Stores, connectio
     const sessionId = outside.find((v) => v.resource === resource)?.sessionId ?? null;
     connections.registrationDisabled([entry.key], { sessionId, label: `the outside session ${resource}`, at: when });
   }
+}
+
+/** The pushes `lane`'s presence change would cause through hibernated sessions, from what the playground knows now; null: not a resource. */
+function presencePushesOf(
+  lane: LaneId,
+  change: { before: PresenceState | null; after: PresenceState | null },
+  context: { options: ExpectationEngineOptions; connections: ConnectionTracker; serverPolicy: PolicyName | null },
+): PredictedPresencePush[] | null {
+  const { options, connections } = context;
+  const view = options.stores.sessions.getState().sessions[lane];
+  if (!view || view.role !== "resource") return null;
+  const { sessions, registrations } = knownAccountState({ stores: options.stores, connections, presenceCountOf: options.presenceCountOf });
+  const senderSessionId = connectionSessionId(lane, view.resource, connections.generationOf(lane) ?? 0);
+  return predictPresencePushes({
+    account: options.account(),
+    // The snapshot before the presence: the sender as it was.
+    sessions: sessions.map((s) => (s.sessionId === senderSessionId ? { ...s, presence: change.before } : s)),
+    registrations,
+    options: options.policyOptions,
+    serverPolicy: context.serverPolicy,
+    senderSessionId,
+    senderLabel: view.resource,
+    presence: change.after,
+  });
 }
 
 export function createExpectationEngine(options: ExpectationEngineOptions): ExpectationEngine {
@@ -275,23 +299,8 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
 
     presenceSent(lane, change, eventId, at) {
       if (disposed) return;
-      const view = stores.sessions.getState().sessions[lane];
-      if (!view || view.role !== "resource") return;
-      const { sessions, registrations } = knownAccountState({ stores, connections, presenceCountOf: options.presenceCountOf });
-      const senderSessionId = connectionSessionId(lane, view.resource, connections.generationOf(lane) ?? 0);
-      // The snapshot before the presence: the sender as it was.
-      const before = sessions.map((s) => (s.sessionId === senderSessionId ? { ...s, presence: change.before } : s));
-      const pushes = predictPresencePushes({
-        account: options.account(),
-        sessions: before,
-        registrations,
-        options: options.policyOptions,
-        serverPolicy: writer.server()?.policy ?? null,
-        senderSessionId,
-        senderLabel: view.resource,
-        presence: change.after,
-      });
-      presenceCauses.add({ eventId, at, pushes });
+      const pushes = presencePushesOf(lane, change, { options, connections, serverPolicy: writer.server()?.policy ?? null });
+      if (pushes) presenceCauses.add({ eventId, at, pushes });
     },
 
     predictedCause: (push) => (disposed ? null : presenceCauses.match(push)),
