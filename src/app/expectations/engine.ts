@@ -47,6 +47,8 @@ export interface ExpectationEngineOptions {
   flushIntervalMs?: number;
   /** Write with the recorder's flush instead (record-writer.ts). */
   deferWrites?: (flush: () => void) => void;
+  /** A push recorded before its presence turned out to be that presence's (predicted-causes.ts): link it now. */
+  onPredictedLink?: (pushEventId: string, cause: PredictedCause) => void;
 }
 
 export interface ExpectationEngine {
@@ -137,10 +139,14 @@ function presencePushesOf(
   if (!view || view.role !== "resource") return null;
   const { sessions, registrations } = knownAccountState({ stores: options.stores, connections, presenceCountOf: options.presenceCountOf });
   const senderSessionId = connectionSessionId(lane, view.resource, connections.generationOf(lane) ?? 0);
+  // The snapshot before the presence: the sender as it was (a lane that just closed is gone from the views).
+  const sender = { sessionId: senderSessionId, resource: view.resource, state: "connected" as const, presence: change.before, presenceCount: options.presenceCountOf?.(lane) ?? (change.before ? 1 : 0) };
+  const before = sessions.some((s) => s.sessionId === senderSessionId)
+    ? sessions.map((s) => (s.sessionId === senderSessionId ? { ...s, presence: change.before } : s))
+    : [...sessions, sender];
   return predictPresencePushes({
     account: options.account(),
-    // The snapshot before the presence: the sender as it was.
-    sessions: sessions.map((s) => (s.sessionId === senderSessionId ? { ...s, presence: change.before } : s)),
+    sessions: before,
     registrations,
     options: options.policyOptions,
     serverPolicy: context.serverPolicy,
@@ -274,9 +280,11 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
       if (event.node !== null && event.answer) connections.answered(fact.key, event.answer);
       pushes.remember(fact);
       if (fact.causeMessageId) refresh(fact.causeMessageId);
+      if (event.linkMethod !== "prediction") presenceCauses.unexplained(event.id, { to, node: event.node, at: event.at, notification: event.notification });
     },
 
     pushLinked(pushEventId, causeMessageId, linkMethod) {
+      if (linkMethod !== "heuristic") presenceCauses.explained(pushEventId);
       const fact = pushes.get(pushEventId);
       if (!fact) return;
       const previous = fact.causeMessageId;
@@ -300,7 +308,8 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
     presenceSent(lane, change, eventId, at) {
       if (disposed) return;
       const pushes = presencePushesOf(lane, change, { options, connections, serverPolicy: writer.server()?.policy ?? null });
-      if (pushes) presenceCauses.add({ eventId, at, pushes });
+      if (!pushes) return;
+      for (const { pushEventId, cause } of presenceCauses.add({ eventId, at, pushes })) options.onPredictedLink?.(pushEventId, cause);
     },
 
     predictedCause: (push) => (disposed ? null : presenceCauses.match(push)),

@@ -34,14 +34,30 @@ export interface PredictedCause {
 }
 
 export interface PredictedCauses {
-  add(prediction: PresencePrediction): void;
+  /**
+   * A presence and its predicted pushes. Returns the pushes already recorded (`unexplained`) that
+   * its prediction explains, each with its cause: ejabberd pushes at once, so the push may reach
+   * the sink before the playground has recorded the presence (a disconnect's event comes once the
+   * close is done).
+   */
+  add(prediction: PresencePrediction): { pushEventId: string; cause: PredictedCause }[];
   /** The presence this push fits, consumed; null when none does. */
   match(push: ObservedPushFacts): PredictedCause | null;
+  /** A push no prediction explained when it came: a presence recorded just after may still. */
+  unexplained(pushEventId: string, push: ObservedPushFacts): void;
+  /** The server's log linked this push: no prediction takes it any more. */
+  explained(pushEventId: string): void;
   readonly size: number;
 }
 
-/** A push may be recorded a little before the presence's event (ejabberd answers at once). */
-const LEAD_MS = 250;
+/**
+ * A push may be recorded before the presence's event: ejabberd pushes at once, as the server
+ * handles the stanza or the close, while the playground records the event after its send or its
+ * close completes.
+ */
+const LEAD_MS = 1000;
+/** Unexplained pushes kept for a presence recorded after them. */
+const RECENT_CAP = 64;
 /** Presences remembered at most (the oldest go first). */
 const CAP = 200;
 
@@ -70,36 +86,58 @@ export function createPredictedCauses(slackMs: () => number): PredictedCauses {
     return keyId(p.key) === id && push.at >= at - LEAD_MS && push.at <= at + horizon(p) && fitsSummary(p.summary, push.notification);
   }
 
+  const recent: { pushEventId: string; push: ObservedPushFacts }[] = [];
+
+  function match(push: ObservedPushFacts): PredictedCause | null {
+    prune(push.at);
+    const id = keyId({ jid: push.to, node: push.node ?? "" });
+    // The oldest first: Prosody's batch timer starts with the first presence queued.
+    const entry = pending.find((e) => e.left.some((p) => fits(p, e.prediction.at, push, id)));
+    if (!entry) return null;
+    const matching = entry.left.filter((p) => fits(p, entry.prediction.at, push, id));
+    const first = matching[0]!;
+    // This push answers the presence's prediction for the key under every policy, and a batch
+    // takes the later presences queued within its delay.
+    entry.left = entry.left.filter((p) => keyId(p.key) !== id);
+    if (first.delayMs > 0) {
+      for (const other of pending) {
+        if (other === entry || other.prediction.at < entry.prediction.at || other.prediction.at > entry.prediction.at + first.delayMs) continue;
+        other.left = other.left.filter((p) => keyId(p.key) !== id || p.policy !== first.policy);
+      }
+    }
+    const policies = [...new Set(matching.map((p) => p.policy))];
+    return {
+      eventId: entry.prediction.eventId,
+      policies,
+      detail: `predicted: ${first.sentence}. Under the ${policies.join(" and ")} policy (${first.rule}): ${first.reason}`,
+    };
+  }
+
   return {
     add(prediction) {
-      if (prediction.pushes.length === 0) return;
+      if (prediction.pushes.length === 0) return [];
       prune(prediction.at);
       pending.push({ prediction, left: [...prediction.pushes] });
-    },
-    match(push) {
-      prune(push.at);
-      const id = keyId({ jid: push.to, node: push.node ?? "" });
-      // The oldest first: Prosody's batch timer starts with the first presence queued.
-      const entry = pending.find((e) => e.left.some((p) => fits(p, e.prediction.at, push, id)));
-      if (!entry) return null;
-      const matching = entry.left.filter((p) => fits(p, entry.prediction.at, push, id));
-      const first = matching[0]!;
-      // This push answers the presence's prediction for the key under every policy, and a batch
-      // takes the later presences queued within its delay.
-      entry.left = entry.left.filter((p) => keyId(p.key) !== id);
-      if (first.delayMs > 0) {
-        for (const other of pending) {
-          if (other === entry || other.prediction.at < entry.prediction.at || other.prediction.at > entry.prediction.at + first.delayMs) continue;
-          other.left = other.left.filter((p) => keyId(p.key) !== id || p.policy !== first.policy);
-        }
+      const explained: { pushEventId: string; cause: PredictedCause }[] = [];
+      for (let i = 0; i < recent.length; i++) {
+        const { pushEventId, push } = recent[i]!;
+        if (push.at < prediction.at - LEAD_MS) continue;
+        const cause = match(push);
+        if (!cause) continue;
+        explained.push({ pushEventId, cause });
+        recent.splice(i--, 1);
       }
-      const policies = [...new Set(matching.map((p) => p.policy))];
-      return {
-        eventId: entry.prediction.eventId,
-        policies,
-        detail: `predicted: ${first.sentence}. Under the ${policies.join(" and ")} policy (${first.rule}): ${first.reason}`,
-      };
+      return explained;
     },
+    unexplained(pushEventId, push) {
+      recent.push({ pushEventId, push });
+      while (recent.length > RECENT_CAP || (recent[0] && recent[0].push.at < push.at - LEAD_MS)) recent.shift();
+    },
+    explained(pushEventId) {
+      const i = recent.findIndex((r) => r.pushEventId === pushEventId);
+      if (i !== -1) recent.splice(i, 1);
+    },
+    match,
     get size() {
       return pending.length;
     },

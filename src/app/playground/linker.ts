@@ -7,6 +7,7 @@ import type { Element } from "@xmpp/xml";
 import type { MessageDecisionEntry, PresenceDecisionEntry, SessionStateEntry } from "../../protocol/push-log";
 import { attrOf } from "../../protocol/stanzas/xml-util";
 import type { ExpectationEngine } from "../expectations/engine";
+import type { PredictedCause } from "../expectations/predicted-causes";
 import type { LaneId, LinkMethod } from "../model";
 import type { ServiceContext } from "./context";
 
@@ -56,6 +57,11 @@ export interface Linker {
   /** A `presence-decision` entry: the publishes it causes are a presence's, said with its rule and reason. */
   notePresenceDecision(entry: PresenceDecisionEntry): void;
   noteSessionEntry(entry: SessionStateEntry, eventId: string): void;
+  /**
+   * A push recorded before the presence that caused it (ejabberd pushes at once): the policies'
+   * prediction for that presence explains it, so it is the presence's, not a message's.
+   */
+  linkPredicted(pushEventId: string, cause: PredictedCause): void;
   /** Apply what the log says about pending pushes. Returns true while some are still unexplained. */
   resolvePendingLinks(): boolean;
 }
@@ -181,6 +187,22 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
         resolve(push, causeSeq);
         pushes.delete(iqId);
       }
+    },
+    linkPredicted(pushEventId, cause) {
+      const push = [...pushes.values()].find((p) => p.eventId === pushEventId);
+      if (push?.linkMethod === "server log") return;
+      const previous = push?.linkedMessageEventId ?? null;
+      if (push) {
+        push.linkMethod = "prediction";
+        push.linkedMessageEventId = null;
+      }
+      recorder.patch(pushEventId, "push", (e) => {
+        if (e.linkMethod === "server log") return e;
+        const { causeMessageId: _m, ...rest } = e;
+        return { ...rest, causeEventId: cause.eventId, linkMethod: "prediction", linkDetail: cause.detail };
+      });
+      if (previous) recorder.patch(previous, "message-sent", (e) => ({ ...e, pushEventIds: e.pushEventIds.filter((p) => p !== pushEventId) }));
+      expectations.pushLinked(pushEventId, null, "prediction");
     },
     noteTestPush: (seq) => void testPushes.add(seq),
     noteDecision: (entry) => void decisions.set(entry.seq, entry),
