@@ -79,4 +79,17 @@ describe("createPredictedCauses", () => {
     causes.add({ eventId: "p-1", at: 10_000, pushes: [predicted("ejabberd", "n-1", 0)] });
     expect(causes.match({ to: SINK.replace("pushsvc", "PushSvc"), node: "n-1", at: 10_000, notification: null })?.eventId).toBe("p-1");
   });
+
+  it("a push recorded just before its presence (ejabberd pushes at once) is explained when the presence is predicted", () => {
+    const causes = createPredictedCauses(() => 3000);
+    causes.unexplained("push-old", { to: SINK, node: "n-1", at: 7_000, notification: null });
+    causes.unexplained("push-1", { to: SINK, node: "n-1", at: 9_990, notification: null });
+    causes.unexplained("push-body", { to: SINK, node: "n-1", at: 9_995, notification: withBody });
+    const explained = causes.add({ eventId: "p-1", at: 10_000, pushes: both() });
+    expect(explained.map((e) => [e.pushEventId, e.cause.eventId, e.cause.policies])).toEqual([["push-1", "p-1", ["ejabberd"]]]);
+    // The server log linked one: no later presence takes it.
+    causes.unexplained("push-2", { to: SINK, node: "n-2", at: 10_500, notification: null });
+    causes.explained("push-2");
+    expect(causes.add({ eventId: "p-2", at: 10_600, pushes: both("n-2") })).toEqual([]);
+  });
 });

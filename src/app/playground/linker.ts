@@ -189,15 +189,13 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
       }
     },
     linkPredicted(pushEventId, cause) {
+      // Only a push still waiting for the log: one the log explained has left the map.
       const push = [...pushes.values()].find((p) => p.eventId === pushEventId);
-      if (push?.linkMethod === "server log") return;
-      const previous = push?.linkedMessageEventId ?? null;
-      if (push) {
-        push.linkMethod = "prediction";
-        push.linkedMessageEventId = null;
-      }
+      if (!push || push.linkMethod === "server log") return;
+      const previous = push.linkedMessageEventId;
+      push.linkMethod = "prediction";
+      push.linkedMessageEventId = null;
       recorder.patch(pushEventId, "push", (e) => {
-        if (e.linkMethod === "server log") return e;
         const { causeMessageId: _m, ...rest } = e;
         return { ...rest, causeEventId: cause.eventId, linkMethod: "prediction", linkDetail: cause.detail };
       });

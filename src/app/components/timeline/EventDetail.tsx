@@ -236,7 +236,7 @@ function Links({ event: e }: { event: TimelineEvent }) {
     const target = findEvent(state, id);
     links.push({ id, label: target ? `${role}: ${target.summary}` : `${role} (not in this view)` });
   };
-  if (e.kind === "push") add(e.causeEventId, "Caused by");
+  if (e.kind === "push") add(e.causeEventId, e.linkMethod === "prediction" ? "Caused by (predicted)" : "Caused by");
   if (e.kind === "message-sent") (e.pushEventIds ?? []).forEach((id, i) => add(id, `Push ${i + 1}`));
   if (e.kind === "message-received") add(e.causeEventId, "Sent as");
   if (e.kind === "sink-answer") add(e.pushEventId, "Answer to");
