@@ -6,14 +6,15 @@
  * log, so the playground ties the push to the laptop's presence by the policies' prediction
  * (app/expectations/presence-pushes.ts), not to the message sent a moment before by guesswork.
  *
- * Runs only with REAL_SERVERS=1 (or =prosody / =ejabberd), as alice, bob and pushsvc; each test
+ * Runs only with REAL_SERVERS=1 (or =prosody / =ejabberd), as erin, frank and pushsvc3 (the other
+ * REAL_SERVERS files, which Vitest runs beside this one, use alice, bob and pushsvc); each test
  * resumes and closes the phone afterwards, so no push-enabled session is left hibernating (both
  * servers would keep it 72 h).
  */
 import { describe, expect, it } from "vitest";
 import type { PresenceEvent, PushEvent } from "../app/model";
 import { PlaygroundDriver } from "../app/test-support/driver";
-import { REAL_SERVERS, REAL_SERVER_NAMES, isUp, selectedRealServers, type RealServer } from "./realServers";
+import { REAL_SERVERS, REAL_SERVER_NAMES, isUp, selectedRealServers, separateAccounts, type RealServer } from "./realServers";
 
 const SELECTED = selectedRealServers(process.env.REAL_SERVERS);
 const SKIP_REASON = "needs the real servers: run `e2e/real-servers/servers.sh start` (as root), then REAL_SERVERS=1 (or prosody, or ejabberd)";
@@ -25,7 +26,7 @@ const PUSH_WAIT_MS = 10_000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function driverFor(server: RealServer, resources: string[]): PlaygroundDriver {
-  const { alice, bob, pushsvc } = server.accounts;
+  const { alice, bob, pushsvc } = separateAccounts();
   return new PlaygroundDriver({
     service: server.service,
     domain: server.domain,
