@@ -47,9 +47,19 @@ export interface RealServer {
 const PASSWORD = process.env.XMPP_PASS ?? "pass";
 const DOMAIN = "localhost";
 
+const account = (username: string): RealServerAccount => ({ username, password: PASSWORD, jid: `${username}@${DOMAIN}` });
+
 function accounts(): RealServer["accounts"] {
-  const account = (username: string): RealServerAccount => ({ username, password: PASSWORD, jid: `${username}@${DOMAIN}` });
   return { alice: account("alice"), bob: account("bob"), pushsvc: account("pushsvc") };
+}
+
+/**
+ * The third account triple servers.sh registers (erin, frank, pushsvc3), in the roles of alice, bob
+ * and pushsvc: for a REAL_SERVERS test file that must not share accounts with the others, since
+ * Vitest runs test files side by side.
+ */
+export function separateAccounts(): RealServer["accounts"] {
+  return { alice: account("erin"), bob: account("frank"), pushsvc: account("pushsvc3") };
 }
 
 export const REAL_SERVERS: Readonly<Record<RealServerName, RealServer>> = {

@@ -8,7 +8,7 @@
  */
 import type { Element } from "@xmpp/xml";
 import { isPolicyName } from "../../protocol/policy/names";
-import type { PolicyOptions, RegistrationKey } from "../../protocol/policy/types";
+import type { PolicyName, PolicyOptions, PresenceState, RegistrationKey } from "../../protocol/policy/types";
 import type { MessageDecisionEntry, PushLogEntry, RegistrationEntry } from "../../protocol/push-log";
 import { SINK_LANE, type LaneId, type LinkMethod, type PushEvent } from "../model";
 import type { Stores } from "../stores";
@@ -16,13 +16,15 @@ import { selectOutsideSessions } from "../stores/outside";
 import { selectResources } from "../stores/sessions";
 import { createConnectionTracker, type ConnectionTracker } from "./connection-tracker";
 import { keyId } from "./keys";
-import { messageToAccount, planMessage, sentRecord, type MessagePlan } from "./message-plan";
+import { knownAccountState, messageToAccount, planMessage, sentRecord, type MessagePlan } from "./message-plan";
 import { observe, pushFact } from "./observe";
-import { ZERO_COUNTERS, type PredictionCounters } from "./predict";
+import { connectionSessionId, ZERO_COUNTERS, type PredictionCounters } from "./predict";
+import { createPredictedCauses, type ObservedPushFacts, type PredictedCause } from "./predicted-causes";
+import { predictPresencePushes, type PredictedPresencePush } from "./presence-pushes";
 import { createPushMemory } from "./push-memory";
 import { createRecordWriter } from "./record-writer";
 import { checkServerDecision } from "./server-check";
-import type { ExpectationRecord } from "./types";
+import { DEFAULT_WINDOW_MS, type ExpectationRecord } from "./types";
 import { judgeAll } from "./verdict";
 import { createWaitWindows } from "./wait-windows";
 
@@ -45,6 +47,8 @@ export interface ExpectationEngineOptions {
   flushIntervalMs?: number;
   /** Write with the recorder's flush instead (record-writer.ts). */
   deferWrites?: (flush: () => void) => void;
+  /** A push recorded before its presence turned out to be that presence's (predicted-causes.ts): link it now. */
+  onPredictedLink?: (pushEventId: string, cause: PredictedCause) => void;
 }
 
 export interface ExpectationEngine {
@@ -72,6 +76,13 @@ export interface ExpectationEngine {
   pushLinked(pushEventId: string, causeMessageId: string | null, linkMethod: LinkMethod): void;
   /** An entry of the reference server's push log. */
   logEntry(entry: PushLogEntry): void;
+  /**
+   * A resource sent presence (its timeline event): the pushes it causes through hibernated
+   * sessions' queues are predicted (presence-pushes.ts). `before`: the lane's presence until then.
+   */
+  presenceSent(lane: LaneId, change: { before: PresenceState | null; after: PresenceState | null }, eventId: string, at: number): void;
+  /** The predicted presence this push fits (then it is no message's push), or null. */
+  predictedCause(push: ObservedPushFacts): PredictedCause | null;
   /** Write pending changes to the store now. */
   flush(): void;
   dispose(): void;
@@ -117,6 +128,34 @@ function outsideRegistration(entry: RegistrationEntry, stores: Stores, connectio
   }
 }
 
+/** The pushes `lane`'s presence change would cause through hibernated sessions, from what the playground knows now; null: not a resource. */
+function presencePushesOf(
+  lane: LaneId,
+  change: { before: PresenceState | null; after: PresenceState | null },
+  context: { options: ExpectationEngineOptions; connections: ConnectionTracker; serverPolicy: PolicyName | null },
+): PredictedPresencePush[] | null {
+  const { options, connections } = context;
+  const view = options.stores.sessions.getState().sessions[lane];
+  if (!view || view.role !== "resource") return null;
+  const { sessions, registrations } = knownAccountState({ stores: options.stores, connections, presenceCountOf: options.presenceCountOf });
+  const senderSessionId = connectionSessionId(lane, view.resource, connections.generationOf(lane) ?? 0);
+  // The snapshot before the presence: the sender as it was (a lane that just closed is gone from the views).
+  const sender = { sessionId: senderSessionId, resource: view.resource, state: "connected" as const, presence: change.before, presenceCount: options.presenceCountOf?.(lane) ?? (change.before ? 1 : 0) };
+  const before = sessions.some((s) => s.sessionId === senderSessionId)
+    ? sessions.map((s) => (s.sessionId === senderSessionId ? { ...s, presence: change.before } : s))
+    : [...sessions, sender];
+  return predictPresencePushes({
+    account: options.account(),
+    sessions: before,
+    registrations,
+    options: options.policyOptions,
+    serverPolicy: context.serverPolicy,
+    senderSessionId,
+    senderLabel: view.resource,
+    presence: change.after,
+  });
+}
+
 export function createExpectationEngine(options: ExpectationEngineOptions): ExpectationEngine {
   const { stores } = options;
   const now = options.now ?? (() => Date.now());
@@ -137,6 +176,8 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
   });
   const windows = createWaitWindows({ now, setTimer, clearTimer, onClose: close });
   const earlyDecisions = new Map<string, MessageDecisionEntry>();
+  // Presence pushes are matched within the wait window, and never within less than Prosody's batch needs.
+  const presenceCauses = createPredictedCauses(() => Math.max(stores.expectations.getState().windowMs, DEFAULT_WINDOW_MS));
   let counters: PredictionCounters = ZERO_COUNTERS;
   let disposed = false;
 
@@ -239,9 +280,11 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
       if (event.node !== null && event.answer) connections.answered(fact.key, event.answer);
       pushes.remember(fact);
       if (fact.causeMessageId) refresh(fact.causeMessageId);
+      if (event.linkMethod !== "prediction") presenceCauses.unexplained(event.id, { to, node: event.node, at: event.at, notification: event.notification });
     },
 
     pushLinked(pushEventId, causeMessageId, linkMethod) {
+      if (linkMethod !== "heuristic") presenceCauses.explained(pushEventId);
       const fact = pushes.get(pushEventId);
       if (!fact) return;
       const previous = fact.causeMessageId;
@@ -261,6 +304,15 @@ export function createExpectationEngine(options: ExpectationEngineOptions): Expe
       if (record) writer.put(attachDecision(record, entry));
       else keepEarly(earlyDecisions, entry.messageId, entry);
     },
+
+    presenceSent(lane, change, eventId, at) {
+      if (disposed) return;
+      const pushes = presencePushesOf(lane, change, { options, connections, serverPolicy: writer.server()?.policy ?? null });
+      if (!pushes) return;
+      for (const { pushEventId, cause } of presenceCauses.add({ eventId, at, pushes })) options.onPredictedLink?.(pushEventId, cause);
+    },
+
+    predictedCause: (push) => (disposed ? null : presenceCauses.match(push)),
 
     flush: () => writer.flush(),
 

@@ -54,6 +54,9 @@ export function createLazyExpectationEngine(options: ExpectationEngineOptions): 
     pushRecorded: (event, to) => call((e) => e.pushRecorded(event, to)),
     pushLinked: (pushEventId, causeMessageId, linkMethod) => call((e) => e.pushLinked(pushEventId, causeMessageId, linkMethod)),
     logEntry: (entry) => call((e) => e.logEntry(entry)),
+    presenceSent: (lane, change, eventId, at) => call((e) => e.presenceSent(lane, change, eventId, at)),
+    // A push reaches the sink only once sessions are online, so the engine is there (as for plan).
+    predictedCause: (push) => instance()?.predictedCause(push) ?? null,
     flush: () => instance()?.flush(),
     dispose() {
       real?.dispose();

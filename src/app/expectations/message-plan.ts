@@ -1,5 +1,5 @@
 import type { Element } from "@xmpp/xml";
-import type { PolicyName, PolicyOptions } from "../../protocol/policy/types";
+import type { PolicyName, PolicyOptions, SessionSnapshot } from "../../protocol/policy/types";
 import { attrOf } from "../../protocol/stanzas/xml-util";
 import { SINK_LANE, type LaneId } from "../model";
 import type { Stores } from "../stores";
@@ -15,6 +15,7 @@ import {
   type ConnectionInfo,
   type Prediction,
   type PredictionCounters,
+  type RegistrationFacts,
 } from "./predict";
 import type { ExpectationRecord } from "./types";
 
@@ -56,9 +57,9 @@ export interface PlanContext {
   presenceCountOf?: (lane: LaneId) => number;
 }
 
-/** Predicts a message to the account from the sessions, registrations and connections known now. */
-export function planMessage(element: Element, messageId: string, lane: LaneId, fromJid: string, context: PlanContext): MessagePlan {
-  const { stores, account } = context;
+/** The account's sessions and registrations as the playground knows them now: what every prediction decides on. */
+export function knownAccountState(context: Pick<PlanContext, "stores" | "connections" | "presenceCountOf">): { sessions: SessionSnapshot[]; registrations: RegistrationFacts[] } {
+  const { stores } = context;
   const views = selectResources(stores.sessions.getState());
   const connections = new Map<LaneId, ConnectionInfo>();
   for (const v of views) {
@@ -72,6 +73,13 @@ export function planMessage(element: Element, messageId: string, lane: LaneId, f
   const own = new Set(views.map((v) => v.resource));
   const sessions = [...sessionSnapshots(views, connections), ...outsideSessionSnapshots(outside, own)];
   const registrations = registrationFacts(stores.registrations.getState().registrations, context.connections.trackingOf, outsideEnabler(outside, own));
+  return { sessions, registrations };
+}
+
+/** Predicts a message to the account from the sessions, registrations and connections known now. */
+export function planMessage(element: Element, messageId: string, lane: LaneId, fromJid: string, context: PlanContext): MessagePlan {
+  const { stores, account } = context;
+  const { sessions, registrations } = knownAccountState(context);
   const message = messageSnapshotOf(element, { from: fromJid, domain: account.slice(account.indexOf("@") + 1) });
   const prediction = predict({ account, sessions, registrations, message, options: context.policyOptions, serverPolicy: context.serverPolicy, counters: context.counters });
   const sink = stores.sessions.getState().sessions[SINK_LANE];

@@ -120,8 +120,12 @@ export interface MessageReceivedEvent extends EventBase<"message-received"> {
   causeEventId?: string;
 }
 
-/** How a push was tied to the message that caused it. */
-export type LinkMethod = "server log" | "heuristic";
+/**
+ * How a push was tied to what caused it: the server's log, a guess (the latest message), or a
+ * prediction of the policies for a push no message causes (a presence queued to a hibernated
+ * session; `causeEventId` is then that presence's event).
+ */
+export type LinkMethod = "server log" | "heuristic" | "prediction";
 
 export interface PushNotificationFields {
   formType?: string;

@@ -37,7 +37,7 @@ export interface ActionsDeps {
   registry: LaneRegistry;
   lanes: Pick<SessionLanes, "requireOnline">;
   linker: Pick<Linker, "rememberSent">;
-  expectations: Pick<ExpectationEngine, "plan" | "sent">;
+  expectations: Pick<ExpectationEngine, "plan" | "sent"> & Partial<Pick<ExpectationEngine, "presenceSent">>;
   serverLog: Pick<ServerLogPoller, "schedule">;
   accountBare: () => string;
 }
@@ -104,6 +104,7 @@ async function setPresence(env: Env, id: LaneId, request: PresenceRequest): Prom
   if (error) return refuse(env, id, error, "presence", element.toString());
   const m = registry.lane(id);
   if (m && choice !== "unavailable") m.presenceCount += 1;
+  const before = v.presence ? { ...v.presence } : null;
   registry.patchView(id, {
     presenceChoice: choice,
     presence: choice === "unavailable" ? null : { show: choice === "available" ? null : choice, priority, ...(status ? { status } : {}) },
@@ -112,7 +113,7 @@ async function setPresence(env: Env, id: LaneId, request: PresenceRequest): Prom
   });
   const after = registry.view(id)!;
   const state = after.status !== "online" ? "" : after.online ? " → online" : after.away ? " → away" : after.receiving ? " → receiving" : " → not receiving";
-  recorder.record({
+  const eventId = recorder.record({
     kind: "presence",
     lane: id,
     direction: "out",
@@ -123,6 +124,8 @@ async function setPresence(env: Env, id: LaneId, request: PresenceRequest): Prom
     summary: `${after.label} sent presence: ${presenceWords(choice, priority, status)}${state}`,
     xml: element.toString(),
   });
+  // Queued to a hibernated resource, it may be pushed: predicted for servers without a decision log.
+  env.deps.expectations.presenceSent?.(id, { before, after: after.presence ? { ...after.presence } : null }, eventId, env.ctx.clock.now());
   return okVoid;
 }
 

@@ -92,6 +92,8 @@ export function createPlayground(options: PlaygroundOptions & { recorder?: Recor
     now,
     // The verdicts go with the pushes they judge: one store update, one render.
     deferWrites: (flush) => recorder.defer(flush),
+    // Late-bound: the linker needs the engine. Called only once pushes arrive, long after both exist.
+    onPredictedLink: (pushEventId, cause) => linker.linkPredicted(pushEventId, cause),
   });
   const linker = createLinker(ctx, expectations);
   const explanations = createExplanationService({ stores, accountBare, sinkJid, policyOptions: livePolicyOptions(awayOptions) });

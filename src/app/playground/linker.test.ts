@@ -86,6 +86,35 @@ describe("linker (unit)", () => {
   });
 });
 
+describe("linker and predicted presence pushes", () => {
+  it("moves a push guessed to be a message's onto the presence the policies predicted it for", () => {
+    const { ctx, linker, pushLinked, sendAt, pushAt } = setUp();
+    sendAt("m1", "hi", 1000);
+    const push = pushAt("p1", 1500);
+    expect(push.link?.record.messageId).toBe("m1");
+    linker.linkPredicted(push.eventId, { eventId: "presence-1", policies: ["ejabberd"], detail: "predicted: pushed because the presence of laptop was queued to hibernated phone" });
+    ctx.recorder.flush();
+    const event = ctx.events().find((e): e is PushEvent => e.id === push.eventId)!;
+    expect(event).toMatchObject({ causeEventId: "presence-1", linkMethod: "prediction", linkDetail: expect.stringMatching(/^predicted: /) });
+    expect(event.causeMessageId).toBeUndefined();
+    expect(sentEvents(ctx)[0]!.pushEventIds).toEqual([]);
+    expect(pushLinked).toHaveBeenLastCalledWith(push.eventId, null, "prediction");
+  });
+
+  it("leaves a push the server log linked as it is", () => {
+    const { ctx, linker, pushLinked, sendAt, pushAt } = setUp();
+    sendAt("m1", "hi", 1000);
+    const push = pushAt("p1", 1500);
+    linker.noteDecision({ seq: 3, kind: "message-decision", messageId: "m1", decision: { rule: "spec/offline", reason: "all offline", verdicts: [] } } as unknown as MessageDecisionEntry);
+    linker.notePublish("p1", 3);
+    pushLinked.mockClear();
+    linker.linkPredicted(push.eventId, { eventId: "presence-1", policies: ["prosody"], detail: "predicted: …" });
+    ctx.recorder.flush();
+    expect(ctx.events().find((e): e is PushEvent => e.id === push.eventId)).toMatchObject({ linkMethod: "server log", causeMessageId: "m1" });
+    expect(pushLinked).not.toHaveBeenCalled();
+  });
+});
+
 describe("linker and test pushes", () => {
   it("a test push's publish is linked to no message, even when a heuristic guessed one", () => {
     const { ctx, linker, sendAt, pushAt } = setUp();

@@ -4,9 +4,10 @@
  * reference server's push log gives later (which replaces the heuristic one).
  */
 import type { Element } from "@xmpp/xml";
-import type { MessageDecisionEntry, SessionStateEntry } from "../../protocol/push-log";
+import type { MessageDecisionEntry, PresenceDecisionEntry, SessionStateEntry } from "../../protocol/push-log";
 import { attrOf } from "../../protocol/stanzas/xml-util";
 import type { ExpectationEngine } from "../expectations/engine";
+import type { PredictedCause } from "../expectations/predicted-causes";
 import type { LaneId, LinkMethod } from "../model";
 import type { ServiceContext } from "./context";
 
@@ -53,7 +54,14 @@ export interface Linker {
   /** A `test-push` entry: the publish it causes is the user's test push, not a message's push. */
   noteTestPush(seq: number): void;
   noteDecision(entry: MessageDecisionEntry): void;
+  /** A `presence-decision` entry: the publishes it causes are a presence's, said with its rule and reason. */
+  notePresenceDecision(entry: PresenceDecisionEntry): void;
   noteSessionEntry(entry: SessionStateEntry, eventId: string): void;
+  /**
+   * A push recorded before the presence that caused it (ejabberd pushes at once): the policies'
+   * prediction for that presence explains it, so it is the presence's, not a message's.
+   */
+  linkPredicted(pushEventId: string, cause: PredictedCause): void;
   /** Apply what the log says about pending pushes. Returns true while some are still unexplained. */
   resolvePendingLinks(): boolean;
 }
@@ -70,12 +78,15 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
   const publishByIq = new Map<string, { causeSeq: number }>();
   const decisions = new Map<number, MessageDecisionEntry>();
   const testPushes = new Set<number>();
+  const presenceDecisions = new Map<number, PresenceDecisionEntry>();
   /** `session-*` entries by seq (publishes caused by a hibernation carry its seq), with their timeline event. */
   const sessionEntries = new Map<number, { entry: SessionStateEntry; eventId: string }>();
 
   function linkDetail(causeSeq: number, decision: MessageDecisionEntry | undefined): string {
     if (decision) return `${decision.decision.rule}: ${decision.decision.reason}`;
     if (testPushes.has(causeSeq)) return `a test push requested from the playground (server log #${causeSeq}), caused by no message`;
+    const presence = presenceDecisions.get(causeSeq);
+    if (presence) return `caused by the presence of ${presence.resource} (server log #${causeSeq}): ${presence.decision.rule}: ${presence.decision.reason}`;
     const hibernation = sessionEntries.get(causeSeq);
     if (!hibernation) return `caused by server log entry #${causeSeq} (a presence-triggered notification)`;
     const e = hibernation.entry;
@@ -93,12 +104,14 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
     push.linkedMessageEventId = target?.eventId ?? null;
     recorder.patch(push.eventId, "push", (e) => {
       const { causeMessageId: _m, causeEventId: _e, ...rest } = e;
+      // A presence push the policies predicted: the log confirms it, and the presence stays its cause.
+      const predicted = !target && !hibernation && !messageId && e.linkMethod === "prediction" && e.causeEventId !== undefined ? e.causeEventId : null;
       return {
         ...rest,
         ...(messageId ? { causeMessageId: messageId } : {}),
-        ...(target ? { causeEventId: target.eventId } : hibernation ? { causeEventId: hibernation.eventId } : {}),
+        ...(target ? { causeEventId: target.eventId } : hibernation ? { causeEventId: hibernation.eventId } : predicted ? { causeEventId: predicted } : {}),
         linkMethod: "server log",
-        linkDetail: detail,
+        linkDetail: predicted ? `${detail}, as ${e.linkDetail ?? "predicted"}` : detail,
       };
     });
     if (previous && previous !== target?.eventId) {
@@ -175,8 +188,23 @@ export function createLinker(ctx: ServiceContext, expectations: Pick<Expectation
         pushes.delete(iqId);
       }
     },
+    linkPredicted(pushEventId, cause) {
+      // Only a push still waiting for the log: one the log explained has left the map.
+      const push = [...pushes.values()].find((p) => p.eventId === pushEventId);
+      if (!push || push.linkMethod === "server log") return;
+      const previous = push.linkedMessageEventId;
+      push.linkMethod = "prediction";
+      push.linkedMessageEventId = null;
+      recorder.patch(pushEventId, "push", (e) => {
+        const { causeMessageId: _m, ...rest } = e;
+        return { ...rest, causeEventId: cause.eventId, linkMethod: "prediction", linkDetail: cause.detail };
+      });
+      if (previous) recorder.patch(previous, "message-sent", (e) => ({ ...e, pushEventIds: e.pushEventIds.filter((p) => p !== pushEventId) }));
+      expectations.pushLinked(pushEventId, null, "prediction");
+    },
     noteTestPush: (seq) => void testPushes.add(seq),
     noteDecision: (entry) => void decisions.set(entry.seq, entry),
+    notePresenceDecision: (entry) => void presenceDecisions.set(entry.seq, entry),
     noteSessionEntry: (entry, eventId) => void sessionEntries.set(entry.seq, { entry, eventId }),
     resolvePendingLinks() {
       for (const push of pushes.values()) {

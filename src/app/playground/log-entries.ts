@@ -14,7 +14,7 @@ import type { LoggedRemoval, ObservedAnswer } from "./registration-health";
 import { registrationKeyId } from "../stores/registrations";
 
 export interface LogEntryDeps {
-  linker: Pick<Linker, "noteDecision" | "notePublish" | "noteTestPush" | "noteSessionEntry">;
+  linker: Pick<Linker, "noteDecision" | "notePublish" | "noteTestPush" | "noteSessionEntry"> & Partial<Pick<Linker, "notePresenceDecision">>;
   registry: Pick<LaneRegistry, "resourceViews">;
   accountBare: () => string;
 }
@@ -60,6 +60,7 @@ export function createLogEntryHandler(ctx: ServiceContext, deps: LogEntryDeps): 
       }
       case "presence-decision":
         if (entry.decision.push.length === 0) return;
+        deps.linker.notePresenceDecision?.(entry);
         recorder.record({
           ...base,
           rule: entry.decision.rule,

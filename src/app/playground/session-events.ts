@@ -21,7 +21,7 @@ type StatusEvent = Extract<SessionEvent, { type: "status" }>;
 export interface SessionEventDeps {
   registry: LaneRegistry;
   redelivery: RedeliveryTracker;
-  expectations: Pick<ExpectationEngine, "connectionOnline" | "connectionResumed">;
+  expectations: Pick<ExpectationEngine, "connectionOnline" | "connectionResumed"> & Partial<Pick<ExpectationEngine, "presenceSent">>;
   /** Stanzas the session received or sent (observer, sink). */
   onElement: (lane: LaneId, direction: "in" | "out", element: Element, at: number) => void;
   /** The WebSocket URL a session connects to (for summaries). */
@@ -144,7 +144,7 @@ export function createSessionEventHandler(ctx: ServiceContext, deps: SessionEven
     registry.patchView(id, changes);
     const summary = statusSummary(v, event, session);
     if (summary === null) return;
-    recorder.record({
+    const eventId = recorder.record({
       kind: "connection",
       lane: id,
       at: event.at,
@@ -153,6 +153,10 @@ export function createSessionEventHandler(ctx: ServiceContext, deps: SessionEven
       ...(event.jid ? { jid: event.jid } : {}),
       ...(event.error ? { error: event.error } : {}),
     });
+    // A session that had sent presence and closed: the server broadcasts its unavailable presence,
+    // which a hibernated resource's queue may push (predicted for servers without a decision log).
+    const closed = event.status === "offline" && !event.cause && (v.status === "online" || v.status === "disconnecting");
+    if (closed && v.role === "resource" && v.presence) deps.expectations.presenceSent?.(id, { before: { ...v.presence }, after: null }, eventId, event.at);
   }
 
   return function onSessionEvent(id: LaneId, event: SessionEvent): void {

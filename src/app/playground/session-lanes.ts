@@ -25,7 +25,7 @@ export interface SessionLanesDeps {
   redelivery: RedeliveryTracker;
   serverLog: ServerLogPoller;
   sink: Pick<SinkService, "attach">;
-  expectations: Pick<ExpectationEngine, "connectionOnline" | "connectionResumed">;
+  expectations: Pick<ExpectationEngine, "connectionOnline" | "connectionResumed"> & Partial<Pick<ExpectationEngine, "presenceSent">>;
   /** Stanzas the session received or sent (observer, sink). */
   onElement: (lane: LaneId, direction: "in" | "out", element: Element, at: number) => void;
   /** The presence a resource sends right after connecting. */

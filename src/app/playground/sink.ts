@@ -129,7 +129,7 @@ export function sinkDiscoInfo(node: string | undefined): Element {
 
 export interface SinkServiceDeps {
   linker: Pick<Linker, "heuristicLink" | "pushRecorded">;
-  expectations: Pick<ExpectationEngine, "pushRecorded">;
+  expectations: Pick<ExpectationEngine, "pushRecorded"> & Partial<Pick<ExpectationEngine, "predictedCause">>;
   accountBare: () => string;
   /** A push was recorded: the server log will say what caused it. */
   onPushRecorded: () => void;
@@ -265,8 +265,12 @@ export function createSinkService(ctx: ServiceContext, deps: SinkServiceDeps): S
     const to = attrOf(stanza, "to") ?? "";
     count(answer, !!parseError, at);
     const node = nodeOf(stanza, parsed);
-    // Link heuristically at once; the server log, when available, replaces it with the exact link.
-    const link = parseError ? null : deps.linker.heuristicLink(deps.accountBare(), parsed?.summary?.lastMessageBody, at);
+    // A push the policies predicted for a presence queued to a hibernated session is that
+    // presence's, not a message's. Else link heuristically at once; the server log, when
+    // available, replaces either with the exact link.
+    const notification = notificationOf(parsed);
+    const predicted = parseError ? null : (deps.expectations.predictedCause?.({ to, node, at, notification }) ?? null);
+    const link = parseError || predicted ? null : deps.linker.heuristicLink(deps.accountBare(), parsed?.summary?.lastMessageBody, at);
     const event: Omit<PushEvent, "id" | "at"> & { at: number } = {
       kind: "push",
       lane: SINK_LANE,
@@ -276,12 +280,13 @@ export function createSinkService(ctx: ServiceContext, deps: SinkServiceDeps): S
       iqId,
       from: attrOf(stanza, "from") ?? "",
       node,
-      notification: notificationOf(parsed),
+      notification,
       ...(decision.appServer ? { appServer: decision.appServer } : {}),
       publishOptions: parsed?.publishOptions ?? null,
       ...(parseError ? { parseError } : {}),
       answer,
       ...(link ? { causeMessageId: link.record.messageId, causeEventId: link.record.eventId, linkMethod: "heuristic" as const, linkDetail: link.detail } : {}),
+      ...(predicted ? { causeEventId: predicted.eventId, linkMethod: "prediction" as const, linkDetail: predicted.detail } : {}),
     };
     const eventId = recorder.record(event);
     deps.expectations.pushRecorded({ ...event, id: eventId }, to);

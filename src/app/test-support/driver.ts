@@ -22,6 +22,9 @@ export interface DriverOptions {
   /** Account names: `<prefix>alice<n>`, `<prefix>bob<n>`, `<prefix>pushsvc<n>` unless given. */
   accountPrefix?: string;
   account?: { username: string; password: string };
+  /** The sender's and the sink's accounts (a real server's fixed ones), else from the prefix. */
+  sender?: { username: string; password: string };
+  sink?: { username: string; password: string };
   initialResources?: string[];
   useServerLog?: boolean;
   /** Expectation wait window (ms). */
@@ -58,8 +61,8 @@ export class PlaygroundDriver implements PromiseLike<void> {
         service: options.service,
         ...(options.domain ? { domain: options.domain } : {}),
         account: options.account ?? { username: `${prefix}alice${n}`, password: "pass" },
-        sender: { username: `${prefix}bob${n}`, password: "pass" },
-        sink: { username: `${prefix}pushsvc${n}`, password: "pass", resource: "sink" },
+        sender: options.sender ?? { username: `${prefix}bob${n}`, password: "pass" },
+        sink: { ...(options.sink ?? { username: `${prefix}pushsvc${n}`, password: "pass" }), resource: "sink" },
       },
       connectTimeoutMs: options.connectTimeoutMs ?? 5000,
       iqTimeoutMs: options.iqTimeoutMs ?? 3000,

@@ -185,7 +185,12 @@ function Fields({ event: e }: { event: TimelineEvent }) {
           {formItems("publish-option", e.publishOptions)}
           <Item term="sink answer">{describeAnswer(e.answer)}</Item>
           <Item term="malformed">{e.parseError}</Item>
-          <Item term="linked by">{e.linkMethod ? `${e.linkMethod}${e.linkDetail ? `: ${e.linkDetail}` : ""}` : undefined}</Item>
+          {e.linkMethod === "prediction" ? (
+            // A push no message caused, tied to a presence by the policies' prediction: said as one.
+            <Item term="cause (predicted, no decision log)">{e.linkDetail ?? "predicted"}</Item>
+          ) : (
+            <Item term="linked by">{e.linkMethod ? `${e.linkMethod}${e.linkDetail ? `: ${e.linkDetail}` : ""}` : undefined}</Item>
+          )}
         </>
       );
     case "sink-answer":
@@ -231,7 +236,7 @@ function Links({ event: e }: { event: TimelineEvent }) {
     const target = findEvent(state, id);
     links.push({ id, label: target ? `${role}: ${target.summary}` : `${role} (not in this view)` });
   };
-  if (e.kind === "push") add(e.causeEventId, "Caused by");
+  if (e.kind === "push") add(e.causeEventId, e.linkMethod === "prediction" ? "Caused by (predicted)" : "Caused by");
   if (e.kind === "message-sent") (e.pushEventIds ?? []).forEach((id, i) => add(id, `Push ${i + 1}`));
   if (e.kind === "message-received") add(e.causeEventId, "Sent as");
   if (e.kind === "sink-answer") add(e.pushEventId, "Answer to");

@@ -270,6 +270,20 @@ describe("TimelinePanel", () => {
     expect(stores.timeline.getState().selectedId).toBe(msg.id);
   });
 
+  it("shows a push no message caused with its predicted cause, the presence, marked as a prediction", async () => {
+    const cause = presence("res-1", "r1 sent presence: away");
+    const detailText = "predicted: pushed because the presence of laptop was queued to hibernated phone (Prosody pushes a queued presence after ~1 s)";
+    const push = pushEvent({ summary: "the push", causeEventId: cause.id, linkMethod: "prediction", linkDetail: detailText });
+    const { user, stores } = setup([cause, push]);
+    expect(options()[1]).toHaveTextContent("cause (predicted)");
+    await user.click(options()[1]!);
+    const detail = screen.getByRole("region", { name: "Event detail" });
+    expect(detail).toHaveTextContent(`cause (predicted, no decision log)${detailText}`);
+    expect(detail).not.toHaveTextContent("linked by");
+    await user.click(within(detail).getByRole("button", { name: /Caused by \(predicted\): r1 sent presence: away/ }));
+    expect(stores.timeline.getState().selectedId).toBe(cause.id);
+  });
+
   it("marks pushes so they stand out", () => {
     setup([pushEvent({ summary: "a push" })]);
     expect(options()[0]).toHaveClass("tl-push");

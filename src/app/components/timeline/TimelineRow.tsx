@@ -57,8 +57,8 @@ function RowLinks({ event, laneOf }: { event: TimelineEvent; laneOf: (id: LaneId
     }
     case "push":
       return event.causeEventId ? (
-        <span className="tl-link small muted" title={`Linked to its message by ${event.linkMethod ?? "id"} (Enter to jump)`}>
-          ↩ cause
+        <span className="tl-link small muted" title={event.linkMethod === "prediction" ? "Linked by prediction to the presence that caused it (Enter to jump)" : `Linked to its message by ${event.linkMethod ?? "id"} (Enter to jump)`}>
+          {event.linkMethod === "prediction" ? "↩ cause (predicted)" : "↩ cause"}
         </span>
       ) : (
         <span className="tl-link small muted" title="No sent message could be linked to this push">
