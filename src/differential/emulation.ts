@@ -4,7 +4,8 @@
  * 60 s resumption as in e2e/real-servers/*.cfg).
  */
 import type { RealServerName } from "../real-servers/realServers";
-import { ReferenceServer } from "../server";
+import type { StreamTimers } from "../protocol/policy/types";
+import { DEFAULT_HOSTS, ReferenceServer } from "../server";
 import type { CompareOptions } from "./compare";
 import type { SequenceTarget } from "./execute";
 import { emulationTarget } from "./targets";
@@ -15,8 +16,13 @@ export interface Emulation {
   close(): Promise<void>;
 }
 
-export async function startEmulation(host: string): Promise<Emulation> {
-  const server = new ReferenceServer({ logLevel: "silent", streamManagement: true, resumptionTimeoutMs: 60_000 });
+/**
+ * `timers`: XEP-0198 timers of the emulated host that differ from its server's (tests shorten the
+ * ack timers so that a `--timers` sequence runs in seconds).
+ */
+export async function startEmulation(host: string, timers?: Partial<StreamTimers>): Promise<Emulation> {
+  const hosts = timers ? DEFAULT_HOSTS.map((h) => (h.domain === host ? { ...h, options: { ...h.options, timers } } : h)) : undefined;
+  const server = new ReferenceServer({ logLevel: "silent", streamManagement: true, resumptionTimeoutMs: 60_000, ...(hosts ? { hosts } : {}) });
   try {
     const address = await server.listen({ port: 0, host: "127.0.0.1" });
     return { target: emulationTarget(address.url, host), url: address.url, close: () => server.close() };

@@ -118,8 +118,11 @@ function summaryFor(message: MessageSnapshot): SummaryFields {
 
 /**
  * c2s_session_pending: a session that becomes pending with a non-empty stream-management queue gets
- * one push at once, for the first queued chat message with a body (is_incoming_chat_msg) or, with
- * none, a bare `<notification/>`.
+ * one push at once, for the first queued message with a body, or, with none, a bare
+ * `<notification/>`. mod_push 23.01's is_incoming_chat_msg looks at the direction and the body
+ * only, not the type (`recv -> get_body_text(unwrap_message(Msg)) /= none`), so a queued error or
+ * headline with a body gets the summary form too (differential `--timers`, ejabberd seed 64 #2:
+ * `A1 enable N2; A1 withholds acks; B → A1: error` pushes N2 with the body placeholder at ack_timeout).
  */
 function onHibernation(input: HibernationInput): HibernationPushDecision | null {
   // After a disable the c2s state has no push_session_id, and the hook's lookup finds nothing.
@@ -127,9 +130,9 @@ function onHibernation(input: HibernationInput): HibernationPushDecision | null 
   const [first] = own;
   if (!first || input.queued.length === 0) return null;
   const resource = input.sessions.find((s) => s.sessionId === input.sessionId)?.resource ?? first.enabledByResource;
-  const chat = input.queued.find((q) => q.message !== undefined && isChatOrNormal(q.message) && q.message.hasBody)?.message;
-  const summary = chat ? summaryFor(chat) : summaryFor({ type: "chat", hasBody: false, from: "", toResource: null });
-  const what = chat ? "for the first queued chat message" : "without a summary form, as no queued message is a chat message with a body";
+  const withBody = input.queued.find((q) => q.message !== undefined && endsPushHibernation(q.message))?.message;
+  const summary = withBody ? summaryFor(withBody) : summaryFor({ type: "chat", hasBody: false, from: "", toResource: null });
+  const what = withBody ? "for the first queued message with a body" : "without a summary form, as no queued message has a body";
   return {
     rule: "ejabberd/pending-queue",
     reason:

@@ -2,7 +2,9 @@
  * `onHibernation` (docs/push-semantics.md B.2 row 11): what each policy pushes, at once, when a session goes into
  * XEP-0198 hibernation while stanzas to it are unacknowledged.
  */
+import xml from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
+import { messageSnapshot } from "../stanzas/message";
 import { ACCOUNT, available, chat, chatState, hibernated, registration, sessionIdOf, SINK } from "../test-support/policy-fixtures";
 import { POLICIES } from "./index";
 import { PROSODY_IMPORTANT_BODY } from "./prosody";
@@ -64,15 +66,34 @@ describe("prosody: smacks-hibernation-start", () => {
 });
 
 describe("ejabberd: c2s_session_pending", () => {
-  it("pushes once, for the first queued chat message with a body", () => {
+  it("pushes once, for the first queued message with a body", () => {
     const d = onHibernation("ejabberd", hibernation([presence, message(chatState()), message(), message()]));
     expect(d?.rule).toBe("ejabberd/pending-queue");
     expect(d?.pushes).toEqual([
-      { key: { jid: SINK, node: "n-1" }, summary: { formType: "submit", lastMessageBody: EJABBERD_BODY_PLACEHOLDER }, why: "pushed at once for the first queued chat message" },
+      { key: { jid: SINK, node: "n-1" }, summary: { formType: "submit", lastMessageBody: EJABBERD_BODY_PLACEHOLDER }, why: "pushed at once for the first queued message with a body" },
     ]);
   });
 
-  it("pushes a bare <notification/> when no queued message is a chat message with a body", () => {
+  it("gives a queued error or headline with a body the summary form too (is_incoming_chat_msg reads no type; seed 64 #2)", () => {
+    // The error B's server sent back to A1, frozen: ejabberd 23.01 pushed N2 with the body placeholder at ack_timeout.
+    const error = xml(
+      "message",
+      { type: "error", from: "bob@ejabberd.test/B", to: "alice@ejabberd.test/A1", id: "m5" },
+      xml("body", {}, "m5"),
+      xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })),
+    );
+    const headline = xml("message", { type: "headline", from: "bob@ejabberd.test/B", to: "alice@ejabberd.test/A1" }, xml("body", {}, "m6"));
+    for (const stanza of [error, headline]) {
+      const queued: QueuedStanzaSnapshot = { name: "message", message: messageSnapshot(stanza, { ownDomain: "ejabberd.test" }) };
+      const d = onHibernation("ejabberd", hibernation([iqResult, queued]));
+      expect(d?.pushes.map((p) => p.summary)).toEqual([{ formType: "submit", lastMessageBody: EJABBERD_BODY_PLACEHOLDER }]);
+    }
+    const bodiless = xml("message", { type: "error", from: "bob@ejabberd.test/B", to: "alice@ejabberd.test/A1" }, xml("error", { type: "cancel" }));
+    const d = onHibernation("ejabberd", hibernation([{ name: "message", message: messageSnapshot(bodiless, { ownDomain: "ejabberd.test" }) }]));
+    expect(d?.pushes.map((p) => p.summary)).toEqual([{ omitForm: true }]);
+  });
+
+  it("pushes a bare <notification/> when no queued message has a body", () => {
     const d = onHibernation("ejabberd", hibernation([presence, iqResult]));
     expect(d?.pushes.map((p) => p.summary)).toEqual([{ omitForm: true }]);
     expect(d?.reason).toMatch(/without a summary form/);
