@@ -51,66 +51,86 @@ async function cleanUp(d: PlaygroundDriver, phone: string, node: string | null):
   }
 }
 
+interface Setup {
+  d: PlaygroundDriver;
+  phone: string;
+  laptop: string;
+  /** The phone's registration. */
+  node: string;
+}
+
+/**
+ * Connects phone, laptop, sender and sink on `server`, enables push from the phone, runs `before`
+ * (e.g. a message to blame by guesswork), kills the phone and waits for it to hibernate; then runs
+ * `body` with the moment of hibernation. Afterwards nothing is left behind (cleanUp).
+ */
+async function withHibernatedPhone(
+  server: RealServer,
+  ctx: { skip: (condition: boolean, note: string) => void },
+  before: (s: Setup) => Promise<void>,
+  body: (s: Setup, hibernatedAt: number) => Promise<void>,
+): Promise<void> {
+  ctx.skip(!SELECTED.includes(server.name), SKIP_REASON);
+  expect(await isUp(server.name), `${server.name} does not answer at ${server.service}: run ${server.startCommand}`).toBe(true);
+  const tag = globalThis.crypto.randomUUID().slice(0, 6);
+  const phone = `phone-${tag}`;
+  const laptop = `laptop-${tag}`;
+  const d = driverFor(server, [phone, laptop]);
+  let node: string | null = null;
+  try {
+    await d.connect(phone, laptop, "sender", "sink").enable({ from: phone });
+    node = d.pg.stores.registrations.getState().registrations.find((r) => r.enabledByResource === phone && r.state === "active")?.node ?? null;
+    expect(node, "the enabled registration").not.toBeNull();
+    const setup: Setup = { d, phone, laptop, node: node! };
+    await before(setup);
+    await d.kill(phone);
+    await sleep(HIBERNATE_MS);
+    await body(setup, Date.now());
+  } finally {
+    await cleanUp(d, phone, node);
+  }
+}
+
 describe.each(REAL_SERVER_NAMES.map((name) => REAL_SERVERS[name]))("real server $name: a presence queued to a hibernated session", (server: RealServer) => {
   it("pushes, and the playground attributes the push to the presence by prediction, not to the last message", { timeout: 60_000 }, async (ctx) => {
-    ctx.skip(!SELECTED.includes(server.name), SKIP_REASON);
-    expect(await isUp(server.name), `${server.name} does not answer at ${server.service}: run ${server.startCommand}`).toBe(true);
-    const tag = globalThis.crypto.randomUUID().slice(0, 6);
-    const phone = `phone-${tag}`;
-    const laptop = `laptop-${tag}`;
-    const d = driverFor(server, [phone, laptop]);
-    let node: string | null = null;
-    try {
-      await d.connect(phone, laptop, "sender", "sink").enable({ from: phone });
-      node = d.pg.stores.registrations.getState().registrations.find((r) => r.enabledByResource === phone && r.state === "active")?.node ?? null;
-      expect(node, "the enabled registration").not.toBeNull();
+    await withHibernatedPhone(
+      server,
+      ctx,
       // A message to the account a moment before: the guesswork would blame it for the push.
-      await d.send({ to: laptop, kind: "chat", body: `hi ${tag}` });
-      await d.kill(phone);
-      await sleep(HIBERNATE_MS);
-      const hibernatedAt = Date.now();
-      await d.presence(laptop, "away");
-      const presence = d.events().find((e): e is PresenceEvent => e.kind === "presence" && e.lane === d.lane(laptop) && e.show === "away");
-      expect(presence, "the laptop's presence event").toBeDefined();
-      // The kill itself may push for stanzas the phone had not acknowledged: the push after it is the one.
-      const push: PushEvent = await d.waitFor(() => d.pushes().find((p) => p.node === node && p.at >= hibernatedAt), `the push of ${node} for the presence queued to ${phone}`);
-      // ejabberd's may come before the presence's event is recorded, linked a moment later.
-      await d.waitFor(() => d.pushes().find((p) => p.id === push.id && p.linkMethod !== "heuristic" && p.linkMethod !== undefined), "its link").catch(() => undefined);
-      const linked = d.pushes().find((p) => p.id === push.id)!;
-      expect(linked.linkMethod, linked.linkDetail).toBe("prediction");
-      expect(linked.causeEventId).toBe(presence!.id);
-      expect(linked.causeMessageId).toBeUndefined();
-      expect(linked.linkDetail).toContain(`predicted: pushed because the presence of ${laptop} was queued to hibernated ${phone}`);
-      expect(linked.linkDetail).toContain(server.name === "prosody" ? "Prosody pushes a queued presence after ~1 s" : "ejabberd pushes a presence sent to a pending session at once");
-      // Not blamed on the message (the kill's own push, if any, may be: it is caused by what the phone had not acknowledged).
-      expect(d.sentEvent(d.lastSent[0]!)?.pushEventIds).not.toContain(push.id);
-    } finally {
-      await cleanUp(d, phone, node);
-    }
+      async ({ d, laptop }) => void (await d.send({ to: laptop, kind: "chat", body: `hi ${laptop}` })),
+      async ({ d, phone, laptop, node }, hibernatedAt) => {
+        await d.presence(laptop, "away");
+        const presence = d.events().find((e): e is PresenceEvent => e.kind === "presence" && e.lane === d.lane(laptop) && e.show === "away");
+        expect(presence, "the laptop's presence event").toBeDefined();
+        // The kill itself may push for stanzas the phone had not acknowledged: the push after it is the one.
+        const push: PushEvent = await d.waitFor(() => d.pushes().find((p) => p.node === node && p.at >= hibernatedAt), `the push of ${node} for the presence queued to ${phone}`);
+        // ejabberd's may come before the presence's event is recorded, linked a moment later.
+        await d.waitFor(() => d.pushes().find((p) => p.id === push.id && p.linkMethod !== "heuristic" && p.linkMethod !== undefined), "its link").catch(() => undefined);
+        const linked = d.pushes().find((p) => p.id === push.id)!;
+        expect(linked.linkMethod, linked.linkDetail).toBe("prediction");
+        expect(linked.causeEventId).toBe(presence!.id);
+        expect(linked.causeMessageId).toBeUndefined();
+        expect(linked.linkDetail).toContain(`predicted: pushed because the presence of ${laptop} was queued to hibernated ${phone}`);
+        expect(linked.linkDetail).toContain(server.name === "prosody" ? "Prosody pushes a queued presence after ~1 s" : "ejabberd pushes a presence sent to a pending session at once");
+        // Not blamed on the message (the kill's own push, if any, may be: it is caused by what the phone had not acknowledged).
+        expect(d.sentEvent(d.lastSent[0]!)?.pushEventIds).not.toContain(push.id);
+      },
+    );
   });
 
   it("the laptop's disconnect (the unavailable presence the server broadcasts) is the predicted cause of the push", { timeout: 60_000 }, async (ctx) => {
-    ctx.skip(!SELECTED.includes(server.name), SKIP_REASON);
-    expect(await isUp(server.name), `${server.name} does not answer at ${server.service}: run ${server.startCommand}`).toBe(true);
-    const tag = globalThis.crypto.randomUUID().slice(0, 6);
-    const phone = `phone-${tag}`;
-    const laptop = `laptop-${tag}`;
-    const d = driverFor(server, [phone, laptop]);
-    let node: string | null = null;
-    try {
-      await d.connect(phone, laptop, "sender", "sink").enable({ from: phone });
-      node = d.pg.stores.registrations.getState().registrations.find((r) => r.enabledByResource === phone && r.state === "active")?.node ?? null;
-      await d.kill(phone);
-      await sleep(HIBERNATE_MS);
-      const hibernatedAt = Date.now();
-      await d.disconnect(laptop);
-      const push = await d.waitFor(() => d.pushes().find((p) => p.node === node && p.at >= hibernatedAt && p.linkMethod !== undefined), `the push of ${node} for laptop's unavailable presence, linked`);
-      const closed = d.events().find((e) => e.kind === "connection" && e.lane === d.lane(laptop) && e.at >= hibernatedAt);
-      expect(push.linkMethod, push.linkDetail).toBe("prediction");
-      expect(push.causeEventId).toBe(closed?.id);
-      expect(push.linkDetail).toContain(`predicted: pushed because the unavailable presence of ${laptop} was queued to hibernated ${phone}`);
-    } finally {
-      await cleanUp(d, phone, node);
-    }
+    await withHibernatedPhone(
+      server,
+      ctx,
+      async () => undefined,
+      async ({ d, phone, laptop, node }, hibernatedAt) => {
+        await d.disconnect(laptop);
+        const push = await d.waitFor(() => d.pushes().find((p) => p.node === node && p.at >= hibernatedAt && p.linkMethod !== undefined), `the push of ${node} for laptop's unavailable presence, linked`);
+        const closed = d.events().find((e) => e.kind === "connection" && e.lane === d.lane(laptop) && e.at >= hibernatedAt);
+        expect(push.linkMethod, push.linkDetail).toBe("prediction");
+        expect(push.causeEventId).toBe(closed?.id);
+        expect(push.linkDetail).toContain(`predicted: pushed because the unavailable presence of ${laptop} was queued to hibernated ${phone}`);
+      },
+    );
   });
 });
