@@ -23,6 +23,16 @@ const HIBERNATE_MS = 1500;
 /** Design section C: a positive wait of at most 10 s against a real server. */
 const PUSH_WAIT_MS = 10_000;
 
+/**
+ * Real ejabberd 23.01 was seen once (CI-like run, loaded machine) never to notice a phone killed
+ * right after its enable: no hibernation (`transition_to_pending`) in its log, no push, and the
+ * resume afterwards failed with "Session state copying timed out". A short pause between the
+ * enable's answer and the kill, and one retry with fresh resources, keep that race of the real
+ * server from failing the suite; a failure of the playground repeats on the retry.
+ */
+const SETTLE_MS = 300;
+const RETRY = 1;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function driverFor(server: RealServer, resources: string[]): PlaygroundDriver {
@@ -83,16 +93,20 @@ async function withHibernatedPhone(
     expect(node, "the enabled registration").not.toBeNull();
     const setup: Setup = { d, phone, laptop, node: node! };
     await before(setup);
+    await sleep(SETTLE_MS);
     await d.kill(phone);
     await sleep(HIBERNATE_MS);
     await body(setup, Date.now());
-  } finally {
-    await cleanUp(d, phone, node);
+  } catch (error) {
+    // The test's own failure is the one to report, not a clean-up that fails after it.
+    await cleanUp(d, phone, node).catch((cleanUpError: unknown) => console.warn(`clean-up after a failure: ${String(cleanUpError)}`));
+    throw error;
   }
+  await cleanUp(d, phone, node);
 }
 
 describe.each(REAL_SERVER_NAMES.map((name) => REAL_SERVERS[name]))("real server $name: a presence queued to a hibernated session", (server: RealServer) => {
-  it("pushes, and the playground attributes the push to the presence by prediction, not to the last message", { timeout: 60_000 }, async (ctx) => {
+  it("pushes, and the playground attributes the push to the presence by prediction, not to the last message", { timeout: 60_000, retry: RETRY }, async (ctx) => {
     await withHibernatedPhone(
       server,
       ctx,
@@ -118,7 +132,7 @@ describe.each(REAL_SERVER_NAMES.map((name) => REAL_SERVERS[name]))("real server 
     );
   });
 
-  it("the laptop's disconnect (the unavailable presence the server broadcasts) is the predicted cause of the push", { timeout: 60_000 }, async (ctx) => {
+  it("the laptop's disconnect (the unavailable presence the server broadcasts) is the predicted cause of the push", { timeout: 60_000, retry: RETRY }, async (ctx) => {
     await withHibernatedPhone(
       server,
       ctx,
